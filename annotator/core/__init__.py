@@ -1,0 +1,1 @@
+"""Qt-free domain: documents, spans, labels, edits and the project store."""

@@ -1,0 +1,162 @@
+"""Edits: every change an annotator makes, as a value with ``apply`` and ``invert``.
+
+Spans are named by their offsets and label (spans of one annotation never overlap), not by
+row ids, so an edit undone and redone refers to the same span however often it is replayed.
+The UI wraps each edit in a ``QUndoCommand``; the CLI and tests apply them directly.
+Each ``apply`` is one committed transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from annotator.core.model import Answer, Span, SpanState
+from annotator.core.store import Annotation, ProjectStore
+
+__all__ = [
+    "AddSpan",
+    "Batch",
+    "Edit",
+    "RemoveSpan",
+    "ReplaceSpan",
+    "SetAnswer",
+    "accept_suggestions",
+    "answer_document",
+]
+
+
+class Edit(Protocol):
+    doc_id: int
+    annotator: str
+
+    @property
+    def description(self) -> str: ...
+
+    def apply(self, store: ProjectStore) -> None: ...
+
+    def invert(self) -> Edit: ...
+
+
+@dataclass(frozen=True)
+class AddSpan:
+    doc_id: int
+    annotator: str
+    span: Span
+
+    @property
+    def description(self) -> str:
+        return f"Add {self.span.label}"
+
+    def apply(self, store: ProjectStore) -> None:
+        store.add_span(self.doc_id, self.annotator, self.span)
+
+    def invert(self) -> Edit:
+        return RemoveSpan(self.doc_id, self.annotator, self.span)
+
+
+@dataclass(frozen=True)
+class RemoveSpan:
+    doc_id: int
+    annotator: str
+    span: Span
+
+    @property
+    def description(self) -> str:
+        verb = "Reject" if self.span.state is SpanState.SUGGESTED else "Delete"
+        return f"{verb} {self.span.label}"
+
+    def apply(self, store: ProjectStore) -> None:
+        store.remove_span(self.doc_id, self.annotator, self.span)
+
+    def invert(self) -> Edit:
+        return AddSpan(self.doc_id, self.annotator, self.span)
+
+
+@dataclass(frozen=True)
+class ReplaceSpan:
+    """Relabel, resize, or accept (suggested -> accepted) one span."""
+
+    doc_id: int
+    annotator: str
+    old: Span
+    new: Span
+
+    @property
+    def description(self) -> str:
+        if self.old.state is SpanState.SUGGESTED and self.new.state is SpanState.ACCEPTED:
+            return f"Accept {self.new.label}"
+        if self.old.label != self.new.label:
+            return f"Relabel {self.old.label} → {self.new.label}"
+        return f"Resize {self.new.label}"
+
+    def apply(self, store: ProjectStore) -> None:
+        store.replace_span(self.doc_id, self.annotator, self.old, self.new)
+
+    def invert(self) -> Edit:
+        return ReplaceSpan(self.doc_id, self.annotator, self.new, self.old)
+
+
+@dataclass(frozen=True)
+class SetAnswer:
+    doc_id: int
+    annotator: str
+    old: Answer | None
+    new: Answer | None
+
+    @property
+    def description(self) -> str:
+        return f"Answer {self.new.value}" if self.new else "Clear answer"
+
+    def apply(self, store: ProjectStore) -> None:
+        store.set_answer(self.doc_id, self.annotator, self.new)
+
+    def invert(self) -> Edit:
+        return SetAnswer(self.doc_id, self.annotator, self.new, self.old)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Several edits of one document applied as one transaction and undone as one."""
+
+    doc_id: int
+    annotator: str
+    edits: tuple[Edit, ...]
+    label: str
+
+    @property
+    def description(self) -> str:
+        return self.label
+
+    def apply(self, store: ProjectStore) -> None:
+        with store.transaction():
+            for edit in self.edits:
+                edit.apply(store)
+
+    def invert(self) -> Edit:
+        return Batch(
+            self.doc_id,
+            self.annotator,
+            tuple(edit.invert() for edit in reversed(self.edits)),
+            f"Undo {self.label}",
+        )
+
+
+def accept_suggestions(annotation: Annotation, spans: list[Span] | None = None) -> Batch:
+    """Accept the given suggestions (all pending ones by default) as one edit."""
+    chosen = annotation.suggested if spans is None else spans
+    edits: tuple[Edit, ...] = tuple(
+        ReplaceSpan(annotation.doc_id, annotation.annotator, s, s.with_(state=SpanState.ACCEPTED))
+        for s in chosen
+    )
+    return Batch(annotation.doc_id, annotation.annotator, edits, f"Accept {len(edits)} spans")
+
+
+def answer_document(annotation: Annotation, answer: Answer) -> Batch:
+    """Answer a document. Accepting it accepts the suggestions still on screen, as Prodigy's
+    ner.correct does: what the annotator sees when pressing accept is what is saved."""
+    edits: list[Edit] = []
+    if answer is Answer.ACCEPT:
+        edits.extend(accept_suggestions(annotation).edits)
+    edits.append(SetAnswer(annotation.doc_id, annotation.annotator, annotation.answer, answer))
+    return Batch(annotation.doc_id, annotation.annotator, tuple(edits), f"Answer {answer.value}")

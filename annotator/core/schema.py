@@ -1,0 +1,107 @@
+"""The project file's SQLite schema and its migrations.
+
+The schema version lives in ``PRAGMA user_version``. Migration N takes a project from version
+N-1 to N; a project written by a newer version of the app is refused, never altered.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+SCHEMA_VERSION = 1
+
+_V1 = """
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE labels (
+    name     TEXT PRIMARY KEY,
+    color    TEXT NOT NULL,
+    key      TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL
+);
+CREATE TABLE documents (
+    id        INTEGER PRIMARY KEY,
+    text      TEXT NOT NULL CHECK (length(text) > 0),
+    meta      TEXT NOT NULL DEFAULT '{}',
+    source    TEXT NOT NULL DEFAULT '',
+    line      INTEGER NOT NULL DEFAULT 0,
+    text_hash TEXT NOT NULL UNIQUE,
+    created   REAL NOT NULL
+);
+CREATE TABLE annotations (
+    id        INTEGER PRIMARY KEY,
+    doc_id    INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    answer    TEXT CHECK (answer IN ('accept', 'reject', 'ignore')),
+    seeded    INTEGER NOT NULL DEFAULT 0,
+    created   REAL NOT NULL,
+    updated   REAL NOT NULL,
+    UNIQUE (doc_id, annotator)
+);
+CREATE TABLE spans (
+    id            INTEGER PRIMARY KEY,
+    annotation_id INTEGER NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+    start         INTEGER NOT NULL CHECK (start >= 0),
+    "end"         INTEGER NOT NULL,
+    label         TEXT NOT NULL,
+    state         TEXT NOT NULL CHECK (state IN ('accepted', 'suggested')),
+    source        TEXT NOT NULL DEFAULT 'manual',
+    score         REAL,
+    CHECK ("end" > start),
+    UNIQUE (annotation_id, start, "end")
+);
+CREATE TABLE suggestions (
+    doc_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    version TEXT NOT NULL,
+    spans   TEXT NOT NULL,
+    created REAL NOT NULL,
+    PRIMARY KEY (doc_id, version)
+);
+CREATE TABLE patterns (
+    id      INTEGER PRIMARY KEY,
+    label   TEXT NOT NULL,
+    pattern TEXT NOT NULL UNIQUE,
+    created REAL NOT NULL
+);
+CREATE TABLE events (
+    id        INTEGER PRIMARY KEY,
+    time      REAL NOT NULL,
+    annotator TEXT NOT NULL,
+    doc_id    INTEGER,
+    kind      TEXT NOT NULL
+);
+CREATE INDEX annotations_by_annotator ON annotations(annotator, answer);
+CREATE INDEX events_by_time ON events(time);
+"""
+
+# Index = target version. Each entry is a script run inside one transaction.
+MIGRATIONS: dict[int, str] = {1: _V1}
+
+
+class SchemaError(RuntimeError):
+    """The project file's schema cannot be used by this version of the app."""
+
+
+def migrate(conn: sqlite3.Connection, path: str) -> None:
+    """Bring ``conn`` to SCHEMA_VERSION, refusing projects from a newer app."""
+    (current,) = conn.execute("PRAGMA user_version").fetchone()
+    if current > SCHEMA_VERSION:
+        raise SchemaError(
+            f"{path}: this project was written by a newer version of the annotator "
+            f"(schema {current}, this app knows up to {SCHEMA_VERSION}); "
+            "upgrade the app to open it. The file was not changed."
+        )
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        script = MIGRATIONS[version]
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in script.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise

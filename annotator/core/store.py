@@ -1,0 +1,663 @@
+"""The project store: one SQLite file per project (WAL, foreign keys, versioned schema).
+
+Every public method that changes data is its own committed transaction (or joins the caller's
+``transaction()``), so whatever the UI shows as saved is on disk. Several connections, in one
+process or several, may use a project at once: SQLite serialises the writers, and edits touch
+only the rows they change. Each thread opens its own ``ProjectStore``.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from annotator.core.model import (
+    Answer,
+    Document,
+    Label,
+    LabelSet,
+    Span,
+    SpanState,
+    ValidationError,
+    check_spans,
+)
+from annotator.core.schema import SchemaError, migrate
+
+__all__ = [
+    "APPLICATION_ID",
+    "Annotation",
+    "DocumentRow",
+    "NewDocument",
+    "ProjectStore",
+    "StoreError",
+    "current_annotator",
+    "text_hash",
+]
+
+APPLICATION_ID = 0x414E4E4F  # "ANNO": marks a SQLite file as an annotator project
+
+
+def current_annotator() -> str:
+    """Who is annotating: $ANNOTATOR_NAME, else the login name, else 'annotator'."""
+    name = os.environ.get("ANNOTATOR_NAME", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser() or "annotator"
+    except (KeyError, OSError):
+        return "annotator"
+
+
+class StoreError(RuntimeError):
+    """The project file cannot be opened or used; the message names the file."""
+
+
+def text_hash(text: str) -> str:
+    """The hash that finds duplicate documents (exact text, UTF-8)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A document on its way into the store, with the spans and answer it arrives with."""
+
+    text: str
+    meta: dict[str, Any]
+    source: str = ""
+    line: int = 0
+    spans: tuple[Span, ...] = ()
+    answer: Answer | None = None
+    annotator: str | None = None
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """One annotator's work on one document."""
+
+    doc_id: int
+    annotator: str
+    answer: Answer | None
+    spans: tuple[Span, ...]
+    updated: float = 0.0
+
+    @property
+    def accepted(self) -> list[Span]:
+        return [s for s in self.spans if s.state is SpanState.ACCEPTED]
+
+    @property
+    def suggested(self) -> list[Span]:
+        return [s for s in self.spans if s.state is SpanState.SUGGESTED]
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """A line of the document list: enough to show, not the whole text."""
+
+    id: int
+    preview: str
+    answer: Answer | None
+    span_count: int
+    source: str
+
+
+def _span_from_row(row: Sequence[Any]) -> Span:
+    start, end, label, state, source, score = row
+    return Span(start, end, label, SpanState(state), source, score)
+
+
+class ProjectStore:
+    """A connection to one project file."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._depth = 0
+
+    # ----------------------------------------------------------------- opening
+    @classmethod
+    def create(
+        cls, path: str | Path, labels: LabelSet | Iterable[str], pipeline: str = "auto"
+    ) -> ProjectStore:
+        """Create a new project file; refuses to overwrite an existing file."""
+        path = Path(path)
+        if path.exists():
+            raise StoreError(f"{path}: already exists; open it instead of creating it")
+        if not path.parent.exists():
+            raise StoreError(f"{path.parent}: folder does not exist")
+        label_set = labels if isinstance(labels, LabelSet) else LabelSet.from_names(labels)
+        store = cls._connect(path, create=True)
+        with store.transaction():
+            store._conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            store.set_setting("pipeline", pipeline)
+            store.set_setting("created", str(time.time()))
+            store._write_labels(label_set)
+        return store
+
+    @classmethod
+    def open(cls, path: str | Path) -> ProjectStore:
+        """Open an existing project, migrating an older schema; never creates a file."""
+        path = Path(path)
+        if not path.is_file():
+            raise StoreError(f"{path}: no such project file")
+        return cls._connect(path, create=False)
+
+    @classmethod
+    def _connect(cls, path: Path, create: bool) -> ProjectStore:
+        uri = f"{path.resolve().as_uri()}?mode={'rwc' if create else 'rw'}"
+        try:
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=10.0)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot open project ({exc})") from exc
+        try:
+            (app_id,) = conn.execute("PRAGMA application_id").fetchone()
+            (version,) = conn.execute("PRAGMA user_version").fetchone()
+            if not create and (app_id != APPLICATION_ID or version == 0):
+                raise StoreError(
+                    f"{path}: not an annotator project (a SQLite file of another program?)"
+                )
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            migrate(conn, str(path))
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(
+                f"{path}: the project file is damaged or not a project ({exc}); "
+                "nothing was changed. Restore it from a backup or an export."
+            ) from exc
+        except (SchemaError, StoreError):
+            conn.close()
+            raise
+        return cls(conn, path)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> ProjectStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One committed transaction; nested uses join the outermost one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self._conn
+            finally:
+                self._depth -= 1
+            return
+        self._conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self._conn
+        except BaseException:
+            self._depth = 0
+            self._conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self._conn.execute("COMMIT")
+
+    # ---------------------------------------------------------------- settings
+    def setting(self, key: str, default: str = "") -> str:
+        row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    @property
+    def pipeline(self) -> str:
+        return self.setting("pipeline", "auto")
+
+    # ------------------------------------------------------------------ labels
+    def labels(self) -> LabelSet:
+        rows = self._conn.execute("SELECT name, color, key FROM labels ORDER BY position")
+        return LabelSet(Label(name, color, key) for name, color, key in rows)
+
+    def _write_labels(self, labels: LabelSet) -> None:
+        self._conn.execute("DELETE FROM labels")
+        self._conn.executemany(
+            "INSERT INTO labels(name, color, key, position) VALUES (?, ?, ?, ?)",
+            [(label.name, label.color, label.key, i) for i, label in enumerate(labels)],
+        )
+
+    def set_labels(self, labels: LabelSet, renames: dict[str, str] | None = None) -> None:
+        """Replace the label set; ``renames`` (old -> new) carries existing spans along.
+
+        A label that disappears without a rename keeps its spans (they show as unknown) so
+        that nothing annotated is lost by a slip in the label dialog.
+        """
+        with self.transaction() as conn:
+            for old, new in (renames or {}).items():
+                if old != new:
+                    conn.execute("UPDATE spans SET label = ? WHERE label = ?", (new, old))
+            self._write_labels(labels)
+
+    # --------------------------------------------------------------- documents
+    def add_documents(
+        self, documents: Iterable[NewDocument], default_annotator: str | None = None
+    ) -> tuple[int, int]:
+        """Insert documents (and the spans they bring); returns (added, duplicates).
+
+        Joins the caller's transaction, so an importer can roll a whole file back.
+        """
+        batch = list(documents)
+        if not batch:
+            return 0, 0
+        now = time.time()
+        hashes = [text_hash(doc.text) for doc in batch]
+        existing = self._existing_hashes(hashes)
+        fresh: dict[str, NewDocument] = {}
+        for digest, doc in zip(hashes, batch, strict=True):
+            if digest not in existing and digest not in fresh:
+                fresh[digest] = doc
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO documents(text, meta, source, line, text_hash, created) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (d.text, json.dumps(d.meta, ensure_ascii=False), d.source, d.line, h, now)
+                    for h, d in fresh.items()
+                ],
+            )
+            annotated = {h: d for h, d in fresh.items() if d.spans or d.answer is not None}
+            if annotated:
+                ids = self._ids_for_hashes(list(annotated))
+                for digest, doc in annotated.items():
+                    self._insert_annotation(
+                        ids[digest],
+                        doc.annotator or default_annotator or current_annotator(),
+                        doc.answer,
+                        doc.spans,
+                        now,
+                    )
+        return len(fresh), len(batch) - len(fresh)
+
+    def _existing_hashes(self, hashes: list[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                row[0]
+                for row in self._conn.execute(
+                    f"SELECT text_hash FROM documents WHERE text_hash IN ({marks})", chunk
+                )
+            )
+        return found
+
+    def _ids_for_hashes(self, hashes: list[str]) -> dict[str, int]:
+        ids: dict[str, int] = {}
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT text_hash, id FROM documents WHERE text_hash IN ({marks})", chunk
+            )
+            ids.update(rows)
+        return ids
+
+    def _insert_annotation(
+        self,
+        doc_id: int,
+        annotator: str,
+        answer: Answer | None,
+        spans: Iterable[Span],
+        now: float,
+    ) -> int:
+        cursor = self._conn.execute(
+            "INSERT INTO annotations(doc_id, annotator, answer, seeded, created, updated) "
+            "VALUES (?, ?, ?, 0, ?, ?)",
+            (doc_id, annotator, answer.value if answer else None, now, now),
+        )
+        annotation_id = int(cursor.lastrowid or 0)
+        self._conn.executemany(
+            'INSERT INTO spans(annotation_id, start, "end", label, state, source, score) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (annotation_id, s.start, s.end, s.label, s.state.value, s.source, s.score)
+                for s in spans
+            ],
+        )
+        if answer is not None:
+            self._log(annotator, doc_id, answer.value, now)
+        return annotation_id
+
+    def document(self, doc_id: int) -> Document:
+        row = self._conn.execute(
+            "SELECT id, text, meta, source, line, text_hash FROM documents WHERE id = ?",
+            (doc_id,),
+        ).fetchone()
+        if row is None:
+            raise KeyError(f"no document {doc_id}")
+        return Document(row[0], row[1], json.loads(row[2]), row[3], row[4], row[5])
+
+    def count_documents(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    def document_ids(self) -> list[int]:
+        return [row[0] for row in self._conn.execute("SELECT id FROM documents ORDER BY id")]
+
+    def iter_documents(self, batch_size: int = 1000) -> Iterator[Document]:
+        """All documents in id order, fetched in batches (never all at once)."""
+        last = 0
+        while True:
+            rows = self._conn.execute(
+                "SELECT id, text, meta, source, line, text_hash FROM documents "
+                "WHERE id > ? ORDER BY id LIMIT ?",
+                (last, batch_size),
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield Document(row[0], row[1], json.loads(row[2]), row[3], row[4], row[5])
+            last = rows[-1][0]
+
+    def document_rows(
+        self,
+        annotator: str,
+        answer: Answer | str | None = "all",
+        search: str = "",
+        preview_chars: int = 120,
+    ) -> list[DocumentRow]:
+        """The document list for one annotator, filtered by answer ('all', 'todo' or an Answer)
+        and by a case-insensitive text search."""
+        where = []
+        params: list[Any] = [preview_chars, annotator]
+        if answer == "todo":
+            where.append("a.answer IS NULL")
+        elif isinstance(answer, Answer):
+            where.append("a.answer = ?")
+            params.append(answer.value)
+        if search:
+            where.append("instr(lower(d.text), lower(?)) > 0")
+            params.append(search)
+        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        rows = self._conn.execute(
+            "SELECT d.id, substr(d.text, 1, ?), a.answer, "
+            "(SELECT count(*) FROM spans s WHERE s.annotation_id = a.id), d.source "
+            "FROM documents d LEFT JOIN annotations a ON a.doc_id = d.id AND a.annotator = ? "
+            f"{clause} ORDER BY d.id",
+            params,
+        )
+        return [
+            DocumentRow(i, " ".join(p.split()), Answer(ans) if ans else None, n or 0, src)
+            for i, p, ans, n, src in rows
+        ]
+
+    # ------------------------------------------------------------- annotations
+    def annotation(self, doc_id: int, annotator: str) -> Annotation | None:
+        row = self._conn.execute(
+            "SELECT id, answer, updated FROM annotations WHERE doc_id = ? AND annotator = ?",
+            (doc_id, annotator),
+        ).fetchone()
+        if row is None:
+            return None
+        spans = tuple(
+            _span_from_row(r)
+            for r in self._conn.execute(
+                'SELECT start, "end", label, state, source, score FROM spans '
+                "WHERE annotation_id = ? ORDER BY start",
+                (row[0],),
+            )
+        )
+        return Annotation(doc_id, annotator, Answer(row[1]) if row[1] else None, spans, row[2])
+
+    def annotation_or_empty(self, doc_id: int, annotator: str) -> Annotation:
+        """The annotation, or an unanswered one without spans when none was saved yet."""
+        found = self.annotation(doc_id, annotator)
+        return found if found is not None else Annotation(doc_id, annotator, None, ())
+
+    def annotators(self) -> list[str]:
+        return [r[0] for r in self._conn.execute("SELECT DISTINCT annotator FROM annotations")]
+
+    def _annotation_id(self, doc_id: int, annotator: str, create: bool = True) -> int:
+        row = self._conn.execute(
+            "SELECT id FROM annotations WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
+        ).fetchone()
+        if row:
+            return int(row[0])
+        if not create:
+            raise KeyError(f"no annotation of document {doc_id} by {annotator}")
+        return self._insert_annotation(doc_id, annotator, None, (), time.time())
+
+    def _touch(self, annotation_id: int) -> None:
+        self._conn.execute(
+            "UPDATE annotations SET updated = ? WHERE id = ?", (time.time(), annotation_id)
+        )
+
+    def seed_suggestions(self, doc_id: int, annotator: str, spans: Sequence[Span]) -> bool:
+        """Put suggestions into an annotation once; later calls (after the annotator has
+        rejected some) change nothing. Suggestions overlapping existing spans are skipped."""
+        with self.transaction() as conn:
+            annotation_id = self._annotation_id(doc_id, annotator)
+            (seeded,) = conn.execute(
+                "SELECT seeded FROM annotations WHERE id = ?", (annotation_id,)
+            ).fetchone()
+            if seeded:
+                return False
+            current = self.annotation(doc_id, annotator)
+            taken = list(current.spans) if current else []
+            fresh = []
+            for span in sorted(spans):
+                if not any(span.overlaps(other) for other in taken):
+                    fresh.append(span.with_(state=SpanState.SUGGESTED))
+                    taken.append(span)
+            conn.executemany(
+                'INSERT INTO spans(annotation_id, start, "end", label, state, source, score) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (annotation_id, s.start, s.end, s.label, s.state.value, s.source, s.score)
+                    for s in fresh
+                ],
+            )
+            conn.execute("UPDATE annotations SET seeded = 1 WHERE id = ?", (annotation_id,))
+            return True
+
+    def add_span(self, doc_id: int, annotator: str, span: Span) -> None:
+        """Add one span; refuses spans outside the text or overlapping another span."""
+        text = self.document(doc_id).text
+        with self.transaction() as conn:
+            annotation_id = self._annotation_id(doc_id, annotator)
+            current = self.annotation(doc_id, annotator)
+            others = list(current.spans) if current else []
+            check_spans(text, [*others, span])
+            conn.execute(
+                'INSERT INTO spans(annotation_id, start, "end", label, state, source, score) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    annotation_id,
+                    span.start,
+                    span.end,
+                    span.label,
+                    span.state.value,
+                    span.source,
+                    span.score,
+                ),
+            )
+            self._touch(annotation_id)
+
+    def remove_span(self, doc_id: int, annotator: str, span: Span) -> None:
+        """Remove the span at exactly [start, end) with the same label."""
+        with self.transaction() as conn:
+            annotation_id = self._annotation_id(doc_id, annotator, create=False)
+            cursor = conn.execute(
+                'DELETE FROM spans WHERE annotation_id = ? AND start = ? AND "end" = ? '
+                "AND label = ?",
+                (annotation_id, span.start, span.end, span.label),
+            )
+            if cursor.rowcount != 1:
+                raise ValidationError(
+                    f"no span [{span.start}, {span.end}) {span.label} in document {doc_id}"
+                )
+            self._touch(annotation_id)
+
+    def replace_span(self, doc_id: int, annotator: str, old: Span, new: Span) -> None:
+        """Change a span's offsets, label, state or source in one step."""
+        with self.transaction():
+            self.remove_span(doc_id, annotator, old)
+            self.add_span(doc_id, annotator, new)
+
+    def set_answer(self, doc_id: int, annotator: str, answer: Answer | None) -> None:
+        with self.transaction() as conn:
+            annotation_id = self._annotation_id(doc_id, annotator)
+            conn.execute(
+                "UPDATE annotations SET answer = ?, updated = ? WHERE id = ?",
+                (answer.value if answer else None, time.time(), annotation_id),
+            )
+            self._log(annotator, doc_id, answer.value if answer else "unanswer", time.time())
+
+    def _log(self, annotator: str, doc_id: int | None, kind: str, when: float) -> None:
+        self._conn.execute(
+            "INSERT INTO events(time, annotator, doc_id, kind) VALUES (?, ?, ?, ?)",
+            (when, annotator, doc_id, kind),
+        )
+
+    def iter_annotations(
+        self, answers: Iterable[Answer] = (Answer.ACCEPT,), annotator: str | None = None
+    ) -> Iterator[tuple[Document, Annotation]]:
+        """Documents with their annotations whose answer is in ``answers``, in document order."""
+        wanted = [a.value for a in answers]
+        marks = ",".join("?" * len(wanted))
+        params: list[Any] = list(wanted)
+        who = ""
+        if annotator is not None:
+            who = " AND a.annotator = ?"
+            params.append(annotator)
+        last = (0, 0)
+        while True:
+            rows = self._conn.execute(
+                "SELECT a.id, a.doc_id, a.annotator, a.answer, a.updated FROM annotations a "
+                f"WHERE a.answer IN ({marks}){who} AND (a.doc_id, a.id) > (?, ?) "
+                "ORDER BY a.doc_id, a.id LIMIT 500",
+                [*params, *last],
+            ).fetchall()
+            if not rows:
+                return
+            ids = [r[0] for r in rows]
+            spans: dict[int, list[Span]] = {i: [] for i in ids}
+            id_marks = ",".join("?" * len(ids))
+            for r in self._conn.execute(
+                'SELECT annotation_id, start, "end", label, state, source, score FROM spans '
+                f"WHERE annotation_id IN ({id_marks}) ORDER BY annotation_id, start",
+                ids,
+            ):
+                spans[r[0]].append(_span_from_row(r[1:]))
+            for annotation_id, doc_id, who_, answer, updated in rows:
+                annotation = Annotation(
+                    doc_id, who_, Answer(answer), tuple(spans[annotation_id]), updated
+                )
+                yield self.document(doc_id), annotation
+            last = (rows[-1][1], rows[-1][0])
+
+    # ------------------------------------------------------------- suggestions
+    def cached_suggestions(self, doc_id: int, version: str) -> list[Span] | None:
+        row = self._conn.execute(
+            "SELECT spans FROM suggestions WHERE doc_id = ? AND version = ?", (doc_id, version)
+        ).fetchone()
+        if row is None:
+            return None
+        return [Span(s[0], s[1], s[2], SpanState.SUGGESTED, s[3], s[4]) for s in json.loads(row[0])]
+
+    def store_suggestions(self, items: Iterable[tuple[int, list[Span]]], version: str) -> None:
+        now = time.time()
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO suggestions(doc_id, version, spans, created) "
+                "VALUES (?, ?, ?, ?)",
+                [
+                    (
+                        doc_id,
+                        version,
+                        json.dumps([[s.start, s.end, s.label, s.source, s.score] for s in spans]),
+                        now,
+                    )
+                    for doc_id, spans in items
+                ],
+            )
+
+    def documents_without_suggestions(self, version: str, limit: int = 1000) -> list[int]:
+        rows = self._conn.execute(
+            "SELECT d.id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM suggestions s "
+            "WHERE s.doc_id = d.id AND s.version = ?) ORDER BY d.id LIMIT ?",
+            (version, limit),
+        )
+        return [r[0] for r in rows]
+
+    # ---------------------------------------------------------------- patterns
+    def project_patterns(self) -> list[dict[str, Any]]:
+        return [
+            json.loads(r[0]) for r in self._conn.execute("SELECT pattern FROM patterns ORDER BY id")
+        ]
+
+    def add_project_pattern(self, pattern: dict[str, Any]) -> bool:
+        """Store a match pattern (EntityRuler shape); False when it was already there."""
+        encoded = json.dumps(pattern, sort_keys=True, ensure_ascii=False)
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO patterns(label, pattern, created) VALUES (?, ?, ?)",
+                (pattern.get("label", ""), encoded, time.time()),
+            )
+            return cursor.rowcount == 1
+
+    def remove_project_pattern(self, pattern: dict[str, Any]) -> None:
+        encoded = json.dumps(pattern, sort_keys=True, ensure_ascii=False)
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM patterns WHERE pattern = ?", (encoded,))
+
+    # ------------------------------------------------------------ where I was
+    def cursor(self, annotator: str) -> int | None:
+        value = self.setting(f"cursor:{annotator}")
+        return int(value) if value else None
+
+    def set_cursor(self, annotator: str, doc_id: int) -> None:
+        self.set_setting(f"cursor:{annotator}", str(doc_id))
+
+    # ------------------------------------------------------------------- stats
+    def stats(self, annotator: str | None = None) -> dict[str, Any]:
+        """Documents, answers and accepted spans per label (for one annotator or all)."""
+        who, params = ("WHERE a.annotator = ?", [annotator]) if annotator else ("", [])
+        answers = dict.fromkeys([a.value for a in Answer], 0)
+        for answer, count in self._conn.execute(
+            f"SELECT a.answer, count(*) FROM annotations a {who} GROUP BY a.answer", params
+        ):
+            if answer:
+                answers[answer] = count
+        per_label = dict.fromkeys(self.labels().names, 0)
+        for label, count in self._conn.execute(
+            "SELECT s.label, count(*) FROM spans s JOIN annotations a ON a.id = s.annotation_id "
+            f"{who} {'AND' if who else 'WHERE'} s.state = 'accepted' GROUP BY s.label",
+            params,
+        ):
+            per_label[label] = count
+        return {
+            "documents": self.count_documents(),
+            "answered": sum(answers.values()),
+            "answers": answers,
+            "spans": per_label,
+            "annotators": self.annotators(),
+        }
+
+    def answer_history(self, annotator: str | None = None) -> list[tuple[float, str]]:
+        """(time, kind) of every answer given, oldest first, for progress charts."""
+        who, params = ("WHERE annotator = ?", [annotator]) if annotator else ("", [])
+        return list(
+            self._conn.execute(f"SELECT time, kind FROM events {who} ORDER BY time", params)
+        )

@@ -1,0 +1,1 @@
+"""Everything spaCy: pipeline loading, tokens, suggestions, training configs."""
