@@ -1,0 +1,210 @@
+"""Span formatting per text block, so that changing one span re-formats only its block(s).
+
+A ``QSyntaxHighlighter`` keeps the formats of each block in the block's layout; we index the
+spans by block number and ``rehighlightBlock`` only the blocks an edit touches. The view paints
+outlines and label tags on top (see ``document_view``); the highlighter provides the fills and
+leaves a gap after each span (letter spacing on its last character) where the tag is painted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QSyntaxHighlighter,
+    QTextBlock,
+    QTextCharFormat,
+    QTextDocument,
+)
+
+from annotator.core.model import LabelSet, Span, SpanState
+from annotator.ui.colors import readable_text_color, tint
+from annotator.ui.offsets import OffsetMap
+
+__all__ = ["SpanHighlighter", "ViewSpan", "tag_font"]
+
+UNKNOWN_COLOR = "#9e9e9e"
+TAG_PADDING = 10.0
+
+
+def tag_font(base: QFont) -> QFont:
+    """The small bold font of label tags."""
+    font = QFont(base)
+    font.setPointSizeF(max(6.5, base.pointSizeF() * 0.68))
+    font.setBold(True)
+    return font
+
+
+@dataclass(frozen=True)
+class ViewSpan:
+    """A span with its position in Qt units (UTF-16) inside the document."""
+
+    span: Span
+    qstart: int
+    qend: int
+
+
+class SpanHighlighter(QSyntaxHighlighter):
+    """Fills accepted spans, tints suggestions, and reserves room for the tags."""
+
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+        self._by_block: dict[int, list[ViewSpan]] = defaultdict(list)
+        self._spans: dict[tuple[int, int, str], ViewSpan] = {}
+        self._labels = LabelSet([])
+        self._base = QColor("#ffffff")
+        self._formats: dict[tuple[str, SpanState], QTextCharFormat] = {}
+        self._tag_widths: dict[str, float] = {}
+        self._tag_font = tag_font(document.defaultFont())
+
+    # ---------------------------------------------------------------- styling
+    def set_style(self, labels: LabelSet, base: QColor, font: QFont) -> None:
+        """Label colours and the view's background; re-formats everything (rare)."""
+        self._labels = labels
+        self._base = QColor(base)
+        self._tag_font = tag_font(font)
+        self._formats.clear()
+        self._tag_widths.clear()
+        self.rehighlight()
+
+    def label_color(self, label: str) -> QColor:
+        found = self._labels.get(label)
+        return QColor(found.color if found else UNKNOWN_COLOR)
+
+    def tag_text(self, span: Span) -> str:
+        return span.label if self._labels.get(span.label) else f"{span.label}?"
+
+    def tag_width(self, label: str) -> float:
+        width = self._tag_widths.get(label)
+        if width is None:
+            metrics = QFontMetricsF(self._tag_font)
+            text = label if self._labels.get(label) else f"{label}?"
+            width = metrics.horizontalAdvance(text) + TAG_PADDING
+            self._tag_widths[label] = width
+        return width
+
+    @property
+    def tag_font(self) -> QFont:
+        return self._tag_font
+
+    def _format(self, label: str, state: SpanState) -> QTextCharFormat:
+        key = (label, state)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            color = self.label_color(label)
+            fmt = QTextCharFormat()
+            if state is SpanState.ACCEPTED:
+                fmt.setBackground(color)
+                fmt.setForeground(readable_text_color(color))
+            else:
+                # A light tint only: the dashed outline painted by the view says "to check".
+                fmt.setBackground(tint(color, self._base, 0.22))
+            self._formats[key] = fmt
+        return fmt
+
+    # ------------------------------------------------------------------ spans
+    def spans_in_block(self, block_number: int) -> list[ViewSpan]:
+        return self._by_block.get(block_number, [])
+
+    def view_spans(self) -> list[ViewSpan]:
+        return sorted(self._spans.values(), key=lambda v: v.qstart)
+
+    def set_spans(self, spans: list[Span], offsets: OffsetMap) -> None:
+        """Replace all spans (opening a document): one full pass."""
+        self._by_block.clear()
+        self._spans.clear()
+        for span in spans:
+            self._insert(self._view_span(span, offsets))
+        self.rehighlight()
+
+    def update_spans(self, spans: list[Span], offsets: OffsetMap) -> set[int]:
+        """Apply the difference to ``spans``; re-formats only the touched blocks.
+
+        Returns the block numbers that were re-formatted.
+        """
+        wanted = {self._identity(s): s for s in spans}
+        touched: set[int] = set()
+        for key in [k for k, v in self._spans.items() if self._identity(v.span) not in wanted]:
+            touched |= self._remove(key)
+        for key, span in wanted.items():
+            current = self._spans.get(key[:3])
+            if current is not None and self._identity(current.span) == key:
+                continue
+            if current is not None:
+                touched |= self._remove(key[:3])
+            touched |= self._insert(self._view_span(span, offsets))
+        document = self.document()
+        for number in sorted(touched):
+            block = document.findBlockByNumber(number)
+            if block.isValid():
+                self.rehighlightBlock(block)
+        return touched
+
+    @staticmethod
+    def _identity(span: Span) -> tuple[int, int, str, SpanState, str, float | None]:
+        return (span.start, span.end, span.label, span.state, span.source, span.score)
+
+    @staticmethod
+    def _view_span(span: Span, offsets: OffsetMap) -> ViewSpan:
+        return ViewSpan(span, offsets.to_utf16(span.start), offsets.to_utf16(span.end))
+
+    def _blocks_of(self, view: ViewSpan) -> range:
+        document = self.document()
+        first = document.findBlock(view.qstart).blockNumber()
+        last = document.findBlock(max(view.qstart, view.qend - 1)).blockNumber()
+        return range(first, last + 1)
+
+    def _insert(self, view: ViewSpan) -> set[int]:
+        self._spans[view.span.key] = view
+        blocks = self._blocks_of(view)
+        for number in blocks:
+            entries = self._by_block[number]
+            entries.append(view)
+            entries.sort(key=lambda v: v.qstart)
+        return set(blocks)
+
+    def _remove(self, key: tuple[int, int, str]) -> set[int]:
+        view = self._spans.pop(key)
+        blocks = self._blocks_of(view)
+        for number in blocks:
+            entries = self._by_block.get(number, [])
+            if view in entries:
+                entries.remove(view)
+        return set(blocks)
+
+    # ------------------------------------------------------------- formatting
+    def highlightBlock(self, text: str) -> None:
+        block: QTextBlock = self.currentBlock()
+        views = self._by_block.get(block.blockNumber())
+        if not views:
+            return
+        origin = block.position()
+        length = len(text.encode("utf-16-le")) // 2 if not text.isascii() else len(text)
+        for view in views:
+            start = max(view.qstart - origin, 0)
+            end = min(view.qend - origin, length)
+            if end <= start:
+                continue
+            fmt = self._format(view.span.label, view.span.state)
+            self.setFormat(start, end - start, fmt)
+            if view.qend - origin <= length:
+                # Room for the tag after the last character (two units for a surrogate pair).
+                last = end - 1
+                if last > start and 0xDC00 <= ord(_unit_at(text, last)) <= 0xDFFF:
+                    last -= 1
+                gap = QTextCharFormat(fmt)
+                gap.setFontLetterSpacingType(QFont.SpacingType.AbsoluteSpacing)
+                gap.setFontLetterSpacing(self.tag_width(view.span.label) + 3)
+                self.setFormat(last, end - last, gap)
+
+
+def _unit_at(text: str, u16: int) -> str:
+    """The UTF-16 code unit at ``u16`` of ``text`` as a one-character string."""
+    if text.isascii():
+        return text[u16]
+    raw = text.encode("utf-16-le")[2 * u16 : 2 * u16 + 2]
+    return chr(int.from_bytes(raw, "little"))
