@@ -1,0 +1,228 @@
+"""The `annotator` command: projects, import, export, statistics, and the window.
+
+Errors end the command with a one-line cause and a non-zero exit status; ``--debug`` shows the
+traceback as well.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from annotator import __version__
+from annotator.core.model import DEFAULT_LABELS, Answer, LabelSet, ValidationError
+from annotator.core.progress import Cancelled
+from annotator.core.schema import SchemaError
+from annotator.core.store import ProjectStore, StoreError
+from annotator.formats.records import FormatError
+from annotator.nlp.pipeline import PipelineError
+from annotator.progressbar import ProgressBar
+
+__all__ = ["build_parser", "main"]
+
+EXPECTED_ERRORS = (
+    StoreError,
+    SchemaError,
+    FormatError,
+    PipelineError,
+    ValidationError,
+    FileNotFoundError,
+    PermissionError,
+)
+
+
+class CommandError(RuntimeError):
+    """A user mistake on the command line (message says what to do)."""
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    names = [n.strip() for n in args.labels.split(",") if n.strip()]
+    if not names:
+        raise CommandError("--labels needs at least one label name")
+    store = ProjectStore.create(args.project, LabelSet.from_names(names), pipeline=args.pipeline)
+    store.close()
+    print(f"created {args.project} with labels {', '.join(names)} (pipeline: {args.pipeline})")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from annotator.formats.importing import import_files
+
+    bar = ProgressBar("import")
+    with ProjectStore.open(args.project) as store:
+        try:
+            report = import_files(
+                store,
+                args.files,
+                as_suggestions=args.as_ == "suggestions",
+                annotator=args.annotator,
+                progress=bar,
+            )
+        finally:
+            bar.close()
+    for error in report.errors[: args.max_errors]:
+        print(f"  {error}", file=sys.stderr)
+    if len(report.errors) > args.max_errors:
+        print(f"  ... and {len(report.errors) - args.max_errors} more", file=sys.stderr)
+    for failed in report.failed_files:
+        print(f"error: {failed}", file=sys.stderr)
+    print(report.summary())
+    return 1 if report.failed_files else 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from annotator.formats.exporting import export_project
+
+    answers = [Answer(a.strip()) for a in args.answers.split(",") if a.strip()]
+    bar = ProgressBar("export")
+    with ProjectStore.open(args.project) as store:
+        try:
+            report = export_project(
+                store,
+                args.out,
+                args.format,
+                answers=answers,
+                annotator=args.annotator,
+                dev_ratio=args.dev_ratio,
+                seed=args.seed,
+                progress=bar,
+            )
+        finally:
+            bar.close()
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    with ProjectStore.open(args.project) as store:
+        stats = store.stats(args.annotator)
+    if args.json:
+        print(json.dumps(stats, indent=2))
+        return 0
+    print(f"documents  {stats['documents']}")
+    print(
+        f"answered   {stats['answered']}  "
+        + "  ".join(f"{k} {v}" for k, v in stats["answers"].items())
+    )
+    print("spans per label (accepted)")
+    for label, count in stats["spans"].items():
+        print(f"  {label:<12} {count}")
+    return 0
+
+
+def _cmd_open(args: argparse.Namespace) -> int:
+    try:
+        from annotator.ui.app import run
+    except ImportError as exc:
+        raise CommandError(f"the desktop window cannot start: {exc}") from exc
+    project = args.project
+    if project is not None and not Path(project).is_file():
+        raise CommandError(f"{project}: no such project; create it with `annotator new {project}`")
+    return run(project)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="annotator",
+        description="Correct spaCy's entity suggestions and export training data.",
+    )
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("new", help="create a project")
+    p.add_argument("project")
+    p.add_argument("--labels", default=",".join(DEFAULT_LABELS), help="comma-separated labels")
+    p.add_argument(
+        "--pipeline",
+        default="auto",
+        help="spaCy pipeline: auto (installed English), a package name, a folder, or blank:LANG",
+    )
+    p.set_defaults(func=_cmd_new)
+
+    p = sub.add_parser("import", help="import .jsonl, .txt, .spacy files or folders of .txt")
+    p.add_argument("project")
+    p.add_argument("files", nargs="+")
+    p.add_argument(
+        "--as",
+        dest="as_",
+        choices=["accepted", "suggestions"],
+        default="accepted",
+        help="what incoming spans become (default: accepted)",
+    )
+    p.add_argument("--annotator", default=None, help="whose annotations the spans become")
+    p.add_argument("--max-errors", type=int, default=50, help="bad records to list")
+    p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("export", help="export answered documents")
+    p.add_argument("project")
+    p.add_argument("out", help="a file for jsonl and conll, a folder for spacy")
+    p.add_argument("--format", choices=["jsonl", "spacy", "conll"], default="jsonl")
+    p.add_argument(
+        "--answers", default="accept", help="answers to export, e.g. accept,reject (default accept)"
+    )
+    p.add_argument("--annotator", default=None, help="only this annotator's work")
+    p.add_argument("--dev-ratio", type=float, default=0.2, help="share of documents in dev.spacy")
+    p.add_argument("--seed", type=int, default=0, help="seed of the train/dev split")
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("stats", help="documents, answers and spans per label")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--annotator", default=None)
+    p.set_defaults(func=_cmd_stats)
+
+    p = sub.add_parser("open", help="open the window (also: `annotator [PROJECT]`)")
+    p.add_argument("project", nargs="?")
+    p.set_defaults(func=_cmd_open)
+    return parser
+
+
+def _normalise(argv: list[str], commands: Sequence[str]) -> list[str]:
+    """`annotator` and `annotator PROJECT` mean `annotator open [PROJECT]`."""
+    positional = [a for a in argv if not a.startswith("-")]
+    if "--help" in argv or "-h" in argv or "--version" in argv:
+        return argv
+    if not positional or positional[0] not in commands:
+        flags = [a for a in argv if a.startswith("-")]
+        return [*flags, "open", *positional]
+    return argv
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    raw = list(sys.argv[1:] if argv is None else argv)
+    commands = list(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    args = parser.parse_args(_normalise(raw, commands))
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except KeyboardInterrupt:
+        print("interrupted; nothing half-written was kept", file=sys.stderr)
+        return 130
+    except Cancelled:
+        print("cancelled; nothing half-written was kept", file=sys.stderr)
+        return 130
+    except (CommandError, *EXPECTED_ERRORS) as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # an unexpected failure still ends with one line
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"error: {exc.__class__.__name__}: {exc} (run with --debug for details)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

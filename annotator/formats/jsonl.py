@@ -1,0 +1,132 @@
+"""JSONL: one JSON object a line, the shape spaCy and Prodigy users already have.
+
+Reading takes ``{"text", "meta"?, "spans"?: [{"start","end","label"}], "answer"?}`` (extra keys
+such as Prodigy's ``tokens`` or ``_input_hash`` are accepted and ignored). Writing produces the
+shape of Prodigy's ``db-out``: text, tokens, spans with token indices, answer, meta, hashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import srsly
+
+from annotator.core.model import Answer, Span, ValidationError
+from annotator.formats.records import FormatError, LineError, Record
+from annotator.formats.sniff import check_text_file
+
+__all__ = ["input_hash", "parse_record", "read_jsonl", "task_hash", "write_jsonl"]
+
+
+def read_jsonl(path: Path) -> Iterator[Record | LineError]:
+    """Records of a JSONL file, streamed a line at a time; bad lines come out as LineErrors.
+
+    A file that is binary, UTF-16/32, or ends in the middle of a record raises FormatError.
+    """
+    check_text_file(path)
+    name = str(path)
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield LineError(
+                    name, number, f"not UTF-8 text (bad byte at column {exc.start + 1})"
+                )
+                continue
+            try:
+                data = srsly.json_loads(line)
+            except ValueError as exc:
+                if not raw.endswith(b"\n"):  # only the last line can lack one
+                    raise FormatError(
+                        path,
+                        f"line {number}: the file ends in the middle of a record "
+                        "(truncated?); nothing was imported",
+                    ) from exc
+                yield LineError(name, number, f"not valid JSON ({_json_reason(exc)})")
+                continue
+            try:
+                yield parse_record(data, number)
+            except ValidationError as exc:
+                yield LineError(name, number, str(exc))
+
+
+def _json_reason(exc: ValueError) -> str:
+    text = str(exc).strip() or exc.__class__.__name__
+    return text.splitlines()[0][:120]
+
+
+def parse_record(data: Any, line: int) -> Record:
+    """Check one decoded JSON value's structure and turn it into a Record."""
+    if not isinstance(data, dict):
+        raise ValidationError(f"expected a JSON object, got {type(data).__name__}")
+    text = data.get("text")
+    if text is None:
+        raise ValidationError('no "text" field')
+    if not isinstance(text, str):
+        raise ValidationError(f'"text" must be a string, got {type(text).__name__}')
+    if not text.strip():
+        raise ValidationError('"text" is empty')
+    meta = data.get("meta", {})
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ValidationError('"meta" must be an object')
+    raw_spans = data.get("spans") or []
+    if not isinstance(raw_spans, list):
+        raise ValidationError('"spans" must be a list')
+    spans = []
+    for index, item in enumerate(raw_spans):
+        if not isinstance(item, dict):
+            raise ValidationError(f"span {index + 1} is not an object")
+        start, end, label = item.get("start"), item.get("end"), item.get("label")
+        if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
+            raise ValidationError(f'span {index + 1} needs integer "start" and "end"')
+        if not isinstance(label, str) or not label:
+            raise ValidationError(f'span {index + 1} has no "label"')
+        spans.append(Span(start, end, label, source="import"))
+    answer = data.get("answer")
+    if answer is not None:
+        try:
+            answer = Answer(answer)
+        except ValueError:
+            raise ValidationError(
+                f'"answer" must be accept, reject or ignore, got {answer!r}'
+            ) from None
+    annotator = data.get("_annotator_id")
+    return Record(
+        text=text,
+        line=line,
+        meta=meta,
+        spans=tuple(spans),
+        answer=answer,
+        annotator=annotator if isinstance(annotator, str) and annotator else None,
+    )
+
+
+def _hash32(*parts: str) -> int:
+    digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=4).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+def input_hash(text: str) -> int:
+    """A signed 32-bit hash of the input, as Prodigy's ``_input_hash`` (same type, own values)."""
+    return _hash32(text)
+
+
+def task_hash(text: str, spans: Iterable[dict[str, Any]]) -> int:
+    """A signed 32-bit hash of the input together with its spans (``_task_hash``)."""
+    keys = ";".join(f"{s['start']},{s['end']},{s['label']}" for s in spans)
+    return _hash32(text, keys)
+
+
+def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> None:
+    """Write records through srsly, one line each (the caller makes the write atomic)."""
+    srsly.write_jsonl(path, records)

@@ -1,0 +1,83 @@
+"""What importers yield and exporters report: records, per-line problems and fatal errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.core.model import Answer, Span
+
+__all__ = ["ExportReport", "FormatError", "ImportReport", "LineError", "Record"]
+
+
+class FormatError(RuntimeError):
+    """A whole file cannot be read (binary, truncated, wrong encoding); nothing of it is kept."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class LineError:
+    """One bad record: which file, which line (1-based; for .spacy the document number), why."""
+
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Record:
+    """A document as read from a file, not yet checked against the project."""
+
+    text: str
+    line: int
+    meta: dict[str, Any] = field(default_factory=dict)
+    spans: tuple[Span, ...] = ()
+    answer: Answer | None = None
+    annotator: str | None = None
+
+
+@dataclass
+class ImportReport:
+    """Counts and problems of one import run."""
+
+    added: int = 0
+    duplicates: int = 0
+    errors: list[LineError] = field(default_factory=list)
+    failed_files: list[FormatError] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def read(self) -> int:
+        return self.added + self.duplicates + len(self.errors)
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.added} added",
+            f"{self.duplicates} duplicates skipped",
+            f"{len(self.errors)} bad records",
+        ]
+        if self.failed_files:
+            parts.append(f"{len(self.failed_files)} files not imported")
+        return f"{self.files} files: " + ", ".join(parts)
+
+
+@dataclass
+class ExportReport:
+    """What an export wrote."""
+
+    documents: int = 0
+    spans: int = 0
+    files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        written = ", ".join(str(p) for p in self.files)
+        return f"{self.documents} documents, {self.spans} spans -> {written}"
