@@ -1,0 +1,353 @@
+"""From the pipeline's entity labels to the project's, and the guideline fix-ups on the way.
+
+Three things happen here, all Qt-free and all general rules (no rule names a sentence):
+
+1. **Label mapping.** ``LabelMap`` turns a pipeline label into a project label or drops it.
+   Defaults: PERSON, ORG, GPE, LOC, FAC, EVENT, ... keep their name *if the project has that
+   label*; NORP, DATE, TIME, ORDINAL, PRODUCT, LAW, LANGUAGE, WORK_OF_ART are dropped (a
+   nationality is not GPE; PRODUCT is mostly not a weapon). A project overrides any of it with
+   a dict (``{"PRODUCT": "WEAPON", "FAC": None}``).
+2. **QUANTITY.** The pipeline's CARDINAL, QUANTITY, MONEY and PERCENT are not copied; they seed
+   ``quantity_span``, which follows the guidelines: hedges ("about", "more than", "up to") stay
+   out, the counted noun or unit is attached ("2,000 Russian troops", "400 km", "$1.3 billion"),
+   ranges are one span ("15 to 20 kilometers", "between [500 and 5,500 kilometers]"), and dates,
+   years, durations ("30 years"), ordinals and vague amounts ("thousands of") give nothing. A
+   bare number counts only when written in digits ("climb to [30,000]"). When the counted thing
+   is an entity ("16 HIMARS") there is no QUANTITY: the entity wins. Percentages count as a
+   number with its unit ("[20 percent]").
+3. **Span fix-ups** for PERSON and ORG: titles and honorifics leave PERSON ("President [Joe
+   Biden]"), a leading "the" leaves any span, a trailing possessive "'s"/"’s" or lone apostrophe
+   leaves any span, and spans written all in lower case ("the foreign ministry") are dropped,
+   since the guidelines only want named things.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = [
+    "DEFAULT_MAPPING",
+    "NUMERIC_LABELS",
+    "LabelMap",
+    "fix_span",
+    "quantity_span",
+]
+
+#: Pipeline labels whose numbers become QUANTITY spans through ``quantity_span``.
+NUMERIC_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
+#: Pipeline labels never suggested unless a project maps them explicitly.
+DEFAULT_MAPPING: dict[str, str | None] = {
+    "NORP": None,
+    "DATE": None,
+    "TIME": None,
+    "ORDINAL": None,
+    "PRODUCT": None,
+    "LAW": None,
+    "LANGUAGE": None,
+    "WORK_OF_ART": None,
+}
+
+# ---- word lists (lower case) ---------------------------------------------------------------
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_TITLES = _words(
+    "president vice prime minister ministers secretary secretary-general general gen gen. lt "
+    "lt. lieutenant col col. colonel maj maj. major capt capt. captain sgt sgt. sergeant "
+    "admiral adm adm. commander cmdr chancellor king queen prince princess pope sheikh emir "
+    "sir dame lord lady mr mr. mrs mrs. ms ms. dr dr. prof prof. professor senator sen sen. "
+    "rep rep. representative congressman congresswoman governor gov gov. mayor ambassador "
+    "envoy spokesman spokeswoman spokesperson chief deputy foreign defence defense interior "
+    "supreme leader premier marshal field brigadier ayatollah rev rev. reverend father "
+    "minister-president state - "
+)
+_HEDGES = _words(
+    "about around approximately roughly nearly almost some over under more less fewer than up "
+    "to at least most as many much just only another additional extra further estimated an a "
+    "the some close to upwards of well below above "
+)
+_TIME_UNITS = _words(
+    "year years yr yrs month months week weeks day days hour hours hr hrs minute minutes min "
+    "mins second seconds decade decades century centuries night nights morning mornings "
+    "weekend weekends a.m. p.m. am pm o'clock bc ad "
+)
+_MONTHS = _words(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec "
+)
+_SCALES = _words("hundred thousand million billion trillion bn mn m k b tn ")
+_CURRENCY = _words("$ us$ € £ ¥ c$ a$ usd eur gbp ")
+_UNITS = _words(
+    "km kms kilometre kilometres kilometer kilometers mile miles mm millimetre millimetres "
+    "millimeter millimeters cm centimetre centimetres centimeters m metre metres meter meters "
+    "ft feet foot inch inches kg kilogram kilograms tonne tonnes ton tons lb lbs kt kiloton "
+    "kilotons megaton megatons knots mph kph km/h percent % barrels litres liters gallons "
+    "hectares acres mw gw megawatts gigawatts dollars euros pounds rubles roubles hryvnias "
+    "yuan yen rupees shekels lira francs "
+)
+# Plural-looking words that are not counted nouns.
+_NOT_NOUNS = _words(
+    "is was has does this its his hers ours yours theirs us as thus was was always perhaps "
+    "whereas besides unless plus less across towards afterwards upwards downwards sometimes "
+    "says has was its is "
+)
+_IRREGULAR_NOUNS = _words(
+    "people personnel police staff aircraft artillery men women children crew ammunition "
+    "equipment cattle livestock infantry militia "
+)
+# Words that end a noun phrase search: function words and common verbs after a number.
+_STOP = _words(
+    "the a an of in on at to for from by with and or but as than that which who whom whose "
+    "this these those it its is are was were be been being will would shall should can could "
+    "may might must have has had do does did not no more most less fewer other others each "
+    "per so such very too also already still yet just only even again about over under into "
+    "onto between among against during before after since until while when where how what why "
+    "if then there here their them they he she we you i his her our your my me him said says "
+    "say told according percent new "
+)
+_VAGUE = _words("dozens hundreds thousands millions billions tens scores several many ")
+_ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$", re.IGNORECASE)
+_ORDINAL_WORDS = _words(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "hundredth thousandth millionth "
+)
+_DIGITS = re.compile(r"^[+-]?\d[\d,.]*$")
+_RANGE_TOKEN = re.compile(r"^\d[\d,.]*[-–—]\d[\d,.]*$")
+_SHORT_SCALE = re.compile(r"^\d[\d,.]*(bn|mn|m|k|tn)$", re.IGNORECASE)
+_YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)s?$")
+_RANGE_WORDS = _words("to - – — or ")
+
+
+@dataclass(frozen=True)
+class LabelMap:
+    """How pipeline labels become project labels; see the module docstring for the rules.
+
+    ``overrides`` maps a pipeline label to a project label or to None (drop it); it wins over
+    the defaults. ``quantity_label`` is the project label numbers go to (None: no numbers).
+    """
+
+    project_labels: tuple[str, ...]
+    overrides: Mapping[str, str | None] = field(default_factory=dict)
+    quantity_label: str | None = "QUANTITY"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "project_labels", tuple(self.project_labels))
+        object.__setattr__(self, "overrides", dict(self.overrides))
+        if self.quantity_label not in self.project_labels:
+            object.__setattr__(self, "quantity_label", None)
+
+    def target(self, pipeline_label: str) -> str | None:
+        """The project label for a non-numeric pipeline label, or None to drop the span."""
+        if pipeline_label in self.overrides:
+            mapped = self.overrides[pipeline_label]
+        elif pipeline_label in NUMERIC_LABELS or pipeline_label in DEFAULT_MAPPING:
+            return None
+        else:
+            mapped = pipeline_label
+        return mapped if mapped in self.project_labels else None
+
+    def is_quantity_seed(self, pipeline_label: str) -> bool:
+        """True when spans of this pipeline label feed the QUANTITY rule."""
+        if pipeline_label in self.overrides:
+            return False
+        return self.quantity_label is not None and pipeline_label in NUMERIC_LABELS
+
+    def describe(self) -> str:
+        """A stable text of the mapping, part of the suggester's version string."""
+        items = sorted((k, v or "-") for k, v in self.overrides.items())
+        return (
+            f"labels={','.join(self.project_labels)};quantity={self.quantity_label};"
+            f"map={';'.join(f'{k}>{v}' for k, v in items)}"
+        )
+
+
+# ---- PERSON / ORG fix-ups ---------------------------------------------------------------------
+
+
+def fix_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
+    """Token range ``[start, end)`` trimmed to what the guidelines call the name, or None."""
+    # Possessive and stray apostrophes at the end: "NATO's" -> "NATO".
+    while end > start and doc[end - 1].lower_ in {"'s", "’s", "'", "’"}:
+        end -= 1
+    # Leading determiners: "the Pentagon" -> "Pentagon".
+    while start < end and doc[start].lower_ in {"the", "a", "an"}:
+        start += 1
+    if label == "PERSON":
+        while start < end - 1 and (
+            doc[start].lower_ in _TITLES or doc[start].lower_.rstrip(".") in _TITLES
+        ):
+            start += 1
+        while start < end and not doc[start].text[:1].isalnum():
+            start += 1
+    while start < end and doc[end - 1].is_punct and doc[end - 1].text not in {".", ")"}:
+        end -= 1
+    if start >= end:
+        return None
+    if label in {"PERSON", "ORG"}:
+        words = [t.text for t in doc[start:end] if t.is_alpha]
+        if not words or all(w.islower() for w in words):
+            return None
+        if label == "PERSON" and end - start == 1 and doc[start].lower_ in _TITLES:
+            return None
+        if label == "ORG" and end - start == 1 and doc[start].lower_ in _TITLES:
+            return None  # "Defence" cut out of "Defence Minister ..."
+    return start, end
+
+
+# ---- QUANTITY ---------------------------------------------------------------------------------
+
+
+def _is_number(token_text: str, like_num: bool) -> bool:
+    lower = token_text.lower()
+    if _ORDINAL.match(token_text) or lower in _ORDINAL_WORDS:
+        return False
+    return like_num or bool(_RANGE_TOKEN.match(token_text) or _SHORT_SCALE.match(token_text))
+
+
+def _is_digits(text: str) -> bool:
+    return bool(_DIGITS.match(text) or _RANGE_TOKEN.match(text) or _SHORT_SCALE.match(text))
+
+
+def _number_core(doc: Doc, i: int) -> tuple[int, int] | None:
+    """The number starting at or just before token ``i``: currency, digits, scale, range."""
+    n = len(doc)
+    start = i
+    if doc[i].lower_ in _CURRENCY:
+        if i + 1 >= n or not _is_number(doc[i + 1].text, doc[i + 1].like_num):
+            return None
+        i += 1
+    elif i > 0 and doc[i - 1].lower_ in _CURRENCY:
+        start = i - 1
+    if not _is_number(doc[i].text, doc[i].like_num):
+        return None
+    end = i + 1
+    while end < n and doc[end].lower_ in _SCALES:
+        if doc[end].lower_ in {"m", "b", "k"} and doc[end - 1].whitespace_:
+            break  # "5 m" is metres, not million
+        end += 1
+    # A range joins two numbers: "15 to 20", "15-20", "two or three", "between 500 and 5,500".
+    between = start > 0 and doc[start - 1].lower_ == "between"
+    if end + 1 < n and (doc[end].lower_ in _RANGE_WORDS or (between and doc[end].lower_ == "and")):
+        j = end + 1
+        if j < n and doc[j].lower_ in _CURRENCY:
+            j += 1
+        if j < n and _is_number(doc[j].text, doc[j].like_num) and not _YEAR.match(doc[j].text):
+            end = j + 1
+            while end < n and doc[end].lower_ in _SCALES and doc[end].lower_ not in {"m", "b", "k"}:
+                end += 1
+    return start, end
+
+
+def _noun_end(doc: Doc, end: int, blocked: Sequence[bool], singular: bool) -> int | str | None:
+    """Where the counted noun after a number ends (exclusive).
+
+    Returns None when no noun follows (a bare number), "entity" when the counted thing is an
+    entity, "time" when it is a time unit (a duration or a date).
+    """
+    n = len(doc)
+    j = end
+    if j < n and doc[j].text in {"-", "–"} and j + 1 < n and not doc[j].whitespace_:
+        j += 1  # "105-mm", "30-year"
+    modifiers = 0
+    while j < n and modifiers <= 3:
+        token = doc[j]
+        lower = token.lower_
+        if blocked[j]:
+            return "entity"
+        if lower in _TIME_UNITS or lower in _MONTHS or lower.rstrip("s") in _TIME_UNITS:
+            return "time" if modifiers == 0 else None
+        if lower in _UNITS and (modifiers == 0 or lower not in {"m", "per", "pounds"}):
+            if lower == "percent" or lower == "%":
+                return j + 1
+            return j + 1
+        if lower in _STOP or (token.is_punct and token.text != "-") or token.like_num:
+            return None
+        if token.text == "-":
+            j += 1
+            continue
+        if not token.is_alpha:
+            return None
+        capitalised = not token.is_lower
+        if lower in _IRREGULAR_NOUNS or (
+            not capitalised
+            and len(lower) > 3
+            and lower.endswith("s")
+            and not lower.endswith("ss")
+            and lower not in _NOT_NOUNS
+        ):
+            return j + 1
+        if singular and not capitalised:
+            return j + 1
+        if capitalised and token.ent_type_ not in {"NORP", "GPE", ""}:
+            return None
+        modifiers += 1
+        j += 1
+    return None
+
+
+def quantity_span(
+    doc: Doc, seed: int, blocked: Sequence[bool], *, allow_bare: bool = True
+) -> tuple[int, int] | None:
+    """The guideline QUANTITY span (token range) grown from the number at or after ``seed``.
+
+    ``blocked[i]`` is True for tokens inside an entity that wins over numbers (a weapon, an
+    organisation...). ``seed`` may point at a hedge ("about 2,000"): the span starts at the
+    number. Returns None for dates, years, durations, ordinals, vague amounts, numbers that
+    count an entity, and (unless ``allow_bare``) numbers without a noun.
+    """
+    n = len(doc)
+    i = seed
+    while i < n and (doc[i].lower_ in _HEDGES or doc[i].text in {"~", "+"}):
+        i += 1
+    if i >= n or blocked[i]:
+        return None
+    core = _number_core(doc, i)
+    if core is None:
+        return None
+    start, end = core
+    first = doc[start + 1] if doc[start].lower_ in _CURRENCY else doc[start]
+    if first.ent_type_ in {"DATE", "TIME", "ORDINAL"} and doc[start].lower_ not in _CURRENCY:
+        # The model saw a date; believe it unless a counted noun or unit follows.
+        follow = _noun_end(doc, end, blocked, singular=False)
+        if not isinstance(follow, int):
+            return None
+    if (start > 0 and doc[start - 1].lower_ in _MONTHS) or (end < n and doc[end].lower_ in _MONTHS):
+        return None  # "24 February", "February 10-20"
+    if doc[start].lower_ in _CURRENCY or any(doc[k].lower_ in _SCALES for k in range(start, end)):
+        money_or_scaled = True
+    else:
+        money_or_scaled = False
+    if doc[end - 1].lower_ in {"%"} or (end < n and doc[end].text == "%"):
+        return (start, end + 1) if end < n and doc[end].text == "%" else (start, end)
+    singular = first.lower_ in {"one", "1"}
+    noun = _noun_end(doc, end, blocked, singular=singular)
+    if noun == "entity" or noun == "time":
+        return None
+    if isinstance(noun, int):
+        if any(blocked[k] for k in range(end, noun)):
+            return None
+        return start, noun
+    if money_or_scaled and doc[start].lower_ in _CURRENCY:
+        return start, end
+    # A bare number: only digits, not a year, not a name's number ("Article 5", "Flight 17").
+    text = first.text
+    if not allow_bare or not _is_digits(text) or _YEAR.match(text):
+        return None
+    if text.lower() in {"0", "1"} or first.ent_type_ not in NUMERIC_LABELS | {""}:
+        return None
+    if start > 1 and doc[start - 1].is_title and not doc[start - 2].is_punct:
+        prev = doc[start - 1].lower_
+        if prev not in _HEDGES and prev not in _STOP:
+            return None  # a name's number
+    if end < n and doc[end].lower_ in _VAGUE:
+        return None
+    return start, end

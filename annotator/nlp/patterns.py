@@ -1,0 +1,145 @@
+"""Match patterns for suggestions: the shipped gazetteers plus a project's own, validated.
+
+Patterns use spaCy's EntityRuler JSONL format, one object a line:
+``{"label": "WEAPON", "pattern": "Iskander-M", "id": "iskander-m"}`` (a phrase, matched on the
+lower-cased tokens) or ``{"label": "WEAPON", "pattern": [{"ORTH": "Patriot"}]}`` (a token
+pattern, spaCy Matcher syntax). The shipped files live in ``resources/patterns/``; a project
+adds files of its own and in-memory patterns ("suggest this everywhere"). A broken line is an
+error that names the file, the line and what is wrong, never silently skipped: a pattern file
+that loads half is worse than one that refuses to load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "Pattern",
+    "PatternError",
+    "load_pattern_file",
+    "load_patterns",
+    "patterns_fingerprint",
+    "shipped_pattern_files",
+    "validate_pattern",
+]
+
+Pattern = dict[str, Any]
+
+
+class PatternError(ValueError):
+    """A pattern is malformed; the message names its file and line."""
+
+
+def shipped_pattern_files() -> list[Path]:
+    """The pattern files bundled with the app, in a stable order."""
+    from annotator.core.resources import resource_path
+
+    return sorted(resource_path("patterns").glob("*.jsonl"))
+
+
+def _token_pattern_errors(tokens: list[Any]) -> list[str]:
+    if not tokens:
+        return ["token pattern is empty"]
+    if not all(isinstance(token, dict) for token in tokens):
+        return ['each token of a token pattern must be an object like {"LOWER": "buk"}']
+    from spacy.schemas import validate_token_pattern
+
+    return [str(error) for error in validate_token_pattern(tokens)]
+
+
+def validate_pattern(obj: Any, where: str = "pattern") -> Pattern:
+    """Return ``obj`` as a clean pattern dict, or raise PatternError saying what to fix.
+
+    ``where`` names the place (``file.jsonl:12``) used in the message.
+    """
+    if not isinstance(obj, Mapping):
+        raise PatternError(f"{where}: a pattern must be a JSON object, got {type(obj).__name__}")
+    label = obj.get("label")
+    if not isinstance(label, str) or not label.strip():
+        raise PatternError(f'{where}: "label" must be a non-empty string')
+    pattern = obj.get("pattern")
+    if isinstance(pattern, str):
+        if not pattern.strip():
+            raise PatternError(f'{where}: phrase "pattern" is empty')
+    elif isinstance(pattern, list):
+        errors = _token_pattern_errors(pattern)
+        if errors:
+            raise PatternError(f"{where}: invalid token pattern: {'; '.join(errors)}")
+    else:
+        raise PatternError(f'{where}: "pattern" must be a phrase string or a list of token objects')
+    clean: Pattern = {"label": label.strip(), "pattern": pattern}
+    if "id" in obj:
+        if not isinstance(obj["id"], str):
+            raise PatternError(f'{where}: "id" must be a string')
+        clean["id"] = obj["id"]
+    return clean
+
+
+def load_pattern_file(path: str | Path) -> list[Pattern]:
+    """All patterns of one JSONL file; blank lines are allowed, broken ones are errors."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise PatternError(f"{path}: cannot read pattern file: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise PatternError(f"{path}: pattern file is not UTF-8 text") from exc
+    patterns = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise PatternError(
+                f"{where}: not valid JSON ({exc.msg} at column {exc.colno})"
+            ) from exc
+        patterns.append(validate_pattern(obj, where))
+    return patterns
+
+
+def load_patterns(
+    extra_files: Iterable[str | Path] = (),
+    extra_patterns: Iterable[Mapping[str, Any]] = (),
+    *,
+    labels: Iterable[str] | None = None,
+    include_shipped: bool = True,
+) -> list[Pattern]:
+    """Shipped patterns, then the project's files, then in-memory patterns.
+
+    With ``labels``, patterns for labels the project does not have are left out (a project
+    without WEAPON gets no weapon suggestions). Duplicates are dropped, first one kept.
+    """
+    files = [*shipped_pattern_files()] if include_shipped else []
+    files.extend(Path(p) for p in extra_files)
+    collected: list[Pattern] = []
+    for file in files:
+        collected.extend(load_pattern_file(file))
+    for index, obj in enumerate(extra_patterns, start=1):
+        collected.append(validate_pattern(obj, f"project pattern #{index}"))
+    keep = set(labels) if labels is not None else None
+    seen: set[str] = set()
+    result = []
+    for pattern in collected:
+        if keep is not None and pattern["label"] not in keep:
+            continue
+        key = json.dumps(pattern, sort_keys=True, ensure_ascii=False)
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append(pattern)
+    return result
+
+
+def patterns_fingerprint(patterns: Iterable[Mapping[str, Any]]) -> str:
+    """A SHA-1 of the patterns' content, independent of dict key order."""
+    digest = hashlib.sha1()
+    for pattern in patterns:
+        digest.update(json.dumps(pattern, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()

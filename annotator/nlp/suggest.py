@@ -1,0 +1,236 @@
+"""The suggestion engine: a spaCy pipeline plus match patterns, mapped onto a project's labels.
+
+``Suggester(pipeline, labels, label_map, extra_patterns)`` loads its own ``nlp`` (only what
+NER needs, see ``pipeline.load_for_ner``) and adds a ``span_ruler`` holding the patterns, so
+patterns run inside ``nlp.pipe`` (and in its worker processes with ``n_process > 1``) and the
+model's entities stay apart from the pattern matches in ``doc.spans``.
+
+**When model and patterns disagree, the pattern wins.** Every pattern span (after overlapping
+pattern spans are reduced to the longest, earliest first) is kept; a model span that overlaps
+any kept pattern span is dropped, whatever either label is. Patterns are curated facts about
+names ("S-400" is a weapon, whatever the model thinks it is); the model generalises where no
+pattern exists. Patterns whose label the project does not have (the shipped GPE list) are
+never suggested but still overrule the model ("Kyiv" is no PERSON), except that a model span
+strictly containing such a pattern stands ("[U.S. European Command]"). The QUANTITY rule
+applies the guidelines' own tie-break after that: a number that counts an entity gives no
+QUANTITY ("16 [HIMARS]"), and a QUANTITY never overlaps an entity.
+QUANTITY spans seeded by a quantity pattern win over those seeded by the model.
+
+Sources and scores: ``source="pattern"`` with ``score=1.0`` for pattern spans;
+``source="model"`` with ``score=None`` for model spans, because spaCy's greedy ``ner`` exposes
+no confidences (a beam parser could, at several times the cost, which the app cannot spend).
+
+A ``Suggester`` owns its ``nlp``; never share one between threads: make one per worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from annotator.core.model import Span, SpanState
+from annotator.nlp.labelmap import LabelMap, fix_span, quantity_span
+from annotator.nlp.patterns import Pattern, load_patterns, patterns_fingerprint, validate_pattern
+from annotator.nlp.pipeline import AUTO, load_for_ner, pipeline_info
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+__all__ = ["PATTERNS_KEY", "RULES_VERSION", "Suggester", "suggest_everywhere_pattern"]
+
+#: ``doc.spans`` key under which the pattern matches are stored.
+PATTERNS_KEY = "annotator_patterns"
+#: Bump when the rules in labelmap.py or here change what is suggested (it enters ``version``).
+RULES_VERSION = "1"
+# Labels whose tokens may sit inside a QUANTITY ("2,000 [US] troops"): nationality-like words.
+_INSIDE_QUANTITY_OK = frozenset({"GPE", "LOC", "NORP"})
+
+
+class Suggester:
+    """Suggested spans for texts, from one pipeline, one label set, one label map, patterns.
+
+    ``version`` identifies the output: it changes when the pipeline's name or version, the
+    patterns, the label map or the rules change, so a cache keyed on it is never stale.
+    """
+
+    def __init__(
+        self,
+        pipeline: str = AUTO,
+        labels: Sequence[str] = ("PERSON", "ORG", "WEAPON", "QUANTITY"),
+        label_map: LabelMap | Mapping[str, str | None] | None = None,
+        extra_patterns: Iterable[Mapping[str, Any]] = (),
+        *,
+        pattern_files: Iterable[str] = (),
+        include_shipped_patterns: bool = True,
+        nlp: Language | None = None,
+    ) -> None:
+        self.labels = tuple(labels)
+        if isinstance(label_map, LabelMap):
+            self.label_map = label_map
+        else:
+            self.label_map = LabelMap(self.labels, label_map or {})
+        # Patterns of labels the project lacks are kept: they veto model mistakes ("Kyiv" is
+        # no PERSON) and are never suggested themselves.
+        self.patterns: list[Pattern] = load_patterns(
+            pattern_files, extra_patterns, include_shipped=include_shipped_patterns
+        )
+        self.info = pipeline_info(pipeline)
+        self.nlp = nlp if nlp is not None else load_for_ner(pipeline)
+        self._quantity_label = self.label_map.quantity_label
+        self._add_ruler()
+        digest = hashlib.sha1(
+            "\n".join(
+                (patterns_fingerprint(self.patterns), self.label_map.describe(), RULES_VERSION)
+            ).encode("utf-8")
+        ).hexdigest()
+        self.version = f"{self.info.name}-{self.info.version}+{digest[:8]}"
+
+    def _add_ruler(self) -> None:
+        if PATTERNS_KEY in self.nlp.pipe_names:
+            self.nlp.remove_pipe(PATTERNS_KEY)
+        ruler = self.nlp.add_pipe(
+            "span_ruler",
+            name=PATTERNS_KEY,
+            config={
+                "spans_key": PATTERNS_KEY,
+                "annotate_ents": False,
+                "overwrite": True,
+                "phrase_matcher_attr": "LOWER",
+                "validate": False,
+            },
+        )
+        ruler.add_patterns(self.patterns)  # type: ignore[attr-defined]
+
+    # ---- running ----------------------------------------------------------------------------
+
+    def suggest(
+        self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
+    ) -> Iterator[list[Span]]:
+        """One list of suggested spans per text, in order; lazily, batch by batch."""
+        for doc in self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
+            yield self.spans_from_doc(doc)
+
+    def suggest_one(self, text: str) -> list[Span]:
+        """Suggestions for a single text."""
+        return self.spans_from_doc(self.nlp(text))
+
+    def spans_from_doc(self, doc: Doc) -> list[Span]:
+        """Combine the model's entities and the pattern matches of a processed ``doc``."""
+        quantity = self._quantity_label
+        label_map = self.label_map
+        # 1. Pattern spans: entity patterns (longest first) and QUANTITY seeds.
+        pattern_spans: list[tuple[int, int, str]] = []
+        quantity_seeds: list[tuple[int, str]] = []
+        for span in doc.spans.get(PATTERNS_KEY, ()):
+            if span.label_ == quantity:
+                quantity_seeds.append((span.start, "pattern"))
+            else:
+                pattern_spans.append((span.start, span.end, span.label_))
+        entities = _longest_first(pattern_spans, "pattern")
+        project = set(self.labels)
+        taken = [False] * len(doc)
+        vetoes = []
+        for start, end, label, _ in entities:
+            if label in project:
+                for k in range(start, end):
+                    taken[k] = True
+            else:
+                vetoes.append((start, end))
+        # 2. Model spans: mapped, fixed up, dropped where a pattern span overlaps them.
+        for ent in doc.ents:
+            label = ent.label_
+            if label_map.is_quantity_seed(label):
+                quantity_seeds.append((ent.start, "model"))
+                continue
+            target = label_map.target(label)
+            if target is None:
+                continue
+            fixed = fix_span(doc, ent.start, ent.end, target)
+            if fixed is None or any(taken[k] for k in range(fixed[0], fixed[1])):
+                continue
+            if any(_veto(fixed, veto) for veto in vetoes):
+                continue
+            entities.append((fixed[0], fixed[1], target, "model"))
+        # 3. QUANTITY: grown from the seeds; an entity it would count or overlap wins.
+        if quantity is not None and quantity_seeds:
+            blocked = [False] * len(doc)
+            for start, end, label, _ in entities:
+                if label not in _INSIDE_QUANTITY_OK:
+                    for k in range(start, end):
+                        blocked[k] = True
+            quantities: list[tuple[int, int, str, str]] = []
+            for seed, source in sorted(quantity_seeds, key=lambda s: s[1] != "pattern"):
+                found = quantity_span(doc, seed, blocked)
+                if found is not None:
+                    quantities.append((found[0], found[1], quantity, source))
+            kept = _longest_first_keep_order(quantities)
+            # A QUANTITY swallows a nationality-like entity inside it ("2,000 [US] troops").
+            entities = [e for e in entities if not any(e[0] < q[1] and q[0] < e[1] for q in kept)]
+            entities.extend(kept)
+        result = []
+        for start, end, label, source in sorted(entities):
+            if label not in project:
+                continue
+            span = doc[start:end]
+            result.append(
+                Span(
+                    span.start_char,
+                    span.end_char,
+                    label,
+                    state=SpanState.SUGGESTED,
+                    source=source,
+                    score=1.0 if source == "pattern" else None,
+                )
+            )
+        return result
+
+
+def _veto(model: tuple[int, int], veto: tuple[int, int]) -> bool:
+    """True when a pattern of a non-project label overrules a model span.
+
+    It does unless the model span strictly contains it: "[U.S. European Command]" stands
+    although "U.S." is a place.
+    """
+    if veto[1] <= model[0] or veto[0] >= model[1]:
+        return False
+    contains = model[0] <= veto[0] and veto[1] <= model[1]
+    return not contains or (veto[0], veto[1]) == (model[0], model[1])
+
+
+def _longest_first(
+    spans: Iterable[tuple[int, int, str]], source: str
+) -> list[tuple[int, int, str, str]]:
+    """Non-overlapping subset: longest first, then earliest (spaCy's ``filter_spans`` rule)."""
+    kept: list[tuple[int, int, str, str]] = []
+    for start, end, label in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+        if all(end <= k[0] or start >= k[1] for k in kept):
+            kept.append((start, end, label, source))
+    return kept
+
+
+def _longest_first_keep_order(
+    spans: list[tuple[int, int, str, str]],
+) -> list[tuple[int, int, str, str]]:
+    """Like ``_longest_first`` but an earlier entry (pattern-seeded) beats a later one."""
+    kept: list[tuple[int, int, str, str]] = []
+    order = {id(s): i for i, s in enumerate(spans)}
+    for span in sorted(spans, key=lambda s: (order[id(s)] > 0 and s[3] != "pattern", s[0] - s[1])):
+        if all(span[1] <= k[0] or span[0] >= k[1] for k in kept):
+            kept.append(span)
+    return kept
+
+
+def suggest_everywhere_pattern(text: str, label: str) -> dict[str, Any]:
+    """A pattern that suggests ``label`` wherever ``text`` occurs (case-insensitive phrase).
+
+    Whitespace inside the text is normalised to single spaces, as the tokenizer ignores it.
+    Raises PatternError for an empty text or label.
+    """
+    phrase = " ".join(text.split())
+    slug = re.sub(r"[^0-9a-z]+", "-", phrase.lower()).strip("-") or "pattern"
+    return validate_pattern(
+        {"label": label, "pattern": phrase, "id": f"project:{slug}"}, f"pattern for {text!r}"
+    )
