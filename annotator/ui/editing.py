@@ -1,0 +1,231 @@
+"""What the annotator's keys and clicks do to spans and answers, as undoable core edits.
+
+The window owns the widgets; this controller turns "label the selection", "accept the
+suggestion at the caret", "widen by a token" or "accept the document" into core edits,
+applies them (each one committed to the store) and pushes them on the undo stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from annotator.core.edits import (
+    AddSpan,
+    Batch,
+    Edit,
+    RemoveSpan,
+    ReplaceSpan,
+    accept_suggestions,
+    answer_document,
+)
+from annotator.core.model import Answer, Span, SpanState, ValidationError
+from annotator.core.store import Annotation, ProjectStore
+from annotator.ui.document_view import DocumentView
+from annotator.ui.undo import EditCommand
+
+if TYPE_CHECKING:
+    from annotator.nlp.tokens import TokenIndex, Tokenizer
+
+__all__ = ["EditController"]
+
+
+class EditController(QObject):
+    """Edits of the document shown in ``view``; reports results through ``message``."""
+
+    message = Signal(str)
+    saved = Signal()
+    span_accepted = Signal(object)  # Span the annotator just confirmed
+
+    def __init__(
+        self,
+        view: DocumentView,
+        undo_stack: QUndoStack,
+        show_document: Callable[[int], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.undo_stack = undo_stack
+        self._show_document = show_document
+        self.store: ProjectStore | None = None
+        self.annotator = ""
+        self.tokenizer: Tokenizer | None = None
+        self._index: tuple[int, TokenIndex] | None = None
+
+    # ------------------------------------------------------------- plumbing
+    def set_store(self, store: ProjectStore | None, annotator: str) -> None:
+        self.store = store
+        self.annotator = annotator
+        self._index = None
+
+    def set_tokenizer(self, tokenizer: Tokenizer | None) -> None:
+        self.tokenizer = tokenizer
+        self._index = None
+
+    def annotation(self) -> Annotation | None:
+        doc_id = self.view.document_id
+        if self.store is None or doc_id is None:
+            return None
+        return self.store.annotation_or_empty(doc_id, self.annotator)
+
+    def token_index(self) -> TokenIndex | None:
+        """Tokens of the shown document, computed on first use (not on every document show)."""
+        doc_id = self.view.document_id
+        if doc_id is None or self.tokenizer is None:
+            return None
+        if self._index is None or self._index[0] != doc_id:
+            self._index = (doc_id, self.tokenizer.index(self.view.text))
+        return self._index[1]
+
+    def apply(self, edit: Edit) -> None:
+        """Apply an edit (undo/redo path): commit, then show its document up to date."""
+        assert self.store is not None
+        try:
+            edit.apply(self.store)
+        except (ValidationError, KeyError) as exc:
+            self.message.emit(f"Could not {edit.description.lower()}: {exc}")
+            return
+        self._after(edit)
+
+    def push(self, edit: Edit) -> bool:
+        """Apply a new edit and put it on the undo stack; False (with a message) if refused."""
+        if self.store is None:
+            return False
+        try:
+            edit.apply(self.store)
+        except (ValidationError, KeyError) as exc:
+            self.message.emit(f"{edit.description}: {exc}")
+            return False
+        self.undo_stack.push(EditCommand(edit, self.apply))
+        self._after(edit)
+        return True
+
+    def _after(self, edit: Edit) -> None:
+        self.saved.emit()
+        self._show_document(edit.doc_id)
+
+    # ---------------------------------------------------------------- spans
+    def label(self, name: str) -> None:
+        """Label the selection (snapped to tokens) or relabel the span at the caret."""
+        annotation = self.annotation()
+        if annotation is None:
+            return
+        selection = self.view.selection()
+        if selection is None:
+            current = self.view.current_span()
+            if current is None:
+                self.message.emit("Select some text first (mouse or Shift+arrows), then a label.")
+                return
+            if current.label == name and current.state is SpanState.ACCEPTED:
+                return
+            new = current.with_(label=name, state=SpanState.ACCEPTED)
+            if self.push(ReplaceSpan(annotation.doc_id, self.annotator, current, new)):
+                self.span_accepted.emit(new)
+            return
+        index = self.token_index()
+        if index is None:
+            self.message.emit("The tokenizer is still loading; try again in a moment.")
+            return
+        from annotator.nlp.tokens import AlignmentError
+
+        try:
+            start, end = index.snap(*selection)
+        except AlignmentError as exc:
+            text = self.view.text[selection[0] : selection[1]]
+            self.message.emit(f"Cannot label {text!r} at {selection[0]}–{selection[1]}: {exc}")
+            return
+        span = Span(start, end, name, SpanState.ACCEPTED, "manual")
+        replaced = [s for s in annotation.spans if s.overlaps(span)]
+        edits: list[Edit] = [RemoveSpan(annotation.doc_id, self.annotator, s) for s in replaced]
+        edits.append(AddSpan(annotation.doc_id, self.annotator, span))
+        edit: Edit = edits[0] if len(edits) == 1 else Batch(
+            annotation.doc_id, self.annotator, tuple(edits), f"Add {name}"
+        )
+        if self.push(edit):
+            self.view.set_caret(end)
+            snapped = "" if (start, end) == selection else " (snapped to word boundaries)"
+            self.message.emit(f"Added {name} {self.view.text[start:end]!r}{snapped}")
+            self.span_accepted.emit(span)
+
+    def relabel(self, span: Span, name: str) -> None:
+        annotation = self.annotation()
+        if annotation is not None and span.label != name:
+            new = span.with_(label=name, state=SpanState.ACCEPTED)
+            self.push(ReplaceSpan(annotation.doc_id, self.annotator, span, new))
+
+    def remove(self, span: Span | None = None) -> None:
+        """Reject the suggestion or delete the span (at the caret by default)."""
+        annotation = self.annotation()
+        span = span or self.view.current_span()
+        if annotation is None or span is None:
+            self.message.emit("No span at the cursor.")
+            return
+        self.push(RemoveSpan(annotation.doc_id, self.annotator, span))
+
+    def accept(self, span: Span | None = None) -> None:
+        annotation = self.annotation()
+        span = span or self.view.current_span()
+        if annotation is None or span is None:
+            self.message.emit("No span at the cursor.")
+            return
+        if span.state is SpanState.ACCEPTED:
+            text = self.view.text[span.start : span.end]
+            self.message.emit(f"{span.label} {text!r} is already accepted.")
+            self.span_accepted.emit(span)
+            return
+        new = span.with_(state=SpanState.ACCEPTED)
+        if self.push(ReplaceSpan(annotation.doc_id, self.annotator, span, new)):
+            self.span_accepted.emit(new)
+            following = self.view.neighbour_span(forward=True, suggestions_only=True)
+            if following is not None and following.start > span.start:
+                self.view.go_to_span(following)
+
+    def accept_all(self) -> None:
+        annotation = self.annotation()
+        if annotation is None:
+            return
+        if not annotation.suggested:
+            self.message.emit("No suggestions left in this document.")
+            return
+        self.push(accept_suggestions(annotation))
+
+    def resize(self, edge: str, grow: bool) -> None:
+        """Move the span's ``edge`` ("start" or "end") by one token, outwards if ``grow``."""
+        annotation = self.annotation()
+        span = self.view.current_span()
+        index = self.token_index()
+        if annotation is None or span is None:
+            self.message.emit("Put the cursor on a span to resize it.")
+            return
+        if index is None:
+            self.message.emit("The tokenizer is still loading; try again in a moment.")
+            return
+        found = index.token_range(span.start, span.end)
+        if found is None:
+            self.message.emit("This span is not on token boundaries; redraw it.")
+            return
+        first, last = found
+        if edge == "start":
+            first += -1 if grow else 1
+        else:
+            last += 1 if grow else -1
+        if first < 0 or last >= len(index) or first > last:
+            self.message.emit("The span cannot shrink or grow further that way.")
+            return
+        new = span.with_(start=index.starts[first], end=index.ends[last], state=SpanState.ACCEPTED)
+        if any(new.overlaps(other) for other in annotation.spans if other.key != span.key):
+            self.message.emit("That would overlap the neighbouring span.")
+            return
+        self.push(ReplaceSpan(annotation.doc_id, self.annotator, span, new))
+        self.view.set_caret(new.start)
+
+    # ------------------------------------------------------------- answers
+    def answer(self, answer: Answer) -> bool:
+        annotation = self.annotation()
+        if annotation is None:
+            return False
+        return self.push(answer_document(annotation, answer))
