@@ -5,3 +5,23 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from annotator.core.model import DEFAULT_LABELS  # noqa: E402
+from annotator.core.store import ProjectStore  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SEED_TEXT = REPO / "corpora" / "seed" / "article-2022-02-04.txt"
+SEED_GOLD = REPO / "corpora" / "seed" / "article-2022-02-04.gold.jsonl"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[ProjectStore]:
+    """A new project with the default labels and spaCy's blank English tokenizer."""
+    store = ProjectStore.create(tmp_path / "project.annot", DEFAULT_LABELS, pipeline="blank:en")
+    yield store
+    store.close()

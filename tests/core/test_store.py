@@ -1,0 +1,183 @@
+import multiprocessing
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from annotator.core import edits
+from annotator.core.model import Answer, Label, LabelSet, Span, SpanState, ValidationError
+from annotator.core.schema import SCHEMA_VERSION, SchemaError
+from annotator.core.store import NewDocument, ProjectStore, StoreError
+
+TEXT = "Joe Biden met NATO leaders in Brussels."
+
+
+def test_project_settings_and_pragmas(project: ProjectStore) -> None:
+    conn = sqlite3.connect(project.path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    conn.close()
+    assert project.pipeline == "blank:en"
+    assert project.labels().names == ["PERSON", "ORG", "WEAPON", "QUANTITY"]
+
+
+def test_create_refuses_existing_file_and_open_refuses_missing(tmp_path: Path) -> None:
+    path = tmp_path / "x.annot"
+    path.write_text("keep me")
+    with pytest.raises(StoreError, match="already exists"):
+        ProjectStore.create(path, ["ORG"])
+    assert path.read_text() == "keep me"
+    with pytest.raises(StoreError, match="no such project"):
+        ProjectStore.open(tmp_path / "missing.annot")
+    assert not (tmp_path / "missing.annot").exists()
+
+
+def test_newer_schema_is_refused_and_file_untouched(project: ProjectStore) -> None:
+    path = project.path
+    project.close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(SchemaError, match="newer version"):
+        ProjectStore.open(path)
+    assert path.read_bytes() == before
+
+
+def test_corrupt_or_foreign_file_gives_clear_error(tmp_path: Path) -> None:
+    corrupt = tmp_path / "corrupt.annot"
+    corrupt.write_bytes(b"\x00garbage" * 1000)
+    before = corrupt.read_bytes()
+    with pytest.raises(StoreError, match="damaged|not an annotator project"):
+        ProjectStore.open(corrupt)
+    assert corrupt.read_bytes() == before
+    foreign = tmp_path / "foreign.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE t(x)")
+    conn.close()
+    with pytest.raises(StoreError, match="not an annotator project"):
+        ProjectStore.open(foreign)
+
+
+def test_duplicates_found_by_text_hash(project: ProjectStore) -> None:
+    assert project.add_documents([NewDocument(TEXT, {}), NewDocument(TEXT, {"x": 1})]) == (1, 1)
+    assert project.add_documents([NewDocument(TEXT, {})]) == (0, 1)
+    assert project.count_documents() == 1
+
+
+def _doc(project: ProjectStore, text: str = TEXT) -> int:
+    project.add_documents([NewDocument(text, {"id": "a"}, "f.jsonl", 3)])
+    return project.document_ids()[-1]
+
+
+def test_span_edits_apply_and_invert(project: ProjectStore) -> None:
+    doc = _doc(project)
+    person = Span(0, 9, "PERSON")
+    history = [
+        edits.AddSpan(doc, "ann", person),
+        edits.AddSpan(doc, "ann", Span(14, 18, "ORG")),
+        edits.ReplaceSpan(doc, "ann", person, person.with_(label="ORG")),
+        edits.SetAnswer(doc, "ann", None, Answer.ACCEPT),
+    ]
+    states = []
+    for edit in history:
+        states.append(project.annotation_or_empty(doc, "ann"))
+        edit.apply(project)
+    final = project.annotation(doc, "ann")
+    assert final is not None and final.answer is Answer.ACCEPT
+    assert [(s.label, s.start) for s in final.spans] == [("ORG", 0), ("ORG", 14)]
+    for edit, before in zip(reversed(history), reversed(states), strict=True):
+        edit.invert().apply(project)
+        after = project.annotation_or_empty(doc, "ann")
+        assert (after.answer, after.spans) == (before.answer, before.spans)
+
+
+def test_store_refuses_overlap_and_missing_spans(project: ProjectStore) -> None:
+    doc = _doc(project)
+    project.add_span(doc, "ann", Span(0, 9, "PERSON"))
+    with pytest.raises(ValidationError, match="overlap"):
+        project.add_span(doc, "ann", Span(4, 13, "ORG"))
+    with pytest.raises(ValidationError, match="out of range"):
+        project.add_span(doc, "ann", Span(30, 300, "ORG"))
+    with pytest.raises(ValidationError, match="no span"):
+        project.remove_span(doc, "ann", Span(14, 18, "ORG"))
+    assert len(project.annotation_or_empty(doc, "ann").spans) == 1
+
+
+def test_suggestions_seed_once_and_accepting_document_accepts_them(project: ProjectStore) -> None:
+    doc = _doc(project)
+    project.add_span(doc, "ann", Span(0, 9, "PERSON"))
+    suggested = [Span(0, 3, "ORG", source="model"), Span(14, 18, "ORG", source="model")]
+    assert project.seed_suggestions(doc, "ann", suggested)
+    annotation = project.annotation_or_empty(doc, "ann")
+    assert [s.key for s in annotation.suggested] == [(14, 18, "ORG")]  # overlap skipped
+    edits.RemoveSpan(doc, "ann", annotation.suggested[0]).apply(project)
+    assert not project.seed_suggestions(doc, "ann", suggested)  # rejected stays rejected
+    assert project.annotation_or_empty(doc, "ann").suggested == []
+
+    project.seed_suggestions(doc, "other", suggested)
+    batch = edits.answer_document(project.annotation_or_empty(doc, "other"), Answer.ACCEPT)
+    batch.apply(project)
+    done = project.annotation_or_empty(doc, "other")
+    assert done.answer is Answer.ACCEPT and all(s.state is SpanState.ACCEPTED for s in done.spans)
+    batch.invert().apply(project)
+    undone = project.annotation_or_empty(doc, "other")
+    assert undone.answer is None and len(undone.suggested) == 2
+
+
+def test_suggestion_cache_is_keyed_by_version(project: ProjectStore) -> None:
+    doc = _doc(project)
+    project.store_suggestions([(doc, [Span(0, 9, "PERSON", source="model", score=0.9)])], "v1")
+    cached = project.cached_suggestions(doc, "v1")
+    assert cached is not None and cached[0].score == 0.9 and cached[0].state is SpanState.SUGGESTED
+    assert project.cached_suggestions(doc, "v2") is None
+    assert project.documents_without_suggestions("v2") == [doc]
+    assert project.documents_without_suggestions("v1") == []
+
+
+def test_rename_label_carries_spans(project: ProjectStore) -> None:
+    doc = _doc(project)
+    project.add_span(doc, "ann", Span(14, 18, "ORG"))
+    labels = LabelSet([Label("PERSON", key="1"), Label("ORGANIZATION", "#123456", "2")])
+    project.set_labels(labels, renames={"ORG": "ORGANIZATION"})
+    assert project.labels() == labels
+    assert project.annotation_or_empty(doc, "ann").spans[0].label == "ORGANIZATION"
+
+
+def test_stats_rows_cursor_and_history(project: ProjectStore) -> None:
+    doc = _doc(project)
+    other = _doc(project, "Another text about the Pentagon.")
+    project.add_span(doc, "ann", Span(0, 9, "PERSON"))
+    project.set_answer(doc, "ann", Answer.ACCEPT)
+    project.set_cursor("ann", other)
+    stats = project.stats("ann")
+    assert stats["documents"] == 2 and stats["answered"] == 1
+    assert stats["spans"]["PERSON"] == 1 and stats["answers"]["accept"] == 1
+    assert [r.id for r in project.document_rows("ann", "todo")] == [other]
+    assert [r.id for r in project.document_rows("ann", Answer.ACCEPT)] == [doc]
+    assert [r.id for r in project.document_rows("ann", search="pentagon")] == [other]
+    assert project.cursor("ann") == other
+    assert [kind for _, kind in project.answer_history("ann")] == ["accept"]
+
+
+def _writer(path: str, doc_id: int, annotator: str, count: int) -> None:
+    store = ProjectStore.open(path)
+    for i in range(count):
+        store.add_span(doc_id, annotator, Span(i * 2, i * 2 + 1, "ORG"))
+    store.close()
+
+
+def test_two_processes_edit_one_project_safely(project: ProjectStore) -> None:
+    doc = _doc(project, "x " * 200)
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(target=_writer, args=(str(project.path), doc, name, 60))
+        for name in ("one", "two")
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    assert len(project.annotation_or_empty(doc, "one").spans) == 60
+    assert len(project.annotation_or_empty(doc, "two").spans) == 60
