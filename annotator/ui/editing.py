@@ -142,8 +142,10 @@ class EditController(QObject):
         replaced = [s for s in annotation.spans if s.overlaps(span)]
         edits: list[Edit] = [RemoveSpan(annotation.doc_id, self.annotator, s) for s in replaced]
         edits.append(AddSpan(annotation.doc_id, self.annotator, span))
-        edit: Edit = edits[0] if len(edits) == 1 else Batch(
-            annotation.doc_id, self.annotator, tuple(edits), f"Add {name}"
+        edit: Edit = (
+            edits[0]
+            if len(edits) == 1
+            else Batch(annotation.doc_id, self.annotator, tuple(edits), f"Add {name}")
         )
         if self.push(edit):
             self.view.set_caret(end)

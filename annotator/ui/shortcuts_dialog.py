@@ -1,0 +1,125 @@
+"""Help › Keyboard shortcuts: every command with its key; double-click a row to rebind it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QKeySequenceEdit,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import LabelSet
+from annotator.ui.shortcuts import COMMANDS, ShortcutClash, ShortcutMap
+
+__all__ = ["KeyCaptureDialog", "ShortcutsDialog"]
+
+
+class KeyCaptureDialog(QDialog):
+    """Asks for one key combination."""
+
+    def __init__(self, text: str, current: QKeySequence, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Rebind shortcut")
+        self.edit = QKeySequenceEdit(current, self)
+        self.edit.setMaximumSequenceLength(1)
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"Press the new key for “{text}”:"))
+        layout.addWidget(self.edit)
+        layout.addWidget(box)
+
+
+class ShortcutsDialog(QDialog):
+    """The table of shortcuts; changes go to the ShortcutMap (refused when they clash)."""
+
+    def __init__(
+        self, shortcuts: ShortcutMap, labels: LabelSet, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.resize(560, 620)
+        self.shortcuts = shortcuts
+        self.labels = labels
+        self.changed = False
+        self.table = QTableWidget(0, 3, self)
+        self.table.setHorizontalHeaderLabels(["Section", "Command", "Key"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.cellDoubleClicked.connect(lambda row, _c: self.rebind_row(row))
+        self.fill()
+        reset = QPushButton("Restore defaults", self)
+        reset.clicked.connect(self._reset)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        box.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(reset)
+        row.addStretch(1)
+        row.addWidget(box)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel("Double-click a command to rebind it. Label keys are set in Edit › Labels.")
+        )
+        layout.addWidget(self.table)
+        layout.addLayout(row)
+
+    def fill(self) -> None:
+        self.table.setRowCount(0)
+        rows = [(c.section, c.text, self.shortcuts.key(c.id), c.id) for c in COMMANDS]
+        rows += [
+            ("Labels", f"Label selection as {label.name}", QKeySequence(label.key), None)
+            for label in self.labels
+        ]
+        for section, text, key, command_id in rows:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            first = QTableWidgetItem(section)
+            first.setData(Qt.ItemDataRole.UserRole, command_id)
+            self.table.setItem(row, 0, first)
+            self.table.setItem(row, 1, QTableWidgetItem(text))
+            shown = key.toString(QKeySequence.SequenceFormat.NativeText) or "—"
+            self.table.setItem(row, 2, QTableWidgetItem(shown))
+        self.table.resizeColumnsToContents()
+
+    def rebind(self, command_id: str, sequence: QKeySequence | str) -> bool:
+        """Bind a command; a clash is refused with a message. True when bound."""
+        try:
+            self.shortcuts.set_key(command_id, sequence)
+        except ShortcutClash as exc:
+            QMessageBox.warning(self, "Shortcut not changed", str(exc))
+            return False
+        self.changed = True
+        self.fill()
+        return True
+
+    def rebind_row(self, row: int) -> None:
+        command_id = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+        if not command_id:
+            QMessageBox.information(self, "Label keys", "Label keys are set in Edit › Labels.")
+            return
+        capture = KeyCaptureDialog(
+            self.table.item(row, 1).text(), self.shortcuts.key(command_id), self
+        )
+        if capture.exec() == QDialog.DialogCode.Accepted:
+            self.rebind(command_id, capture.edit.keySequence())
+
+    def _reset(self) -> None:
+        self.shortcuts.reset()
+        self.changed = True
+        self.fill()

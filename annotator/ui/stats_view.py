@@ -1,0 +1,142 @@
+"""Statistics as charts: spans per label, answers, and answers over time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QDateTimeAxis,
+    QLineSeries,
+    QStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QDateTime, QMargins, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from annotator.core.store import ProjectStore
+
+__all__ = ["StatsView"]
+
+_ANSWER_COLORS = {"accept": "#2e9d52", "reject": "#d04545", "ignore": "#c08a1e"}
+
+
+def _chart(title: str) -> QChart:
+    chart = QChart()
+    chart.setTitle(title)
+    chart.legend().setVisible(False)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.setBackgroundRoundness(4)
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    return chart
+
+
+def _bars(chart: QChart, names: list[str], values: list[int], colors: list[str]) -> None:
+    """One coloured bar per category (stacked sets, so each bar is centred on its category)."""
+    series = QStackedBarSeries()
+    for name, color in zip(names, colors, strict=True):
+        bar = QBarSet(name)
+        bar.append([float(v) if n == name else 0.0 for n, v in zip(names, values, strict=True)])
+        bar.setColor(QColor(color))
+        bar.setBorderColor(QColor(color).darker(130))
+        series.append(bar)
+    series.setBarWidth(0.7)
+    chart.addSeries(series)
+    axis_x = QBarCategoryAxis()
+    axis_x.append([f"{n} ({v})" for n, v in zip(names, values, strict=True)])
+    chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+    series.attachAxis(axis_x)
+    axis_y = QValueAxis()
+    axis_y.setRange(0, max([*values, 1]) * 1.15)
+    axis_y.setLabelFormat("%d")
+    chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(axis_y)
+
+
+class StatsView(QScrollArea):
+    """Three charts from the store for the current annotator; ``refresh`` re-reads them."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        body = QWidget()
+        self._layout = QVBoxLayout(body)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self._layout.addWidget(self.summary)
+        self.views: list[QChartView] = []
+        for _ in range(3):
+            view = QChartView()
+            view.setRenderHint(QPainter.RenderHint.Antialiasing)
+            view.setMinimumHeight(210)
+            self._layout.addWidget(view)
+            self.views.append(view)
+        self._layout.addStretch(1)
+        self.setWidget(body)
+
+    def refresh(self, store: ProjectStore | None, annotator: str) -> None:
+        if store is None:
+            self.summary.setText("No project open.")
+            for view in self.views:
+                view.setChart(_chart(""))
+            return
+        stats = store.stats(annotator)
+        labels = store.labels()
+        self.summary.setText(
+            f"<b>{stats['answered']}</b> of <b>{stats['documents']}</b> documents answered by "
+            f"{annotator}; <b>{sum(stats['spans'].values())}</b> accepted spans."
+        )
+        per_label = stats["spans"]
+        names = list(per_label)
+        colors = [(labels.get(n).color if labels.get(n) else "#9e9e9e") for n in names]  # type: ignore[union-attr]
+        spans = _chart("Accepted spans per label")
+        _bars(spans, names, [int(per_label[n]) for n in names], colors)
+        self.views[0].setChart(spans)
+
+        answers = stats["answers"]
+        kinds = ["accept", "reject", "ignore"]
+        chart = _chart("Answers")
+        _bars(
+            chart,
+            kinds,
+            [int(answers.get(k, 0)) for k in kinds],
+            [_ANSWER_COLORS[k] for k in kinds],
+        )
+        self.views[1].setChart(chart)
+        self.views[2].setChart(self._progress_chart(store.answer_history(annotator)))
+
+    @staticmethod
+    def _progress_chart(history: list[tuple[float, str]]) -> QChart:
+        chart = _chart("Documents answered over time")
+        series = QLineSeries()
+        series.setPointsVisible(True)
+        answered = 0
+        for when, kind in history:
+            answered += -1 if kind == "unanswer" else 1
+            series.append(float(when * 1000), float(max(answered, 0)))
+        if not history:
+            now = dt.datetime.now().timestamp() * 1000
+            series.append(now, 0.0)
+        chart.addSeries(series)
+        axis_x = QDateTimeAxis()
+        axis_x.setFormat("dd MMM hh:mm")
+        axis_x.setTickCount(4)
+        times = [p.x() for p in series.points()]
+        start, end = min(times), max(times)
+        if end - start < 60_000:
+            end = start + 60_000
+        axis_x.setRange(
+            QDateTime.fromMSecsSinceEpoch(int(start)), QDateTime.fromMSecsSinceEpoch(int(end))
+        )
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)
+        axis_y = QValueAxis()
+        axis_y.setLabelFormat("%d")
+        axis_y.setRange(0, max(answered, 1) * 1.15)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_y)
+        return chart
