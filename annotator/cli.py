@@ -117,13 +117,13 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _cmd_open(args: argparse.Namespace) -> int:
+    project = args.project
+    if project is not None and not Path(project).is_file():
+        raise CommandError(f"{project}: no such project; create it with `annotator new {project}`")
     try:
         from annotator.ui.app import run
     except ImportError as exc:
         raise CommandError(f"the desktop window cannot start: {exc}") from exc
-    project = args.project
-    if project is not None and not Path(project).is_file():
-        raise CommandError(f"{project}: no such project; create it with `annotator new {project}`")
     return run(project)
 
 
@@ -198,7 +198,12 @@ def _normalise(argv: list[str], commands: Sequence[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     raw = list(sys.argv[1:] if argv is None else argv)
-    commands = list(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    commands = [
+        name
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name in action.choices
+    ]
     args = parser.parse_args(_normalise(raw, commands))
     func: Callable[[argparse.Namespace], int] = args.func
     try:

@@ -27,8 +27,13 @@ __all__ = [
 
 
 class Edit(Protocol):
-    doc_id: int
-    annotator: str
+    """What every edit offers (frozen dataclasses satisfy it)."""
+
+    @property
+    def doc_id(self) -> int: ...
+
+    @property
+    def annotator(self) -> str: ...
 
     @property
     def description(self) -> str: ...

@@ -7,6 +7,7 @@ Offsets are character (code point) offsets into the exact text, end exclusive.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import re
 from collections.abc import Iterable, Sequence
@@ -84,16 +85,8 @@ class Span:
         return self.start < other.end and other.start < self.end
 
     def with_(self, **changes: Any) -> Span:
-        values = {
-            "start": self.start,
-            "end": self.end,
-            "label": self.label,
-            "state": self.state,
-            "source": self.source,
-            "score": self.score,
-        }
-        values.update(changes)
-        return Span(**values)
+        """A copy with some fields changed (validated like any new span)."""
+        return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "label": self.label}

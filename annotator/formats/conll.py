@@ -6,7 +6,7 @@ spaCy reads it back with ``python -m spacy convert FILE . -c ner``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TextIO
+from typing import IO
 
 from annotator.core.model import Span
 from annotator.nlp.tokens import TokenIndex
@@ -27,7 +27,7 @@ def iob_tags(index: TokenIndex, spans: Sequence[Span]) -> list[str]:
     return tags
 
 
-def write_conll_document(out: TextIO, index: TokenIndex, spans: Sequence[Span]) -> None:
+def write_conll_document(out: IO[str], index: TokenIndex, spans: Sequence[Span]) -> None:
     """Write one document; whitespace tokens are left out (they never start or end a span)."""
     out.write(DOC_DELIMITER + "\n\n")
     text = index.text

@@ -126,7 +126,8 @@ class Tokenizer:
         return TokenIndex.from_doc(self.nlp.make_doc(text))
 
     def indexes(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[TokenIndex]:
-        for doc in self.nlp.tokenizer.pipe(texts, batch_size=batch_size):
+        tokenizer: Any = self.nlp.tokenizer
+        for doc in tokenizer.pipe(texts, batch_size=batch_size):
             yield TokenIndex.from_doc(doc)
 
     def misaligned(self, text: str, spans: Sequence[Span]) -> list[str]:

@@ -1,0 +1,69 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator.cli import main
+
+GOOD = '{"text": "Joe Biden met NATO.", "spans": [{"start": 0, "end": 9, "label": "PERSON"}]}\n'
+
+
+def _project(tmp_path: Path) -> Path:
+    path = tmp_path / "p.annot"
+    assert main(["new", str(path), "--labels", "PERSON,ORG", "--pipeline", "blank:en"]) == 0
+    return path
+
+
+def test_new_import_stats_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = _project(tmp_path)
+    data = tmp_path / "in.jsonl"
+    data.write_text(GOOD + "{broken\n" + '{"text": "No spans here."}\n', encoding="utf-8")
+    assert main(["import", str(project), str(data), "--annotator", "ann"]) == 0
+    out, err = capsys.readouterr()
+    assert "2 added" in out and "1 bad records" in out
+    assert f"{data}:2: not valid JSON" in err
+
+    assert main(["stats", str(project), "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["documents"] == 2 and stats["spans"]["PERSON"] == 1
+
+    out_file = tmp_path / "out.jsonl"
+    assert main(["export", str(project), str(out_file), "--format", "jsonl"]) == 0
+    lines = [json.loads(line) for line in out_file.read_text(encoding="utf-8").splitlines()]
+    assert [s["label"] for s in lines[0]["spans"]] == ["PERSON"]
+
+
+def test_errors_exit_non_zero_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["stats", str(tmp_path / "missing.annot")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ") and "missing.annot" in err
+    project = _project(tmp_path)
+    assert main(["new", str(project)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    binary = tmp_path / "x.jsonl"
+    binary.write_bytes(b"\x00\x01\x02")
+    assert main(["import", str(project), str(binary)]) == 1
+    assert "binary" in capsys.readouterr().err
+
+
+def test_debug_shows_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--debug", "stats", str(tmp_path / "missing.annot")]) == 2
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "annotator", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and done.stdout.startswith("annotator ")
+
+
+def test_open_missing_project_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([str(tmp_path / "nope.annot")]) == 2
+    assert "no such project" in capsys.readouterr().err
