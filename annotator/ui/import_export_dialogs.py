@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -114,7 +114,7 @@ class ErrorReportDialog(QDialog):
 class ExportOptionsDialog(QDialog):
     """Where to export, in which format, and which answers."""
 
-    SUFFIX = {"jsonl": ".jsonl", "spacy": "", "conll": ".conll"}
+    SUFFIX: ClassVar[dict[str, str]] = {"jsonl": ".jsonl", "spacy": "", "conll": ".conll"}
 
     def __init__(self, default_stem: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)

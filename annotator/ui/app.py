@@ -1,0 +1,42 @@
+"""Start the desktop app: ``annotator [PROJECT]`` ends up in ``run``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+__all__ = ["APP_NAME", "ORGANIZATION", "make_settings", "run"]
+
+ORGANIZATION = "annotator"
+APP_NAME = "Annotator"
+
+
+def make_settings() -> QSettings:
+    """The app's settings (INI format, so tests can point QSettings.setPath at a temp dir)."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APP_NAME)
+
+
+def run(project: str | None = None, argv: Sequence[str] | None = None) -> int:
+    """Create the application and main window, open ``project`` (or the last one), run."""
+    from annotator.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(list(argv) if argv is not None else sys.argv)
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APP_NAME)
+    app.setStyle("Fusion")
+    window = MainWindow(make_settings())
+    window.show()
+    if project:
+        window.open_project(project)
+    else:
+        recent = window.recent_projects()
+        if recent:
+            from pathlib import Path
+
+            if Path(recent[0]).is_file():
+                window.open_project(recent[0])
+    return int(app.exec())

@@ -1,0 +1,487 @@
+"""The annotation window: document list, text with spans, label bar, docks and status bar.
+
+It owns the project's GUI-thread store connection and the one undo stack; long work runs in
+workers (see ``workers``). Every edit is committed before it is shown, and the current
+document is saved as the annotator's cursor on every move, so reopening returns to it.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import Answer, SpanState
+from annotator.core.store import ProjectStore, StoreError, current_annotator
+from annotator.ui.document_list_model import DocumentListModel
+from annotator.ui.document_view import DocumentView
+from annotator.ui.editing import EditController
+from annotator.ui.guidelines_panel import GuidelinesPanel
+from annotator.ui.label_bar import LabelBar
+from annotator.ui.shortcuts import ShortcutMap
+from annotator.ui.stats_view import StatsView
+from annotator.ui.window_actions import WindowActions
+from annotator.ui.workers import (
+    SuggesterFactory,
+    SuggestWorker,
+    TokenizerLoader,
+    default_suggester_factory,
+)
+
+__all__ = ["MainWindow"]
+
+MAX_RECENT = 8
+AHEAD = 5  # documents whose suggestions are computed ahead of the annotator
+
+
+class MainWindow(QMainWindow):
+    """One window, one open project at a time."""
+
+    def __init__(
+        self,
+        settings: QSettings | None = None,
+        suggester_factory: SuggesterFactory | None = default_suggester_factory,
+    ) -> None:
+        super().__init__()
+        self.settings = settings or QSettings()
+        self.suggester_factory = suggester_factory
+        self.store: ProjectStore | None = None
+        self.annotator = current_annotator()
+        self.suggest_version: str | None = None
+        self.suggest_worker: SuggestWorker | None = None
+        self.tokenizer_loader: TokenizerLoader | None = None
+        self.shortcuts = ShortcutMap(self.settings)
+        self.undo_stack = QUndoStack(self)
+        self.setWindowTitle("Annotator")
+        self.setAcceptDrops(True)
+        self._build_central()
+        self.controller = EditController(self.view, self.undo_stack, self.show_document, self)
+        self.controller.message.connect(self.message)
+        self.controller.saved.connect(self._mark_saved)
+        self._build_docks()
+        self._build_status_bar()
+        self.actions_ = WindowActions(self)
+        self._stats_timer = QTimer(self, singleShot=True, interval=400)
+        self._stats_timer.timeout.connect(self._refresh_stats)
+        self._restore_layout()
+        self.set_project_widgets_enabled(False)
+
+    # -------------------------------------------------------------- layout
+    def _build_central(self) -> None:
+        self.list_model = DocumentListModel()
+        self.list_view = QTableView(self)
+        self.list_view.setObjectName("documentList")
+        self.list_view.setModel(self.list_model)
+        self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list_view.verticalHeader().setVisible(False)
+        self.list_view.verticalHeader().setDefaultSectionSize(24)
+        self.list_view.setShowGrid(False)
+        self.list_view.setAlternatingRowColors(True)
+        self.list_view.setWordWrap(False)
+        header = self.list_view.horizontalHeader()
+        for column in range(3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.list_view.selectionModel().currentRowChanged.connect(self._list_row_changed)
+
+        self.filter_box = QComboBox(self)
+        for text, value in (
+            ("All documents", "all"),
+            ("To do", "todo"),
+            ("Accepted", Answer.ACCEPT),
+            ("Rejected", Answer.REJECT),
+            ("Ignored", Answer.IGNORE),
+        ):
+            self.filter_box.addItem(text, value)
+        self.filter_box.currentIndexChanged.connect(self._filter_changed)
+        self.search_box = QLineEdit(self)
+        self.search_box.setPlaceholderText("Find text…")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.textChanged.connect(lambda _t: self._search_timer.start())
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer.timeout.connect(self._filter_changed)
+        filters = QHBoxLayout()
+        filters.addWidget(self.filter_box)
+        filters.addWidget(self.search_box, 1)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 6)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.list_view)
+
+        self.label_bar = LabelBar(self)
+        self.label_bar.label_clicked.connect(lambda name: self.controller.label(name))
+        self.doc_header = QLabel(self)
+        self.doc_header.setObjectName("docHeader")
+        self.doc_header.setTextFormat(Qt.TextFormat.RichText)
+        self.view = DocumentView(self)
+        self.view.span_clicked.connect(lambda span, pos: self.actions_.span_menu(span, pos))
+        self.view.current_span_changed.connect(self._current_span_changed)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 6, 6, 6)
+        right_layout.setSpacing(4)
+        right_layout.addWidget(self.label_bar)
+        right_layout.addWidget(self.doc_header)
+        right_layout.addWidget(self.view, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([330, 900])
+        self.setCentralWidget(self.splitter)
+
+    def _build_docks(self) -> None:
+        self.guidelines = GuidelinesPanel(self)
+        self.guidelines_dock = QDockWidget("Guidelines", self)
+        self.guidelines_dock.setObjectName("guidelinesDock")
+        self.guidelines_dock.setWidget(self.guidelines)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guidelines_dock)
+        self.stats = StatsView(self)
+        self.stats_dock = QDockWidget("Statistics", self)
+        self.stats_dock.setObjectName("statsDock")
+        self.stats_dock.setWidget(self.stats)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.stats_dock)
+        self.tabifyDockWidget(self.guidelines_dock, self.stats_dock)
+        self.guidelines_dock.raise_()
+        self.stats_dock.visibilityChanged.connect(lambda visible: visible and self._refresh_stats())
+        self.resizeDocks([self.guidelines_dock], [380], Qt.Orientation.Horizontal)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.progress_label = QLabel("No project")
+        self.save_label = QLabel("")
+        self.model_label = QLabel("")
+        for label in (self.model_label, self.save_label, self.progress_label):
+            label.setContentsMargins(8, 0, 8, 0)
+            bar.addPermanentWidget(label)
+
+    def set_project_widgets_enabled(self, enabled: bool) -> None:
+        for widget in (self.list_view, self.filter_box, self.search_box, self.view, self.label_bar):
+            widget.setEnabled(enabled)
+        self.actions_.set_project_enabled(enabled)
+
+    def message(self, text: str, timeout: int = 8000) -> None:
+        self.statusBar().showMessage(text, timeout)
+
+    # ------------------------------------------------------------- project
+    def open_project(self, path: str | Path) -> bool:
+        """Open a project file; False (after telling the user why) when it cannot be opened."""
+        try:
+            store = ProjectStore.open(path)
+        except StoreError as exc:
+            QMessageBox.critical(self, "Cannot open project", str(exc))
+            return False
+        self.close_project()
+        self.store = store
+        self.annotator = current_annotator()
+        self.controller.set_store(store, self.annotator)
+        self.list_model.set_store(store, self.annotator)
+        self.apply_labels()
+        self.guidelines.set_store(store)
+        self.undo_stack.clear()
+        self.add_recent(str(Path(path).resolve()))
+        self.setWindowTitle(f"{Path(path).name} — Annotator")
+        self.set_project_widgets_enabled(True)
+        start = store.cursor(self.annotator)
+        ids = self.list_model.doc_ids()
+        if start not in ids:
+            todo = store.document_rows(self.annotator, "todo")
+            start = todo[0].id if todo else (ids[0] if ids else None)
+        if start is not None:
+            self.show_document(start)
+        else:
+            self.view.clear_document()
+            self.doc_header.setText(
+                "<i>No documents yet: use File › Import… or drop files here.</i>"
+            )
+        self.update_status()
+        self._mark_saved()
+        # Models load after the window is on screen, in their own threads.
+        QTimer.singleShot(0, self._start_workers)
+        return True
+
+    def close_project(self) -> None:
+        self._stop_workers()
+        if self.store is not None:
+            self.store.close()
+        self.store = None
+        self.suggest_version = None
+        self.controller.set_store(None, self.annotator)
+        self.controller.set_tokenizer(None)
+        self.list_model.set_store(None, self.annotator)
+        self.view.clear_document()
+        self.undo_stack.clear()
+        self.set_project_widgets_enabled(False)
+        self.setWindowTitle("Annotator")
+
+    def apply_labels(self) -> None:
+        assert self.store is not None
+        labels = self.store.labels()
+        self.shortcuts.set_label_keys({label.name: label.key for label in labels})
+        self.label_bar.set_labels(labels)
+        self.view.set_labels(labels)
+        self.actions_.rebuild_label_actions(labels)
+
+    def _start_workers(self) -> None:
+        if self.store is None:
+            return
+        path = str(self.store.path)
+        self.tokenizer_loader = TokenizerLoader(self.store.pipeline, self)
+        self.tokenizer_loader.loaded.connect(self.controller.set_tokenizer)
+        self.tokenizer_loader.failed.connect(lambda m: self.message(f"Tokenizer: {m}", 0))
+        self.tokenizer_loader.start()
+        if self.suggester_factory is None:
+            self.model_label.setText("Suggestions off")
+            return
+        self.model_label.setText("Model: loading…")
+        worker = SuggestWorker(path, self.suggester_factory, self)
+        worker.model_ready.connect(self._model_ready)
+        worker.model_failed.connect(self._model_failed)
+        worker.suggestions_ready.connect(self._suggestions_ready)
+        worker.busy.connect(self._suggest_busy)
+        self.suggest_worker = worker
+        worker.start()
+        self._request_suggestions()
+
+    def _stop_workers(self) -> None:
+        if self.suggest_worker is not None:
+            self.suggest_worker.stop()
+            self.suggest_worker.deleteLater()
+            self.suggest_worker = None
+        if self.tokenizer_loader is not None:
+            self.tokenizer_loader.wait(30_000)
+            self.tokenizer_loader.deleteLater()
+            self.tokenizer_loader = None
+
+    # ---------------------------------------------------------- suggestions
+    def _model_ready(self, version: str, description: str) -> None:
+        self.suggest_version = version
+        self.model_label.setText(f"Model: ready ({description or version})"[:60])
+        self.model_label.setToolTip(f"Suggestions cache key: {version}")
+        self._request_suggestions()
+
+    def _model_failed(self, message: str) -> None:
+        self.model_label.setText("Model: unavailable")
+        self.model_label.setToolTip(message)
+        self.message(f"Suggestions are unavailable: {message.splitlines()[-1]}", 0)
+
+    def _suggest_busy(self, remaining: int) -> None:
+        if self.suggest_version:
+            state = f"suggesting, {remaining} ahead" if remaining else "ready"
+            self.model_label.setText(f"Model: {state}")
+
+    def _request_suggestions(self) -> None:
+        doc_id = self.view.document_id
+        if self.suggest_worker is None or doc_id is None:
+            return
+        ids = self.list_model.doc_ids()
+        row = self.list_model.row_of(doc_id)
+        ahead = ids[row + 1 : row + 1 + AHEAD] if row is not None else []
+        self.suggest_worker.prioritize([doc_id, *ahead])
+
+    def _seed(self, doc_id: int) -> bool:
+        """Put cached suggestions into an unanswered document once; True if any were added."""
+        if self.store is None or self.suggest_version is None:
+            return False
+        annotation = self.store.annotation(doc_id, self.annotator)
+        if annotation is not None and annotation.answer is not None:
+            return False
+        cached = self.store.cached_suggestions(doc_id, self.suggest_version)
+        if cached is None:
+            return False
+        return self.store.seed_suggestions(doc_id, self.annotator, cached) and bool(cached)
+
+    def _suggestions_ready(self, doc_id: int, version: str) -> None:
+        self.suggest_version = version
+        if doc_id == self.view.document_id and self._seed(doc_id):
+            self.show_document(doc_id)
+            count = len(self.controller.annotation().suggested)  # type: ignore[union-attr]
+            self.message(f"{count} suggestions to check (Enter accepts, Delete rejects).")
+
+    # ------------------------------------------------------------ documents
+    def show_document(self, doc_id: int) -> None:
+        """Show a document (or refresh the one shown) and remember it as the cursor."""
+        if self.store is None:
+            return
+        if doc_id == self.view.document_id:
+            self.view.update_annotation(self.store.annotation_or_empty(doc_id, self.annotator))
+        else:
+            self._seed(doc_id)
+            try:
+                document = self.store.document(doc_id)
+            except KeyError:
+                self.message(f"Document {doc_id} is no longer in the project.")
+                return
+            self.view.show_document(
+                document, self.store.annotation_or_empty(doc_id, self.annotator)
+            )
+            self.store.set_cursor(self.annotator, doc_id)
+            self._request_suggestions()
+        self.list_model.refresh()
+        self._select_row(doc_id)
+        self._update_doc_header()
+        self.update_status()
+
+    def _select_row(self, doc_id: int) -> None:
+        row = self.list_model.row_of(doc_id)
+        selection = self.list_view.selectionModel()
+        if row is None:
+            selection.clearSelection()
+            return
+        index = self.list_model.index(row, 0)
+        if selection.currentIndex().row() != row:
+            selection.blockSignals(True)
+            selection.setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            selection.blockSignals(False)
+            self.list_view.viewport().update()
+        self.list_view.scrollTo(index)
+
+    def _list_row_changed(self, current: object, _previous: object) -> None:
+        row = current.row()  # type: ignore[attr-defined]
+        if 0 <= row < self.list_model.rowCount():
+            self.show_document(self.list_model.doc_id(row))
+
+    def _filter_changed(self) -> None:
+        self.list_model.set_filter(self.filter_box.currentData(), self.search_box.text().strip())
+        if self.view.document_id is not None:
+            self._select_row(self.view.document_id)
+
+    def step_document(self, step: int) -> None:
+        ids = self.list_model.doc_ids()
+        if not ids:
+            return
+        row = self.list_model.row_of(self.view.document_id or -1)
+        target = 0 if row is None else min(max(row + step, 0), len(ids) - 1)
+        self.show_document(ids[target])
+        self.view.setFocus()
+
+    def answer(self, answer: Answer) -> None:
+        """Answer the document and go to the next one still to do."""
+        doc_id = self.view.document_id
+        if doc_id is None or self.store is None or not self.controller.answer(answer):
+            return
+        todo = [row.id for row in self.store.document_rows(self.annotator, "todo")]
+        following = [i for i in todo if i > doc_id] or todo
+        if following:
+            self.show_document(following[0])
+            self.message(f"Document {doc_id}: {answer.value}ed. {len(todo)} to do.")
+        else:
+            self.message(f"Document {doc_id}: {answer.value}ed. Every document is answered.", 0)
+        self._stats_timer.start()
+        self.view.setFocus()
+
+    # -------------------------------------------------------------- status
+    def _update_doc_header(self) -> None:
+        annotation = self.controller.annotation()
+        if annotation is None or self.store is None:
+            self.doc_header.setText("")
+            return
+        status = annotation.answer.value + "ed" if annotation.answer else "to do"
+        suggested = len(annotation.suggested)
+        parts = [
+            f"<b>Document {annotation.doc_id}</b>",
+            status,
+            f"{len(annotation.accepted)} accepted",
+            f"<span style='color:#b26a00'>{suggested} suggestions to check</span>"
+            if suggested
+            else "no suggestions pending",
+        ]
+        self.doc_header.setText(" · ".join(parts))
+
+    def update_status(self) -> None:
+        if self.store is None:
+            self.progress_label.setText("No project")
+            return
+        stats = self.store.stats(self.annotator)
+        self.progress_label.setText(f"{stats['answered']} of {stats['documents']} answered")
+
+    def _mark_saved(self) -> None:
+        self.save_label.setText(f"✔ All changes saved {time.strftime('%H:%M:%S')}")
+        self.save_label.setToolTip("Every edit is written to the project file as you make it.")
+        self._update_doc_header()
+        self.update_status()
+        self._stats_timer.start()
+
+    def _refresh_stats(self) -> None:
+        if self.stats_dock.isVisible():
+            self.stats.refresh(self.store, self.annotator)
+
+    def _current_span_changed(self, span: object) -> None:
+        self.actions_.update_span_actions()
+        if span is not None:
+            from annotator.ui.document_view import describe_span
+
+            hint = " — Enter accepts, Delete rejects" if span.state is SpanState.SUGGESTED else ""  # type: ignore[attr-defined]
+            self.message(describe_span(span, self.view.text) + hint, 5000)  # type: ignore[arg-type]
+
+    # ---------------------------------------------------------- settings
+    def add_recent(self, path: str) -> None:
+        recent = [p for p in self.recent_projects() if p != path]
+        self.settings.setValue("recentProjects", [path, *recent][:MAX_RECENT])
+        self.actions_.rebuild_recent_menu()
+
+    def recent_projects(self) -> list[str]:
+        value = self.settings.value("recentProjects", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 880)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        splitter = self.settings.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+
+    def save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self.close_project()
+        super().closeEvent(event)
+
+    # ---------------------------------------------------------- drag & drop
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.store is not None and event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.actions_.import_paths(paths)

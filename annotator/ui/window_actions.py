@@ -1,0 +1,464 @@
+"""Menus, rebindable actions and the dialogs they open, for the main window.
+
+Keys without Ctrl/Alt/Meta (A, X, Space, Tab, Enter, Delete, label keys) only act while the
+text or the document list has focus, so typing in the search box never answers a document.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+from annotator.core.model import DEFAULT_LABELS, Answer, LabelSet, Span, SpanState
+from annotator.core.store import ProjectStore, StoreError
+from annotator.ui.document_view import describe_span
+from annotator.ui.import_export_dialogs import ErrorReportDialog, ExportOptionsDialog, run_task
+from annotator.ui.labels_dialog import LabelsDialog
+from annotator.ui.shortcuts import COMMANDS, ShortcutMap
+from annotator.ui.shortcuts_dialog import ShortcutsDialog
+from annotator.ui.workers import suggest_all_job
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
+
+__all__ = ["WindowActions", "everywhere_pattern"]
+
+_FOCUS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+PROJECT_FILTER = "Annotator projects (*.annot);;All files (*)"
+IMPORT_FILTER = "Documents (*.jsonl *.txt *.spacy);;All files (*)"
+
+
+def everywhere_pattern(text: str, label: str) -> dict[str, Any]:
+    """The project pattern for "suggest this everywhere" (nlp's helper when it is there)."""
+    try:
+        from annotator.nlp.suggest import suggest_everywhere_pattern
+    except ImportError:
+        return {"label": label, "pattern": text}
+    return dict(suggest_everywhere_pattern(text, label))
+
+
+def _plain_key(sequence: QKeySequence) -> bool:
+    """True for keys without Ctrl/Alt/Meta, which must not fire while typing in a text box."""
+    if sequence.isEmpty():
+        return False
+    combo = sequence[0]
+    mods = combo.keyboardModifiers()
+    return not (mods & (_FOCUS | Qt.KeyboardModifier.MetaModifier))
+
+
+class WindowActions:
+    """Builds the menus of ``window`` and handles what they open."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.w = window
+        self.commands: dict[str, QAction] = {}
+        self.label_actions: list[QAction] = []
+        self._tasks: list[Any] = []
+        self._build()
+
+    # --------------------------------------------------------------- build
+    def _command(self, command_id: str, slot: Any) -> QAction:
+        text = next(c.text for c in COMMANDS if c.id == command_id)
+        action = QAction(text, self.w)
+        action.triggered.connect(lambda _=False: slot())
+        self.commands[command_id] = action
+        return action
+
+    def _build(self) -> None:
+        w = self.w
+        c = w.controller
+        bar = w.menuBar()
+        file = bar.addMenu("&File")
+        file.addAction("&New project…", self.new_project, QKeySequence.StandardKey.New)
+        file.addAction("&Open project…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self.recent_menu = file.addMenu("Open &recent")
+        file.addSeparator()
+        self.import_action = file.addAction("&Import documents…", self.import_dialog)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.export_action = file.addAction("&Export…", self.export_dialog)
+        self.export_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        file.addSeparator()
+        self.close_action = file.addAction("&Close project", w.close_project)
+        file.addAction("&Quit", w.close, QKeySequence.StandardKey.Quit)
+
+        edit = bar.addMenu("&Edit")
+        undo = w.undo_stack.createUndoAction(w, "Undo")
+        redo = w.undo_stack.createRedoAction(w, "Redo")
+        self.commands["undo"], self.commands["redo"] = undo, redo
+        edit.addAction(undo)
+        edit.addAction(redo)
+        edit.addSeparator()
+        self.labels_action = edit.addAction("&Labels…", self.labels_dialog)
+        edit.addAction("&Keyboard shortcuts…", self.shortcuts_dialog)
+        edit.addAction(self._command("find", lambda: w.search_box.setFocus()))
+
+        annotate = bar.addMenu("&Annotate")
+        for cid, answer in (
+            ("answer_accept", Answer.ACCEPT),
+            ("answer_reject", Answer.REJECT),
+            ("answer_ignore", Answer.IGNORE),
+        ):
+            annotate.addAction(self._command(cid, lambda a=answer: w.answer(a)))
+        annotate.addSeparator()
+        annotate.addAction(self._command("accept_span", c.accept))
+        annotate.addAction(self._command("reject_span", c.remove))
+        annotate.addAction(self._command("accept_all", c.accept_all))
+        resize = annotate.addMenu("Resize span")
+        for cid, edge, grow in (
+            ("widen_start", "start", True),
+            ("widen_end", "end", True),
+            ("narrow_start", "start", False),
+            ("narrow_end", "end", False),
+        ):
+            resize.addAction(self._command(cid, lambda e=edge, g=grow: c.resize(e, g)))
+        annotate.addAction(self._command("suggest_everywhere", self.suggest_everywhere))
+        annotate.addSeparator()
+        self.suggest_all_action = annotate.addAction(
+            "Suggest for &all documents…", self.suggest_all
+        )
+
+        go = bar.addMenu("&Go")
+        go.addAction(self._command("next_span", lambda: self._step_span(True)))
+        go.addAction(self._command("previous_span", lambda: self._step_span(False)))
+        go.addAction(self._command("next_document", lambda: w.step_document(1)))
+        go.addAction(self._command("previous_document", lambda: w.step_document(-1)))
+
+        view = bar.addMenu("&View")
+        view.addAction(w.guidelines_dock.toggleViewAction())
+        view.addAction(w.stats_dock.toggleViewAction())
+        self.label_menu = bar.addMenu("&Labels")
+
+        help_ = bar.addMenu("&Help")
+        help_.addAction("&Keyboard shortcuts", self.shortcuts_dialog, QKeySequence("F1"))
+        help_.addAction(
+            "&Guidelines", lambda: (w.guidelines_dock.show(), w.guidelines_dock.raise_())
+        )
+        help_.addAction("&About", self.about)
+
+        toolbar = w.addToolBar("Answer")
+        toolbar.setObjectName("answerToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for cid in ("answer_accept", "answer_reject", "answer_ignore"):
+            toolbar.addAction(self.commands[cid])
+        toolbar.addSeparator()
+        toolbar.addAction(undo)
+        toolbar.addAction(redo)
+        toolbar.addSeparator()
+        for cid in ("accept_span", "accept_all", "reject_span"):
+            toolbar.addAction(self.commands[cid])
+        self.toolbar = toolbar
+        for cid, label in (
+            ("answer_accept", "✔ Accept"),
+            ("answer_reject", "✘ Reject"),
+            ("answer_ignore", "Ignore"),
+            ("accept_span", "Accept span"),
+            ("accept_all", "Accept all"),
+            ("reject_span", "Reject span"),
+        ):
+            self.commands[cid].setIconText(label)
+        self.apply_shortcuts()
+        self.rebuild_recent_menu()
+
+    def apply_shortcuts(self) -> None:
+        """(Re)bind every command from the ShortcutMap; plain keys only act in the text/list."""
+        shortcuts: ShortcutMap = self.w.shortcuts
+        for cid, action in self.commands.items():
+            sequence = shortcuts.key(cid)
+            action.setShortcut(sequence)
+            self._scope(action, sequence)
+            text = action.text().split("\t")[0]
+            action.setToolTip(f"{text} ({sequence.toString()})" if not sequence.isEmpty() else text)
+
+    def _scope(self, action: QAction, sequence: QKeySequence) -> None:
+        for widget in (self.w.view, self.w.list_view):
+            widget.removeAction(action)
+        if _plain_key(sequence):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.w.view.addAction(action)
+            self.w.list_view.addAction(action)
+        else:
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+
+    def rebuild_label_actions(self, labels: LabelSet) -> None:
+        for action in self.label_actions:
+            self._scope(action, QKeySequence())
+            action.deleteLater()
+        self.label_actions = []
+        self.label_menu.clear()
+        for label in labels:
+            action = QAction(f"Label as {label.name}", self.w)
+            action.triggered.connect(lambda _=False, n=label.name: self.w.controller.label(n))
+            if label.key:
+                sequence = QKeySequence(label.key)
+                action.setShortcut(sequence)
+                self._scope(action, sequence)
+            self.label_menu.addAction(action)
+            self.label_actions.append(action)
+
+    def rebuild_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.w.recent_projects()
+        for path in recent:
+            self.recent_menu.addAction(path, lambda p=path: self.w.open_project(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    def set_project_enabled(self, enabled: bool) -> None:
+        for action in [*self.commands.values(), *self.label_actions]:
+            if action not in (self.commands.get("undo"), self.commands.get("redo")):
+                action.setEnabled(enabled)
+        for action in (
+            self.import_action,
+            self.export_action,
+            self.close_action,
+            self.labels_action,
+            self.suggest_all_action,
+        ):
+            action.setEnabled(enabled)
+        if enabled:
+            self.update_span_actions()
+
+    def update_span_actions(self) -> None:
+        span = self.w.view.current_span()
+        has_project = self.w.store is not None
+        self.commands["accept_span"].setEnabled(
+            has_project and span is not None and span.state is SpanState.SUGGESTED
+        )
+        self.commands["reject_span"].setEnabled(has_project and span is not None)
+        for cid in ("widen_start", "widen_end", "narrow_start", "narrow_end", "suggest_everywhere"):
+            self.commands[cid].setEnabled(has_project and span is not None)
+
+    def _step_span(self, forward: bool) -> None:
+        span = self.w.view.neighbour_span(forward)
+        if span is not None:
+            self.w.view.go_to_span(span)
+
+    # ------------------------------------------------------------ span menu
+    def span_menu(self, span: Span, pos: QPoint) -> QMenu:
+        """The popup for a clicked span: accept, change label, delete, suggest everywhere."""
+        w = self.w
+        menu = QMenu(w)
+        title = menu.addAction(describe_span(span, w.view.text))
+        title.setEnabled(False)
+        menu.addSeparator()
+        if span.state is SpanState.SUGGESTED:
+            menu.addAction("Accept", lambda: w.controller.accept(span))
+        labels = w.store.labels() if w.store else LabelSet([])
+        change = menu.addMenu("Change label")
+        for label in labels:
+            action = change.addAction(
+                label.name, lambda n=label.name: w.controller.relabel(span, n)
+            )
+            action.setEnabled(label.name != span.label)
+        verb = "Reject suggestion" if span.state is SpanState.SUGGESTED else "Delete span"
+        menu.addAction(verb, lambda: w.controller.remove(span))
+        menu.addAction("Suggest this everywhere", lambda: self.suggest_everywhere(span))
+        w.view.go_to_span(span)
+        if not w.property("noPopups"):
+            menu.popup(pos)
+        return menu
+
+    # ------------------------------------------------------------- projects
+    def new_project(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self.w, "New project", "", PROJECT_FILTER)
+        if not name:
+            return
+        path = Path(name if name.endswith(".annot") else name + ".annot")
+        try:
+            ProjectStore.create(path, DEFAULT_LABELS).close()
+        except StoreError as exc:
+            QMessageBox.critical(self.w, "Cannot create project", str(exc))
+            return
+        self.w.open_project(path)
+        self.w.message("New project with the default labels; File › Import… adds documents.")
+
+    def open_dialog(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self.w, "Open project", "", PROJECT_FILTER)
+        if name:
+            self.w.open_project(name)
+
+    # -------------------------------------------------------- import/export
+    def import_dialog(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self.w, "Import documents", "", IMPORT_FILTER)
+        if names:
+            self.import_paths(names)
+
+    def import_paths(self, paths: list[str]) -> None:
+        w = self.w
+        if w.store is None:
+            return
+
+        def job(store: ProjectStore, progress: Any, cancel: Any) -> Any:
+            from annotator.formats.importing import import_files
+
+            return import_files(store, paths, progress=progress, cancel=cancel)
+
+        self._tasks.append(
+            run_task(w, str(w.store.path), job, "Importing", self._imported, self._failed("Import"))
+        )
+
+    def _imported(self, report: Any) -> None:
+        w = self.w
+        w.list_model.refresh()
+        if w.view.document_id is None and w.list_model.doc_ids():
+            w.show_document(w.list_model.doc_ids()[0])
+        w.update_status()
+        w.message(f"Import: {report.summary()}", 0)
+        rows = [(e.file, e.line, e.reason) for e in report.errors]
+        rows += [(f.path, "—", f.reason) for f in report.failed_files]
+        if rows:
+            dialog = ErrorReportDialog(report.summary(), rows, w)
+            dialog.setModal(False)
+            dialog.show()
+            self.last_report = dialog
+
+    def export_dialog(self) -> None:
+        w = self.w
+        if w.store is None:
+            return
+        dialog = ExportOptionsDialog(w.store.path.with_suffix(""), w)
+        if dialog.exec() != ExportOptionsDialog.DialogCode.Accepted:
+            return
+        self.export(dialog.path.text(), dialog.fmt, dialog.chosen_answers())
+
+    def export(self, out: str, fmt: str, answers: tuple[Answer, ...]) -> None:
+        w = self.w
+        if w.store is None:
+            return
+
+        def job(store: ProjectStore, progress: Any, cancel: Any) -> Any:
+            from annotator.formats.exporting import export_project
+
+            return export_project(
+                store,
+                out,
+                fmt,
+                answers=answers,
+                progress=progress,
+                cancel=cancel,  # type: ignore[arg-type]
+            )
+
+        def done(report: Any) -> None:
+            notes = "".join(f"\n{n}" for n in report.notes)
+            w.message(f"Exported {report.summary()}", 0)
+            self.last_export = report
+            if notes:
+                QMessageBox.information(w, "Export", f"{report.summary()}{notes}")
+
+        self._tasks.append(
+            run_task(w, str(w.store.path), job, "Exporting", done, self._failed("Export"))
+        )
+
+    def _failed(self, what: str) -> Any:
+        def show(message: str) -> None:
+            self.w.message(f"{what} failed: {message}", 0)
+            QMessageBox.warning(self.w, f"{what} failed", message)
+
+        return show
+
+    # ------------------------------------------------------------ suggestions
+    def suggest_all(self) -> None:
+        w = self.w
+        if w.store is None or w.suggester_factory is None:
+            return
+        factory = w.suggester_factory
+
+        def done(count: int) -> None:
+            w.message(f"Suggestions computed for {count} documents.", 0)
+            if w.view.document_id is not None:
+                w.show_document(w.view.document_id)
+
+        self._tasks.append(
+            run_task(
+                w,
+                str(w.store.path),
+                suggest_all_job(factory),
+                "Suggesting",
+                done,
+                self._failed("Suggest all"),
+                lambda: w.message("Suggesting cancelled; what was done is kept."),
+            )
+        )
+
+    def suggest_everywhere(self, span: Span | None = None) -> bool:
+        """Make the span's text a project pattern and suggest it in unanswered documents."""
+        w = self.w
+        span = span or w.view.current_span()
+        if w.store is None or span is None:
+            return False
+        text = w.view.text[span.start : span.end]
+        added = w.store.add_project_pattern(everywhere_pattern(text, span.label))
+        count = self._propagate(text, span.label)
+        if w.suggest_worker is not None:
+            w.suggest_worker.reload()
+        known = "" if added else " (already a project pattern)"
+        w.message(
+            f"“{text}” is now suggested as {span.label} everywhere{known}; "
+            f"added to {count} open documents.",
+            0,
+        )
+        return True
+
+    def _propagate(self, text: str, label: str) -> int:
+        """Add the new pattern's matches as suggestions to unanswered documents now."""
+        w = self.w
+        assert w.store is not None
+        pattern = re.compile(rf"(?<!\w){re.escape(text)}(?!\w)")
+        changed = 0
+        for row in w.store.document_rows(w.annotator, "todo", search=text):
+            if row.id == w.view.document_id:
+                continue
+            document = w.store.document(row.id)
+            taken = list(w.store.annotation_or_empty(row.id, w.annotator).spans)
+            for match in pattern.finditer(document.text):
+                span = Span(match.start(), match.end(), label, SpanState.SUGGESTED, "pattern")
+                if not any(span.overlaps(other) for other in taken):
+                    w.store.add_span(row.id, w.annotator, span)
+                    taken.append(span)
+                    changed += 1
+        w.list_model.refresh()
+        return changed
+
+    # ------------------------------------------------------------- dialogs
+    def labels_dialog(self) -> None:
+        w = self.w
+        if w.store is None:
+            return
+        dialog = LabelsDialog(w.store.labels(), w.shortcuts.check_label_keys, w)
+        if dialog.exec() == LabelsDialog.DialogCode.Accepted and dialog.result_labels:
+            labels, renames = dialog.result_labels
+            self.apply_labels(labels, renames)
+
+    def apply_labels(self, labels: LabelSet, renames: dict[str, str]) -> None:
+        w = self.w
+        assert w.store is not None
+        w.store.set_labels(labels, renames)
+        if renames:
+            w.undo_stack.clear()  # old edits name the old labels
+        w.apply_labels()
+        if w.view.document_id is not None:
+            doc_id = w.view.document_id
+            w.view.show_document(
+                w.store.document(doc_id), w.store.annotation_or_empty(doc_id, w.annotator)
+            )
+        w.message("Labels saved.")
+
+    def shortcuts_dialog(self) -> None:
+        w = self.w
+        labels = w.store.labels() if w.store else LabelSet([])
+        dialog = ShortcutsDialog(w.shortcuts, labels, w)
+        dialog.exec()
+        if dialog.changed:
+            self.apply_shortcuts()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self.w,
+            "About Annotator",
+            "<b>Annotator</b><br>Correct spaCy's entity suggestions and build training corpora."
+            "<br>Every change is saved to the project file as you make it.",
+        )
