@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 __all__ = [
     "DEFAULT_MAPPING",
@@ -61,6 +61,7 @@ def _words(text: str) -> frozenset[str]:
 
 
 _TITLES = _words(
+    "rear vice-admiral air chief-of-staff "
     "president vice prime minister ministers secretary secretary-general general gen gen. lt "
     "lt. lieutenant col col. colonel maj maj. major capt capt. captain sgt sgt. sergeant "
     "admiral adm adm. commander cmdr chancellor king queen prince princess pope sheikh emir "
@@ -71,6 +72,7 @@ _TITLES = _words(
     "minister-president state - "
 )
 _HEDGES = _words(
+    "between from "
     "about around approximately roughly nearly almost some over under more less fewer than up "
     "to at least most as many much just only another additional extra further estimated an a "
     "the some close to upwards of well below above "
@@ -122,6 +124,7 @@ _ORDINAL_WORDS = _words(
 )
 _DIGITS = re.compile(r"^[+-]?\d[\d,.]*$")
 _RANGE_TOKEN = re.compile(r"^\d[\d,.]*[-–—]\d[\d,.]*$")
+_CURRENCY_NUMBER = re.compile(r"^(?:[A-Z]{1,3})?[$€£¥]\d[\d,.]*$")
 _SHORT_SCALE = re.compile(r"^\d[\d,.]*(bn|mn|m|k|tn)$", re.IGNORECASE)
 _YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)s?$")
 _RANGE_WORDS = _words("to - – — or ")
@@ -173,8 +176,30 @@ class LabelMap:
 # ---- PERSON / ORG fix-ups ---------------------------------------------------------------------
 
 
-def fix_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
-    """Token range ``[start, end)`` trimmed to what the guidelines call the name, or None."""
+_PARTICLES = frozenset(
+    {"von", "van", "der", "den", "de", "du", "da", "dos", "al", "el", "bin", "ibn"}
+)
+
+
+def fix_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int, str] | None:
+    """``(start, end, label)`` trimmed to what the guidelines call the name, or None to drop.
+
+    Besides trimming: an ORG right after a person's title is a person ("Chancellor [Olaf
+    Scholz]"), a PERSON cut off after a name particle is completed ("Ursula von der [Leyen]"),
+    and an ORG ending in a title ("Supreme Allied Commander") is a post, not a body.
+    """
+    if (
+        label == "ORG"
+        and start > 0
+        and doc[start - 1].lower_.rstrip(".") in _TITLES
+        and doc[start - 1].is_title
+        and 2 <= end - start <= 3
+        and all(t.is_title and t.is_alpha for t in doc[start:end])
+    ):
+        label = "PERSON"
+    if label == "PERSON":
+        while end < len(doc) - 1 and doc[end - 1].lower_ in _PARTICLES and doc[end].is_title:
+            end += 1
     # Possessive and stray apostrophes at the end: "NATO's" -> "NATO".
     while end > start and doc[end - 1].lower_ in {"'s", "’s", "'", "’"}:
         end -= 1
@@ -198,9 +223,9 @@ def fix_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | No
             return None
         if label == "PERSON" and end - start == 1 and doc[start].lower_ in _TITLES:
             return None
-        if label == "ORG" and end - start == 1 and doc[start].lower_ in _TITLES:
-            return None  # "Defence" cut out of "Defence Minister ..."
-    return start, end
+        if label == "ORG" and doc[end - 1].lower_ in _TITLES:
+            return None  # "Defence" cut out of "Defence Minister ...", "Rear Admiral"
+    return start, end, label
 
 
 # ---- QUANTITY ---------------------------------------------------------------------------------
@@ -210,7 +235,11 @@ def _is_number(token_text: str, like_num: bool) -> bool:
     lower = token_text.lower()
     if _ORDINAL.match(token_text) or lower in _ORDINAL_WORDS:
         return False
-    return like_num or bool(_RANGE_TOKEN.match(token_text) or _SHORT_SCALE.match(token_text))
+    return like_num or bool(
+        _RANGE_TOKEN.match(token_text)
+        or _SHORT_SCALE.match(token_text)
+        or _CURRENCY_NUMBER.match(token_text)
+    )
 
 
 def _is_digits(text: str) -> bool:
@@ -247,6 +276,33 @@ def _number_core(doc: Doc, i: int) -> tuple[int, int] | None:
     return start, end
 
 
+def _is_head(token: Token) -> bool:
+    """A lower-case word that can be the counted noun: a plural or a mass noun of troops."""
+    lower = token.lower_
+    if not token.is_alpha or not token.is_lower or lower in _STOP or lower in _TIME_UNITS:
+        return False
+    return lower in _IRREGULAR_NOUNS or (
+        len(lower) > 3
+        and lower.endswith("s")
+        and not lower.endswith("ss")
+        and lower not in _NOT_NOUNS
+    )
+
+
+def _extend_head(doc: Doc, end: int) -> int:
+    """Grow past a compound's last noun: "100 armoured personnel [carriers]"."""
+    n = len(doc)
+    for k in (end, end + 1):
+        if k >= n:
+            break
+        token = doc[k]
+        if not token.is_alpha or not token.is_lower or token.lower_ in _STOP:
+            break
+        if _is_head(token):
+            return _extend_head(doc, k + 1)
+    return end
+
+
 def _noun_end(doc: Doc, end: int, blocked: Sequence[bool], singular: bool) -> int | str | None:
     """Where the counted noun after a number ends (exclusive).
 
@@ -269,6 +325,9 @@ def _noun_end(doc: Doc, end: int, blocked: Sequence[bool], singular: bool) -> in
             if lower == "percent" or lower == "%":
                 return j + 1
             return j + 1
+        if token.like_num and j + 1 < n and doc[j + 1].text == "-":
+            j += 2  # "one-way attack drones"
+            continue
         if lower in _STOP or (token.is_punct and token.text != "-") or token.like_num:
             return None
         if token.text == "-":
@@ -277,14 +336,8 @@ def _noun_end(doc: Doc, end: int, blocked: Sequence[bool], singular: bool) -> in
         if not token.is_alpha:
             return None
         capitalised = not token.is_lower
-        if lower in _IRREGULAR_NOUNS or (
-            not capitalised
-            and len(lower) > 3
-            and lower.endswith("s")
-            and not lower.endswith("ss")
-            and lower not in _NOT_NOUNS
-        ):
-            return j + 1
+        if _is_head(token):
+            return _extend_head(doc, j + 1)
         if singular and not capitalised:
             return j + 1
         if capitalised and token.ent_type_ not in {"NORP", "GPE", ""}:
@@ -308,6 +361,14 @@ def quantity_span(
     i = seed
     while i < n and (doc[i].lower_ in _HEDGES or doc[i].text in {"~", "+"}):
         i += 1
+    # The second number of a range: start from the first ("between 500 and [5,500] km").
+    while (
+        i >= 2
+        and doc[i - 1].lower_ in _RANGE_WORDS | {"and"}
+        and _is_number(doc[i - 2].text, doc[i - 2].like_num)
+        and not _YEAR.match(doc[i - 2].text)
+    ):
+        i -= 2
     if i >= n or blocked[i]:
         return None
     core = _number_core(doc, i)
@@ -322,12 +383,19 @@ def quantity_span(
             return None
     if (start > 0 and doc[start - 1].lower_ in _MONTHS) or (end < n and doc[end].lower_ in _MONTHS):
         return None  # "24 February", "February 10-20"
-    if doc[start].lower_ in _CURRENCY or any(doc[k].lower_ in _SCALES for k in range(start, end)):
-        money_or_scaled = True
-    else:
-        money_or_scaled = False
+    money_or_scaled = bool(
+        doc[start].lower_ in _CURRENCY
+        or _CURRENCY_NUMBER.match(doc[start].text)
+        or any(doc[k].lower_ in _SCALES for k in range(start, end))
+    )
     if doc[end - 1].lower_ in {"%"} or (end < n and doc[end].text == "%"):
         return (start, end + 1) if end < n and doc[end].text == "%" else (start, end)
+    if (
+        start > 0
+        and doc[start - 1].lower_ in {"the", "these", "those", "its", "their", "our", "his", "her"}
+        and not _is_digits(first.text)
+    ):
+        return None  # "the two sides": a reference, not an amount
     singular = first.lower_ in {"one", "1"}
     noun = _noun_end(doc, end, blocked, singular=singular)
     if noun == "entity" or noun == "time":
@@ -336,7 +404,9 @@ def quantity_span(
         if any(blocked[k] for k in range(end, noun)):
             return None
         return start, noun
-    if money_or_scaled and doc[start].lower_ in _CURRENCY:
+    if money_or_scaled and (
+        doc[start].lower_ in _CURRENCY or _CURRENCY_NUMBER.match(doc[start].text)
+    ):
         return start, end
     # A bare number: only digits, not a year, not a name's number ("Article 5", "Flight 17").
     text = first.text

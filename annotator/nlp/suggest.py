@@ -131,14 +131,6 @@ class Suggester:
                 pattern_spans.append((span.start, span.end, span.label_))
         entities = _longest_first(pattern_spans, "pattern")
         project = set(self.labels)
-        taken = [False] * len(doc)
-        vetoes = []
-        for start, end, label, _ in entities:
-            if label in project:
-                for k in range(start, end):
-                    taken[k] = True
-            else:
-                vetoes.append((start, end))
         # 2. Model spans: mapped, fixed up, dropped where a pattern span overlaps them.
         for ent in doc.ents:
             label = ent.label_
@@ -149,11 +141,14 @@ class Suggester:
             if target is None:
                 continue
             fixed = fix_span(doc, ent.start, ent.end, target)
-            if fixed is None or any(taken[k] for k in range(fixed[0], fixed[1])):
-                continue
-            if any(_veto(fixed, veto) for veto in vetoes):
-                continue
-            entities.append((fixed[0], fixed[1], target, "model"))
+            if fixed is not None:
+                fixed = _against_patterns(doc, fixed, entities, project)
+            if fixed is not None:
+                # Pattern spans inside a model span that stands give way to it.
+                entities = [
+                    e for e in entities if e[3] != "pattern" or e[1] <= fixed[0] or e[0] >= fixed[1]
+                ]
+                entities.append((*fixed, "model"))
         # 3. QUANTITY: grown from the seeds; an entity it would count or overlap wins.
         if quantity is not None and quantity_seeds:
             blocked = [False] * len(doc)
@@ -188,16 +183,34 @@ class Suggester:
         return result
 
 
-def _veto(model: tuple[int, int], veto: tuple[int, int]) -> bool:
-    """True when a pattern of a non-project label overrules a model span.
+def _against_patterns(
+    doc: Doc,
+    model: tuple[int, int, str],
+    patterns: list[tuple[int, int, str, str]],
+    project: set[str],
+) -> tuple[int, int, str] | None:
+    """The model span as the pattern-wins rule leaves it, or None when it is dropped.
 
-    It does unless the model span strictly contains it: "[U.S. European Command]" stands
-    although "U.S." is a place.
+    A model span strictly containing a pattern span of its own label, or of a label the
+    project lacks, stands ("[U.S. European Command]", "[Hanwha Aerospace]"). A model span
+    with a pattern of another project label inside is cut back before it ("[Royal Air Force]
+    Typhoon"). Any other overlap drops the model span.
     """
-    if veto[1] <= model[0] or veto[0] >= model[1]:
-        return False
-    contains = model[0] <= veto[0] and veto[1] <= model[1]
-    return not contains or (veto[0], veto[1]) == (model[0], model[1])
+    start, end, label = model
+    for p_start, p_end, p_label, _ in patterns:
+        if p_end <= start or p_start >= end:
+            continue
+        inside = start <= p_start and p_end <= end and (p_start, p_end) != (start, end)
+        if inside and (p_label == label or p_label not in project):
+            continue
+        if inside and p_start > start:
+            fixed = fix_span(doc, start, p_start, label)
+            if fixed is None:
+                return None
+            start, end, label = fixed
+            continue
+        return None
+    return start, end, label
 
 
 def _longest_first(
