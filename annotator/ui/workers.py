@@ -132,7 +132,9 @@ class SuggestWorker(QThread):
             self.model_failed.emit(f"{type(exc).__name__}: {exc}")
             return None
         self.version = suggester.version
-        self.model_ready.emit(suggester.version, getattr(suggester, "description", ""))
+        info = getattr(suggester, "info", None)
+        description = f"{info.name} {info.version}" if info is not None else ""
+        self.model_ready.emit(suggester.version, description)
         return suggester
 
     def run(self) -> None:
