@@ -104,11 +104,10 @@ class DocumentView(QPlainTextEdit):
         """Show another document (full layout) with its spans; caret at the top."""
         self._doc = doc
         self._offsets = OffsetMap(doc.text)
-        self._highlighter.setDocument(None)  # type: ignore[arg-type]
+        self._highlighter.clear_spans()  # the text arrives unformatted, spans follow
         # "\r\n" would collapse into one Qt position; keep one unit per character.
         self.setPlainText(doc.text.replace("\r\n", " \n"))
         self._set_spans(annotation.spans)
-        self._highlighter.setDocument(self.document())
         self._highlighter.set_spans(self._spans, self._offsets)
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self._caret_moved()

@@ -19,6 +19,7 @@ from annotator.core.edits import (
     Edit,
     RemoveSpan,
     ReplaceSpan,
+    SetAnswer,
     accept_suggestions,
     answer_document,
 )
@@ -30,7 +31,35 @@ from annotator.ui.undo import EditCommand
 if TYPE_CHECKING:
     from annotator.nlp.tokens import TokenIndex, Tokenizer
 
-__all__ = ["EditController"]
+__all__ = ["EditController", "applied"]
+
+
+def applied(annotation: Annotation, edit: Edit) -> Annotation:
+    """``annotation`` after ``edit``, computed in memory (the store already holds the same).
+
+    Saves re-reading thousands of spans from the store after every keystroke.
+    """
+    spans = {s.key: s for s in annotation.spans}
+    answer = annotation.answer
+    for step in edit.edits if isinstance(edit, Batch) else (edit,):
+        if isinstance(step, Batch):
+            nested = applied(
+                Annotation(annotation.doc_id, annotation.annotator, answer, tuple(spans.values())),
+                step,
+            )
+            spans = {s.key: s for s in nested.spans}
+            answer = nested.answer
+        elif isinstance(step, AddSpan):
+            spans[step.span.key] = step.span
+        elif isinstance(step, RemoveSpan):
+            spans.pop(step.span.key, None)
+        elif isinstance(step, ReplaceSpan):
+            spans.pop(step.old.key, None)
+            spans[step.new.key] = step.new
+        elif isinstance(step, SetAnswer):
+            answer = step.new
+    ordered = tuple(sorted(spans.values(), key=lambda s: s.start))
+    return Annotation(annotation.doc_id, annotation.annotator, answer, ordered)
 
 
 class EditController(QObject):
@@ -55,22 +84,31 @@ class EditController(QObject):
         self.annotator = ""
         self.tokenizer: Tokenizer | None = None
         self._index: tuple[int, TokenIndex] | None = None
+        self._cached: Annotation | None = None
 
     # ------------------------------------------------------------- plumbing
     def set_store(self, store: ProjectStore | None, annotator: str) -> None:
         self.store = store
         self.annotator = annotator
         self._index = None
+        self._cached = None
 
     def set_tokenizer(self, tokenizer: Tokenizer | None) -> None:
         self.tokenizer = tokenizer
         self._index = None
 
-    def annotation(self) -> Annotation | None:
-        doc_id = self.view.document_id
+    def annotation(self, doc_id: int | None = None) -> Annotation | None:
+        """The annotation of ``doc_id`` (default: the one shown), cached between edits."""
+        doc_id = self.view.document_id if doc_id is None else doc_id
         if self.store is None or doc_id is None:
             return None
-        return self.store.annotation_or_empty(doc_id, self.annotator)
+        if self._cached is None or self._cached.doc_id != doc_id:
+            self._cached = self.store.annotation_or_empty(doc_id, self.annotator)
+        return self._cached
+
+    def invalidate(self) -> None:
+        """Forget the cached annotation (the store was changed by something else)."""
+        self._cached = None
 
     def token_index(self) -> TokenIndex | None:
         """Tokens of the shown document, computed on first use (not on every document show)."""
@@ -88,6 +126,7 @@ class EditController(QObject):
             edit.apply(self.store)
         except (ValidationError, KeyError) as exc:
             self.message.emit(f"Could not {edit.description.lower()}: {exc}")
+            self._cached = None
             return
         self._after(edit)
 
@@ -105,6 +144,10 @@ class EditController(QObject):
         return True
 
     def _after(self, edit: Edit) -> None:
+        if self._cached is not None and self._cached.doc_id == edit.doc_id:
+            self._cached = applied(self._cached, edit)
+        else:
+            self._cached = None
         self.saved.emit()
         self._show_document(edit.doc_id)
 

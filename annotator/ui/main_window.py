@@ -304,7 +304,7 @@ class MainWindow(QMainWindow):
         """Put cached suggestions into an unanswered document once; True if any were added."""
         if self.store is None or self.suggest_version is None:
             return False
-        annotation = self.store.annotation(doc_id, self.annotator)
+        annotation = self.controller.annotation(doc_id)
         if annotation is not None and annotation.answer is not None:
             return False
         cached = self.store.cached_suggestions(doc_id, self.suggest_version)
@@ -315,6 +315,7 @@ class MainWindow(QMainWindow):
     def _suggestions_ready(self, doc_id: int, version: str) -> None:
         self.suggest_version = version
         if doc_id == self.view.document_id and self._seed(doc_id):
+            self.controller.invalidate()
             self.show_document(doc_id)
             count = len(self.controller.annotation().suggested)  # type: ignore[union-attr]
             self.message(f"{count} suggestions to check (Enter accepts, Delete rejects).")
@@ -325,17 +326,20 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return
         if doc_id == self.view.document_id:
-            self.view.update_annotation(self.store.annotation_or_empty(doc_id, self.annotator))
+            annotation = self.controller.annotation(doc_id)
+            assert annotation is not None
+            self.view.update_annotation(annotation)
         else:
-            self._seed(doc_id)
+            if self._seed(doc_id):
+                self.controller.invalidate()
             try:
                 document = self.store.document(doc_id)
             except KeyError:
                 self.message(f"Document {doc_id} is no longer in the project.")
                 return
-            self.view.show_document(
-                document, self.store.annotation_or_empty(doc_id, self.annotator)
-            )
+            annotation = self.controller.annotation(doc_id)
+            assert annotation is not None
+            self.view.show_document(document, annotation)
             self.store.set_cursor(self.annotator, doc_id)
             self._request_suggestions()
         self.list_model.refresh()
@@ -423,8 +427,6 @@ class MainWindow(QMainWindow):
     def _mark_saved(self) -> None:
         self.save_label.setText(f"✔ All changes saved {time.strftime('%H:%M:%S')}")
         self.save_label.setToolTip("Every edit is written to the project file as you make it.")
-        self._update_doc_header()
-        self.update_status()
         self._stats_timer.start()
 
     def _refresh_stats(self) -> None:

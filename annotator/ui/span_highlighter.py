@@ -8,9 +8,11 @@ leaves a gap after each span (letter spacing on its last character) where the ta
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -28,6 +30,8 @@ from annotator.ui.offsets import OffsetMap
 __all__ = ["SpanHighlighter", "ViewSpan", "tag_font"]
 
 UNKNOWN_COLOR = "#9e9e9e"
+EAGER_BLOCKS = 12  # blocks formatted before a document is shown (about a screenful)
+LAZY_CHUNK = 12  # blocks formatted per event-loop turn after that (a few ms)
 TAG_PADDING = 10.0
 
 
@@ -60,6 +64,11 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._formats: dict[tuple[str, SpanState], QTextCharFormat] = {}
         self._tag_widths: dict[str, float] = {}
         self._tag_font = tag_font(document.defaultFont())
+        self._block_starts: list[int] = []
+        self._pending: list[int] = []
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(lambda: self.format_pending(LAZY_CHUNK))
 
     # ---------------------------------------------------------------- styling
     def set_style(self, labels: LabelSet, base: QColor, font: QFont) -> None:
@@ -113,13 +122,53 @@ class SpanHighlighter(QSyntaxHighlighter):
     def view_spans(self) -> list[ViewSpan]:
         return sorted(self._spans.values(), key=lambda v: v.qstart)
 
-    def set_spans(self, spans: list[Span], offsets: OffsetMap) -> None:
-        """Replace all spans (opening a document): one full pass."""
+    def clear_spans(self) -> None:
+        """Forget every span without re-formatting (before the text is replaced)."""
+        self._pending.clear()
         self._by_block.clear()
         self._spans.clear()
+        self._block_starts = []
+
+    def set_spans(self, spans: list[Span], offsets: OffsetMap, first_block: int = 0) -> None:
+        """Replace all spans (opening a document).
+
+        The blocks from ``first_block`` (the top of the viewport) on are formatted now, a
+        screenful at a time; the rest follow from the event loop in small chunks, so a long
+        document shows at once and never stalls the GUI.
+        """
+        self.clear_spans()
+        document = self.document()
+        block = document.firstBlock()
+        while block.isValid():
+            self._block_starts.append(block.position())
+            block = block.next()
         for span in spans:
-            self._insert(self._view_span(span, offsets))
-        self.rehighlight()
+            view = self._view_span(span, offsets)
+            self._spans[span.key] = view
+            for number in self._blocks_of(view):
+                self._by_block[number].append(view)
+        for entries in self._by_block.values():
+            entries.sort(key=lambda v: v.qstart)
+        numbers = sorted(self._by_block)
+        # Visible blocks first, then the rest in document order.
+        self._pending = [n for n in numbers if n >= first_block] + [
+            n for n in numbers if n < first_block
+        ]
+        self.format_pending(EAGER_BLOCKS)
+        if self._pending:
+            self._timer.start()
+
+    def format_pending(self, limit: int | None = None) -> None:
+        """Format up to ``limit`` (all when None) blocks still waiting for their spans."""
+        document = self.document()
+        count = len(self._pending) if limit is None else min(limit, len(self._pending))
+        batch, self._pending = self._pending[:count], self._pending[count:]
+        for number in batch:
+            block = document.findBlockByNumber(number)
+            if block.isValid():
+                self.rehighlightBlock(block)
+        if not self._pending:
+            self._timer.stop()
 
     def update_spans(self, spans: list[Span], offsets: OffsetMap) -> set[int]:
         """Apply the difference to ``spans``; re-formats only the touched blocks.
@@ -153,6 +202,10 @@ class SpanHighlighter(QSyntaxHighlighter):
         return ViewSpan(span, offsets.to_utf16(span.start), offsets.to_utf16(span.end))
 
     def _blocks_of(self, view: ViewSpan) -> range:
+        if self._block_starts:
+            first = bisect.bisect_right(self._block_starts, view.qstart) - 1
+            last = bisect.bisect_right(self._block_starts, max(view.qstart, view.qend - 1)) - 1
+            return range(max(first, 0), max(last, 0) + 1)
         document = self.document()
         first = document.findBlock(view.qstart).blockNumber()
         last = document.findBlock(max(view.qstart, view.qend - 1)).blockNumber()

@@ -421,6 +421,7 @@ class WindowActions:
                     taken.append(span)
                     changed += 1
         w.list_model.refresh()
+        w.controller.invalidate()
         return changed
 
     # ------------------------------------------------------------- dialogs
@@ -440,6 +441,7 @@ class WindowActions:
         if renames:
             w.undo_stack.clear()  # old edits name the old labels
         w.apply_labels()
+        w.controller.invalidate()
         if w.view.document_id is not None:
             doc_id = w.view.document_id
             w.view.show_document(
