@@ -1,0 +1,61 @@
+"""Speed of the suggestion layer: ``Suggester.suggest`` against bare ``nlp.pipe``.
+
+Both run the same pipeline (NER plus the pattern ruler) on the same texts in one process, so
+the difference is the app's own work (label mapping, QUANTITY rule, span objects). Run:
+``python -m annotator.nlp.bench_suggest [--docs 400] [--repeat 3]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from annotator.nlp.evaluate import read_gold
+from annotator.nlp.suggest import Suggester
+
+
+def _texts(count: int) -> list[str]:
+    corpus = Path(__file__).resolve().parents[2] / "corpora"
+    texts = [r["text"] for path in sorted(corpus.rglob("*.gold.jsonl")) for r in read_gold(path)]
+    if not texts:
+        texts = ["NATO said about 2,000 soldiers and 16 HIMARS would move 400 km east."] * 10
+    # Vary the texts so no cache anywhere can help: rotate sentences.
+    out = []
+    for i in range(count):
+        text = texts[i % len(texts)]
+        cut = (i * 97) % max(1, len(text) // 2)
+        out.append(text[cut:] + " " + text[:cut])
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m annotator.nlp.bench_suggest")
+    parser.add_argument("--docs", type=int, default=400)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pipeline", default="auto")
+    args = parser.parse_args(argv)
+    suggester = Suggester(args.pipeline)
+    texts = _texts(args.docs)
+    list(suggester.suggest(texts[:20]))  # warm up
+    bare, app = [], []
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        for _doc in suggester.nlp.pipe(texts, batch_size=64):
+            pass
+        bare.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        for _spans in suggester.suggest(texts, batch_size=64):
+            pass
+        app.append(time.perf_counter() - t0)
+    b, a = min(bare), min(app)
+    print(f"{suggester.version}: {len(texts)} documents, best of {args.repeat}")
+    print(f"bare nlp.pipe       {len(texts) / b:8.1f} docs/s")
+    print(f"Suggester.suggest   {len(texts) / a:8.1f} docs/s")
+    print(f"overhead            {100 * (a / b - 1):+8.1f} %")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
