@@ -257,7 +257,7 @@ class DocumentView(QPlainTextEdit):
         tag_w = self._highlighter.tag_width(span.label)
         last = rects[-1]
         tag = QRectF(last.right() - tag_w - 1, last.top() + 3, tag_w - 1, last.height() - 6)
-        outline = color.darker(135)
+        outline = color.darker(150)
         if suggested:
             pen = QPen(outline, 1.6, Qt.PenStyle.DashLine)
             painter.setPen(pen)

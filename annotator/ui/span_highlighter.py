@@ -176,16 +176,12 @@ class SpanHighlighter(QSyntaxHighlighter):
         Returns the block numbers that were re-formatted.
         """
         wanted = {self._identity(s): s for s in spans}
+        shown = {self._identity(v.span): key for key, v in self._spans.items()}
         touched: set[int] = set()
-        for key in [k for k, v in self._spans.items() if self._identity(v.span) not in wanted]:
-            touched |= self._remove(key)
-        for key, span in wanted.items():
-            current = self._spans.get(key[:3])
-            if current is not None and self._identity(current.span) == key:
-                continue
-            if current is not None:
-                touched |= self._remove(key[:3])
-            touched |= self._insert(self._view_span(span, offsets))
+        for identity in shown.keys() - wanted.keys():
+            touched |= self._remove(shown[identity])
+        for identity in wanted.keys() - shown.keys():
+            touched |= self._insert(self._view_span(wanted[identity], offsets))
         document = self.document()
         for number in sorted(touched):
             block = document.findBlockByNumber(number)
