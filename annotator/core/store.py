@@ -28,7 +28,6 @@ from annotator.core.model import (
     Span,
     SpanState,
     ValidationError,
-    check_spans,
 )
 from annotator.core.schema import SchemaError, migrate
 
@@ -107,6 +106,12 @@ class DocumentRow:
     answer: Answer | None
     span_count: int
     source: str
+
+
+_INSERT_SPAN = (
+    'INSERT INTO spans(annotation_id, start, "end", label, state, source, score) '
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def _span_from_row(row: Sequence[Any]) -> Span:
@@ -263,32 +268,51 @@ class ProjectStore:
             return 0, 0
         now = time.time()
         hashes = [text_hash(doc.text) for doc in batch]
-        existing = self._existing_hashes(hashes)
-        fresh: dict[str, NewDocument] = {}
-        for digest, doc in zip(hashes, batch, strict=True):
-            if digest not in existing and digest not in fresh:
-                fresh[digest] = doc
         with self.transaction() as conn:
+            existing = self._existing_hashes(hashes)
+            fresh: dict[str, NewDocument] = {}
+            for digest, doc in zip(hashes, batch, strict=True):
+                if digest not in existing and digest not in fresh:
+                    fresh[digest] = doc
+            # Ids are assigned here (the transaction holds the write lock) so that documents,
+            # annotations, spans and events each go in with one executemany.
+            doc_id = self._max_id("documents")
+            annotation_id = self._max_id("annotations")
+            doc_rows, annotation_rows, span_rows, event_rows = [], [], [], []
+            for digest, doc in fresh.items():
+                doc_id += 1
+                meta = json.dumps(doc.meta, ensure_ascii=False) if doc.meta else "{}"
+                doc_rows.append((doc_id, doc.text, meta, doc.source, doc.line, digest, now))
+                if not doc.spans and doc.answer is None:
+                    continue
+                annotation_id += 1
+                who = doc.annotator or default_annotator or current_annotator()
+                answer = doc.answer.value if doc.answer else None
+                annotation_rows.append((annotation_id, doc_id, who, answer, now, now))
+                span_rows.extend(
+                    (annotation_id, s.start, s.end, s.label, s.state, s.source, s.score)
+                    for s in doc.spans  # str-enums bind as their text
+                )
+                if answer:
+                    event_rows.append((now, who, doc_id, answer))
             conn.executemany(
-                "INSERT INTO documents(text, meta, source, line, text_hash, created) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (d.text, json.dumps(d.meta, ensure_ascii=False), d.source, d.line, h, now)
-                    for h, d in fresh.items()
-                ],
+                "INSERT INTO documents(id, text, meta, source, line, text_hash, created) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                doc_rows,
             )
-            annotated = {h: d for h, d in fresh.items() if d.spans or d.answer is not None}
-            if annotated:
-                ids = self._ids_for_hashes(list(annotated))
-                for digest, doc in annotated.items():
-                    self._insert_annotation(
-                        ids[digest],
-                        doc.annotator or default_annotator or current_annotator(),
-                        doc.answer,
-                        doc.spans,
-                        now,
-                    )
+            conn.executemany(
+                "INSERT INTO annotations(id, doc_id, annotator, answer, seeded, created, updated) "
+                "VALUES (?, ?, ?, ?, 0, ?, ?)",
+                annotation_rows,
+            )
+            conn.executemany(_INSERT_SPAN, span_rows)
+            conn.executemany(
+                "INSERT INTO events(time, annotator, doc_id, kind) VALUES (?, ?, ?, ?)", event_rows
+            )
         return len(fresh), len(batch) - len(fresh)
+
+    def _max_id(self, table: str) -> int:
+        return int(self._conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])
 
     def _existing_hashes(self, hashes: list[str]) -> set[str]:
         found: set[str] = set()
@@ -302,17 +326,6 @@ class ProjectStore:
                 )
             )
         return found
-
-    def _ids_for_hashes(self, hashes: list[str]) -> dict[str, int]:
-        ids: dict[str, int] = {}
-        for i in range(0, len(hashes), 500):
-            chunk = hashes[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._conn.execute(
-                f"SELECT text_hash, id FROM documents WHERE text_hash IN ({marks})", chunk
-            )
-            ids.update(rows)
-        return ids
 
     def _insert_annotation(
         self,
@@ -329,8 +342,7 @@ class ProjectStore:
         )
         annotation_id = int(cursor.lastrowid or 0)
         self._conn.executemany(
-            'INSERT INTO spans(annotation_id, start, "end", label, state, source, score) '
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            _INSERT_SPAN,
             [
                 (annotation_id, s.start, s.end, s.label, s.state.value, s.source, s.score)
                 for s in spans
@@ -461,8 +473,7 @@ class ProjectStore:
                     fresh.append(span.with_(state=SpanState.SUGGESTED))
                     taken.append(span)
             conn.executemany(
-                'INSERT INTO spans(annotation_id, start, "end", label, state, source, score) '
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                _INSERT_SPAN,
                 [
                     (annotation_id, s.start, s.end, s.label, s.state.value, s.source, s.score)
                     for s in fresh
@@ -472,22 +483,40 @@ class ProjectStore:
             return True
 
     def add_span(self, doc_id: int, annotator: str, span: Span) -> None:
-        """Add one span; refuses spans outside the text or overlapping another span."""
-        text = self.document(doc_id).text
+        """Add one span; refuses spans outside the text or overlapping another span.
+
+        Both checks are single indexed queries, so an edit costs the same in a document with
+        two spans or two thousand.
+        """
         with self.transaction() as conn:
+            row = conn.execute("SELECT length(text) FROM documents WHERE id = ?", (doc_id,))
+            found = row.fetchone()
+            if found is None:
+                raise KeyError(f"no document {doc_id}")
+            if span.end > found[0]:
+                raise ValidationError(
+                    f"span [{span.start}, {span.end}) {span.label} is out of range "
+                    f"(text has {found[0]} characters)"
+                )
             annotation_id = self._annotation_id(doc_id, annotator)
-            current = self.annotation(doc_id, annotator)
-            others = list(current.spans) if current else []
-            check_spans(text, [*others, span])
+            clash = conn.execute(
+                'SELECT start, "end", label FROM spans WHERE annotation_id = ? '
+                'AND start < ? AND "end" > ? LIMIT 1',
+                (annotation_id, span.end, span.start),
+            ).fetchone()
+            if clash is not None:
+                raise ValidationError(
+                    f"spans overlap: [{clash[0]}, {clash[1]}) {clash[2]} and "
+                    f"[{span.start}, {span.end}) {span.label}"
+                )
             conn.execute(
-                'INSERT INTO spans(annotation_id, start, "end", label, state, source, score) '
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                _INSERT_SPAN,
                 (
                     annotation_id,
                     span.start,
                     span.end,
                     span.label,
-                    span.state.value,
+                    span.state,
                     span.source,
                     span.score,
                 ),
@@ -533,39 +562,40 @@ class ProjectStore:
     def iter_annotations(
         self, answers: Iterable[Answer] = (Answer.ACCEPT,), annotator: str | None = None
     ) -> Iterator[tuple[Document, Annotation]]:
-        """Documents with their annotations whose answer is in ``answers``, in document order."""
+        """Documents with their annotations whose answer is in ``answers``, in document order.
+
+        One streaming query; spans are fetched for 500 annotations at a time.
+        """
         wanted = [a.value for a in answers]
-        marks = ",".join("?" * len(wanted))
         params: list[Any] = list(wanted)
         who = ""
         if annotator is not None:
             who = " AND a.annotator = ?"
             params.append(annotator)
-        last = (0, 0)
-        while True:
-            rows = self._conn.execute(
-                "SELECT a.id, a.doc_id, a.annotator, a.answer, a.updated FROM annotations a "
-                f"WHERE a.answer IN ({marks}){who} AND (a.doc_id, a.id) > (?, ?) "
-                "ORDER BY a.doc_id, a.id LIMIT 500",
-                [*params, *last],
-            ).fetchall()
-            if not rows:
-                return
-            ids = [r[0] for r in rows]
+        rows = self._conn.execute(
+            "SELECT a.id, a.annotator, a.answer, a.updated, "
+            "d.id, d.text, d.meta, d.source, d.line, d.text_hash "
+            "FROM annotations a JOIN documents d ON d.id = a.doc_id "
+            f"WHERE a.answer IN ({','.join('?' * len(wanted))}){who} ORDER BY a.doc_id, a.id",
+            params,
+        )
+        while batch := rows.fetchmany(500):
+            ids = [r[0] for r in batch]
             spans: dict[int, list[Span]] = {i: [] for i in ids}
-            id_marks = ",".join("?" * len(ids))
             for r in self._conn.execute(
                 'SELECT annotation_id, start, "end", label, state, source, score FROM spans '
-                f"WHERE annotation_id IN ({id_marks}) ORDER BY annotation_id, start",
+                f"WHERE annotation_id IN ({','.join('?' * len(ids))}) ORDER BY start",
                 ids,
             ):
                 spans[r[0]].append(_span_from_row(r[1:]))
-            for annotation_id, doc_id, who_, answer, updated in rows:
-                annotation = Annotation(
-                    doc_id, who_, Answer(answer), tuple(spans[annotation_id]), updated
+            for annotation_id, who_, answer, updated, *doc in batch:
+                document = Document(doc[0], doc[1], json.loads(doc[2]), doc[3], doc[4], doc[5])
+                yield (
+                    document,
+                    Annotation(
+                        document.id, who_, Answer(answer), tuple(spans[annotation_id]), updated
+                    ),
                 )
-                yield self.document(doc_id), annotation
-            last = (rows[-1][1], rows[-1][0])
 
     # ------------------------------------------------------------- suggestions
     def cached_suggestions(self, doc_id: int, version: str) -> list[Span] | None:
