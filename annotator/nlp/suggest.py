@@ -89,20 +89,42 @@ class Suggester:
         self.version = f"{self.info.name}-{self.info.version}+{digest[:8]}"
 
     def _add_ruler(self) -> None:
-        if PATTERNS_KEY in self.nlp.pipe_names:
-            self.nlp.remove_pipe(PATTERNS_KEY)
-        ruler = self.nlp.add_pipe(
-            "span_ruler",
-            name=PATTERNS_KEY,
-            config={
-                "spans_key": PATTERNS_KEY,
-                "annotate_ents": False,
-                "overwrite": True,
-                "phrase_matcher_attr": "LOWER",
-                "validate": False,
-            },
-        )
-        ruler.add_patterns(self.patterns)  # type: ignore[attr-defined]
+        """Two span rulers: case-insensitive phrases plus token patterns, exact-case words.
+
+        A one-token ``[{"ORTH": "Patriot"}]`` pattern goes to a phrase matcher on ORTH: the
+        token Matcher checks every pattern at every token and costs as much as NER itself
+        with a few hundred of them, a phrase matcher is a hash lookup.
+        """
+        exact, other = [], []
+        for pattern in self.patterns:
+            tokens = pattern["pattern"]
+            if (
+                isinstance(tokens, list)
+                and len(tokens) == 1
+                and set(tokens[0]) == {"ORTH"}
+                and isinstance(tokens[0]["ORTH"], str)
+            ):
+                exact.append({**pattern, "pattern": tokens[0]["ORTH"]})
+            else:
+                other.append(pattern)
+        for name, attr, chunk, overwrite in (
+            (PATTERNS_KEY, "LOWER", other, True),
+            (PATTERNS_KEY + "_exact", "ORTH", exact, False),
+        ):
+            if name in self.nlp.pipe_names:
+                self.nlp.remove_pipe(name)
+            ruler = self.nlp.add_pipe(
+                "span_ruler",
+                name=name,
+                config={
+                    "spans_key": PATTERNS_KEY,
+                    "annotate_ents": False,
+                    "overwrite": overwrite,
+                    "phrase_matcher_attr": attr,
+                    "validate": False,
+                },
+            )
+            ruler.add_patterns(chunk)  # type: ignore[attr-defined]
 
     # ---- running ----------------------------------------------------------------------------
 
