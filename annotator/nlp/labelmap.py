@@ -396,6 +396,15 @@ def quantity_span(
         and not _is_digits(first.text)
     ):
         return None  # "the two sides": a reference, not an amount
+    if (
+        start > 0
+        and _is_digits(first.text)
+        and doc[start - 1].is_title
+        and doc[start - 1].lower_ not in _HEDGES
+        and doc[start - 1].lower_ not in _STOP
+        and (start == 1 or not doc[start - 2].is_punct or doc[start - 2].text in {"(", ","})
+    ):
+        return None  # a name's number: "Article 5", "Resolution 2231"
     singular = first.lower_ in {"one", "1"}
     noun = _noun_end(doc, end, blocked, singular=singular)
     if noun == "entity" or noun == "time":
@@ -414,10 +423,6 @@ def quantity_span(
         return None
     if text.lower() in {"0", "1"} or first.ent_type_ not in NUMERIC_LABELS | {""}:
         return None
-    if start > 1 and doc[start - 1].is_title and not doc[start - 2].is_punct:
-        prev = doc[start - 1].lower_
-        if prev not in _HEDGES and prev not in _STOP:
-            return None  # a name's number
     if end < n and doc[end].lower_ in _VAGUE:
         return None
     return start, end

@@ -1,0 +1,126 @@
+"""Label mapping, span fix-ups and the QUANTITY rule, on hand-made docs (no model needed)."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Doc, Span
+
+from annotator.nlp.labelmap import LabelMap, fix_span, quantity_span
+
+nlp = spacy.blank("en")
+
+
+def doc_with(text: str, ents: list[tuple[str, str]] = ()) -> Doc:  # type: ignore[assignment]
+    doc = nlp(text)
+    spans = []
+    for words, label in ents:
+        start = text.index(words)
+        span = doc.char_span(start, start + len(words), label=label)
+        assert span is not None
+        spans.append(span)
+    doc.ents = spans
+    return doc
+
+
+def test_default_mapping_keeps_project_labels_and_drops_the_rest() -> None:
+    labels = LabelMap(("PERSON", "ORG", "WEAPON", "QUANTITY"))
+    assert labels.target("PERSON") == "PERSON"
+    assert labels.target("ORG") == "ORG"
+    assert labels.target("GPE") is None  # not a project label
+    assert labels.target("NORP") is None
+    assert labels.target("CARDINAL") is None  # numbers go through the QUANTITY rule
+    assert labels.is_quantity_seed("CARDINAL") and labels.is_quantity_seed("MONEY")
+    with_gpe = LabelMap(("PERSON", "GPE"))
+    assert with_gpe.target("GPE") == "GPE"
+    assert not with_gpe.is_quantity_seed("CARDINAL")  # the project has no QUANTITY
+
+
+def test_overrides_win_and_change_the_description() -> None:
+    plain = LabelMap(("ORG", "WEAPON"))
+    custom = LabelMap(("ORG", "WEAPON"), {"PRODUCT": "WEAPON", "ORG": None})
+    assert custom.target("PRODUCT") == "WEAPON" and custom.target("ORG") is None
+    assert plain.describe() != custom.describe()
+
+
+@pytest.mark.parametrize(
+    ("text", "ent", "label", "expected"),
+    [
+        ("President Joe Biden spoke.", "President Joe Biden", "PERSON", "Joe Biden"),
+        (
+            "Defence Minister Sergei Shoigu spoke.",
+            "Minister Sergei Shoigu",
+            "PERSON",
+            "Sergei Shoigu",
+        ),
+        ("He joined the Pentagon today.", "the Pentagon", "ORG", "Pentagon"),
+        ("It was NATO's plan.", "NATO's", "ORG", "NATO"),
+        ("It was NATO’s plan.", "NATO’s", "ORG", "NATO"),
+    ],
+)
+def test_fix_span_trims_titles_determiners_and_possessives(
+    text: str, ent: str, label: str, expected: str
+) -> None:
+    doc = doc_with(text, [(ent, label)])
+    e = doc.ents[0]
+    fixed = fix_span(doc, e.start, e.end, label)
+    assert fixed is not None
+    assert doc[fixed[0] : fixed[1]].text == expected
+
+
+def test_fix_span_drops_lower_case_descriptions_and_bare_titles() -> None:
+    doc = doc_with(
+        "The foreign ministry said so. Rear Admiral spoke.", [("foreign ministry", "ORG")]
+    )
+    assert fix_span(doc, doc.ents[0].start, doc.ents[0].end, "ORG") is None
+    assert fix_span(doc, 6, 8, "ORG") is None  # "Rear Admiral"
+
+
+def test_org_after_a_title_is_a_person() -> None:
+    doc = doc_with("Chancellor Olaf Scholz said.", [("Olaf Scholz", "ORG")])
+    assert fix_span(doc, 1, 3, "ORG") == (1, 3, "PERSON")
+
+
+def _quantity(text: str, seed_word: str, ents: list[tuple[str, str]] = ()) -> str | None:  # type: ignore[assignment]
+    doc = doc_with(text, ents)
+    seed = next(t.i for t in doc if t.text == seed_word)
+    found = quantity_span(doc, seed, [False] * len(doc))
+    return None if found is None else doc[found[0] : found[1]].text
+
+
+@pytest.mark.parametrize(
+    ("text", "seed", "expected"),
+    [
+        ("Pentagon said about 2,000 soldiers will travel.", "about", "2,000 soldiers"),
+        ("Another 1,000 troops based there.", "1,000", "1,000 troops"),
+        ("Numbers are likely to climb to 30,000, he said.", "30,000", "30,000"),
+        ("It bought 100 armoured personnel carriers.", "100", "100 armoured personnel carriers"),
+        ("Taiwan imports 97 percent of its energy.", "97", "97 percent"),
+        ("It costs $20,000 each.", "$", "$20,000"),
+    ],
+)
+def test_quantity_rule(text: str, seed: str, expected: str) -> None:
+    assert _quantity(text, seed) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "seed", "ents"),
+    [
+        ("It did not happen in 30 years.", "30", []),
+        ("As it did in 2014, Russia moved.", "2014", [("2014", "DATE")]),
+        ("Games are scheduled for February 10-20.", "10", []),
+        ("Article 5 applies.", "5", []),
+        ("They met the two sides.", "two", []),
+    ],
+)
+def test_quantity_rule_rejects_dates_durations_and_names(
+    text: str, seed: str, ents: list[tuple[str, str]]
+) -> None:
+    assert _quantity(text, seed, ents) is None
+
+
+def test_entity_counted_by_the_number_wins() -> None:
+    doc = nlp("The US sent 16 HIMARS launchers.")
+    blocked = [t.text == "HIMARS" for t in doc]
+    assert quantity_span(doc, 3, blocked) is None
+    Span(doc, 0, 1)  # the doc is fine; only the number gives nothing

@@ -1,0 +1,95 @@
+"""The Suggester with the real English model: sources, the disagreement rule, versions."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.core.model import SpanState, check_spans
+from annotator.nlp.labelmap import LabelMap
+from annotator.nlp.patterns import PatternError
+from annotator.nlp.suggest import Suggester, suggest_everywhere_pattern
+from annotator.nlp.tokens import Tokenizer
+
+SEED = (
+    "NATO Secretary-General Jens Stoltenberg said about 2,000 soldiers will travel. "
+    "He said troop numbers are likely to climb to 30,000, with Iskander short-range "
+    "ballistic missiles and S-400 ground-to-air missile defence systems. "
+    "Russian Defence Minister Sergei Shoigu met Alexander Lukashenko."
+)
+
+
+@pytest.fixture(scope="module")
+def model() -> Suggester:
+    return Suggester("auto")
+
+
+def found(suggester: Suggester, text: str) -> dict[str, str]:
+    return {text[s.start : s.end]: s.label for s in suggester.suggest_one(text)}
+
+
+def test_suggestions_follow_the_guidelines(model: Suggester) -> None:
+    spans = found(model, SEED)
+    assert spans["NATO"] == "ORG"
+    assert spans["Jens Stoltenberg"] == "PERSON"
+    assert spans["Sergei Shoigu"] == "PERSON"
+    assert spans["2,000 soldiers"] == "QUANTITY"
+    assert spans["30,000"] == "QUANTITY"
+    assert spans["Iskander"] == "WEAPON"  # the model alone says PERSON
+    assert spans["S-400"] == "WEAPON"  # the model alone says ORG
+    assert "Russian" not in spans and "Defence" not in spans
+
+
+def test_spans_are_suggested_aligned_and_disjoint(model: Suggester) -> None:
+    texts = [SEED, "Kyiv said 16 HIMARS arrived.", "   "]
+    results = list(model.suggest(texts, batch_size=2))
+    assert len(results) == 3 and results[2] == []
+    tokenizer = Tokenizer(model.nlp)
+    for text, spans in zip(texts, results, strict=True):
+        check_spans(text, spans, model.labels)
+        assert tokenizer.misaligned(text, spans) == []
+        for span in spans:
+            assert span.state is SpanState.SUGGESTED
+            assert span.source in {"model", "pattern"}
+            assert (span.score == 1.0) if span.source == "pattern" else span.score is None
+
+
+def test_pattern_wins_over_the_model(model: Suggester) -> None:
+    text = "Kyiv rejected the allegation, Oleg Nikolenko said on Twitter."
+    spans = {text[s.start : s.end]: s for s in model.suggest_one(text)}
+    assert "Kyiv" not in spans  # the model's PERSON, vetoed by the place list
+    assert spans["Twitter"].label == "ORG" and spans["Twitter"].source == "pattern"
+    assert spans["Oleg Nikolenko"].source == "model"
+
+
+def test_model_name_containing_a_pattern_stands(model: Suggester) -> None:
+    text = "Troops of U.S. European Command arrived."
+    assert found(model, text).get("U.S. European Command") == "ORG"
+
+
+def test_project_pattern_changes_suggestions_and_version(model: Suggester) -> None:
+    text = "The Wunderwaffe was fired."
+    pattern = suggest_everywhere_pattern("Wunderwaffe", "WEAPON")
+    with_pattern = Suggester("auto", model.labels, extra_patterns=[pattern])
+    assert found(with_pattern, text).get("Wunderwaffe") == "WEAPON"
+    assert "Wunderwaffe" not in found(model, text)
+    assert with_pattern.version != model.version
+    assert with_pattern.version.startswith(f"{model.info.name}-{model.info.version}+")
+
+
+def test_version_is_stable_and_follows_the_label_map(model: Suggester) -> None:
+    again = Suggester("blank:en", model.labels)
+    other = Suggester("blank:en", model.labels, LabelMap(model.labels, {"PRODUCT": "WEAPON"}))
+    assert again.version == Suggester("blank:en", model.labels).version
+    assert other.version != again.version
+
+
+def test_labels_outside_the_project_are_never_suggested() -> None:
+    only_people = Suggester("auto", ["PERSON"])
+    assert set(found(only_people, SEED).values()) == {"PERSON"}
+
+
+def test_suggest_everywhere_pattern() -> None:
+    pattern = suggest_everywhere_pattern("  Storm \n Shadow ", "WEAPON")
+    assert pattern == {"label": "WEAPON", "pattern": "Storm Shadow", "id": "project:storm-shadow"}
+    with pytest.raises(PatternError):
+        suggest_everywhere_pattern("   ", "WEAPON")
