@@ -19,6 +19,7 @@ from annotator.core.progress import Cancelled
 from annotator.core.schema import SchemaError
 from annotator.core.store import ProjectStore, StoreError
 from annotator.formats.records import FormatError
+from annotator.nlp.patterns import PatternError
 from annotator.nlp.pipeline import PipelineError
 from annotator.progressbar import ProgressBar
 
@@ -29,6 +30,7 @@ EXPECTED_ERRORS = (
     SchemaError,
     FormatError,
     PipelineError,
+    PatternError,
     ValidationError,
     FileNotFoundError,
     PermissionError,
@@ -116,6 +118,63 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_suggest(args: argparse.Namespace) -> int:
+    from annotator.nlp.preannotate import pre_annotate, suggester_for_project
+
+    if args.input or args.output:
+        return _suggest_file(args)
+    if not args.project:
+        raise CommandError("give a PROJECT, or --input IN.jsonl --output OUT.jsonl")
+    with ProjectStore.open(args.project) as store:
+        suggester = suggester_for_project(store)
+        bar = ProgressBar("suggest")
+        try:
+            report = pre_annotate(
+                store, suggester, limit=args.limit, n_process=args.n_process, progress=bar
+            )
+        finally:
+            bar.close()
+    print(report.summary())
+    return 0
+
+
+def _suggest_file(args: argparse.Namespace) -> int:
+    from annotator.formats.suggest_file import suggest_file
+    from annotator.nlp.suggest import Suggester
+
+    if not (args.input and args.output):
+        raise CommandError("--input and --output go together")
+    if args.project:
+        raise CommandError("use either PROJECT or --input/--output, not both")
+    labels = [n.strip() for n in args.labels.split(",") if n.strip()]
+    suggester = Suggester(args.pipeline, labels)
+    bar = ProgressBar("suggest")
+    try:
+        report, errors = suggest_file(
+            suggester, Path(args.input), Path(args.output), n_process=args.n_process, progress=bar
+        )
+    finally:
+        bar.close()
+    for error in errors[:50]:
+        print(f"  {error}", file=sys.stderr)
+    print(report.summary() + (f"; {len(errors)} bad lines skipped" if errors else ""))
+    return 0
+
+
+def _cmd_patterns(args: argparse.Namespace) -> int:
+    from annotator.nlp.patterns import load_pattern_file
+
+    with ProjectStore.open(args.project) as store:
+        if not args.files:
+            for pattern in store.project_patterns():
+                print(json.dumps(pattern, ensure_ascii=False))
+            return 0
+        patterns = [p for path in args.files for p in load_pattern_file(path)]  # all or nothing
+        added = sum(store.add_project_pattern(p) for p in patterns)
+    print(f"{added} patterns added ({len(patterns) - added} were already in the project)")
+    return 0
+
+
 def _cmd_open(args: argparse.Namespace) -> int:
     project = args.project
     if project is not None and not Path(project).is_file():
@@ -125,6 +184,12 @@ def _cmd_open(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise CommandError(f"the desktop window cannot start: {exc}") from exc
     return run(project)
+
+
+def _cmd_selftest(args: argparse.Namespace) -> int:
+    from annotator.selftest import run_selftest
+
+    return run_selftest(args.pipeline, debug=args.debug)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -178,9 +243,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--annotator", default=None)
     p.set_defaults(func=_cmd_stats)
 
+    p = sub.add_parser("suggest", help="pre-annotate a project, or a JSONL file without one")
+    p.add_argument("project", nargs="?")
+    p.add_argument("--n-process", type=int, default=1, help="worker processes for spaCy")
+    p.add_argument("--limit", type=int, default=None, help="suggest at most N documents")
+    p.add_argument("--input", default=None, help='JSONL file of {"text": ...} lines')
+    p.add_argument("--output", default=None, help="JSONL file to write (export shape)")
+    p.add_argument("--labels", default=",".join(DEFAULT_LABELS), help="labels (with --input)")
+    p.add_argument("--pipeline", default="auto", help="spaCy pipeline (with --input)")
+    p.set_defaults(func=_cmd_suggest)
+
+    p = sub.add_parser("patterns", help="add match pattern files (EntityRuler JSONL) to a project")
+    p.add_argument("project")
+    p.add_argument("files", nargs="*", help="pattern files; none lists the project's patterns")
+    p.set_defaults(func=_cmd_patterns)
+
     p = sub.add_parser("open", help="open the window (also: `annotator [PROJECT]`)")
     p.add_argument("project", nargs="?")
     p.set_defaults(func=_cmd_open)
+
+    p = sub.add_parser("selftest", help="check the installation headless: suggest, export, read")
+    p.add_argument("--pipeline", default="auto", help="spaCy pipeline to test (default: auto)")
+    p.set_defaults(func=_cmd_selftest)
     return parser
 
 

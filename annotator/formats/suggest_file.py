@@ -1,0 +1,68 @@
+"""``annotator suggest --input IN.jsonl --output OUT.jsonl``: suggestions without a project.
+
+Each input line ``{"text": ..., "meta"?: ...}`` becomes one line in the JSONL export shape
+(text, tokens, spans with token indices, meta, hashes) holding the suggested spans. Streamed:
+only one batch of records is in memory; the output is written atomically.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+
+import srsly
+
+from annotator.core.model import Document
+from annotator.core.progress import CancelToken, ProgressCallback, no_progress
+from annotator.core.store import Annotation
+from annotator.formats.atomic import atomic_write
+from annotator.formats.exporting import jsonl_record
+from annotator.formats.jsonl import read_jsonl
+from annotator.formats.records import ExportReport, FormatError, LineError, Record
+from annotator.nlp.suggest import Suggester
+from annotator.nlp.tokens import Tokenizer
+
+__all__ = ["suggest_file"]
+
+
+def suggest_file(
+    suggester: Suggester,
+    source: Path,
+    out: Path,
+    *,
+    n_process: int = 1,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> tuple[ExportReport, list[LineError]]:
+    """Write suggestions for every good line of ``source``; bad lines are returned, not fatal."""
+    if out.is_dir():
+        raise FormatError(out, "is a folder; --output needs a file name")
+    errors: list[LineError] = []
+    pending: deque[Record] = deque()
+    tokenizer = Tokenizer(suggester.nlp)
+    report = ExportReport(files=[out])
+
+    def texts() -> Iterator[str]:
+        for item in read_jsonl(source):
+            if isinstance(item, LineError):
+                errors.append(item)
+                continue
+            pending.append(item)
+            yield item.text
+
+    with atomic_write(out, "w") as handle:
+        for spans in suggester.suggest(texts(), n_process=n_process):
+            record = pending.popleft()
+            doc = Document(record.line, record.text, record.meta, str(source), record.line)
+            annotation = Annotation(doc.id, "model", None, tuple(spans))
+            line = jsonl_record(doc, annotation, tokenizer.index(record.text), list(spans))
+            del line["answer"], line["_annotator_id"]
+            handle.write(srsly.json_dumps(line) + "\n")
+            report.documents += 1
+            report.spans += len(spans)
+            if report.documents % 50 == 0:
+                if cancel is not None:
+                    cancel.check()
+                progress(report.documents, None, "documents")
+    return report, errors

@@ -1,0 +1,83 @@
+"""Pre-annotation of a project: a Suggester built from the project's settings, run over the
+documents whose suggestions for the current version are not cached yet.
+
+The same function serves ``annotator suggest`` and the window's "Suggest for all documents".
+Results go to the store's suggestion cache (keyed by ``Suggester.version``); an annotator's
+view seeds them into their annotation when the document opens.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.core.progress import CancelToken, ProgressCallback, no_progress
+from annotator.core.store import ProjectStore
+from annotator.nlp.suggest import Suggester
+
+__all__ = ["PreannotateReport", "pre_annotate", "suggester_for_project"]
+
+_CHUNK = 256
+
+
+def suggester_for_project(store: ProjectStore) -> Suggester:
+    """A new Suggester for the project: its pipeline, labels, label map and own patterns.
+
+    Settings read: ``pipeline``; ``label_map`` (JSON object, pipeline label -> project label
+    or null). Project patterns are the ones stored with ``add_project_pattern``.
+    """
+    raw_map = store.setting("label_map")
+    label_map: dict[str, Any] | None = json.loads(raw_map) if raw_map else None
+    return Suggester(
+        store.pipeline,
+        store.labels().names,
+        label_map=label_map,
+        extra_patterns=store.project_patterns(),
+    )
+
+
+@dataclass
+class PreannotateReport:
+    documents: int = 0
+    spans: int = 0
+    cached: int = 0
+    version: str = ""
+
+    def summary(self) -> str:
+        return (
+            f"{self.documents} documents suggested ({self.spans} spans), "
+            f"{self.cached} already cached; version {self.version}"
+        )
+
+
+def pre_annotate(
+    store: ProjectStore,
+    suggester: Suggester,
+    *,
+    limit: int | None = None,
+    n_process: int = 1,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> PreannotateReport:
+    """Suggest spans for uncached documents, committing every chunk of 256 documents.
+
+    A cancel keeps the chunks already committed (they are complete and valid) and stops.
+    """
+    total_docs = store.count_documents()
+    report = PreannotateReport(version=suggester.version)
+    uncached = store.documents_without_suggestions(suggester.version, limit=total_docs)
+    report.cached = total_docs - len(uncached)
+    todo = uncached[:limit] if limit is not None else uncached
+    progress(0, len(todo), "documents")
+    for start in range(0, len(todo), _CHUNK):
+        if cancel is not None:
+            cancel.check()
+        ids = todo[start : start + _CHUNK]
+        texts = [store.document(doc_id).text for doc_id in ids]
+        results = list(suggester.suggest(texts, n_process=n_process))
+        store.store_suggestions(zip(ids, results, strict=True), suggester.version)
+        report.documents += len(ids)
+        report.spans += sum(len(spans) for spans in results)
+        progress(report.documents, len(todo), "documents")
+    return report
