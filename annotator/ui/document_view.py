@@ -8,6 +8,7 @@ label as a tag. Only the visible blocks are painted, and an edit re-formats only
 from __future__ import annotations
 
 import bisect
+from typing import cast
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -18,6 +19,7 @@ from PySide6.QtGui import (
     QPen,
     QTextCursor,
     QTextDocument,
+    QTextLine,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
@@ -217,8 +219,8 @@ class DocumentView(QPlainTextEdit):
                 lstart, lend = line.textStart(), line.textStart() + line.textLength()
                 if lend <= start or lstart >= end:
                     continue
-                x1 = line.cursorToX(max(start, lstart))[0]
-                x2 = line.cursorToX(min(end, lend))[0]
+                x1 = _cursor_x(line, max(start, lstart))
+                x2 = _cursor_x(line, min(end, lend))
                 rects.append(
                     QRectF(top_left.x() + x1, top_left.y() + line.y(), x2 - x1, line.height())
                 )
@@ -311,6 +313,13 @@ class DocumentView(QPlainTextEdit):
             return
         self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
         QToolTip.showText(event.globalPosition().toPoint(), describe_span(span, self.text), self)
+
+
+def _cursor_x(line: QTextLine, position: int) -> float:
+    """x of a cursor position in a line; PySide6 returns ``(x, position)`` though the stub says
+    ``object``."""
+    x, _ = cast(tuple[float, int], line.cursorToX(position))
+    return x
 
 
 def _is_dark(widget: QWidget) -> bool:

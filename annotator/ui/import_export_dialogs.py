@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Answer
+from annotator.formats.exporting import FORMATS, ExportFormat
 from annotator.ui.workers import TaskThread
 
 __all__ = ["ErrorReportDialog", "ExportOptionsDialog", "run_task"]
@@ -65,9 +66,23 @@ def run_task(
 
     thread.progress.connect(progress)
     dialog.canceled.connect(thread.cancel)
-    thread.finished_ok.connect(lambda result: (finish(), on_done(result)))
-    thread.failed.connect(lambda message: (finish(), on_failed(message)))
-    thread.was_cancelled.connect(lambda: (finish(), on_cancelled and on_cancelled()))
+
+    def done(result: object) -> None:
+        finish()
+        on_done(result)
+
+    def failed(message: str) -> None:
+        finish()
+        on_failed(message)
+
+    def cancelled() -> None:
+        finish()
+        if on_cancelled is not None:
+            on_cancelled()
+
+    thread.finished_ok.connect(done)
+    thread.failed.connect(failed)
+    thread.was_cancelled.connect(cancelled)
     thread.finished.connect(thread.deleteLater)
     thread.start()
     return thread
@@ -92,13 +107,15 @@ class ErrorReportDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         for i, (file, line, reason) in enumerate(rows):
-            self.table.setItem(i, 0, QTableWidgetItem(Path(file).name))
-            self.table.item(i, 0).setToolTip(file)
+            file_item = QTableWidgetItem(Path(file).name)
+            file_item.setToolTip(file)
+            self.table.setItem(i, 0, file_item)
             line_item = QTableWidgetItem(str(line))
             line_item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(i, 1, line_item)
-            self.table.setItem(i, 2, QTableWidgetItem(reason))
-            self.table.item(i, 2).setToolTip(reason)
+            reason_item = QTableWidgetItem(reason)
+            reason_item.setToolTip(reason)
+            self.table.setItem(i, 2, reason_item)
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(1)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -157,8 +174,9 @@ class ExportOptionsDialog(QDialog):
         self.resize(620, self.sizeHint().height())
 
     @property
-    def fmt(self) -> str:
-        return str(self.format.currentData())
+    def fmt(self) -> ExportFormat:
+        chosen = str(self.format.currentData())
+        return next(f for f in FORMATS if f == chosen)
 
     def chosen_answers(self) -> tuple[Answer, ...]:
         return tuple(answer for answer, box in self.answers.items() if box.isChecked())

@@ -26,7 +26,7 @@ class LabelBar(QWidget):
     def set_labels(self, labels: LabelSet) -> None:
         while self._layout.count():
             item = self._layout.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         self.buttons.clear()

@@ -60,8 +60,8 @@ class LabelsDialog(QDialog):
         for text, slot in (
             ("Add", self.add_label),
             ("Colour…", self._recolour),
-            ("Move up", lambda: self.move(-1)),
-            ("Move down", lambda: self.move(1)),
+            ("Move up", self.move_up),
+            ("Move down", self.move_down),
         ):
             button = QPushButton(text, self)
             button.clicked.connect(slot)
@@ -86,6 +86,17 @@ class LabelsDialog(QDialog):
         layout.addWidget(box)
 
     # ---------------------------------------------------------------- rows
+    def _item(self, row: int, column: int) -> QTableWidgetItem:
+        """The cell's item; every cell gets one in ``_append``, so a missing one is a bug."""
+        item = self.table.item(row, column)
+        if item is None:
+            raise LookupError(f"labels table has no item at row {row}, column {column}")
+        return item
+
+    def _text(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        return item.text() if item is not None else ""
+
     def _append(self, label: Label, original: str | None) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
@@ -107,15 +118,22 @@ class LabelsDialog(QDialog):
     def add_label(self, name: str = "") -> None:
         row = self.table.rowCount()
         name = name or f"LABEL{row + 1}"
-        used = {self.table.item(r, 2).text() for r in range(row)}
+        used = {self._text(r, 2) for r in range(row)}
         key = next((str(k) for k in range(1, 10) if str(k) not in used), "")
         self._append(Label(name, _PALETTE[row % len(_PALETTE)], key), original=None)
         self.table.selectRow(row)
 
     def set_color(self, row: int, color: str) -> None:
-        self._paint(self.table.item(row, 1), color)
+        self._paint(self._item(row, 1), color)
 
-    def move(self, step: int) -> None:
+    def move_up(self) -> None:
+        self.move_row(-1)
+
+    def move_down(self) -> None:
+        self.move_row(1)
+
+    def move_row(self, step: int) -> None:
+        """Move the selected label ``step`` rows (labels keep their order in the bar)."""
         row = self.table.currentRow()
         target = row + step
         if row < 0 or not 0 <= target < self.table.rowCount():
@@ -136,7 +154,7 @@ class LabelsDialog(QDialog):
         row = self.table.currentRow()
         if row < 0:
             return
-        chosen = QColorDialog.getColor(QColor(self.table.item(row, 1).text()), self, "Label colour")
+        chosen = QColorDialog.getColor(QColor(self._text(row, 1)), self, "Label colour")
         if chosen.isValid():
             self.set_color(row, chosen.name())
 
@@ -145,10 +163,10 @@ class LabelsDialog(QDialog):
         """The edited labels and renames; raises ValidationError saying what is wrong."""
         labels, renames = [], {}
         for row in range(self.table.rowCount()):
-            name = self.table.item(row, 0).text().strip()
-            key = self.table.item(row, 2).text().strip()
-            labels.append(Label(name, self.table.item(row, 1).text(), key))
-            original = self.table.item(row, 0).data(_ORIGINAL)
+            name = self._text(row, 0).strip()
+            key = self._text(row, 2).strip()
+            labels.append(Label(name, self._text(row, 1), key))
+            original = self._item(row, 0).data(_ORIGINAL)
             if original and original != name:
                 renames[original] = name
         result = LabelSet(labels)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.model import Answer, SpanState
+from annotator.core.model import Answer, Span, SpanState
 from annotator.core.store import ProjectStore, StoreError, current_annotator
 from annotator.ui.document_list_model import DocumentListModel
-from annotator.ui.document_view import DocumentView
+from annotator.ui.document_view import DocumentView, describe_span
 from annotator.ui.editing import EditController
 from annotator.ui.guidelines_panel import GuidelinesPanel
 from annotator.ui.label_bar import LabelBar
@@ -72,7 +72,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Annotator")
         self.setAcceptDrops(True)
         self._build_central()
-        self.controller = EditController(self.view, self.undo_stack, self.show_document, self)
+        self.controller: EditController = EditController(
+            self.view, self.undo_stack, self.show_document, self
+        )
         self.controller.message.connect(self.message)
         self.controller.saved.connect(self._mark_saved)
         self._build_docks()
@@ -115,8 +117,8 @@ class MainWindow(QMainWindow):
         self.search_box = QLineEdit(self)
         self.search_box.setPlaceholderText("Find text…")
         self.search_box.setClearButtonEnabled(True)
-        self.search_box.textChanged.connect(lambda _t: self._search_timer.start())
-        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer: QTimer = QTimer(self, singleShot=True, interval=250)
+        self.search_box.textChanged.connect(self._search_timer.start)
         self._search_timer.timeout.connect(self._filter_changed)
         filters = QHBoxLayout()
         filters.addWidget(self.filter_box)
@@ -132,7 +134,7 @@ class MainWindow(QMainWindow):
         self.doc_header = QLabel(self)
         self.doc_header.setObjectName("docHeader")
         self.doc_header.setTextFormat(Qt.TextFormat.RichText)
-        self.view = DocumentView(self)
+        self.view: DocumentView = DocumentView(self)
         self.view.span_clicked.connect(lambda span, pos: self.actions_.span_menu(span, pos))
         self.view.current_span_changed.connect(self._current_span_changed)
         right = QWidget(self)
@@ -164,7 +166,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.stats_dock)
         self.tabifyDockWidget(self.guidelines_dock, self.stats_dock)
         self.guidelines_dock.raise_()
-        self.stats_dock.visibilityChanged.connect(lambda visible: visible and self._refresh_stats())
+        self.stats_dock.visibilityChanged.connect(self._stats_visibility_changed)
         self.resizeDocks([self.guidelines_dock], [380], Qt.Orientation.Horizontal)
 
     def _build_status_bar(self) -> None:
@@ -317,7 +319,8 @@ class MainWindow(QMainWindow):
         if doc_id == self.view.document_id and self._seed(doc_id):
             self.controller.invalidate()
             self.show_document(doc_id)
-            count = len(self.controller.annotation().suggested)  # type: ignore[union-attr]
+            annotation = self.controller.annotation()
+            count = len(annotation.suggested) if annotation is not None else 0
             self.message(f"{count} suggestions to check (Enter accepts, Delete rejects).")
 
     # ------------------------------------------------------------ documents
@@ -365,8 +368,8 @@ class MainWindow(QMainWindow):
             self.list_view.viewport().update()
         self.list_view.scrollTo(index)
 
-    def _list_row_changed(self, current: object, _previous: object) -> None:
-        row = current.row()  # type: ignore[attr-defined]
+    def _list_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = current.row()
         if 0 <= row < self.list_model.rowCount():
             self.show_document(self.list_model.doc_id(row))
 
@@ -429,17 +432,19 @@ class MainWindow(QMainWindow):
         self.save_label.setToolTip("Every edit is written to the project file as you make it.")
         self._stats_timer.start()
 
+    def _stats_visibility_changed(self, visible: bool) -> None:
+        if visible:
+            self._refresh_stats()
+
     def _refresh_stats(self) -> None:
         if self.stats_dock.isVisible():
             self.stats.refresh(self.store, self.annotator)
 
-    def _current_span_changed(self, span: object) -> None:
+    def _current_span_changed(self, span: Span | None) -> None:
         self.actions_.update_span_actions()
         if span is not None:
-            from annotator.ui.document_view import describe_span
-
-            hint = " — Enter accepts, Delete rejects" if span.state is SpanState.SUGGESTED else ""  # type: ignore[attr-defined]
-            self.message(describe_span(span, self.view.text) + hint, 5000)  # type: ignore[arg-type]
+            hint = " — Enter accepts, Delete rejects" if span.state is SpanState.SUGGESTED else ""
+            self.message(describe_span(span, self.view.text) + hint, 5000)
 
     # ---------------------------------------------------------- settings
     def add_recent(self, path: str) -> None:
@@ -449,9 +454,11 @@ class MainWindow(QMainWindow):
 
     def recent_projects(self) -> list[str]:
         value = self.settings.value("recentProjects", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or [])]
+        if isinstance(value, str):  # an INI file holding a single entry gives a str
+            return [value]
+        if isinstance(value, (list, tuple)):
+            return [str(v) for v in value]
+        return []
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")

@@ -81,7 +81,9 @@ class ShortcutsDialog(QDialog):
 
     def fill(self) -> None:
         self.table.setRowCount(0)
-        rows = [(c.section, c.text, self.shortcuts.key(c.id), c.id) for c in COMMANDS]
+        rows: list[tuple[str, str, QKeySequence, str | None]] = [
+            (c.section, c.text, self.shortcuts.key(c.id), c.id) for c in COMMANDS
+        ]
         rows += [
             ("Labels", f"Label selection as {label.name}", QKeySequence(label.key), None)
             for label in self.labels
@@ -109,13 +111,14 @@ class ShortcutsDialog(QDialog):
         return True
 
     def rebind_row(self, row: int) -> None:
-        command_id = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+        section_item, name_item = self.table.item(row, 0), self.table.item(row, 1)
+        if section_item is None or name_item is None:
+            return
+        command_id = section_item.data(Qt.ItemDataRole.UserRole)
         if not command_id:
             QMessageBox.information(self, "Label keys", "Label keys are set in Edit › Labels.")
             return
-        capture = KeyCaptureDialog(
-            self.table.item(row, 1).text(), self.shortcuts.key(command_id), self
-        )
+        capture = KeyCaptureDialog(name_item.text(), self.shortcuts.key(command_id), self)
         if capture.exec() == QDialog.DialogCode.Accepted:
             self.rebind(command_id, capture.edit.keySequence())
 

@@ -18,11 +18,17 @@ from PySide6.QtCore import QDateTime, QMargins, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from annotator.core.model import Label
 from annotator.core.store import ProjectStore
 
 __all__ = ["StatsView"]
 
 _ANSWER_COLORS = {"accept": "#2e9d52", "reject": "#d04545", "ignore": "#c08a1e"}
+
+
+def _label_color(label: Label | None) -> str:
+    """A label's colour; grey for spans whose label is no longer in the project."""
+    return label.color if label is not None else "#9e9e9e"
 
 
 def _chart(title: str) -> QChart:
@@ -92,7 +98,7 @@ class StatsView(QScrollArea):
         )
         per_label = stats["spans"]
         names = list(per_label)
-        colors = [(labels.get(n).color if labels.get(n) else "#9e9e9e") for n in names]  # type: ignore[union-attr]
+        colors = [_label_color(labels.get(n)) for n in names]
         spans = _chart("Accepted spans per label")
         _bars(spans, names, [int(per_label[n]) for n in names], colors)
         self.views[0].setChart(spans)

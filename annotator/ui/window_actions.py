@@ -7,14 +7,16 @@ text or the document list has focus, so typing in the search box never answers a
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QKeyCombination, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from annotator.core.model import DEFAULT_LABELS, Answer, LabelSet, Span, SpanState
+from annotator.core.progress import CancelToken, ProgressCallback
 from annotator.core.store import ProjectStore, StoreError
 from annotator.ui.document_view import describe_span
 from annotator.ui.import_export_dialogs import ErrorReportDialog, ExportOptionsDialog, run_task
@@ -24,6 +26,7 @@ from annotator.ui.shortcuts_dialog import ShortcutsDialog
 from annotator.ui.workers import suggest_all_job
 
 if TYPE_CHECKING:
+    from annotator.formats.exporting import ExportFormat
     from annotator.ui.main_window import MainWindow
 
 __all__ = ["WindowActions", "everywhere_pattern"]
@@ -46,7 +49,8 @@ def _plain_key(sequence: QKeySequence) -> bool:
     """True for keys without Ctrl/Alt/Meta, which must not fire while typing in a text box."""
     if sequence.isEmpty():
         return False
-    combo = sequence[0]
+    # QKeySequence supports [] at run time; the PySide6 stubs lack __getitem__.
+    combo: QKeyCombination = sequence[0]  # type: ignore[index]
     mods = combo.keyboardModifiers()
     return not (mods & (_FOCUS | Qt.KeyboardModifier.MetaModifier))
 
@@ -135,9 +139,7 @@ class WindowActions:
 
         help_ = bar.addMenu("&Help")
         help_.addAction("&Keyboard shortcuts", self.shortcuts_dialog, QKeySequence("F1"))
-        help_.addAction(
-            "&Guidelines", lambda: (w.guidelines_dock.show(), w.guidelines_dock.raise_())
-        )
+        help_.addAction("&Guidelines", self.show_guidelines)
         help_.addAction("&About", self.about)
 
         toolbar = w.addToolBar("Answer")
@@ -192,7 +194,7 @@ class WindowActions:
         self.label_menu.clear()
         for label in labels:
             action = QAction(f"Label as {label.name}", self.w)
-            action.triggered.connect(lambda _=False, n=label.name: self.w.controller.label(n))
+            action.triggered.connect(partial(self._label_triggered, label.name))
             if label.key:
                 sequence = QKeySequence(label.key)
                 action.setShortcut(sequence)
@@ -200,11 +202,18 @@ class WindowActions:
             self.label_menu.addAction(action)
             self.label_actions.append(action)
 
+    def _label_triggered(self, name: str, _checked: bool = False) -> None:
+        self.w.controller.label(name)
+
+    def show_guidelines(self) -> None:
+        self.w.guidelines_dock.show()
+        self.w.guidelines_dock.raise_()
+
     def rebuild_recent_menu(self) -> None:
         self.recent_menu.clear()
         recent = self.w.recent_projects()
         for path in recent:
-            self.recent_menu.addAction(path, lambda p=path: self.w.open_project(p))
+            self.recent_menu.addAction(path, partial(self.w.open_project, path))
         self.recent_menu.setEnabled(bool(recent))
 
     def set_project_enabled(self, enabled: bool) -> None:
@@ -250,9 +259,7 @@ class WindowActions:
         labels = w.store.labels() if w.store else LabelSet([])
         change = menu.addMenu("Change label")
         for label in labels:
-            action = change.addAction(
-                label.name, lambda n=label.name: w.controller.relabel(span, n)
-            )
+            action = change.addAction(label.name, partial(w.controller.relabel, span, label.name))
             action.setEnabled(label.name != span.label)
         verb = "Reject suggestion" if span.state is SpanState.SUGGESTED else "Delete span"
         menu.addAction(verb, lambda: w.controller.remove(span))
@@ -325,21 +332,16 @@ class WindowActions:
             return
         self.export(dialog.path.text(), dialog.fmt, dialog.chosen_answers())
 
-    def export(self, out: str, fmt: str, answers: tuple[Answer, ...]) -> None:
+    def export(self, out: str, fmt: ExportFormat, answers: tuple[Answer, ...]) -> None:
         w = self.w
         if w.store is None:
             return
 
-        def job(store: ProjectStore, progress: Any, cancel: Any) -> Any:
+        def job(store: ProjectStore, progress: ProgressCallback, cancel: CancelToken) -> Any:
             from annotator.formats.exporting import export_project
 
             return export_project(
-                store,
-                out,
-                fmt,
-                answers=answers,
-                progress=progress,
-                cancel=cancel,  # type: ignore[arg-type]
+                store, out, fmt, answers=answers, progress=progress, cancel=cancel
             )
 
         def done(report: Any) -> None:

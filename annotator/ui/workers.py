@@ -46,7 +46,7 @@ def default_suggester_factory(store: ProjectStore) -> SuggesterLike:
 
     label_map_text = store.setting("label_map")
     label_map = json.loads(label_map_text) if label_map_text else None
-    return Suggester(  # type: ignore[no-any-return]
+    return Suggester(
         store.pipeline,
         store.labels().names,
         label_map=label_map,

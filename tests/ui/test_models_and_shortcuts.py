@@ -67,7 +67,7 @@ def test_labels_dialog_add_rename_recolour_reorder(qtbot) -> None:  # type: igno
     dialog.table.item(0, 0).setText("PER")
     dialog.set_color(1, "#123456")
     dialog.table.setCurrentCell(2, 0)
-    dialog.move(-1)
+    dialog.move_row(-1)
     labels, renames = dialog.collect()
     assert labels.names == ["PER", "GPE", "ORG"]
     assert renames == {"PERSON": "PER"}
