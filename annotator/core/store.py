@@ -278,7 +278,10 @@ class ProjectStore:
             # annotations, spans and events each go in with one executemany.
             doc_id = self._max_id("documents")
             annotation_id = self._max_id("annotations")
-            doc_rows, annotation_rows, span_rows, event_rows = [], [], [], []
+            doc_rows: list[tuple[Any, ...]] = []
+            annotation_rows: list[tuple[Any, ...]] = []
+            span_rows: list[tuple[Any, ...]] = []
+            event_rows: list[tuple[Any, ...]] = []
             for digest, doc in fresh.items():
                 doc_id += 1
                 meta = json.dumps(doc.meta, ensure_ascii=False) if doc.meta else "{}"

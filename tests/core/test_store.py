@@ -48,7 +48,7 @@ def test_corrupt_or_foreign_file_gives_clear_error(tmp_path: Path) -> None:
     corrupt = tmp_path / "corrupt.annot"
     corrupt.write_bytes(b"\x00garbage" * 1000)
     before = corrupt.read_bytes()
-    with pytest.raises(StoreError, match="damaged|not an annotator project"):
+    with pytest.raises(StoreError, match=r"damaged|not an annotator project"):
         ProjectStore.open(corrupt)
     assert corrupt.read_bytes() == before
     foreign = tmp_path / "foreign.db"

@@ -25,7 +25,7 @@ def synthetic(i: int) -> tuple[str, list[Span]]:
     """A varied sentence with one span of each label, offsets computed from the parts."""
     parts = [
         (PEOPLE[i % 5], "PERSON"),
-        (" said on day %d that " % i, None),
+        (f" said on day {i} that ", None),
         (ORGS[(i // 5) % 5].removeprefix("the "), "ORG"),
         (" would send ", None),
         (NUMBERS[(i // 2) % 5], "QUANTITY"),

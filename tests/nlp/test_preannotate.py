@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from annotator.cli import main
-from annotator.core.progress import CancelToken, Cancelled
+from annotator.core.progress import Cancelled, CancelToken
 from annotator.core.store import NewDocument, ProjectStore
 from annotator.formats.suggest_file import suggest_file
 from annotator.nlp.preannotate import pre_annotate, suggester_for_project
