@@ -28,35 +28,11 @@ import srsly
 PEOPLE = ["Jens Stoltenberg", "Joe Biden", "Olaf Scholz", "Sergei Shoigu", "Ursula von der Leyen"]
 ORGS = ["NATO", "the Pentagon", "Reuters", "the Kremlin", "Lockheed Martin", "the United Nations"]
 WEAPONS = ["HIMARS", "Iskander-M", "S-400", "Leopard 2", "F-16", "Javelin", "Patriot"]
-FILLER = [
-    "Officials",
-    "said",
-    "the",
-    "talks",
-    "would",
-    "continue",
-    "next",
-    "week",
-    ",",
-    "while",
-    "analysts",
-    "warned",
-    "that",
-    "the",
-    "situation",
-    "near",
-    "the",
-    "border",
-    "remained",
-    "tense",
-    "and",
-    "that",
-    "further",
-    "deployments",
-    "were",
-    "likely",
-    ".",
-]
+FILLER_TEXT = (
+    "Officials said the talks would continue next week , while analysts warned that the "
+    "situation near the border remained tense and that further deployments were likely ."
+)
+FILLER = FILLER_TEXT.split()
 
 
 def _document(rng: random.Random, i: int) -> dict[str, Any]:
