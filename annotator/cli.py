@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -175,10 +176,23 @@ def _cmd_patterns(args: argparse.Namespace) -> int:
     return 0
 
 
+def _no_display() -> bool:
+    """On Linux and BSD, Qt aborts the process when no display can be reached."""
+    if not sys.platform.startswith(("linux", "freebsd")):
+        return False
+    env = os.environ
+    return not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or env.get("QT_QPA_PLATFORM"))
+
+
 def _cmd_open(args: argparse.Namespace) -> int:
     project = args.project
     if project is not None and not Path(project).is_file():
         raise CommandError(f"{project}: no such project; create it with `annotator new {project}`")
+    if _no_display():
+        raise CommandError(
+            "no display to open the window on (DISPLAY is not set); run it in a desktop "
+            "session, or on a virtual screen: Xvfb :99 & DISPLAY=:99 annotator PROJECT"
+        )
     try:
         from annotator.ui.app import run
     except ImportError as exc:

@@ -67,3 +67,14 @@ def test_open_missing_project_is_a_clear_error(
 ) -> None:
     assert main([str(tmp_path / "nope.annot")]) == 2
     assert "no such project" in capsys.readouterr().err
+
+
+def test_open_without_display_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _project(tmp_path)
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert main([str(project)]) == 2
+    assert "no display" in capsys.readouterr().err
