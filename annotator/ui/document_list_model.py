@@ -7,6 +7,7 @@ that changed, so the selection survives.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -85,6 +86,23 @@ class DocumentListModel(QAbstractTableModel):
             if before != after:
                 self.dataChanged.emit(self.index(i, 0), self.index(i, last))
 
+    def update_row(self, doc_id: int, answer: Answer | None, span_count: int) -> bool:
+        """Show a new answer/span count for one document without re-reading the list.
+
+        False when the row cannot be updated alone (not listed, or its answer changed while a
+        status filter is on, so it may have to leave the list): call ``refresh`` then.
+        """
+        row = self._row_of.get(doc_id)
+        if row is None:
+            return False
+        before = self._rows[row]
+        if before.answer != answer and self._answer != "all":
+            return False
+        if (before.answer, before.span_count) != (answer, span_count):
+            self._rows[row] = dataclasses.replace(before, answer=answer, span_count=span_count)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+        return True
+
     def _query(self) -> list[DocumentRow]:
         if self._store is None:
             return []
@@ -95,6 +113,9 @@ class DocumentListModel(QAbstractTableModel):
 
     def row_of(self, doc_id: int) -> int | None:
         return self._row_of.get(doc_id)
+
+    def row(self, row: int) -> DocumentRow:
+        return self._rows[row]
 
     def doc_id(self, row: int) -> int:
         return self._rows[row].id

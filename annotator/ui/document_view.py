@@ -12,6 +12,8 @@ from typing import cast
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -197,9 +199,10 @@ class DocumentView(QPlainTextEdit):
         if span != self._current or (
             span is not None and self._current is not None and span.state != self._current.state
         ):
-            self._current = span
+            previous, self._current = self._current, span
             self.current_span_changed.emit(span)
-            self.viewport().update()
+            self._update_span_area(previous)
+            self._update_span_area(span)
 
     # ----------------------------------------------------------------- paint
     def _span_rects(self, view: ViewSpan) -> list[QRectF]:
@@ -214,16 +217,25 @@ class DocumentView(QPlainTextEdit):
             top_left = self.blockBoundingGeometry(block).translated(offset).topLeft()
             start = max(view.qstart - origin, 0)
             end = min(view.qend - origin, block.length() - 1)
-            for i in range(layout.lineCount()):
-                line = layout.lineAt(i)
-                lstart, lend = line.textStart(), line.textStart() + line.textLength()
-                if lend <= start or lstart >= end:
-                    continue
-                x1 = _cursor_x(line, max(start, lstart))
-                x2 = _cursor_x(line, min(end, lend))
-                rects.append(
-                    QRectF(top_left.x() + x1, top_left.y() + line.y(), x2 - x1, line.height())
-                )
+            if end > start and layout.lineCount():
+                # Straight to the span's first line instead of walking every line of the block.
+                line = layout.lineForTextPosition(start)
+                number = line.lineNumber() if line.isValid() else 0
+                while number < layout.lineCount():
+                    line = layout.lineAt(number)
+                    lstart = line.textStart()
+                    if lstart >= end:
+                        break
+                    lend = lstart + line.textLength()
+                    if lend > start:
+                        x1 = _cursor_x(line, max(start, lstart))
+                        x2 = _cursor_x(line, min(end, lend))
+                        rects.append(
+                            QRectF(
+                                top_left.x() + x1, top_left.y() + line.y(), x2 - x1, line.height()
+                            )
+                        )
+                    number += 1
             block = block.next()
         return rects
 
@@ -234,22 +246,25 @@ class DocumentView(QPlainTextEdit):
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(self._highlighter.tag_font)
-        height = self.viewport().height()
+        area = QRectF(event.rect())
         offset = self.contentOffset()
+        style = _PaintStyle(self.palette(), self.hasFocus())
         block = self.firstVisibleBlock()
         seen: set[tuple[int, int, str]] = set()
         while block.isValid():
-            top = self.blockBoundingGeometry(block).translated(offset).top()
-            if top > height:
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > area.bottom():
                 break
-            for view in self._highlighter.spans_in_block(block.blockNumber()):
-                if view.span.key not in seen:
-                    seen.add(view.span.key)
-                    self._paint_span(painter, view)
+            # Only the blocks inside the repainted area (a caret blink repaints a few pixels).
+            if geometry.bottom() >= area.top():
+                for view in self._highlighter.spans_in_block(block.blockNumber()):
+                    if view.span.key not in seen:
+                        seen.add(view.span.key)
+                        self._paint_span(painter, view, style)
             block = block.next()
         painter.end()
 
-    def _paint_span(self, painter: QPainter, view: ViewSpan) -> None:
+    def _paint_span(self, painter: QPainter, view: ViewSpan, style: _PaintStyle) -> None:
         span = view.span
         rects = self._span_rects(view)
         if not rects:
@@ -261,27 +276,47 @@ class DocumentView(QPlainTextEdit):
         tag = QRectF(last.right() - tag_w - 1, last.top() + 3, tag_w - 1, last.height() - 6)
         outline = color.darker(150)
         if suggested:
+            if style.dark:
+                outline = color.lighter(115)
             pen = QPen(outline, 1.6, Qt.PenStyle.DashLine)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for rect in rects:
                 painter.drawRoundedRect(rect.adjusted(0.8, 1.5, -0.8, -1.5), 3, 3)
             painter.setPen(QPen(outline, 1.0))
-            painter.setBrush(self.palette().color(QPalette.ColorRole.Base))
+            painter.setBrush(style.base)
             painter.drawRoundedRect(tag, 3, 3)
-            painter.setPen(outline if not _is_dark(self) else color.lighter(120))
+            painter.setPen(outline)
         else:
             tag_color = color.darker(125)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(tag_color)
             painter.drawRoundedRect(tag, 3, 3)
-            painter.setPen(readable_text_color(tag_color))
+            painter.setPen(style.text_on(tag_color))
         painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, self._highlighter.tag_text(span))
-        if self._current is not None and span.key == self._current.key and self.hasFocus():
-            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2.2))
+        if self._current is not None and span.key == self._current.key:
+            painter.setPen(style.ring)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for rect in rects:
                 painter.drawRoundedRect(rect.adjusted(-1.5, 0, 1.5, 0), 4, 4)
+
+    def _update_span_area(self, span: Span | None) -> None:
+        """Repaint just the lines of ``span`` (the caret ring moved on or off it)."""
+        if span is None:
+            return
+        view = self._highlighter.view_span(span)
+        if view is None:
+            return
+        for rect in self._span_rects(view):
+            self.viewport().update(rect.adjusted(-4, -2, 4, 2).toAlignedRect())
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self._update_span_area(self._current)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self._update_span_area(self._current)
 
     # ----------------------------------------------------------------- mouse
     def span_at_point(self, point: QPoint) -> Span | None:
@@ -322,5 +357,24 @@ def _cursor_x(line: QTextLine, position: int) -> float:
     return x
 
 
-def _is_dark(widget: QWidget) -> bool:
-    return widget.palette().color(QPalette.ColorRole.Base).lightness() < 110
+class _PaintStyle:
+    """What every span of one paint needs from the palette, looked up once per paint."""
+
+    def __init__(self, palette: QPalette, focused: bool) -> None:
+        self.base = palette.color(QPalette.ColorRole.Base)
+        self.dark = self.base.lightness() < 110
+        ring = palette.color(QPalette.ColorRole.Highlight)
+        if not focused:
+            # Still visible without focus (the annotator clicked the list or a label),
+            # but quieter: the caret's span stays findable.
+            ring = QColor(ring)
+            ring.setAlphaF(0.55)
+        self.ring = QPen(ring, 2.2 if focused else 1.8)
+        self._text: dict[int, QColor] = {}
+
+    def text_on(self, color: QColor) -> QColor:
+        key = color.rgba()
+        found = self._text.get(key)
+        if found is None:
+            found = self._text[key] = readable_text_color(color)
+        return found

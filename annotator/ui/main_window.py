@@ -329,22 +329,31 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return
         if doc_id == self.view.document_id:
+            # An edit of the document shown: touch only what it changed (its spans, its row).
             annotation = self.controller.annotation(doc_id)
             assert annotation is not None
             self.view.update_annotation(annotation)
-        else:
-            if self._seed(doc_id):
-                self.controller.invalidate()
-            try:
-                document = self.store.document(doc_id)
-            except KeyError:
-                self.message(f"Document {doc_id} is no longer in the project.")
-                return
-            annotation = self.controller.annotation(doc_id)
-            assert annotation is not None
-            self.view.show_document(document, annotation)
-            self.store.set_cursor(self.annotator, doc_id)
-            self._request_suggestions()
+            row = self.list_model.row_of(doc_id)
+            answered = row is None or self.list_model.row(row).answer != annotation.answer
+            if not self.list_model.update_row(doc_id, annotation.answer, len(annotation.spans)):
+                self.list_model.refresh()
+            self._select_row(doc_id)
+            self._update_doc_header()
+            if answered:
+                self.update_status()
+            return
+        if self._seed(doc_id):
+            self.controller.invalidate()
+        try:
+            document = self.store.document(doc_id)
+        except KeyError:
+            self.message(f"Document {doc_id} is no longer in the project.")
+            return
+        annotation = self.controller.annotation(doc_id)
+        assert annotation is not None
+        self.view.show_document(document, annotation)
+        self.store.set_cursor(self.annotator, doc_id)
+        self._request_suggestions()
         self.list_model.refresh()
         self._select_row(doc_id)
         self._update_doc_header()

@@ -59,6 +59,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         super().__init__(document)
         self._by_block: dict[int, list[ViewSpan]] = defaultdict(list)
         self._spans: dict[tuple[int, int, str], ViewSpan] = {}
+        self._by_id: dict[int, tuple[int, int, str]] = {}  # id(span) -> key of shown spans
         self._labels = LabelSet([])
         self._base = QColor("#ffffff")
         self._formats: dict[tuple[str, SpanState], QTextCharFormat] = {}
@@ -119,6 +120,10 @@ class SpanHighlighter(QSyntaxHighlighter):
     def spans_in_block(self, block_number: int) -> list[ViewSpan]:
         return self._by_block.get(block_number, [])
 
+    def view_span(self, span: Span) -> ViewSpan | None:
+        """The shown span with ``span``'s key, if any."""
+        return self._spans.get(span.key)
+
     def view_spans(self) -> list[ViewSpan]:
         return sorted(self._spans.values(), key=lambda v: v.qstart)
 
@@ -127,6 +132,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._pending.clear()
         self._by_block.clear()
         self._spans.clear()
+        self._by_id.clear()
         self._block_starts = []
 
     def set_spans(self, spans: list[Span], offsets: OffsetMap, first_block: int = 0) -> None:
@@ -144,7 +150,9 @@ class SpanHighlighter(QSyntaxHighlighter):
             block = block.next()
         for span in spans:
             view = self._view_span(span, offsets)
+            self._drop_id(span.key)
             self._spans[span.key] = view
+            self._by_id[id(span)] = span.key
             for number in self._blocks_of(view):
                 self._by_block[number].append(view)
         for entries in self._by_block.values():
@@ -175,13 +183,33 @@ class SpanHighlighter(QSyntaxHighlighter):
 
         Returns the block numbers that were re-formatted.
         """
-        wanted = {self._identity(s): s for s in spans}
-        shown = {self._identity(v.span): key for key, v in self._spans.items()}
+        # Spans the view already shows are usually the very same objects (the controller
+        # applies an edit to the annotation in memory), so compare object ids first, with set
+        # operations that stay cheap for 2,000 spans. ``_by_id`` keeps its spans alive, so an
+        # id there cannot be reused by a new object.
+        by_id = dict(zip(map(id, spans), spans, strict=True))
+        gone = [self._by_id[i] for i in self._by_id.keys() - by_id.keys()]
+        new_spans = [by_id[i] for i in by_id.keys() - self._by_id.keys()]
+        # What is left may still be equal by value (an annotation re-read from the store):
+        # such spans stay as they are.
+        wanted = {self._identity(s): s for s in new_spans}
+        shown = {self._identity(self._spans[key].span): key for key in gone}
         touched: set[int] = set()
         for identity in shown.keys() - wanted.keys():
             touched |= self._remove(shown[identity])
         for identity in wanted.keys() - shown.keys():
             touched |= self._insert(self._view_span(wanted[identity], offsets))
+        for identity in wanted.keys() & shown.keys():
+            # Unchanged, only a new object: remember it so the next diff is by id again.
+            old = self._spans[shown[identity]]
+            span = wanted[identity]
+            self._by_id.pop(id(old.span), None)
+            self._by_id[id(span)] = span.key
+            view = ViewSpan(span, old.qstart, old.qend)
+            self._spans[span.key] = view
+            for number in self._blocks_of(view):
+                entries = self._by_block[number]
+                entries[entries.index(old)] = view
         document = self.document()
         for number in sorted(touched):
             block = document.findBlockByNumber(number)
@@ -207,17 +235,27 @@ class SpanHighlighter(QSyntaxHighlighter):
         last = document.findBlock(max(view.qstart, view.qend - 1)).blockNumber()
         return range(first, last + 1)
 
+    def _drop_id(self, key: tuple[int, int, str]) -> None:
+        old = self._spans.get(key)
+        if old is not None:
+            self._by_id.pop(id(old.span), None)
+
     def _insert(self, view: ViewSpan) -> set[int]:
+        touched: set[int] = set()
+        if view.span.key in self._spans:  # same key, other state: the old one goes
+            touched = self._remove(view.span.key)
         self._spans[view.span.key] = view
+        self._by_id[id(view.span)] = view.span.key
         blocks = self._blocks_of(view)
         for number in blocks:
             entries = self._by_block[number]
             entries.append(view)
             entries.sort(key=lambda v: v.qstart)
-        return set(blocks)
+        return touched | set(blocks)
 
     def _remove(self, key: tuple[int, int, str]) -> set[int]:
         view = self._spans.pop(key)
+        self._by_id.pop(id(view.span), None)
         blocks = self._blocks_of(view)
         for number in blocks:
             entries = self._by_block.get(number, [])
