@@ -64,6 +64,15 @@ def _selftest(workdir: Path, pipeline: str) -> str:
     text = _step("resources", lambda: article.read_text(encoding="utf-8"))
     _check(bool(text.strip()), f"resources: sample article {article} is empty")
 
+    def blas() -> None:  # numpy's bundled OpenBLAS (a careless strip breaks it)
+        import numpy
+
+        matrix = numpy.arange(64 * 64, dtype="float64").reshape(64, 64) / 4096.0
+        got = float((matrix @ matrix.T).trace())
+        want = float((matrix * matrix).sum())
+        _check(abs(got - want) < 1e-6 * want, f"numpy: matrix product gave {got}, want {want}")
+
+    _step("numpy", blas)
     suggester = _step(
         "pipeline",
         lambda: Suggester(pipeline, labels=DEFAULT_LABELS, include_shipped_patterns=True),

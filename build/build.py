@@ -48,7 +48,11 @@ def is_elf(path: Path) -> bool:
 
 
 def strip_debug(folder: Path) -> tuple[int, int]:
-    """``strip --strip-debug`` every ELF library except OpenBLAS & co; returns (files, bytes saved)."""
+    """``strip --strip-unneeded`` every ELF library except OpenBLAS & co.
+
+    Returns (files stripped, bytes saved). The dynamic symbol table stays, so the libraries still
+    link; OpenBLAS and its gfortran runtime are left alone (stripping them broke numpy).
+    """
     strip = shutil.which("strip")
     if strip is None:
         print("strip not found; skipping (install binutils to make the folder smaller)")
@@ -61,7 +65,7 @@ def strip_debug(folder: Path) -> tuple[int, int]:
             continue
         if ".so" not in name or not is_elf(path):
             continue
-        done = subprocess.run([strip, "--strip-debug", str(path)], capture_output=True, check=False)
+        done = subprocess.run([strip, "--strip-unneeded", str(path)], capture_output=True, check=False)
         if done.returncode == 0:
             count += 1
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -30,6 +31,15 @@ def run(project: str | None = None, argv: Sequence[str] | None = None) -> int:
     app.setStyle("Fusion")
     window = MainWindow(make_settings())
     window.show()
+    # For build/measure_start.py: report once the window is up, then quit.
+    if os.environ.get("ANNOTATOR_EXIT_AFTER_SHOWN"):
+        from PySide6.QtCore import QTimer
+
+        def _shown() -> None:
+            print("annotator: window shown", flush=True)
+            app.quit()
+
+        QTimer.singleShot(0, _shown)
     if project:
         window.open_project(project)
     else:
