@@ -65,7 +65,9 @@ def strip_debug(folder: Path) -> tuple[int, int]:
             continue
         if ".so" not in name or not is_elf(path):
             continue
-        done = subprocess.run([strip, "--strip-unneeded", str(path)], capture_output=True, check=False)
+        done = subprocess.run(
+            [strip, "--strip-unneeded", str(path)], capture_output=True, check=False
+        )
         if done.returncode == 0:
             count += 1
         else:
