@@ -323,6 +323,12 @@ class MainWindow(QMainWindow):
             count = len(annotation.suggested) if annotation is not None else 0
             self.message(f"{count} suggestions to check (Enter accepts, Delete rejects).")
 
+    def refresh_suggestions(self, doc_id: int) -> None:
+        """Show a document again after its suggestions were computed elsewhere."""
+        if self._seed(doc_id):
+            self.controller.invalidate()
+        self.show_document(doc_id)
+
     # ------------------------------------------------------------ documents
     def show_document(self, doc_id: int) -> None:
         """Show a document (or refresh the one shown) and remember it as the cursor."""

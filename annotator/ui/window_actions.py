@@ -23,7 +23,7 @@ from annotator.ui.import_export_dialogs import ErrorReportDialog, ExportOptionsD
 from annotator.ui.labels_dialog import LabelsDialog
 from annotator.ui.shortcuts import COMMANDS, ShortcutMap
 from annotator.ui.shortcuts_dialog import ShortcutsDialog
-from annotator.ui.workers import suggest_all_job
+from annotator.ui.workers import SuggestAllRun
 
 if TYPE_CHECKING:
     from annotator.formats.exporting import ExportFormat
@@ -63,6 +63,7 @@ class WindowActions:
         self.commands: dict[str, QAction] = {}
         self.label_actions: list[QAction] = []
         self._tasks: list[Any] = []
+        self.suggest_run: SuggestAllRun | None = None
         self._build()
 
     # --------------------------------------------------------------- build
@@ -363,28 +364,32 @@ class WindowActions:
         return show
 
     # ------------------------------------------------------------ suggestions
-    def suggest_all(self) -> None:
+    def suggest_all(self) -> SuggestAllRun | None:
+        """Pre-annotate every document in the window's suggest worker (one model in memory),
+        with a progress dialog that can cancel; None when suggestions are off."""
         w = self.w
-        if w.store is None or w.suggester_factory is None:
-            return
-        factory = w.suggester_factory
+        if w.store is None or w.suggest_worker is None:
+            w.message("Suggestions are off for this window.")
+            return None
+        if self.suggest_run is not None:
+            self.suggest_run.dialog.raise_()
+            return self.suggest_run
+        run = SuggestAllRun(w.suggest_worker, w)
+        self.suggest_run = run
 
-        def done(count: int) -> None:
-            w.message(f"Suggestions computed for {count} documents.", 0)
+        def finished(count: int, cancelled: bool) -> None:
+            self.suggest_run = None
+            if cancelled:
+                w.message("Suggesting cancelled; what was done is kept.")
+            else:
+                w.message(f"Suggestions computed for {count} documents.", 0)
+            w.list_model.refresh()
             if w.view.document_id is not None:
-                w.show_document(w.view.document_id)
+                w.refresh_suggestions(w.view.document_id)
 
-        self._tasks.append(
-            run_task(
-                w,
-                str(w.store.path),
-                suggest_all_job(factory),
-                "Suggesting",
-                done,
-                self._failed("Suggest all"),
-                lambda: w.message("Suggesting cancelled; what was done is kept."),
-            )
-        )
+        run.done.connect(finished)
+        run.start()
+        return run
 
     def suggest_everywhere(self, span: Span | None = None) -> bool:
         """Make the span's text a project pattern and suggest it in unanswered documents."""

@@ -1,0 +1,175 @@
+"""Benchmark (not a test): GUI stalls while the window pre-annotates 200 documents.
+
+``python -m annotator.ui.bench_suggest_window [--docs 200] [--pipeline auto]``
+
+Builds a project of news-like documents (paragraphs of the sample and development articles,
+recombined, with numbers and names varied), opens the real main window offscreen with the
+real suggester (the project's pipeline, "auto" by default), starts Annotate › Suggest for all
+documents and measures the longest gap of a 1 ms QTimer until the job is done. Goal: no gap
+over 50 ms. The window's own look-ahead worker runs meanwhile, as it does for a user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from annotator.core.model import DEFAULT_LABELS
+from annotator.core.store import NewDocument, ProjectStore
+
+_REPO = Path(__file__).resolve().parents[2]
+_SWAPS = {
+    "NATO": ["NATO", "the European Union", "the Pentagon", "the United Nations"],
+    "Stoltenberg": ["Stoltenberg", "Austin", "Borrell", "Guterres"],
+    "Ukraine": ["Ukraine", "Moldova", "Georgia", "Finland"],
+    "Russia": ["Russia", "Belarus", "Russia", "Iran"],
+}
+
+
+def source_paragraphs() -> list[str]:
+    """Paragraphs of corpora/sample.jsonl and corpora/dev/*.jsonl."""
+    files = [
+        _REPO / "corpora" / "sample.jsonl",
+        *sorted((_REPO / "corpora" / "dev").glob("*.jsonl")),
+    ]
+    paragraphs: list[str] = []
+    for path in files:
+        if not path.is_file():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                text = json.loads(line)["text"]
+                paragraphs += [p.strip() for p in text.split("\n\n") if len(p.strip()) > 40]
+    if not paragraphs:
+        raise SystemExit("no corpora found under corpora/: run from a source checkout")
+    return paragraphs
+
+
+def make_documents(count: int, seed: int = 11) -> list[str]:
+    """``count`` distinct articles of 4-9 paragraphs each, numbers and some names varied."""
+    rng = random.Random(seed)
+    paragraphs = source_paragraphs()
+    documents = []
+    for i in range(count):
+        chosen = rng.sample(paragraphs, k=min(len(paragraphs), rng.randint(4, 9)))
+        text = "\n\n".join(chosen)
+        for word, options in _SWAPS.items():
+            text = text.replace(word, rng.choice(options))
+        # Vary the numbers so no two documents are duplicates (the store refuses those).
+        text = "".join(
+            str(rng.randint(2, 90)) if ch == "3" and rng.random() < 0.3 else ch for ch in text
+        )
+        documents.append(f"Report {i + 1}. {text}")
+    return documents
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=200)
+    parser.add_argument("--pipeline", default="auto")
+    args = parser.parse_args(argv)
+
+    from annotator.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    folder = Path(tempfile.mkdtemp(prefix="annotator-bench-suggest-"))
+    path = folder / "bench.annot"
+    texts = make_documents(args.docs)
+    store = ProjectStore.create(path, DEFAULT_LABELS, pipeline=args.pipeline)
+    added, _ = store.add_documents(NewDocument(t, {}) for t in texts)
+    store.close()
+    words = sum(len(t.split()) for t in texts)
+    print(f"{added} documents, {words} words, pipeline {args.pipeline!r}")
+
+    # A 1 ms timer: each gap between two ticks is time the event loop could not run.
+    gaps: list[tuple[float, float, str]] = []  # (gap ms, at s, phase)
+    phase = ["opening: model loads"]
+    started = time.perf_counter()
+    last = [started]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(((now - last[0]) * 1000, now - started, phase[0]))
+        last[0] = now
+
+    ticker = QTimer()
+    ticker.setInterval(1)
+    ticker.timeout.connect(tick)
+    ticker.start()
+
+    window = MainWindow(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat))
+    window.setProperty("noPopups", True)
+    window.resize(1400, 900)
+    window.show()
+    window.open_project(path)
+
+    # Phase 1: the window is open, the model loads in its worker; wait until it is ready.
+    def model_ready() -> bool:
+        return window.suggest_version is not None or "unavailable" in window.model_label.text()
+
+    while not model_ready() and time.perf_counter() - started < 300:
+        app.processEvents()
+        time.sleep(0.0005)
+    if window.suggest_version is None:
+        print("the model did not load:", window.model_label.toolTip())
+        return 1
+    loaded = time.perf_counter() - started
+
+    # Phase 2: Annotate › Suggest for all documents, until the job reports done.
+    phase[0] = "suggest all"
+    finished: list[object] = []
+
+    def done(*result: object) -> None:
+        finished.append(result)
+        phase[0] = "after done"
+        # exit, not quit: Qt 6 quit() closes the windows (and the project) first.
+        QTimer.singleShot(100, lambda: app.exit(0))  # a few more ticks after "done"
+
+    began = time.perf_counter()
+    task = window.actions_.suggest_all()
+    if task is None:
+        print("Suggest all did not start")
+        return 1
+    task.done.connect(done)
+    app.exec()
+    ticker.stop()
+    suggest_s = time.perf_counter() - began
+
+    check = ProjectStore.open(path)
+    version = window.suggest_version
+    missing = len(check.documents_without_suggestions(version, limit=1_000_000)) if version else -1
+    check.close()
+    window.close()
+
+    print(f"model ready after {loaded:5.1f} s; suggest all took {suggest_s:5.1f} s wall")
+    print(f"  {missing} documents left without suggestions (version {version!r})")
+    for name in ("opening: model loads", "suggest all", "after done"):
+        part = [g for g in gaps[1:] if g[2] == name]
+        if part:
+            worst = max(part)
+            over = sum(1 for g in part if g[0] > 50)
+            print(
+                f"  {name:22s} longest event-loop stall {worst[0]:7.1f} ms "
+                f"(at {worst[1]:5.1f} s; {over} of {len(part)} gaps over 50 ms)"
+            )
+    worst_suggest = max((g[0] for g in gaps if g[2] != "opening: model loads"), default=0.0)
+    print(
+        f"longest stall while 200 documents are pre-annotated: {worst_suggest:6.1f} ms"
+        "   (goal < 50)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
