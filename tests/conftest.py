@@ -1,18 +1,18 @@
-"""Shared test setup: Qt runs offscreen so UI tests need no display."""
+"""Shared test setup: Qt runs offscreen so UI tests need no display; a project fixture."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
+
+from annotator.core.model import DEFAULT_LABELS
+from annotator.core.store import ProjectStore
+
+# Set before any test module imports PySide6 (annotator.core never does).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
-
-from annotator.core.model import DEFAULT_LABELS  # noqa: E402
-from annotator.core.store import ProjectStore  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_TEXT = REPO / "corpora" / "seed" / "article-2022-02-04.txt"
