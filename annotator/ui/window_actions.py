@@ -15,12 +15,13 @@ from PySide6.QtCore import QKeyCombination, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
-from annotator.core.model import DEFAULT_LABELS, Answer, LabelSet, Span, SpanState
+from annotator.core.model import Answer, LabelSet, Span, SpanState
 from annotator.core.progress import CancelToken, ProgressCallback
 from annotator.core.store import ProjectStore, StoreError
 from annotator.ui.document_view import describe_span
 from annotator.ui.import_export_dialogs import ErrorReportDialog, ExportOptionsDialog, run_task
 from annotator.ui.labels_dialog import LabelsDialog
+from annotator.ui.new_project_dialog import NewProjectDialog
 from annotator.ui.shortcuts import COMMANDS, ShortcutMap
 from annotator.ui.shortcuts_dialog import ShortcutsDialog
 from annotator.ui.workers import SuggestAllRun
@@ -272,17 +273,25 @@ class WindowActions:
 
     # ------------------------------------------------------------- projects
     def new_project(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self.w, "New project", "", PROJECT_FILTER)
-        if not name:
-            return
-        path = Path(name if name.endswith(".annot") else name + ".annot")
+        """Ask for the file, labels and pipeline, then create and open the project."""
+        dialog = NewProjectDialog(str(Path.home()), self.w)
+        if dialog.exec() == NewProjectDialog.DialogCode.Accepted:
+            self.create_project(dialog.project_path(), dialog.labels(), dialog.pipeline())
+
+    def create_project(self, path: Path, labels: LabelSet, pipeline: str) -> bool:
         try:
-            ProjectStore.create(path, DEFAULT_LABELS).close()
+            ProjectStore.create(path, labels, pipeline=pipeline).close()
         except StoreError as exc:
             QMessageBox.critical(self.w, "Cannot create project", str(exc))
-            return
-        self.w.open_project(path)
-        self.w.message("New project with the default labels; File › Import… adds documents.")
+            return False
+        if not self.w.open_project(path):
+            return False
+        self.w.message(
+            f"New project with labels {', '.join(labels.names)} and pipeline {pipeline}; "
+            "File › Import… (or dropping files here) adds documents.",
+            0,
+        )
+        return True
 
     def open_dialog(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self.w, "Open project", "", PROJECT_FILTER)
