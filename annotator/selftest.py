@@ -46,6 +46,7 @@ def _check(ok: bool, message: str) -> None:
 
 
 def _selftest(workdir: Path, pipeline: str) -> str:
+    loaded_before = set(sys.modules)
     import srsly
     from spacy.tokens import DocBin
 
@@ -147,7 +148,11 @@ def _selftest(workdir: Path, pipeline: str) -> str:
     _check((spacy_out / "config.cfg").is_file(), "export spacy: no config.cfg written")
 
     # (The frozen app's Qt runtime hook imports PySide6.QtCore at start; widgets never load.)
-    gui = sorted(m for m in sys.modules if m.startswith(("annotator.ui", "PySide6.QtWidgets")))
+    gui = sorted(
+        m
+        for m in set(sys.modules) - loaded_before
+        if m.startswith(("annotator.ui", "PySide6.QtWidgets"))
+    )
     _check(not gui, f"layering: the headless flow imported {', '.join(gui)}")
 
     elapsed = time.perf_counter() - started
