@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from typing import cast
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -100,7 +100,9 @@ class DocumentView(QPlainTextEdit):
     def set_labels(self, labels: LabelSet) -> None:
         self._labels = labels
         self._highlighter.set_style(
-            labels, self.palette().color(QPalette.ColorRole.Base), self.font()
+            labels,
+            self.palette().color(QPalette.ColorGroup.Active, QPalette.ColorRole.Base),
+            self.font(),
         )
         self.viewport().update()
 
@@ -310,6 +312,12 @@ class DocumentView(QPlainTextEdit):
         for rect in self._span_rects(view):
             self.viewport().update(rect.adjusted(-4, -2, 4, 2).toAlignedRect())
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            # Suggestion tints are mixed with the background: a new theme re-tints them.
+            self.set_labels(self._labels)
+
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
         self._update_span_area(self._current)
@@ -361,7 +369,7 @@ class _PaintStyle:
     """What every span of one paint needs from the palette, looked up once per paint."""
 
     def __init__(self, palette: QPalette, focused: bool) -> None:
-        self.base = palette.color(QPalette.ColorRole.Base)
+        self.base = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Base)
         self.dark = self.base.lightness() < 110
         ring = palette.color(QPalette.ColorRole.Highlight)
         if not focused:

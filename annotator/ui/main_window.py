@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import Answer, Span, SpanState
 from annotator.core.store import ProjectStore, StoreError, current_annotator
+from annotator.ui.colors import is_dark_palette
 from annotator.ui.document_list_model import DocumentListModel
 from annotator.ui.document_view import DocumentView, describe_span
 from annotator.ui.editing import EditController
@@ -37,6 +38,7 @@ from annotator.ui.guidelines_panel import GuidelinesPanel
 from annotator.ui.label_bar import LabelBar
 from annotator.ui.shortcuts import ShortcutMap
 from annotator.ui.stats_view import StatsView
+from annotator.ui.theme import apply_theme, saved_dark
 from annotator.ui.window_actions import WindowActions
 from annotator.ui.workers import (
     SuggesterFactory,
@@ -83,6 +85,8 @@ class MainWindow(QMainWindow):
         self._stats_timer = QTimer(self, singleShot=True, interval=400)
         self._stats_timer.timeout.connect(self._refresh_stats)
         self._restore_layout()
+        if saved_dark(self.settings):
+            apply_theme(True)
         self.set_project_widgets_enabled(False)
 
     # -------------------------------------------------------------- layout
@@ -236,6 +240,13 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self.set_project_widgets_enabled(False)
         self.setWindowTitle("Annotator")
+
+    def set_dark_theme(self, dark: bool) -> None:
+        """Switch the theme (remembered); the view re-tints its spans for the new background."""
+        apply_theme(dark, self.settings)
+        self.actions_.dark_action.setChecked(dark)
+        # Widgets get the new palette from the event loop; re-colour the header after that.
+        QTimer.singleShot(0, self._update_doc_header)
 
     def apply_labels(self) -> None:
         assert self.store is not None
@@ -425,11 +436,12 @@ class MainWindow(QMainWindow):
             return
         status = annotation.answer.value + "ed" if annotation.answer else "to do"
         suggested = len(annotation.suggested)
+        pending = "#ffb347" if is_dark_palette(self.palette()) else "#b26a00"
         parts = [
             f"<b>Document {annotation.doc_id}</b>",
             status,
             f"{len(annotation.accepted)} accepted",
-            f"<span style='color:#b26a00'>{suggested} suggestions to check</span>"
+            f"<span style='color:{pending}'>{suggested} suggestions to check</span>"
             if suggested
             else "no suggestions pending",
         ]

@@ -24,6 +24,7 @@ from annotator.ui.labels_dialog import LabelsDialog
 from annotator.ui.new_project_dialog import NewProjectDialog
 from annotator.ui.shortcuts import COMMANDS, ShortcutMap
 from annotator.ui.shortcuts_dialog import ShortcutsDialog
+from annotator.ui.theme import saved_dark
 from annotator.ui.workers import SuggestAllRun
 
 if TYPE_CHECKING:
@@ -33,6 +34,14 @@ if TYPE_CHECKING:
 __all__ = ["WindowActions", "everywhere_pattern"]
 
 _FOCUS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+TOOLBAR_TEXT = {
+    "answer_accept": "✔ Accept",
+    "answer_reject": "✘ Reject",
+    "answer_ignore": "Ignore",
+    "accept_span": "Accept span",
+    "accept_all": "Accept all",
+    "reject_span": "Reject span",
+}
 PROJECT_FILTER = "Annotator projects (*.annot);;All files (*)"
 IMPORT_FILTER = "Documents (*.jsonl *.txt *.spacy);;All files (*)"
 
@@ -137,6 +146,11 @@ class WindowActions:
         view = bar.addMenu("&View")
         view.addAction(w.guidelines_dock.toggleViewAction())
         view.addAction(w.stats_dock.toggleViewAction())
+        view.addSeparator()
+        self.dark_action = view.addAction("&Dark theme")
+        self.dark_action.setCheckable(True)
+        self.dark_action.setChecked(saved_dark(w.settings))
+        self.dark_action.toggled.connect(w.set_dark_theme)
         self.label_menu = bar.addMenu("&Labels")
 
         help_ = bar.addMenu("&Help")
@@ -156,15 +170,6 @@ class WindowActions:
         for cid in ("accept_span", "accept_all", "reject_span"):
             toolbar.addAction(self.commands[cid])
         self.toolbar = toolbar
-        for cid, label in (
-            ("answer_accept", "✔ Accept"),
-            ("answer_reject", "✘ Reject"),
-            ("answer_ignore", "Ignore"),
-            ("accept_span", "Accept span"),
-            ("accept_all", "Accept all"),
-            ("reject_span", "Reject span"),
-        ):
-            self.commands[cid].setIconText(label)
         self.apply_shortcuts()
         self.rebuild_recent_menu()
 
@@ -177,6 +182,10 @@ class WindowActions:
             self._scope(action, sequence)
             text = action.text().split("\t")[0]
             action.setToolTip(f"{text} ({sequence.toString()})" if not sequence.isEmpty() else text)
+            if cid in TOOLBAR_TEXT:
+                # The key on the button itself: the toolbar teaches the keyboard.
+                key = sequence.toString(QKeySequence.SequenceFormat.NativeText)
+                action.setIconText(f"{TOOLBAR_TEXT[cid]}  ·  {key}" if key else TOOLBAR_TEXT[cid])
 
     def _scope(self, action: QAction, sequence: QKeySequence) -> None:
         for widget in (self.w.view, self.w.list_view):
