@@ -41,19 +41,11 @@ SuggesterFactory = Callable[[ProjectStore], SuggesterLike]
 
 
 def default_suggester_factory(store: ProjectStore) -> SuggesterLike:
-    """The project's pipeline and labels plus its own patterns (built in the worker thread)."""
-    import json
+    """The project's Suggester (pipeline, labels, label map, own patterns), built in the
+    worker thread that will own it."""
+    from annotator.nlp.preannotate import suggester_for_project
 
-    from annotator.nlp.suggest import Suggester
-
-    label_map_text = store.setting("label_map")
-    label_map = json.loads(label_map_text) if label_map_text else None
-    return Suggester(
-        store.pipeline,
-        store.labels().names,
-        label_map=label_map,
-        extra_patterns=store.project_patterns(),
-    )
+    return suggester_for_project(store)
 
 
 class TokenizerLoader(QThread):
