@@ -7,7 +7,10 @@ import sys
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
+
+from annotator.core.resources import resource_root
 
 __all__ = ["APP_NAME", "ORGANIZATION", "make_settings", "run"]
 
@@ -29,6 +32,9 @@ def run(project: str | None = None, argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APP_NAME)
     app.setStyle("Fusion")
+    icon = resource_root() / "icons" / "app.png"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     window = MainWindow(make_settings())
     window.show()
     # For build/measure_start.py: report once the window is up, then quit.
