@@ -41,7 +41,6 @@ CREATE TABLE annotations (
     UNIQUE (doc_id, annotator)
 );
 CREATE TABLE spans (
-    id            INTEGER PRIMARY KEY,
     annotation_id INTEGER NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
     start         INTEGER NOT NULL CHECK (start >= 0),
     "end"         INTEGER NOT NULL,
@@ -50,8 +49,10 @@ CREATE TABLE spans (
     source        TEXT NOT NULL DEFAULT 'manual',
     score         REAL,
     CHECK ("end" > start),
-    UNIQUE (annotation_id, start, "end")
-);
+    -- Spans of one annotation never overlap, so (annotation, start) names a span; one b-tree
+    -- serves both the lookups and the storage.
+    PRIMARY KEY (annotation_id, start)
+) WITHOUT ROWID;
 CREATE TABLE suggestions (
     doc_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     version TEXT NOT NULL,
@@ -84,6 +85,19 @@ class SchemaError(RuntimeError):
     """The project file's schema cannot be used by this version of the app."""
 
 
+def _statements(script: str) -> list[str]:
+    """Split a script into complete SQL statements (semicolons in comments are fine)."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        raise SchemaError(f"incomplete statement in schema script: {pending.strip()[:60]}")
+    return statements
+
+
 def migrate(conn: sqlite3.Connection, path: str) -> None:
     """Bring ``conn`` to SCHEMA_VERSION, refusing projects from a newer app."""
     (current,) = conn.execute("PRAGMA user_version").fetchone()
@@ -97,9 +111,8 @@ def migrate(conn: sqlite3.Connection, path: str) -> None:
         script = MIGRATIONS[version]
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in script.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            for statement in _statements(script):
+                conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:

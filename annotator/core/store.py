@@ -265,7 +265,9 @@ class ProjectStore:
     ) -> tuple[int, int]:
         """Insert documents (and the spans they bring); returns (added, duplicates).
 
-        Joins the caller's transaction, so an importer can roll a whole file back.
+        Joins the caller's transaction, so an importer can roll a whole file back. Answers that
+        arrive with documents are not logged as events: the answer history charts the
+        annotators' work in the app, not bulk imports.
         """
         batch = list(documents)
         if not batch:
@@ -285,7 +287,6 @@ class ProjectStore:
             doc_rows: list[tuple[Any, ...]] = []
             annotation_rows: list[tuple[Any, ...]] = []
             span_rows: list[tuple[Any, ...]] = []
-            event_rows: list[tuple[Any, ...]] = []
             for digest, doc in fresh.items():
                 doc_id += 1
                 meta = srsly.json_dumps(doc.meta) if doc.meta else "{}"
@@ -300,8 +301,6 @@ class ProjectStore:
                     (annotation_id, s.start, s.end, s.label, s.state, s.source, s.score)
                     for s in doc.spans  # str-enums bind as their text
                 )
-                if answer:
-                    event_rows.append((now, who, doc_id, answer))
             conn.executemany(
                 "INSERT INTO documents(id, text, meta, source, line, text_hash, created) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -313,9 +312,6 @@ class ProjectStore:
                 annotation_rows,
             )
             conn.executemany(_INSERT_SPAN, span_rows)
-            conn.executemany(
-                "INSERT INTO events(time, annotator, doc_id, kind) VALUES (?, ?, ?, ?)", event_rows
-            )
         return len(fresh), len(batch) - len(fresh)
 
     def _max_id(self, table: str) -> int:
