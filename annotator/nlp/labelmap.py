@@ -36,6 +36,7 @@ __all__ = [
     "NUMERIC_LABELS",
     "LabelMap",
     "fix_span",
+    "is_title_word",
     "quantity_span",
 ]
 
@@ -197,9 +198,22 @@ def fix_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int, str]
         and all(t.is_title and t.is_alpha for t in doc[start:end])
     ):
         label = "PERSON"
+    if label == "ORG":
+        label = _rank_then_name(doc, start, end, label)
     if label == "PERSON":
         while end < len(doc) - 1 and doc[end - 1].lower_ in _PARTICLES and doc[end].is_title:
             end += 1
+        # A first name left out between a title and the surname: "Minister Rustem [Umerov]".
+        if (
+            start >= 2
+            and doc[start - 1].is_title
+            and doc[start - 1].is_alpha
+            and doc[start - 1].ent_iob_ == "O"
+            and doc[start - 1].lower_ not in _TITLES
+            and doc[start - 2].lower_.rstrip(".") in _TITLES
+            and not doc[start - 2].is_lower
+        ):
+            start -= 1
     # Possessive and stray apostrophes at the end: "NATO's" -> "NATO".
     while end > start and doc[end - 1].lower_ in {"'s", "’s", "'", "’"}:
         end -= 1
@@ -226,6 +240,47 @@ def fix_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int, str]
         if label == "ORG" and doc[end - 1].lower_ in _TITLES:
             return None  # "Defence" cut out of "Defence Minister ...", "Rear Admiral"
     return start, end, label
+
+
+# Titles that only a person carries (not "Defence", "Foreign", "State"...).
+_RANKS = _words(
+    "president minister secretary general gen lt lieutenant col colonel maj major capt captain "
+    "sgt sergeant admiral adm commander cmdr marshal brigadier chancellor senator sen governor "
+    "ambassador mayor spokesman spokeswoman mr mrs ms dr prof sheikh emir king queen prince"
+)
+# Words that make a capitalised phrase a body, not a person.
+_ORG_WORDS = _words(
+    "ministry council service agency command force forces army navy department office committee "
+    "group corps institute university company bank fleet brigade division regiment battalion "
+    "staff guard guards headquarters court parliament assembly union commission"
+)
+
+
+def is_title_word(text: str) -> bool:
+    """True for a title or honorific ("Gen.", "MAJ.", "President"), any case."""
+    lower = text.lower()
+    return lower in _TITLES or lower.rstrip(".") in _TITLES
+
+
+def _rank_then_name(doc: Doc, start: int, end: int, label: str) -> str:
+    """ORG "Air Marshal A.K. Bharti" is a person: capitalised titles with a rank, then a name."""
+    if doc[start].lower_.rstrip(".") not in _TITLES:
+        return label
+    k = start
+    ranked = False
+    while k < end and not doc[k].is_lower and doc[k].lower_.rstrip(".") in _TITLES:
+        ranked = ranked or doc[k].lower_.rstrip(".") in _RANKS
+        k += 1
+    rest = doc[k:end]
+    if (
+        ranked
+        and k > start
+        and 2 <= len(rest) <= 3
+        and all(not t.is_lower and t.text[:1].isalpha() for t in rest)
+        and not any(t.lower_ in _ORG_WORDS or t.lower_.rstrip(".") in _TITLES for t in rest)
+    ):
+        return "PERSON"
+    return label
 
 
 # ---- QUANTITY ---------------------------------------------------------------------------------

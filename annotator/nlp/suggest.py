@@ -44,7 +44,7 @@ __all__ = ["PATTERNS_KEY", "RULES_VERSION", "Suggester", "suggest_everywhere_pat
 #: ``doc.spans`` key under which the pattern matches are stored.
 PATTERNS_KEY = "annotator_patterns"
 #: Bump when the rules in labelmap.py or here change what is suggested (it enters ``version``).
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 # Labels whose tokens may sit inside a QUANTITY ("2,000 [US] troops"): nationality-like words.
 _INSIDE_QUANTITY_OK = frozenset({"GPE", "LOC", "NORP"})
 
@@ -98,15 +98,17 @@ class Suggester:
         exact, other = [], []
         for pattern in self.patterns:
             tokens = pattern["pattern"]
-            if (
-                isinstance(tokens, list)
-                and len(tokens) == 1
-                and set(tokens[0]) == {"ORTH"}
-                and isinstance(tokens[0]["ORTH"], str)
+            if isinstance(tokens, list) and all(
+                set(token) == {"ORTH"} and isinstance(token["ORTH"], str) for token in tokens
             ):
-                exact.append({**pattern, "pattern": tokens[0]["ORTH"]})
-            else:
-                other.append(pattern)
+                words = [token["ORTH"] for token in tokens]
+                phrase = " ".join(words)
+                # Several exact words go to the phrase matcher too when the tokenizer splits
+                # their text the same way ("Defence Ministry", never "defence ministry").
+                if len(words) == 1 or [t.text for t in self.nlp.make_doc(phrase)] == words:
+                    exact.append({**pattern, "pattern": phrase})
+                    continue
+            other.append(pattern)
         for name, attr, chunk, overwrite in (
             (PATTERNS_KEY, "LOWER", other, True),
             (PATTERNS_KEY + "_exact", "ORTH", exact, False),
@@ -132,15 +134,21 @@ class Suggester:
         self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
     ) -> Iterator[list[Span]]:
         """One list of suggested spans per text, in order; lazily, batch by batch."""
-        for doc in self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
-            yield self.spans_from_doc(doc)
+        pairs = ((text, text) for text in texts)  # the text rides along: doc.text is slow
+        for doc, text in self.nlp.pipe(
+            pairs, batch_size=batch_size, n_process=n_process, as_tuples=True
+        ):
+            yield self.spans_from_doc(doc, text)
 
     def suggest_one(self, text: str) -> list[Span]:
         """Suggestions for a single text."""
-        return self.spans_from_doc(self.nlp(text))
+        return self.spans_from_doc(self.nlp(text), text)
 
-    def spans_from_doc(self, doc: Doc) -> list[Span]:
-        """Combine the model's entities and the pattern matches of a processed ``doc``."""
+    def spans_from_doc(self, doc: Doc, text: str | None = None) -> list[Span]:
+        """Combine the model's entities and the pattern matches of a processed ``doc``.
+
+        ``text`` is ``doc.text`` when the caller has it at hand (rebuilding it costs).
+        """
         quantity = self._quantity_label
         label_map = self.label_map
         # 1. Pattern spans: entity patterns (longest first) and QUANTITY seeds.
@@ -152,6 +160,15 @@ class Suggester:
             else:
                 pattern_spans.append((span.start, span.end, span.label_))
         entities = _longest_first(pattern_spans, "pattern")
+        # Shape rules, below the patterns: speaker labels and weapon designations.
+        if text is None:
+            text = doc.text
+        rule_spans = [*_speaker_labels(doc, text), *_designations(doc, text)]
+        entities.extend(
+            (start, end, label, "pattern")
+            for start, end, label in rule_spans
+            if all(end <= e[0] or start >= e[1] for e in entities)
+        )
         project = set(self.labels)
         # 2. Model spans: mapped, fixed up, dropped where a pattern span overlaps them.
         for ent in doc.ents:
@@ -191,6 +208,10 @@ class Suggester:
         for start, end, label, source in sorted(entities):
             if label not in project:
                 continue
+            if start > 0 and label == "ORG" and doc[start - 1].text in _ORG_PREFIXES:
+                start -= 1  # "[UK Ministry of Defence]", "[U.S. Army]"
+            if source == "model" and _is_dateline(doc, start, end):
+                continue
             span = doc[start:end]
             result.append(
                 Span(
@@ -203,6 +224,89 @@ class Suggester:
                 )
             )
         return result
+
+
+# "JOHN F. KIRBY:" or "MAJ. GEN. PAT RYDER:" opening a line of a transcript.
+_SPEAKER = re.compile(r"(?m)^[ \t]*((?:[A-Z][A-Z'’\-]*\.?[ \t]+){1,5}[A-Z][A-Z'’\-]+):")
+_NOT_SPEAKERS = frozenset(
+    [
+        "BREAKING",
+        "NEWS",
+        "UPDATE",
+        "UPDATED",
+        "EDITOR'S",
+        "NOTE",
+        "CORRECTION",
+        "WARNING",
+        "ANALYSIS",
+        "OPINION",
+        "VIDEO",
+        "PHOTOS",
+        "LIVE",
+        "QUESTION",
+        "ANSWER",
+        "MODERATOR",
+        "OPERATOR",
+        "PRESS",
+        "BRIEFING",
+        "TRANSCRIPT",
+    ]
+)
+# "KN-23", "PL-15", "MK-84", "F-35s": letters, a hyphen, a number, a short suffix.
+_DESIGNATION = re.compile(r"(?<![\w-])([A-Z]{1,3}|[A-Z][a-z])-(\d{1,3})([A-Z]{0,2})s?(?![\w-])")
+_NOT_DESIGNATIONS = frozenset({"G", "COVID", "H", "I", "MH", "SARS", "COP", "P", "N"})
+
+
+# Country abbreviations that belong to the name of the body after them.
+_ORG_PREFIXES = frozenset({"US", "U.S.", "UK", "U.K.", "UN", "U.N."})
+
+
+def _is_dateline(doc: Doc, start: int, end: int) -> bool:
+    """A capitalised place opening a paragraph before a dash: "KHARTOUM —"."""
+    line_start = start == 0 or "\n" in doc[start - 1].text_with_ws
+    return (
+        line_start
+        and end < len(doc)
+        and doc[end].text in {"—", "–", "-", "--", ","}
+        and all(t.is_upper or not t.is_alpha for t in doc[start:end])
+    )
+
+
+def _speaker_labels(doc: Doc, text: str) -> list[tuple[int, int, str]]:
+    """PERSON spans for capitalised speaker labels at the start of a line, titles left out."""
+    from annotator.nlp.labelmap import is_title_word
+
+    found = []
+    for match in _SPEAKER.finditer(text):
+        span = doc.char_span(match.start(1), match.end(1), alignment_mode="contract")
+        if span is None:
+            continue
+        start, end = span.start, span.end
+        while start < end and is_title_word(doc[start].text):
+            start += 1
+        words = [t.text for t in doc[start:end]]
+        if len(words) < 2 or any(w.rstrip(".") in _NOT_SPEAKERS for w in words):
+            continue
+        if not all(w.isupper() for w in words):
+            continue
+        found.append((start, end, "PERSON"))
+    return found
+
+
+def _designations(doc: Doc, text: str) -> list[tuple[int, int, str]]:
+    """WEAPON spans for model designations the gazetteer lacks ("PL-15", "FN-6")."""
+    found = []
+    for match in _DESIGNATION.finditer(text):
+        if match.group(1) in _NOT_DESIGNATIONS:
+            continue
+        span = doc.char_span(match.start(), match.end())
+        if span is None:
+            continue
+        before = doc[span.start - 1].lower_ if span.start else ""
+        if before in {"article", "flight", "resolution", "route", "highway", "section"}:
+            continue
+        found.append((span.start, span.end, "WEAPON"))
+    return found
 
 
 def _against_patterns(
