@@ -93,3 +93,58 @@ def test_suggest_everywhere_pattern() -> None:
     assert pattern == {"label": "WEAPON", "pattern": "Storm Shadow", "id": "project:storm-shadow"}
     with pytest.raises(PatternError):
         suggest_everywhere_pattern("   ", "WEAPON")
+
+
+# ---- rules v2: each test fails without its rule ---------------------------------------------
+
+
+def test_speaker_labels_in_capitals_are_persons_without_titles(model: Suggester) -> None:
+    text = "Q: Is it armed?\nMAJ. GEN. PAT RYDER: No.\nJOHN F. KIRBY: Yes.\nBREAKING NEWS: none."
+    spans = found(model, text)
+    assert spans.get("PAT RYDER") == "PERSON"
+    assert spans.get("JOHN F. KIRBY") == "PERSON"
+    assert "BREAKING NEWS" not in spans and "Q" not in spans
+
+
+def test_unknown_designations_are_weapons_but_not_names_numbers(model: Suggester) -> None:
+    text = "Pakistan fired PL-99 missiles and a ZX-12B drone under Article-5 at the G-20 summit."
+    spans = found(model, text)
+    assert spans.get("PL-99") == "WEAPON"
+    assert spans.get("ZX-12B") == "WEAPON"
+    assert "G-20" not in spans and "Article-5" not in spans
+
+
+def test_rank_then_name_is_a_person_and_title_first_name_completes(model: Suggester) -> None:
+    spans = found(model, "Air Marshal A.K. Bharti said the drones were downed.")
+    assert spans.get("A.K. Bharti") == "PERSON"
+    spans = found(model, "Ukraine's Defence Minister Rustem Umerov said the brigade was ready.")
+    assert spans.get("Rustem Umerov") == "PERSON"
+
+
+def test_country_abbreviation_joins_the_body_and_datelines_are_dropped(model: Suggester) -> None:
+    text = "KHARTOUM — The UK Ministry of Defence said the U.S. Army had left."
+    spans = found(model, text)
+    assert spans.get("UK Ministry of Defence") == "ORG"
+    assert spans.get("U.S. Army") == "ORG"
+    assert "KHARTOUM" not in spans
+
+
+def test_numbered_units_and_exact_case_bodies(model: Suggester) -> None:
+    text = (
+        "Troops of the 82nd Airborne Division and the 3rd Infantry Division moved. "
+        "The Defence Ministry said so, but the defence ministry of Chad did not."
+    )
+    spans = found(model, text)
+    assert spans.get("82nd Airborne Division") == "ORG"
+    assert spans.get("3rd Infantry Division") == "ORG"
+    assert spans.get("Defence Ministry") == "ORG"
+    assert "defence ministry" not in spans
+
+
+def test_exact_multi_word_patterns_use_the_phrase_matcher(model: Suggester) -> None:
+    exact = model.nlp.get_pipe("annotator_patterns_exact")
+    assert len(exact.phrase_matcher) > 0  # type: ignore[attr-defined]
+    assert any(
+        p["pattern"] == "Defence Ministry"
+        for p in exact.patterns  # type: ignore[attr-defined]
+    )
