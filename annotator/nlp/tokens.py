@@ -6,6 +6,8 @@ Formats and the UI never tokenize by hand; they ask a ``TokenIndex`` built here.
 from __future__ import annotations
 
 import bisect
+import itertools
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -40,11 +42,9 @@ class TokenIndex:
 
         if len(doc) == 0:
             return cls(doc.text if text is None else text, (), (), ())
-        rows = doc.to_array([IDX, LENGTH, SPACY]).tolist()
-        starts = tuple(r[0] for r in rows)
-        ends = tuple(r[0] + r[1] for r in rows)
-        spaces = tuple(bool(r[2]) for r in rows)
-        return cls(doc.text if text is None else text, starts, ends, spaces)
+        starts, lengths, spaces = zip(*doc.to_array([IDX, LENGTH, SPACY]).tolist(), strict=True)
+        ends = tuple(map(operator.add, starts, lengths))
+        return cls(doc.text if text is None else text, starts, ends, tuple(map(bool, spaces)))
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -54,7 +54,7 @@ class TokenIndex:
         text = self.text
         return [
             {"text": text[s:e], "start": s, "end": e, "id": i, "ws": ws}
-            for i, (s, e, ws) in enumerate(zip(self.starts, self.ends, self.spaces, strict=True))
+            for i, s, e, ws in zip(itertools.count(), self.starts, self.ends, self.spaces)
         ]
 
     def token_range(self, start: int, end: int) -> tuple[int, int] | None:
