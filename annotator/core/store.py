@@ -31,7 +31,9 @@ from annotator.core.model import (
     SpanState,
     ValidationError,
 )
+from annotator.core.project_stats import StatsMixin
 from annotator.core.schema import SchemaError, migrate
+from annotator.core.suggestion_cache import SuggestionCacheMixin
 
 __all__ = [
     "APPLICATION_ID",
@@ -121,7 +123,7 @@ def _span_from_row(row: Sequence[Any]) -> Span:
     return Span(start, end, label, SpanState(state), source, score)
 
 
-class ProjectStore:
+class ProjectStore(SuggestionCacheMixin, StatsMixin):
     """A connection to one project file."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
@@ -600,61 +602,6 @@ class ProjectStore:
                     ),
                 )
 
-    # ------------------------------------------------------------- suggestions
-    def cached_suggestions(self, doc_id: int, version: str) -> list[Span] | None:
-        row = self._conn.execute(
-            "SELECT spans FROM suggestions WHERE doc_id = ? AND version = ?", (doc_id, version)
-        ).fetchone()
-        if row is None:
-            return None
-        return [Span(s[0], s[1], s[2], SpanState.SUGGESTED, s[3], s[4]) for s in json.loads(row[0])]
-
-    def store_suggestions(self, items: Iterable[tuple[int, list[Span]]], version: str) -> None:
-        now = time.time()
-        with self.transaction() as conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO suggestions(doc_id, version, spans, created) "
-                "VALUES (?, ?, ?, ?)",
-                [
-                    (
-                        doc_id,
-                        version,
-                        json.dumps([[s.start, s.end, s.label, s.source, s.score] for s in spans]),
-                        now,
-                    )
-                    for doc_id, spans in items
-                ],
-            )
-
-    def documents_without_suggestions(self, version: str, limit: int = 1000) -> list[int]:
-        rows = self._conn.execute(
-            "SELECT d.id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM suggestions s "
-            "WHERE s.doc_id = d.id AND s.version = ?) ORDER BY d.id LIMIT ?",
-            (version, limit),
-        )
-        return [r[0] for r in rows]
-
-    # ---------------------------------------------------------------- patterns
-    def project_patterns(self) -> list[dict[str, Any]]:
-        return [
-            json.loads(r[0]) for r in self._conn.execute("SELECT pattern FROM patterns ORDER BY id")
-        ]
-
-    def add_project_pattern(self, pattern: dict[str, Any]) -> bool:
-        """Store a match pattern (EntityRuler shape); False when it was already there."""
-        encoded = json.dumps(pattern, sort_keys=True, ensure_ascii=False)
-        with self.transaction() as conn:
-            cursor = conn.execute(
-                "INSERT OR IGNORE INTO patterns(label, pattern, created) VALUES (?, ?, ?)",
-                (pattern.get("label", ""), encoded, time.time()),
-            )
-            return cursor.rowcount == 1
-
-    def remove_project_pattern(self, pattern: dict[str, Any]) -> None:
-        encoded = json.dumps(pattern, sort_keys=True, ensure_ascii=False)
-        with self.transaction() as conn:
-            conn.execute("DELETE FROM patterns WHERE pattern = ?", (encoded,))
-
     # ------------------------------------------------------------ where I was
     def cursor(self, annotator: str) -> int | None:
         value = self.setting(f"cursor:{annotator}")
@@ -662,35 +609,3 @@ class ProjectStore:
 
     def set_cursor(self, annotator: str, doc_id: int) -> None:
         self.set_setting(f"cursor:{annotator}", str(doc_id))
-
-    # ------------------------------------------------------------------- stats
-    def stats(self, annotator: str | None = None) -> dict[str, Any]:
-        """Documents, answers and accepted spans per label (for one annotator or all)."""
-        who, params = ("WHERE a.annotator = ?", [annotator]) if annotator else ("", [])
-        answers = dict.fromkeys([a.value for a in Answer], 0)
-        for answer, count in self._conn.execute(
-            f"SELECT a.answer, count(*) FROM annotations a {who} GROUP BY a.answer", params
-        ):
-            if answer:
-                answers[answer] = count
-        per_label = dict.fromkeys(self.labels().names, 0)
-        for label, count in self._conn.execute(
-            "SELECT s.label, count(*) FROM spans s JOIN annotations a ON a.id = s.annotation_id "
-            f"{who} {'AND' if who else 'WHERE'} s.state = 'accepted' GROUP BY s.label",
-            params,
-        ):
-            per_label[label] = count
-        return {
-            "documents": self.count_documents(),
-            "answered": sum(answers.values()),
-            "answers": answers,
-            "spans": per_label,
-            "annotators": self.annotators(),
-        }
-
-    def answer_history(self, annotator: str | None = None) -> list[tuple[float, str]]:
-        """(time, kind) of every answer given, oldest first, for progress charts."""
-        who, params = ("WHERE annotator = ?", [annotator]) if annotator else ("", [])
-        return list(
-            self._conn.execute(f"SELECT time, kind FROM events {who} ORDER BY time", params)
-        )
