@@ -1,7 +1,10 @@
 """`python -m annotator` runs the command line."""
 
+import multiprocessing
 import sys
 
 from annotator.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # a spawned worker process imports this module too: run nothing then
+    multiprocessing.freeze_support()
+    sys.exit(main())
