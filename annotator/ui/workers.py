@@ -71,6 +71,101 @@ class TokenizerLoader(QThread):
             self.failed.emit(str(exc))
 
 
+class _Stopped(Exception):
+    """The worker was asked to stop while it waited for the child process."""
+
+
+class _BuildFailed(Exception):
+    """The suggester could not be built (the message says why)."""
+
+
+class _InThread:
+    """The suggester built by an injected factory and run in the worker thread itself
+    (tests and fakes: no spaCy, no process)."""
+
+    def __init__(self, store: ProjectStore, factory: SuggesterFactory) -> None:
+        self._store = store
+        self._factory = factory
+        self._suggester: SuggesterLike | None = None
+
+    def build(self) -> tuple[str, str]:
+        try:
+            suggester = self._factory(self._store)
+        except Exception as exc:
+            self._suggester = None
+            raise _BuildFailed(f"{type(exc).__name__}: {exc}") from exc
+        self._suggester = suggester
+        info = getattr(suggester, "info", None)
+        return suggester.version, f"{info.name} {info.version}" if info is not None else ""
+
+    def compute(self, ids: list[int]) -> None:
+        store, suggester = self._store, self._suggester
+        assert suggester is not None
+        version = suggester.version
+        found: list[tuple[int, str]] = []
+        for doc_id in ids:
+            if store.cached_suggestions(doc_id, version) is not None:
+                continue  # the window asked for it meanwhile
+            try:
+                found.append((doc_id, store.document(doc_id).text))
+            except KeyError:
+                continue  # removed meanwhile
+        if found:
+            spans = suggester.suggest([text for _, text in found])
+            store.store_suggestions(list(zip((i for i, _ in found), spans, strict=True)), version)
+
+    def check_alive(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self._suggester = None
+
+
+class _InChildProcess:
+    """The project's real Suggester in a child process (``SuggestProcess``); this side only
+    sends document ids and waits for the reply, in the worker thread, never on the GUI."""
+
+    def __init__(self, project_path: str, stopping: Callable[[], bool]) -> None:
+        from annotator.nlp.suggest_process import SuggestProcess
+
+        self.process = SuggestProcess(project_path)
+        self._stopping = stopping
+        self._loaded = False
+        self.process.start()
+
+    def _reply(self) -> tuple[Any, ...]:
+        while True:
+            if self._stopping():
+                raise _Stopped
+            reply = self.process.reply(timeout=0.2)
+            if reply is not None:
+                return reply
+
+    def build(self) -> tuple[str, str]:
+        if self._loaded:  # the first build is the child's start-up; later ones are reloads
+            self.process.reload()
+        reply = self._reply()
+        self._loaded = True
+        if reply[0] == "ready":
+            return str(reply[1]), str(reply[2])
+        raise _BuildFailed(str(reply[-1]))
+
+    def compute(self, ids: list[int]) -> None:
+        self.process.suggest(ids)
+        reply = self._reply()
+        if reply[0] != "done":
+            raise RuntimeError(str(reply[-1]))
+
+    def check_alive(self) -> None:
+        """Raises SuggestProcessDied when the child has ended."""
+        self.process.check_alive()
+
+    def close(self) -> None:
+        # Still loading: nothing of value is under way, end it at once. Else let it finish
+        # its small batch (kept in the cache) for a moment before it is terminated.
+        self.process.stop(grace=2.0 if self._loaded else 0.1)
+
+
 class SuggestWorker(QThread):
     """Computes suggestions for the documents the window asks for, most urgent first.
 
@@ -80,6 +175,12 @@ class SuggestWorker(QThread):
     pre-annotates every document without suggestions, in batches, with the same model (one
     pipeline in memory, no second load competing with the GUI); the window's own requests
     still go first between batches. ``cancel_all()`` stops it after the current batch.
+
+    With the default factory the model lives in a child process (``SuggestProcess``): spaCy
+    in a thread of the GUI process would hold the GIL for tens of milliseconds at a time and
+    the window could not paint meanwhile. This thread is then a relay: it sends document ids,
+    blocks on the reply and emits signals; results travel through the store. An injected
+    factory (tests, fakes) runs in this thread instead.
     """
 
     model_ready = Signal(str, str)  # version, description
@@ -89,23 +190,30 @@ class SuggestWorker(QThread):
     all_progress = Signal(int, int)  # done, total (0 while the model loads)
     all_finished = Signal(int, bool)  # documents suggested, cancelled
 
-    BATCH = 16
+    BATCH = 8  # small: the document on screen waits at most for one batch
 
     def __init__(
         self,
         project_path: str,
         factory: SuggesterFactory = default_suggester_factory,
         parent: QObject | None = None,
+        *,
+        in_process: bool | None = None,
     ) -> None:
         super().__init__(parent)
         self._path = project_path
         self._factory = factory
+        # The child process serves the project's own Suggester; any other factory runs here.
+        self._in_process = (
+            factory is default_suggester_factory if in_process is None else in_process
+        )
         self._queue: deque[int] = deque()
         self._lock = threading.Condition()
         self._stop = False
         self._reload = False
         self._all = False
         self.version: str | None = None
+        self.suggest_process: Any = None  # the SuggestProcess while it runs (for tests)
 
     # ----------------------------------------------------- called by the GUI
     def prioritize(self, doc_ids: list[int]) -> None:
@@ -131,6 +239,7 @@ class SuggestWorker(QThread):
             self._lock.notify()
 
     def stop(self) -> None:
+        """End the thread (and the child process, joined, terminated if it does not end)."""
         with self._lock:
             self._stop = True
             self._all = False
@@ -139,29 +248,37 @@ class SuggestWorker(QThread):
         self.wait(10_000)
 
     # --------------------------------------------------------- in the thread
-    def _build(self, store: ProjectStore) -> SuggesterLike | None:
+    def _build(self, backend: _InThread | _InChildProcess) -> bool:
         try:
-            suggester = self._factory(store)
-        except Exception as exc:
-            self.model_failed.emit(f"{type(exc).__name__}: {exc}")
-            return None
-        self.version = suggester.version
-        info = getattr(suggester, "info", None)
-        description = f"{info.name} {info.version}" if info is not None else ""
-        self.model_ready.emit(suggester.version, description)
-        return suggester
+            version, description = backend.build()
+        except _BuildFailed as exc:
+            self.version = None
+            self.model_failed.emit(str(exc))
+            return False
+        self.version = version
+        self.model_ready.emit(version, description)
+        return True
 
     def run(self) -> None:
         store = ProjectStore.open(self._path)
+        backend: _InThread | _InChildProcess | None = None
         todo: list[int] | None = None  # the documents "suggest all" still has to do
         done = 0
         try:
-            suggester = self._build(store)
+            if self._in_process:
+                backend = _InChildProcess(self._path, lambda: self._stop)
+                self.suggest_process = backend.process
+            else:
+                backend = _InThread(store, self._factory)
+            ready = self._build(backend)
             while True:
                 with self._lock:
                     # A "suggest all" under way (todo) wakes the loop too: to go on or to stop.
                     while not (self._stop or self._reload or self._queue or self._all or todo):
-                        self._lock.wait()
+                        # Wake now and then while idle, so a child that died is reported
+                        # at once, not at the next request.
+                        if not self._lock.wait(1.0):
+                            backend.check_alive()
                     if self._stop:
                         return
                     reload, self._reload = self._reload, False
@@ -169,28 +286,34 @@ class SuggestWorker(QThread):
                     remaining = len(self._queue)
                     run_all = self._all
                 if reload:
-                    suggester = self._build(store)
+                    ready = self._build(backend)
                     continue
                 if todo is not None and not run_all:  # cancelled
                     self.all_finished.emit(done, True)
                     todo, done = None, 0
                     continue
-                if suggester is None:
+                if not ready or self.version is None:
                     if run_all:
                         with self._lock:
                             self._all = False
                         self.all_finished.emit(0, True)
                     continue
+                version = self.version
                 if doc_id is not None:
-                    self._one(store, suggester, doc_id, remaining)
+                    self.busy.emit(remaining)
+                    if store.cached_suggestions(doc_id, version) is None:
+                        backend.compute([doc_id])
+                    self.suggestions_ready.emit(doc_id, version)
+                    if remaining == 0:
+                        self.busy.emit(0)
                     continue
                 # "Suggest all": one batch, then look at the window's requests again.
                 if todo is None:
-                    todo = store.documents_without_suggestions(suggester.version, 10_000_000)
+                    todo = store.documents_without_suggestions(version, 10_000_000)
                     done = 0
                     self.all_progress.emit(0, len(todo))
                 batch, todo = todo[: self.BATCH], todo[self.BATCH :]
-                self._batch(store, suggester, batch)
+                backend.compute(batch)
                 done += len(batch)
                 self.all_progress.emit(done, done + len(todo))
                 if not todo:
@@ -198,38 +321,17 @@ class SuggestWorker(QThread):
                         self._all = False
                     self.all_finished.emit(done, False)
                     todo, done = None, 0
-        except Exception:
-            self.model_failed.emit(traceback.format_exc(limit=3))
+        except _Stopped:
+            pass
+        except Exception as exc:
+            message = str(exc) if isinstance(exc, RuntimeError) else ""
+            self.model_failed.emit(message or traceback.format_exc(limit=3))
+            if todo is not None:
+                self.all_finished.emit(done, True)
         finally:
+            if backend is not None:
+                backend.close()
             store.close()
-
-    def _one(self, store: ProjectStore, suggester: SuggesterLike, doc_id: int, left: int) -> None:
-        self.busy.emit(left)
-        version = suggester.version
-        if store.cached_suggestions(doc_id, version) is None:
-            try:
-                text = store.document(doc_id).text
-            except KeyError:
-                return
-            spans = next(iter(suggester.suggest([text])))
-            store.store_suggestions([(doc_id, spans)], version)
-        self.suggestions_ready.emit(doc_id, version)
-        if left == 0:
-            self.busy.emit(0)
-
-    def _batch(self, store: ProjectStore, suggester: SuggesterLike, ids: list[int]) -> None:
-        version = suggester.version
-        found: list[tuple[int, str]] = []
-        for doc_id in ids:
-            if store.cached_suggestions(doc_id, version) is not None:
-                continue  # the window asked for it meanwhile
-            try:
-                found.append((doc_id, store.document(doc_id).text))
-            except KeyError:
-                continue  # removed meanwhile
-        if found:
-            spans = suggester.suggest([text for _, text in found])
-            store.store_suggestions(list(zip((i for i, _ in found), spans, strict=True)), version)
 
 
 class TaskThread(QThread):
