@@ -74,13 +74,47 @@ def make_documents(count: int, seed: int = 11) -> list[str]:
     return documents
 
 
+def _watch_stalls(last: list[float], limit: float) -> None:
+    """A daemon thread that samples the GUI thread's stack once per stall over ``limit`` s
+    (sampled when this thread gets the GIL: C++ code holding it shows as its Python caller)."""
+    import threading
+    import traceback
+
+    gui = threading.get_ident()
+
+    def watch() -> None:
+        seen = 0.0
+        while True:
+            time.sleep(limit / 4)
+            mark = last[0]
+            if time.perf_counter() - mark > limit and mark != seen:
+                seen = mark
+                frame = sys._current_frames().get(gui)
+                stack = "".join(traceback.format_stack(frame, limit=8)) if frame else "?"
+                print(f"--- GUI thread stalled > {limit * 1000:.0f} ms at:\n{stack}", flush=True)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=200)
     parser.add_argument("--pipeline", default="auto")
+    parser.add_argument(
+        "--in-thread",
+        action="store_true",
+        help="run the model in the worker thread of the GUI process (as before the child process)",
+    )
+    parser.add_argument(
+        "--why",
+        type=float,
+        metavar="MS",
+        help="print the GUI thread's Python stack whenever it stalls longer than MS",
+    )
     args = parser.parse_args(argv)
 
     from annotator.ui.main_window import MainWindow
+    from annotator.ui.workers import default_suggester_factory
 
     app = QApplication.instance() or QApplication(sys.argv)
     folder = Path(tempfile.mkdtemp(prefix="annotator-bench-suggest-"))
@@ -90,25 +124,46 @@ def main(argv: list[str] | None = None) -> int:
     added, _ = store.add_documents(NewDocument(t, {}) for t in texts)
     store.close()
     words = sum(len(t.split()) for t in texts)
-    print(f"{added} documents, {words} words, pipeline {args.pipeline!r}")
+    where = "a thread of the GUI process" if args.in_thread else "a child process"
+    print(f"{added} documents, {words} words, pipeline {args.pipeline!r}, model in {where}")
 
     # A 1 ms timer: each gap between two ticks is time the event loop could not run.
-    gaps: list[tuple[float, float, str]] = []  # (gap ms, at s, phase)
+    # (gap ms, at s, phase, GUI-thread CPU ms within the gap: its own work, not a wait)
+    gaps: list[tuple[float, float, str, float]] = []
     phase = ["opening: model loads"]
     started = time.perf_counter()
     last = [started]
+    # CPU seconds of the GUI thread itself (time.thread_time in the thread), per phase.
+    gui_cpu: dict[str, float] = {}
+    cpu_mark = [time.thread_time()]
+
+    def set_phase(name: str) -> None:
+        now = time.thread_time()
+        gui_cpu[phase[0]] = gui_cpu.get(phase[0], 0.0) + now - cpu_mark[0]
+        cpu_mark[0] = now
+        phase[0] = name
+
+    last_cpu = [time.thread_time()]
 
     def tick() -> None:
-        now = time.perf_counter()
-        gaps.append(((now - last[0]) * 1000, now - started, phase[0]))
-        last[0] = now
+        now, cpu = time.perf_counter(), time.thread_time()
+        gaps.append(((now - last[0]) * 1000, now - started, phase[0], (cpu - last_cpu[0]) * 1000))
+        last[0], last_cpu[0] = now, cpu
+
+    if args.why:
+        _watch_stalls(last, args.why / 1000)
 
     ticker = QTimer()
     ticker.setInterval(1)
     ticker.timeout.connect(tick)
     ticker.start()
 
-    window = MainWindow(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat))
+    settings = QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)
+    if args.in_thread:
+        # Any factory other than the default one runs in the worker thread itself.
+        window = MainWindow(settings, suggester_factory=lambda s: default_suggester_factory(s))
+    else:
+        window = MainWindow(settings)
     window.setProperty("noPopups", True)
     window.resize(1400, 900)
     window.show()
@@ -123,16 +178,17 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(0.0005)
     if window.suggest_version is None:
         print("the model did not load:", window.model_label.toolTip())
+        window.close()  # stops the worker (and its child process) before the app ends
         return 1
     loaded = time.perf_counter() - started
 
     # Phase 2: Annotate › Suggest for all documents, until the job reports done.
-    phase[0] = "suggest all"
+    set_phase("suggest all")
     finished: list[object] = []
 
     def done(*result: object) -> None:
         finished.append(result)
-        phase[0] = "after done"
+        set_phase("after done")
         # exit, not quit: Qt 6 quit() closes the windows (and the project) first.
         QTimer.singleShot(100, lambda: app.exit(0))  # a few more ticks after "done"
 
@@ -140,10 +196,12 @@ def main(argv: list[str] | None = None) -> int:
     task = window.actions_.suggest_all()
     if task is None:
         print("Suggest all did not start")
+        window.close()
         return 1
     task.done.connect(done)
     app.exec()
     ticker.stop()
+    set_phase("end")
     suggest_s = time.perf_counter() - began
 
     check = ProjectStore.open(path)
@@ -161,7 +219,9 @@ def main(argv: list[str] | None = None) -> int:
             over = sum(1 for g in part if g[0] > 50)
             print(
                 f"  {name:22s} longest event-loop stall {worst[0]:7.1f} ms "
-                f"(at {worst[1]:5.1f} s; {over} of {len(part)} gaps over 50 ms)"
+                f"(at {worst[1]:5.1f} s, {worst[3]:.0f} ms of it GUI-thread CPU; "
+                f"{over} of {len(part)} gaps over 50 ms); "
+                f"GUI thread CPU {gui_cpu.get(name, 0.0):5.2f} s"
             )
     worst_suggest = max((g[0] for g in gaps if g[2] != "opening: model loads"), default=0.0)
     print(
