@@ -18,7 +18,10 @@ Three things happen here, all Qt-free and all general rules (no rule names a sen
 3. **Span fix-ups** for PERSON and ORG: titles and honorifics leave PERSON ("President [Joe
    Biden]"), a leading "the" leaves any span, a trailing possessive "'s"/"’s" or lone apostrophe
    leaves any span, and spans written all in lower case ("the foreign ministry") are dropped,
-   since the guidelines only want named things.
+   since the guidelines only want named things. An ORG of two or three capitalised words
+   after a role ("analyst [Ulf Laessing]") is a PERSON; a bare rank is a given name when only
+   a surname would be left after a title ("Defence Minister [Gen Nakatani]"); a body's name
+   runs on through "of"/"for" ("[Strategic Framework for the Defence of the People of ...]").
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ __all__ = [
     "DEFAULT_MAPPING",
     "NUMERIC_LABELS",
     "LabelMap",
+    "first_number",
     "fix_span",
     "is_title_word",
     "quantity_span",
@@ -129,6 +133,10 @@ _CURRENCY_NUMBER = re.compile(r"^(?:[A-Z]{1,3})?[$€£¥]\d[\d,.]*$")
 _SHORT_SCALE = re.compile(r"^\d[\d,.]*(bn|mn|m|k|tn)$", re.IGNORECASE)
 _YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)s?$")
 _RANGE_WORDS = _words("to - – — or ")
+# Country abbreviations that sit inside a QUANTITY like a nationality word.
+_COUNTRY_ABBREVIATIONS = frozenset({"U.S.", "U.K.", "US", "UK", "EU", "U.N.", "UN", "NATO"})
+# "six of its drones": a number word whose noun follows "of" and a determiner.
+_PARTITIVE_DETERMINERS = _words("its their the his her our these those")
 
 
 @dataclass(frozen=True)
@@ -192,14 +200,17 @@ def fix_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int, str]
     if (
         label == "ORG"
         and start > 0
-        and doc[start - 1].lower_.rstrip(".") in _TITLES
-        and doc[start - 1].is_title
+        and (
+            (doc[start - 1].lower_.rstrip(".") in _TITLES and doc[start - 1].is_title)
+            or doc[start - 1].lower_ in _ROLES
+        )
         and 2 <= end - start <= 3
         and all(t.is_title and t.is_alpha for t in doc[start:end])
     ):
         label = "PERSON"
     if label == "ORG":
         label = _rank_then_name(doc, start, end, label)
+        end = _extend_org_name(doc, start, end)
     if label == "PERSON":
         while end < len(doc) - 1 and doc[end - 1].lower_ in _PARTICLES and doc[end].is_title:
             end += 1
@@ -224,6 +235,8 @@ def fix_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int, str]
         while start < end - 1 and (
             doc[start].lower_ in _TITLES or doc[start].lower_.rstrip(".") in _TITLES
         ):
+            if _given_name_like_rank(doc, start, end):
+                break
             start += 1
         while start < end and not doc[start].text[:1].isalnum():
             start += 1
@@ -254,6 +267,58 @@ _ORG_WORDS = _words(
     "group corps institute university company bank fleet brigade division regiment battalion "
     "staff guard guards headquarters court parliament assembly union commission"
 )
+
+
+# Words for what a person does that precede a name without being a title to strip
+# ("analyst [Ulf Laessing]"); an ORG of two or three capitalised words after one is a person.
+_ROLES = _words(
+    "analyst analysts researcher economist correspondent commentator scholar fellow negotiator "
+    "expert lawmaker activist journalist reporter historian strategist"
+)
+# Bodies whose full name goes on with "of"/"for"/"in": "[Strategic Framework for the Defence
+# of the People of Azawad]", "[United Nations Verification Mission in Colombia]".
+_ORG_HEADS = _words(
+    "framework mission council organization organisation institute institution centre center "
+    "commission commissioner committee agency front movement alliance forces army union "
+    "ministry office court bank fund programme program party association federation league "
+    "coalition command service department foundation society academy authority"
+)
+_NAME_LINKS = _words("of for in and the on")
+# Ranks written without a period: a given name when nothing else would be left ("Defence
+# Minister [Gen Nakatani]"); "Gen [Valery Gerasimov]" keeps its title out.
+_BARE_RANKS = frozenset({"Gen", "Col", "Maj", "Capt", "Sgt", "Lt"})
+
+
+def _given_name_like_rank(doc: Doc, start: int, end: int) -> bool:
+    """True when ``doc[start]`` looks like a rank but is the given name of a one-word rest."""
+    return (
+        end - start == 2
+        and doc[start].text in _BARE_RANKS
+        and start > 0
+        and doc[start - 1].lower_.rstrip(".") in _TITLES
+        and doc[start - 1].lower_ not in {"-", "state"}
+        and not doc[start - 1].is_lower
+    )
+
+
+def _extend_org_name(doc: Doc, start: int, end: int) -> int:
+    """Where an ORG ending in a body's head word ends once its "of the X" part is added."""
+    n = len(doc)
+    if end >= n or doc[end - 1].lower_ not in _ORG_HEADS:
+        return end
+    link = doc[end].lower_
+    if not (link in {"of", "for"} or (link == "in" and doc[end - 1].lower_ == "mission")):
+        return end  # "[Rapid Support Forces] in Darfur", but "[... Mission in Colombia]"
+    k, last = end, end
+    while k < n and (doc[k].lower_ in _NAME_LINKS or (doc[k].is_title and doc[k].is_alpha)):
+        if doc[k].lower_ in _NAME_LINKS and doc[k].is_lower:
+            k += 1
+            continue
+        k += 1
+        last = k
+    if last > end and last - end <= 10:
+        return last
+    return end
 
 
 def is_title_word(text: str) -> bool:
@@ -295,6 +360,14 @@ def _is_number(token_text: str, like_num: bool) -> bool:
         or _SHORT_SCALE.match(token_text)
         or _CURRENCY_NUMBER.match(token_text)
     )
+
+
+def first_number(doc: Doc, start: int, end: int) -> int:
+    """The first token of ``doc[start:end]`` that opens a number ("a record [NT$606.8] ...")."""
+    for k in range(start, end):
+        if doc[k].lower_ in _CURRENCY or _is_number(doc[k].text, doc[k].like_num):
+            return k
+    return start
 
 
 def _is_digits(text: str) -> bool:
@@ -388,6 +461,10 @@ def _noun_end(doc: Doc, end: int, blocked: Sequence[bool], singular: bool) -> in
         if token.text == "-":
             j += 1
             continue
+        if token.text in _COUNTRY_ABBREVIATIONS:
+            modifiers += 1  # "1,000 [U.S.] troops", as "2,000 Russian troops"
+            j += 1
+            continue
         if not token.is_alpha:
             return None
         capitalised = not token.is_lower
@@ -446,6 +523,15 @@ def quantity_span(
     if doc[end - 1].lower_ in {"%"} or (end < n and doc[end].text == "%"):
         return (start, end + 1) if end < n and doc[end].text == "%" else (start, end)
     if (
+        end + 2 < n
+        and first.is_alpha
+        and first.lower_ != "one"
+        and doc[end].lower_ == "of"
+        and doc[end + 1].lower_ in _PARTITIVE_DETERMINERS
+        and not (start > 0 and doc[start - 1].lower_ in _PARTITIVE_DETERMINERS)
+    ):
+        return start, end  # "at least [six] of its drones": the noun is implied
+    if (
         start > 0
         and doc[start - 1].lower_ in {"the", "these", "those", "its", "their", "our", "his", "her"}
         and not _is_digits(first.text)
@@ -480,4 +566,16 @@ def quantity_span(
         return None
     if end < n and doc[end].lower_ in _VAGUE:
         return None
+    if (
+        end < n
+        and doc[end].lower_ in {"more", "additional", "other", "further"}
+        and _noun_end(doc, end + 1, blocked, singular=False) == "entity"
+    ):
+        return None  # "26 more [Patriot] batteries": the entity wins
+    if (
+        start >= 2
+        and doc[start - 1].lower_ == "to"
+        and doc[start - 2].lower_.rstrip("s") in _TIME_UNITS | {"year", "month", "day"}
+    ):
+        return None  # "from 30 months to 15": a duration, its unit implied
     return start, end

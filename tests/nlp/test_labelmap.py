@@ -124,3 +124,52 @@ def test_entity_counted_by_the_number_wins() -> None:
     blocked = [t.text == "HIMARS" for t in doc]
     assert quantity_span(doc, 3, blocked) is None
     Span(doc, 0, 1)  # the doc is fine; only the number gives nothing
+
+
+# ---- rules v3 -------------------------------------------------------------------------------
+
+
+def test_country_abbreviation_stays_inside_a_quantity() -> None:
+    doc = doc_with("Niger expelled about 1,000 U.S. troops this year.")
+    assert quantity_span(doc, 3, [False] * len(doc)) == (3, 6)
+
+
+def test_number_word_of_its_nouns_is_a_bare_quantity() -> None:
+    doc = doc_with("Baykar sold the junta at least six of its drones, and one of the jets.")
+    six = [t.text for t in doc].index("six")
+    assert quantity_span(doc, six, [False] * len(doc)) == (six, six + 1)
+    one = [t.text for t in doc].index("one")
+    assert quantity_span(doc, one, [False] * len(doc)) is None
+
+
+def test_bare_number_after_a_duration_range_is_no_quantity() -> None:
+    doc = doc_with("It cut production time from 30 months to 15 and sent 40 more.")
+    k = [t.text for t in doc].index("15")
+    assert quantity_span(doc, k, [False] * len(doc)) is None
+
+
+def test_number_before_more_entities_gives_way() -> None:
+    doc = doc_with("Ukraine needs 26 more Patriot batteries.")
+    blocked = [t.text == "Patriot" for t in doc]
+    assert quantity_span(doc, 2, blocked) is None
+
+
+def test_role_word_before_an_org_shaped_name_makes_a_person() -> None:
+    doc = doc_with("Analyst Ulf Laessing of the foundation said so.")
+    assert fix_span(doc, 1, 3, "ORG") == (1, 3, "PERSON")
+
+
+def test_bare_rank_is_a_given_name_when_only_a_surname_follows() -> None:
+    doc = doc_with("Japanese Defence Minister Gen Nakatani told reporters.")
+    assert fix_span(doc, 3, 5, "PERSON") == (3, 5, "PERSON")
+    doc = doc_with("Gen Valery Gerasimov told reporters.")
+    assert fix_span(doc, 0, 3, "PERSON") == (1, 3, "PERSON")
+
+
+def test_long_body_names_run_on_through_of_and_for() -> None:
+    text = "separatists of the Strategic Framework for the Defence of the People of Azawad and"
+    doc = doc_with(text)
+    end = [t.text for t in doc].index("Azawad") + 1
+    assert fix_span(doc, 3, 5, "ORG") == (3, end, "ORG")
+    doc = doc_with("the Rapid Support Forces in Darfur said")
+    assert fix_span(doc, 1, 4, "ORG") == (1, 4, "ORG")
