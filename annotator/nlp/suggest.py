@@ -16,6 +16,17 @@ applies the guidelines' own tie-break after that: a number that counts an entity
 QUANTITY ("16 [HIMARS]"), and a QUANTITY never overlaps an entity.
 QUANTITY spans seeded by a quantity pattern win over those seeded by the model.
 
+Shape and context rules rank with the patterns (below them, above the model): speaker labels,
+weapon designations (with a prefix the gazetteer's own designations use, or a weapon noun
+after them: "Su-30MK2", "[K-8] jet", never "H-1B visas"), ship classes ("[Virginia-class]"),
+and a capitalised name right before a weapon noun ("[Spike] missiles", "the [Boxer] armoured
+vehicle"; nationality words, bodies' words and lone acronyms excluded). After the model: a
+span that is or follows a ship prefix is dropped ("USS Gravely" is a vessel); a one-word model
+PERSON stands only as part of a full name found in the text or after a title ("Sirens",
+"Galilee" go); two or three capitalised words after a rank the model left bare are a PERSON
+("Lieutenant Colonel [Nadav Shoshani]"). The shipped NORP list (demonyms.jsonl) vetoes
+"Houthi", "Tuareg" and the like the same way the place list does.
+
 Sources and scores: ``source="pattern"`` with ``score=1.0`` for pattern spans;
 ``source="model"`` with ``score=None`` for model spans, because spaCy's greedy ``ner`` exposes
 no confidences (a beam parser could, at several times the cost, which the app cannot spend).
@@ -31,7 +42,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import Span, SpanState
-from annotator.nlp.labelmap import LabelMap, fix_span, quantity_span
+from annotator.nlp.labelmap import LabelMap, first_number, fix_span, quantity_span
 from annotator.nlp.patterns import Pattern, load_patterns, patterns_fingerprint, validate_pattern
 from annotator.nlp.pipeline import AUTO, load_for_ner, pipeline_info
 
@@ -44,7 +55,7 @@ __all__ = ["PATTERNS_KEY", "RULES_VERSION", "Suggester", "suggest_everywhere_pat
 #: ``doc.spans`` key under which the pattern matches are stored.
 PATTERNS_KEY = "annotator_patterns"
 #: Bump when the rules in labelmap.py or here change what is suggested (it enters ``version``).
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 # Labels whose tokens may sit inside a QUANTITY ("2,000 [US] troops"): nationality-like words.
 _INSIDE_QUANTITY_OK = frozenset({"GPE", "LOC", "NORP"})
 
@@ -80,6 +91,7 @@ class Suggester:
         self.info = pipeline_info(pipeline)
         self.nlp = nlp if nlp is not None else load_for_ner(pipeline)
         self._quantity_label = self.label_map.quantity_label
+        self._weapon_prefixes = _designation_prefixes(self.patterns)
         self._add_ruler()
         digest = hashlib.sha1(
             "\n".join(
@@ -163,7 +175,15 @@ class Suggester:
         # Shape rules, below the patterns: speaker labels and weapon designations.
         if text is None:
             text = doc.text
-        rule_spans = [*_speaker_labels(doc, text), *_designations(doc, text)]
+        covered = [False] * len(doc)
+        for start, end, _, _ in entities:
+            for k in range(start, end):
+                covered[k] = True
+        rule_spans = [
+            *_speaker_labels(doc, text),
+            *_designations(doc, text, self._weapon_prefixes),
+            *_named_before_weapon_noun(doc, covered),
+        ]
         entities.extend(
             (start, end, label, "pattern")
             for start, end, label in rule_spans
@@ -174,11 +194,14 @@ class Suggester:
         for ent in doc.ents:
             label = ent.label_
             if label_map.is_quantity_seed(label):
-                quantity_seeds.append((ent.start, "model"))
+                # The seed is the number, past words the model took in ("a record NT$6 bn").
+                quantity_seeds.append((first_number(doc, ent.start, ent.end), "model"))
                 continue
             target = label_map.target(label)
             if target is None:
                 continue
+            if target in {"PERSON", "ORG"} and _is_ship_name(doc, ent.start, ent.end):
+                continue  # "USS Gravely", "HMS Diamond": one vessel, neither a person nor a body
             fixed = fix_span(doc, ent.start, ent.end, target)
             if fixed is not None:
                 fixed = _against_patterns(doc, fixed, entities, project)
@@ -188,6 +211,8 @@ class Suggester:
                     e for e in entities if e[3] != "pattern" or e[1] <= fixed[0] or e[0] >= fixed[1]
                 ]
                 entities.append((*fixed, "model"))
+        entities = _single_word_persons(doc, entities)
+        entities.extend(_ranked_names(doc, entities))
         # 3. QUANTITY: grown from the seeds; an entity it would count or overlap wins.
         if quantity is not None and quantity_seeds:
             blocked = [False] * len(doc)
@@ -252,10 +277,74 @@ _NOT_SPEAKERS = frozenset(
         "TRANSCRIPT",
     ]
 )
-# "KN-23", "PL-15", "MK-84", "F-35s": letters, a hyphen, a number, a short suffix.
-_DESIGNATION = re.compile(r"(?<![\w-])([A-Z]{1,3}|[A-Z][a-z])-(\d{1,3})([A-Z]{0,2})s?(?![\w-])")
+# "KN-23", "PL-15", "Su-30MK2", "F-35s": letters, a hyphen, a number, a short suffix.
 _NOT_DESIGNATIONS = frozenset({"G", "COVID", "H", "I", "MH", "SARS", "COP", "P", "N"})
 
+
+def _split(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_DESIGNATION = re.compile(
+    r"(?<![\w-])([A-Z]{1,4}|[A-Z][a-z]{1,2})-(\d{1,4})([A-Z][A-Z0-9]{0,3})?s?(?![\w-])"
+)
+_PREFIX = re.compile(r"^([A-Z]{1,4}|[A-Z][a-z]{1,2})-\d")
+# Nouns that name a kind of weapon; a capitalised name right before one names the system.
+_WEAPON_HEADS = _split(
+    """missile missiles rocket rockets drone drones tank tanks howitzer howitzers launcher
+    launchers interceptor interceptors helicopter helicopters gunship gunships jet jets bomber
+    bombers aircraft trainers warplane warplanes submarine submarines frigate frigates destroyer
+    destroyers corvette corvettes torpedo torpedoes guns rifle rifles bombs shells munitions
+    mortars planes"""
+)
+_SYSTEM_HEADS = frozenset({"system", "systems", "vehicle", "vehicles", "gun", "radar"})
+_WEAPON_WORDS = _split(
+    """missile rocket artillery defence defense launch weapon weapons air armoured armored
+    fighting infantry combat anti-ship anti-tank radar guided interceptor"""
+)
+# Words that may stand between a system's name and its noun: "[Almas] anti-tank guided
+# missiles", "[Boxer] armoured vehicle"; any other word ("said", "the") breaks the link.
+_WEAPON_MODIFIERS = _split(
+    """heavy light medium long short mid intermediate range anti ship tank aircraft air surface
+    to ground sea guided cruise ballistic hypersonic supersonic subsonic attack fighter combat
+    armoured armored infantry fighting personnel defence defense missile rocket surveillance
+    reconnaissance transport utility helicopter stealth multirole multi role strike unmanned
+    kamikaze loitering self propelled main battle tactical precision artillery naval patrol
+    bomber trainer jet interceptor launch mobile towed wheeled tracked amphibious assault
+    shoulder fired portable laser radar powered diesel electric nuclear submarine launched
+    guard gun way one"""
+)
+# Capitalised words that open a phrase before a weapon noun without naming a system.
+_NOT_WEAPON_NAMES = _split(
+    """The A An This That These Those Its Their His Her Our Some Many Several Both All Most No
+    Western Soviet Allied Enemy Army Navy Air Force Marine Marines Coast Guard Defence Defense
+    Military Naval Combat Attack Ballistic Cruise Hypersonic Nuclear Strategic Tactical Heavy
+    Light New Old Modern Advanced Mobile Armed Special Two Three Four Five Six Seven Eight Nine
+    Ten Dozens Hundreds January February March April May June July August September October
+    November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Iranian Russian
+    Chinese Ukrainian American Israeli British French German Turkish Indian Pakistani Korean
+    North South East West Japanese US UK EU NATO U.S."""
+)
+_COMMON_OPENERS = _split(
+    """missiles rockets drones tanks jets helicopters sirens troops fighters such both"""
+)
+_ORG_WORDS_LOWER = _split(
+    """ministry council service agency command force forces army navy department office
+    committee group corps institute university company bank fleet brigade division regiment
+    battalion staff guard guards headquarters court parliament assembly union commission
+    industries systems aerospace dynamics"""
+)
+# Prefixes of a named ship: "USS Gravely", "HMS Diamond", "INS Vikrant", "BRP Sierra Madre".
+_SHIP_PREFIXES = _split(
+    """USS USNS HMS HMAS HMCS HMNZS INS FS ORP KRI BRP JS TCG HNLMS HDMS HNoMS HSwMS ROKS PNS RFS
+    ITS ESPS SPS NRP HS KD RSS ARA BAP ARC CNS FGS MV MT RV KRI ENS INS"""
+)
+# Ranks and offices that only a person holds, for a name the model missed after them.
+_PERSON_RANKS = _split(
+    """president minister secretary general gen lt lieutenant col colonel maj major capt
+    captain sgt sergeant admiral adm commander cmdr marshal brigadier chancellor senator sen
+    governor ambassador commodore"""
+)
 
 # Country abbreviations that belong to the name of the body after them.
 _ORG_PREFIXES = frozenset({"US", "U.S.", "UK", "U.K.", "UN", "U.N."})
@@ -293,8 +382,55 @@ def _speaker_labels(doc: Doc, text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def _designations(doc: Doc, text: str) -> list[tuple[int, int, str]]:
-    """WEAPON spans for model designations the gazetteer lacks ("PL-15", "FN-6")."""
+def _designation_prefixes(patterns: Iterable[Mapping[str, Any]]) -> frozenset[str]:
+    """Letter prefixes of the gazetteer's weapon designations ("F" of F-35, "Su" of Su-35)."""
+    prefixes = set()
+    for pattern in patterns:
+        phrase = pattern.get("pattern")
+        if pattern.get("label") == "WEAPON" and isinstance(phrase, str):
+            match = _PREFIX.match(phrase)
+            if match:
+                prefixes.add(match.group(1))
+    return frozenset(prefixes - _NOT_DESIGNATIONS)
+
+
+def _weapon_noun_follows(doc: Doc, end: int, reach: int = 4) -> bool:
+    """True when a weapon noun ("missiles", "jets", "air defence systems") follows ``end``."""
+    return _weapon_head(doc, end, reach) is not None
+
+
+def _weapon_head(doc: Doc, end: int, reach: int = 6) -> int | None:
+    """Index of the weapon noun that the words from ``end`` lead to, or None.
+
+    Lower-case modifiers and hyphens may come between ("[Almas] anti-tank guided missiles");
+    "system(s)" counts only after a weapon word ("[Typhon] mid-range missile system").
+    """
+    n = len(doc)
+    weaponish = False
+    for k in range(end, min(n, end + reach + 1)):
+        token = doc[k]
+        lower = token.lower_
+        if token.text in {"-", "/"}:
+            continue
+        if not token.is_alpha or not token.is_lower:
+            return None
+        if lower in _WEAPON_HEADS or (lower in _SYSTEM_HEADS and weaponish):
+            return k
+        if lower not in _WEAPON_MODIFIERS:
+            return None
+        weaponish = weaponish or lower in _WEAPON_WORDS
+    return None
+
+
+def _designations(
+    doc: Doc, text: str, known: frozenset[str] = frozenset()
+) -> list[tuple[int, int, str]]:
+    """WEAPON spans for model designations the gazetteer lacks ("PL-15", "Su-30MK2").
+
+    A designation needs a prefix that the gazetteer's own designations use ("F", "Su",
+    "MiG"...) or a weapon noun right after it ("[K-8] jet"): "H-1B visas" and "A-4 paper"
+    have neither.
+    """
     found = []
     for match in _DESIGNATION.finditer(text):
         if match.group(1) in _NOT_DESIGNATIONS:
@@ -305,7 +441,183 @@ def _designations(doc: Doc, text: str) -> list[tuple[int, int, str]]:
         before = doc[span.start - 1].lower_ if span.start else ""
         if before in {"article", "flight", "resolution", "route", "highway", "section"}:
             continue
+        if match.group(1) not in known and not _weapon_noun_follows(doc, span.end):
+            continue
         found.append((span.start, span.end, "WEAPON"))
+    return found
+
+
+def _is_name_word(token: Any) -> bool:
+    text = token.text
+    if token.is_title and token.is_alpha:
+        return True
+    if text.isupper() and token.is_alpha and len(text) >= 2:
+        return True
+    return any(c.isdigit() for c in text) and text[:1].isalnum() and not token.like_num
+
+
+def _named_before_weapon_noun(doc: Doc, covered: Sequence[bool]) -> list[tuple[int, int, str]]:
+    """WEAPON spans for a name right before a weapon noun: "[Spike] missiles", "the [Boxer]
+    armoured vehicle", "[Type 052D] destroyers", and ship classes "[Jose Rizal-class]".
+
+    The name is up to three capitalised words (numbers may follow a word: "[Hermes 900]");
+    nationality words, bodies and common capitalised words are left out ("Russian drones",
+    "Army helicopters"); patterns and the model's NORP/GPE still win over it.
+    """
+    found: list[tuple[int, int, str]] = []
+    n = len(doc)
+    k = 0
+    while k < n:
+        token = doc[k]
+        # Ship classes: "Virginia-class", "Arleigh Burke-class".
+        if (
+            token.lower_ == "class"
+            and k >= 2
+            and doc[k - 1].text == "-"
+            and not doc[k - 2].whitespace_
+            and not doc[k - 1].whitespace_
+            and _is_name_word(doc[k - 2])
+        ):
+            start = k - 2
+            while (
+                start > 0
+                and k - start < 5
+                and _is_name_word(doc[start - 1])
+                and (doc[start - 1].text not in _NOT_WEAPON_NAMES)
+            ):
+                start -= 1
+            if doc[start].text not in _NOT_WEAPON_NAMES and not _sentence_start_word(doc, start):
+                found.append((start, k + 1, "WEAPON"))
+            k += 1
+            continue
+        if not token.is_lower or token.lower_ not in _WEAPON_HEADS | _SYSTEM_HEADS:
+            k += 1
+            continue
+        # Walk back over modifiers to the name.
+        j = k - 1
+        while j >= 0 and j > k - 6 and (doc[j].is_lower or doc[j].text in {"-", "/"}):
+            if doc[j].is_lower and doc[j].lower_ not in _WEAPON_MODIFIERS:
+                break
+            j -= 1
+        if j < 0 or doc[j].is_lower or _weapon_head(doc, j + 1) != k:
+            k += 1
+            continue
+        end = j + 1
+        start = end
+        while (
+            start > 0
+            and end - start < 3
+            and _is_name_word(doc[start - 1])
+            and doc[start - 1].text not in _NOT_WEAPON_NAMES
+            and not covered[start - 1]
+            and doc[start - 1].ent_type_ not in {"NORP", "GPE", "LOC", "DATE", "TIME"}
+            and not (start - 1 > 0 and doc[start - 2].text in {"-", "’s", "'s"})
+        ):
+            if start < end and not doc[start - 1].whitespace_ and doc[start].text == "-":
+                break
+            start -= 1
+        while start < end and _sentence_start_word(doc, start) and end - start == 1:
+            start += 1
+        words = doc[start:end]
+        if (
+            start < end
+            and words[0].is_alpha
+            and not any(t.lower_ in _ORG_WORDS_LOWER for t in words)
+            and not (words[-1].text.isupper() and words[-1].is_alpha and end - start > 1)
+            # A lone acronym before a weapon noun is mostly a body used as a modifier: "ELN
+            # drones", "RSF jets"; weapon acronyms come from the gazetteer (HIMARS, NASAMS).
+            and not (end - start == 1 and words[0].text.isupper() and words[0].is_alpha)
+        ):
+            found.append((start, end, "WEAPON"))
+        k += 1
+    return found
+
+
+def _sentence_start_word(doc: Doc, i: int) -> bool:
+    """A capitalised common word only because it opens a sentence ("Missiles hit ...")."""
+    return (
+        i == 0
+        or doc[i - 1].is_sent_end
+        or doc[i - 1].text in {".", "\n", "\n\n", '"', "“"}
+        or "\n" in doc[i - 1].text_with_ws
+    ) and doc[i].lower_ in _COMMON_OPENERS
+
+
+def _is_ship_name(doc: Doc, start: int, end: int) -> bool:
+    """A span that is or follows a ship prefix: "[USS Gravely]", "HMS [Diamond]"."""
+    return doc[start].text in _SHIP_PREFIXES or (
+        start > 0 and doc[start - 1].text in _SHIP_PREFIXES
+    )
+
+
+def _single_word_persons(
+    doc: Doc, entities: list[tuple[int, int, str, str]]
+) -> list[tuple[int, int, str, str]]:
+    """Drop one-word model PERSONs that are neither a known name's part nor after a title.
+
+    News gives a person's full name first and the surname after ("[Shoigu] met ..."); a lone
+    capitalised word the model calls a person with neither is mostly a place, a people or a
+    sentence-opening noun ("Galilee", "Tuareg", "Sirens").
+    """
+    from annotator.nlp.labelmap import is_title_word
+
+    names = {
+        doc[k].lower_
+        for start, end, label, _ in entities
+        if label == "PERSON" and end - start > 1
+        for k in range(start, end)
+    }
+    kept = []
+    for entity in entities:
+        start, end, label, source = entity
+        if (
+            label == "PERSON"
+            and source == "model"
+            and end - start == 1
+            and doc[start].lower_ not in names
+            and not (start > 0 and is_title_word(doc[start - 1].text))
+        ):
+            continue
+        kept.append(entity)
+    return kept
+
+
+def _ranked_names(
+    doc: Doc, entities: list[tuple[int, int, str, str]]
+) -> list[tuple[int, int, str, str]]:
+    """PERSON for two or three capitalised words after a rank the model left unlabelled.
+
+    "Lieutenant Colonel [Nadav Shoshani] said": capitalised titles holding a rank, then a
+    name of two or three words that no entity covers, none of them a body's word.
+    """
+    from annotator.nlp.labelmap import is_title_word
+
+    taken = [False] * (len(doc) + 1)
+    for start, end, _, _ in entities:
+        for k in range(start, end):
+            taken[k] = True
+    found: list[tuple[int, int, str, str]] = []
+    n = len(doc)
+    k = 0
+    while k < n:
+        if not (doc[k].is_title and doc[k].lower_.rstrip(".") in _PERSON_RANKS):
+            k += 1
+            continue
+        j = k
+        while j < n and not doc[j].is_lower and is_title_word(doc[j].text):
+            j += 1
+        end = j
+        while end < n and end - j < 3 and doc[end].is_title and doc[end].is_alpha:
+            end += 1
+        words = doc[j:end]
+        if (
+            2 <= end - j <= 3
+            and not any(taken[m] for m in range(j, end))
+            and not any(t.lower_ in _ORG_WORDS_LOWER or is_title_word(t.text) for t in words)
+            and (end == n or not doc[end].is_title)
+        ):
+            found.append((j, end, "PERSON", "pattern"))
+        k = max(end, k + 1)
     return found
 
 

@@ -148,3 +148,71 @@ def test_exact_multi_word_patterns_use_the_phrase_matcher(model: Suggester) -> N
         p["pattern"] == "Defence Ministry"
         for p in exact.patterns  # type: ignore[attr-defined]
     )
+
+
+# ---- rules v3 -------------------------------------------------------------------------------
+
+
+def test_named_ships_are_neither_persons_nor_bodies(model: Suggester) -> None:
+    text = "The destroyers USS Gravely and USS Laboon sailed, and HMS Diamond fired."
+    spans = found(model, text)
+    assert not any("Gravely" in s or "Laboon" in s or "Diamond" in s for s in spans)
+
+
+def test_demonyms_and_ethnonyms_veto_the_model(model: Suggester) -> None:
+    text = "Yemen's Houthi rebels and Tuareg separatists attacked a Houthi target."
+    spans = found(model, text)
+    assert "Houthi" not in spans and "Tuareg" not in spans
+
+
+def test_one_word_person_needs_a_full_name_or_a_title(model: Suggester) -> None:
+    text = (
+        "Israeli jets struck near Tyre.\n\nSirens sounded across the Galilee. "
+        "Prime Minister Benjamin Netanyahu spoke, and Netanyahu said more was coming."
+    )
+    spans = {(text[s.start : s.end], s.start) for s in model.suggest_one(text)}
+    words = {w for w, _ in spans}
+    assert "Sirens" not in words and "Galilee" not in words
+    assert "Benjamin Netanyahu" in words
+    assert ("Netanyahu", text.rindex("Netanyahu")) in spans  # the surname after the full name
+
+
+def test_a_name_before_a_weapon_noun_is_a_weapon(model: Suggester) -> None:
+    text = (
+        "Rheinmetall builds the Boxer armoured vehicle and the Lynx infantry fighting vehicle, "
+        "and Elbit sold Spike missiles. Russian drones, ELN drones and Wagner fighters were seen."
+    )
+    spans = found(model, text)
+    assert spans.get("Boxer") == "WEAPON"
+    assert spans.get("Lynx") == "WEAPON"
+    assert spans.get("Spike") == "WEAPON"
+    assert spans.get("ELN") != "WEAPON"
+    assert "Russian" not in spans and spans.get("Wagner") != "WEAPON"
+
+
+def test_ship_classes_are_weapons(model: Suggester) -> None:
+    text = "Australia will buy three Virginia-class submarines and two Jose Rizal-class frigates."
+    spans = found(model, text)
+    assert spans.get("Virginia-class") == "WEAPON"
+    assert spans.get("Jose Rizal-class") == "WEAPON"
+    assert "three Virginia-class submarines" not in spans  # the entity wins over the number
+
+
+def test_designations_need_a_known_prefix_or_a_weapon_noun(model: Suggester) -> None:
+    text = "Workers on XQ-12 permits were hired, while XQ-12 drones and Su-30MK2 jets flew."
+    spans = {(text[s.start : s.end], s.start): s.label for s in model.suggest_one(text)}
+    assert ("XQ-12", text.index("XQ-12")) not in spans
+    assert spans.get(("XQ-12", text.rindex("XQ-12"))) == "WEAPON"
+    assert spans.get(("Su-30MK2", text.index("Su-30MK2"))) == "WEAPON"  # known prefix "Su"
+
+
+def test_rank_then_unlabelled_name_is_a_person(model: Suggester) -> None:
+    text = "IDF spokesman Lieutenant Colonel Nadav Shoshani said jets had struck launchers."
+    spans = found(model, text)
+    assert spans.get("Nadav Shoshani") == "PERSON"
+    assert not any("Colonel" in s for s in spans)
+
+
+def test_quantity_seed_skips_words_the_model_took_in(model: Suggester) -> None:
+    text = "Taiwan plans to spend a record NT$606.8 billion on defence next year."
+    assert found(model, text).get("NT$606.8 billion") == "QUANTITY"
