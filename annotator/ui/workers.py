@@ -40,19 +40,27 @@ class SuggesterLike(Protocol):
 SuggesterFactory = Callable[[ProjectStore], SuggesterLike]
 
 
+# spaCy imported from two threads at once can fail (KeyError: 'spacy'): the tokenizer loader
+# and a suggester built in a thread of this process take turns.
+_SPACY_LOAD = threading.Lock()
+
+
 def default_suggester_factory(store: ProjectStore) -> SuggesterLike:
-    """The project's Suggester (pipeline, labels, label map, own patterns), built in the
-    worker thread that will own it."""
+    """The project's Suggester (pipeline, labels, label map, own patterns), built where it
+    will run (the child process of ``SuggestWorker``, or a thread when called directly)."""
     from annotator.nlp.preannotate import suggester_for_project
 
-    return suggester_for_project(store)
+    with _SPACY_LOAD:
+        return suggester_for_project(store)
 
 
 class TokenizerLoader(QThread):
     """Loads the project's tokenizer (about a second for a real pipeline) in the background.
 
     The Tokenizer is created here and from then on used only by the GUI thread (handed over,
-    never shared).
+    never shared). Its pipeline is loaded here too: ``Tokenizer`` loads lazily, and the GUI
+    process imports spaCy for nothing else (the model runs in a child process), so a lazy
+    load would freeze the window for a second at the first span the annotator draws.
     """
 
     loaded = Signal(object)  # Tokenizer
@@ -66,7 +74,10 @@ class TokenizerLoader(QThread):
         try:
             from annotator.nlp.tokens import Tokenizer
 
-            self.loaded.emit(Tokenizer.for_pipeline(self._pipeline))
+            tokenizer = Tokenizer.for_pipeline(self._pipeline)
+            with _SPACY_LOAD:
+                tokenizer.nlp  # noqa: B018 (loaded now, in this thread)
+            self.loaded.emit(tokenizer)
         except Exception as exc:
             self.failed.emit(str(exc))
 
