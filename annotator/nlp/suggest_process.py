@@ -1,28 +1,37 @@
-"""The project's Suggester in a child process, so the GUI process never runs spaCy.
+"""The project's tokenizer and Suggester in a child process, so the GUI process never runs spaCy.
 
-A spaCy pipeline running in a thread holds the GIL for tens of milliseconds at a time (model
-load, ``nlp.pipe``), and the GUI thread cannot paint meanwhile. In a child process it costs
-the GUI nothing but a few small messages.
+A spaCy pipeline running in a thread holds the GIL for tens of milliseconds at a time (import,
+model load, ``nlp.pipe``), and the GUI thread cannot paint meanwhile. In a child process it
+costs the GUI nothing but a few small messages.
 
 ``SuggestProcess(project_path)`` starts a ``spawn`` child that opens its own ``ProjectStore``
-(SQLite WAL lets two processes share the file), builds ``suggester_for_project(store)`` and
-serves requests one at a time, each answered by exactly one reply:
+(SQLite WAL lets two processes share the file), loads the project's tokenizer FIRST (well under
+a second), then builds ``suggester_for_project(store)`` in a second thread of the child while
+its main thread already answers token requests. Token requests therefore never wait for the
+model: not while it loads, not while it suggests a batch.
 
-=============================  ===============================================================
-request                        reply
-=============================  ===============================================================
-(start)                        ``("ready", version, description)`` or ``("failed", message)``
-``("suggest", [doc ids])``     ``("done", [doc ids], version)``: computed and stored (the
-                               cached ones skipped), or ``("error", message)``
-``("reload",)``                ``("ready", ...)`` / ``("failed", ...)``: rebuilt after the
-                               project's patterns or label map changed
-``("stop",)``                  none: the child closes its store and ends
-=============================  ===============================================================
+================================  ============================================================
+request                           reply
+================================  ============================================================
+(start)                           ``("tokens-ready",)`` or ``("tokens-failed", message)``,
+                                  then ``("ready", version, description)`` or
+                                  ``("failed", message)``
+``("tokens", doc id)``            ``("tokens", doc id, starts, ends, spaces)`` (plain lists:
+                                  the caller builds a ``TokenIndex`` from the text it has), or
+                                  ``("tokens-error", doc id, message)``
+``("suggest", [doc ids])``        ``("done", [doc ids], version)``: computed and stored (the
+                                  cached ones skipped), or ``("error", message)``
+``("reload",)``                   ``("ready", ...)`` / ``("failed", ...)``: rebuilt after the
+                                  project's patterns or label map changed
+``("stop",)``                     none: the child closes its store and ends
+================================  ============================================================
 
-Replies carry document ids, never spans: the caller reads the results from its own store.
-A child that dies is noticed (``reply`` raises ``SuggestProcessDied`` with its exit code),
-never waited for forever. Keep batches small (8-16 documents): a request for the document on
-screen waits for the batch under way.
+Token replies may overtake a suggestion reply (they are served by another thread); suggestion
+and reload requests are answered one at a time, in order. Replies carry document ids, never
+spans: the caller reads the results from its own store. A child that dies is noticed
+(``reply`` raises ``SuggestProcessDied`` with its exit code), never waited for forever. Keep
+suggestion batches small (8-16 documents): a request for the document on screen waits for the
+batch under way.
 
 Qt-free: the GUI adapter is ``annotator.ui.workers.SuggestWorker``.
 """
@@ -33,6 +42,7 @@ import contextlib
 import multiprocessing
 import os
 import queue
+import threading
 import traceback
 from pathlib import Path
 from typing import Any
@@ -47,20 +57,23 @@ class SuggestProcessDied(RuntimeError):
 
 
 class SuggestProcess:
-    """A child process owning the project's Suggester; requests and replies over two queues.
+    """A child process owning the project's tokenizer and Suggester; requests and replies
+    over two queues.
 
-    Use from one thread: ``start()``, then ``request(...)`` and ``reply()`` in turn, and
-    ``stop()`` at the end (also safe when the child already died or never started).
+    ``start()``, then ``request(...)`` from one thread and ``reply()`` from one thread (the
+    same or another one), and ``stop()`` at the end (also safe when the child already died or
+    never started). ``suggest=False`` serves tokens only (suggestions switched off): the
+    child never loads the model and answers suggestion requests with an error.
     """
 
-    def __init__(self, project_path: str | Path) -> None:
+    def __init__(self, project_path: str | Path, *, suggest: bool = True) -> None:
         self.project_path = str(project_path)
         ctx = multiprocessing.get_context("spawn")
         self._requests: multiprocessing.Queue[Message] = ctx.Queue()
         self._replies: multiprocessing.Queue[Message] = ctx.Queue()
         self._process = ctx.Process(
             target=serve,
-            args=(self.project_path, self._requests, self._replies),
+            args=(self.project_path, self._requests, self._replies, suggest),
             name="annotator-suggest",
             daemon=True,  # never outlives the app, even when the app forgets to stop it
         )
@@ -80,8 +93,11 @@ class SuggestProcess:
         self._process.start()
 
     def request(self, *message: Any) -> None:
-        """Send ``("suggest", ids)``, ``("reload",)`` or ``("stop",)``."""
+        """Send ``("tokens", id)``, ``("suggest", ids)``, ``("reload",)`` or ``("stop",)``."""
         self._requests.put(message)
+
+    def tokens(self, doc_id: int) -> None:
+        self.request("tokens", int(doc_id))
 
     def suggest(self, doc_ids: list[int]) -> None:
         self.request("suggest", list(doc_ids))
@@ -183,8 +199,79 @@ def _suggest(store: Any, suggester: Any, doc_ids: list[int]) -> None:
         store.store_suggestions(list(zip((i for i, _ in found), spans, strict=True)), version)
 
 
-def serve(project_path: str, requests: Any, replies: Any) -> None:
-    """The child's main loop (the ``Process`` target): load, then answer until "stop".
+class _Tokens:
+    """The project's tokenizer, in the child's main thread (the model has its own thread)."""
+
+    def __init__(self) -> None:
+        self.pipeline: str | None = None
+        self.tokenizer: Any = None
+        self.error = ""
+
+    def load(self, pipeline: str) -> Message:
+        from annotator.nlp.tokens import Tokenizer
+
+        self.pipeline = pipeline
+        try:
+            tokenizer = Tokenizer.for_pipeline(pipeline)
+            tokenizer.nlp  # noqa: B018 (loaded now: the first request must not wait for it)
+        except Exception as exc:
+            self.tokenizer, self.error = None, f"{type(exc).__name__}: {exc}"
+            return ("tokens-failed", self.error)
+        self.tokenizer, self.error = tokenizer, ""
+        return ("tokens-ready",)
+
+    def reply(self, store: Any, doc_id: int) -> Message:
+        if self.tokenizer is None:
+            return ("tokens-error", doc_id, f"the tokenizer could not be loaded: {self.error}")
+        try:
+            text = store.document(doc_id).text
+        except KeyError:
+            return ("tokens-error", doc_id, f"document {doc_id} is no longer in the project")
+        try:
+            index = self.tokenizer.index(text)
+        except Exception as exc:
+            return ("tokens-error", doc_id, f"{type(exc).__name__}: {exc}")
+        return ("tokens", doc_id, list(index.starts), list(index.ends), list(index.spaces))
+
+
+def _model_loop(project_path: str, jobs: queue.Queue[Message | None], replies: Any) -> None:
+    """The child's model thread: build the Suggester, then run suggest/reload jobs in order.
+
+    It has its own store connection (SQLite connections stay in their thread).
+    """
+    from annotator.core.store import ProjectStore
+
+    try:
+        store = ProjectStore.open(project_path)
+    except Exception as exc:
+        replies.put(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    try:
+        suggester = _build(store, replies)
+        while True:
+            job = jobs.get()
+            if job is None:
+                return
+            if job[0] == "reload":
+                suggester = _build(store, replies)
+                continue
+            if suggester is None:
+                replies.put(("error", "the suggester could not be built"))
+                continue
+            try:
+                _suggest(store, suggester, list(job[1]))
+            except Exception:
+                replies.put(("error", traceback.format_exc(limit=4)))
+            else:
+                replies.put(("done", list(job[1]), suggester.version))
+    finally:
+        store.close()
+
+
+def serve(project_path: str, requests: Any, replies: Any, suggest: bool = True) -> None:
+    """The child's main loop (the ``Process`` target): tokenizer, model thread, then answer
+    until "stop". Token requests are answered here, at once; suggestion work goes to the model
+    thread.
 
     Ends on its own when the parent process is gone, so a killed app leaves no orphan.
     """
@@ -198,10 +285,24 @@ def serve(project_path: str, requests: Any, replies: Any) -> None:
     try:
         store = ProjectStore.open(project_path)
     except Exception as exc:
-        replies.put(("failed", f"{type(exc).__name__}: {exc}"))
+        message = f"{type(exc).__name__}: {exc}"
+        replies.put(("tokens-failed", message))
+        replies.put(("failed", message))
         return
+    tokens = _Tokens()
+    jobs: queue.Queue[Message | None] = queue.Queue()
+    model: threading.Thread | None = None
+    stopped = False
     try:
-        suggester = _build(store, replies)
+        replies.put(tokens.load(store.pipeline))
+        if suggest:
+            model = threading.Thread(
+                target=_model_loop,
+                args=(project_path, jobs, replies),
+                name="annotator-model",
+                daemon=True,  # "stop" does not wait for a model still loading
+            )
+            model.start()
         while True:
             try:
                 message = requests.get(timeout=1.0)
@@ -211,20 +312,27 @@ def serve(project_path: str, requests: Any, replies: Any) -> None:
                 continue
             kind = message[0]
             if kind == "stop":
+                stopped = True
                 return
-            if kind == "reload":
-                suggester = _build(store, replies)
-            elif kind == "suggest":
-                if suggester is None:
-                    replies.put(("error", "the suggester could not be built"))
-                    continue
-                try:
-                    _suggest(store, suggester, list(message[1]))
-                except Exception:
-                    replies.put(("error", traceback.format_exc(limit=4)))
+            if kind == "tokens":
+                replies.put(tokens.reply(store, int(message[1])))
+            elif kind in ("suggest", "reload"):
+                if kind == "reload" and store.pipeline != tokens.pipeline:
+                    replies.put(tokens.load(store.pipeline))  # the project changed pipeline
+                if model is None:
+                    replies.put(("error", "suggestions are switched off"))
                 else:
-                    replies.put(("done", list(message[1]), suggester.version))
+                    jobs.put(message)
             else:
                 replies.put(("error", f"unknown request {kind!r}"))
     finally:
+        if model is not None:
+            jobs.put(None)
+            model.join(1.5)  # let it finish the batch under way
         store.close()
+        if stopped and hasattr(replies, "cancel_join_thread"):
+            # Nobody reads replies any more: never block the exit on a full pipe.
+            replies.cancel_join_thread()
+        if model is not None and model.is_alive():
+            # Still loading or computing: end now, its uncommitted batch is simply lost.
+            os._exit(0)

@@ -8,7 +8,8 @@ applies them (each one committed to the store) and pushes them on the undo stack
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -31,9 +32,14 @@ from annotator.ui.document_view import DocumentView
 from annotator.ui.undo import EditCommand
 
 if TYPE_CHECKING:
-    from annotator.nlp.tokens import TokenIndex, Tokenizer
+    from annotator.nlp.tokens import TokenIndex
 
-__all__ = ["EditController", "applied"]
+__all__ = ["TOKENS_LOADING", "EditController", "applied"]
+
+# Token starts, ends and trailing-space flags of one document.
+Boundaries = tuple[tuple[int, ...], tuple[int, ...], tuple[bool, ...]]
+#: What a key press that needs tokens says before they arrived from the suggestion process.
+TOKENS_LOADING = "Tokens for this document are still loading… try again in a moment."
 
 
 def applied(annotation: Annotation, edit: Edit) -> Annotation:
@@ -85,7 +91,15 @@ def _put(spans: list[Span], span: Span) -> None:
 
 
 class EditController(QObject):
-    """Edits of the document shown in ``view``; reports results through ``message``."""
+    """Edits of the document shown in ``view``; reports results through ``message``.
+
+    Token boundaries are not computed here (that would need spaCy in the GUI process): the
+    window hands them in with ``set_tokens`` as they arrive from the suggestion process,
+    kept for the last ``TOKEN_CACHE`` documents. An edit that needs tokens before they
+    arrived is refused with a status message, never queued to surprise the annotator later.
+    """
+
+    TOKEN_CACHE = 64
 
     message = Signal(str)
     saved = Signal()
@@ -104,7 +118,8 @@ class EditController(QObject):
         self._show_document = show_document
         self.store: ProjectStore | None = None
         self.annotator = ""
-        self.tokenizer: Tokenizer | None = None
+        self._tokens: OrderedDict[int, Boundaries] = OrderedDict()
+        self._token_errors: dict[int, str] = {}  # doc id (-1: every document) -> why
         self._index: tuple[int, TokenIndex] | None = None
         self._cached: Annotation | None = None
 
@@ -114,10 +129,41 @@ class EditController(QObject):
         self.annotator = annotator
         self._index = None
         self._cached = None
+        self.clear_tokens()
 
-    def set_tokenizer(self, tokenizer: Tokenizer | None) -> None:
-        self.tokenizer = tokenizer
+    # --------------------------------------------------------------- tokens
+    def set_tokens(
+        self, doc_id: int, starts: Sequence[int], ends: Sequence[int], spaces: Sequence[bool]
+    ) -> None:
+        """Token boundaries of a document (character offsets, as ``TokenIndex`` holds them)."""
+        self._tokens[doc_id] = (tuple(starts), tuple(ends), tuple(map(bool, spaces)))
+        self._tokens.move_to_end(doc_id)
+        while len(self._tokens) > self.TOKEN_CACHE:
+            self._tokens.popitem(last=False)
+        self._token_errors.pop(doc_id, None)
+        if self._index is not None and self._index[0] == doc_id:
+            self._index = None
+
+    def tokens_failed(self, doc_id: int, message: str) -> None:
+        """Tokens of ``doc_id`` (-1: of every document) cannot come; edits will say why."""
+        self._token_errors[doc_id] = message
+
+    def has_tokens(self, doc_id: int) -> bool:
+        return doc_id in self._tokens
+
+    def clear_tokens(self) -> None:
+        self._tokens.clear()
+        self._token_errors.clear()
         self._index = None
+
+    def no_tokens_message(self) -> str:
+        """Why the shown document has no tokens: still loading, or what went wrong."""
+        doc_id = self.view.document_id
+        error = self._token_errors.get(doc_id if doc_id is not None else -1)
+        error = error or self._token_errors.get(-1)
+        if error:
+            return f"Cannot snap to tokens in this document: {error.strip().splitlines()[-1]}"
+        return TOKENS_LOADING
 
     def annotation(self, doc_id: int | None = None) -> Annotation | None:
         """The annotation of ``doc_id`` (default: the one shown), cached between edits."""
@@ -133,12 +179,18 @@ class EditController(QObject):
         self._cached = None
 
     def token_index(self) -> TokenIndex | None:
-        """Tokens of the shown document, computed on first use (not on every document show)."""
+        """Tokens of the shown document; None until its boundaries arrived."""
         doc_id = self.view.document_id
-        if doc_id is None or self.tokenizer is None:
+        if doc_id is None:
             return None
         if self._index is None or self._index[0] != doc_id:
-            self._index = (doc_id, self.tokenizer.index(self.view.text))
+            boundaries = self._tokens.get(doc_id)
+            if boundaries is None:
+                return None
+            from annotator.nlp.tokens import TokenIndex  # Qt- and spaCy-free
+
+            self._tokens.move_to_end(doc_id)
+            self._index = (doc_id, TokenIndex(self.view.text, *boundaries))
         return self._index[1]
 
     def apply(self, edit: Edit) -> None:
@@ -193,7 +245,7 @@ class EditController(QObject):
             return
         index = self.token_index()
         if index is None:
-            self.message.emit("The tokenizer is still loading; try again in a moment.")
+            self.message.emit(self.no_tokens_message())
             return
         from annotator.nlp.tokens import AlignmentError
 
@@ -269,7 +321,7 @@ class EditController(QObject):
             self.message.emit("Put the cursor on a span to resize it.")
             return
         if index is None:
-            self.message.emit("The tokenizer is still loading; try again in a moment.")
+            self.message.emit(self.no_tokens_message())
             return
         found = index.token_range(span.start, span.end)
         if found is None:

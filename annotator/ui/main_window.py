@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
@@ -40,12 +41,7 @@ from annotator.ui.shortcuts import ShortcutMap
 from annotator.ui.stats_view import StatsView
 from annotator.ui.theme import apply_theme, saved_dark
 from annotator.ui.window_actions import WindowActions
-from annotator.ui.workers import (
-    SuggesterFactory,
-    SuggestWorker,
-    TokenizerLoader,
-    default_suggester_factory,
-)
+from annotator.ui.workers import SuggesterFactory, SuggestWorker, default_suggester_factory
 
 __all__ = ["MainWindow"]
 
@@ -67,8 +63,9 @@ class MainWindow(QMainWindow):
         self.store: ProjectStore | None = None
         self.annotator = current_annotator()
         self.suggest_version: str | None = None
+        # Tokens and suggestions, from the suggestion process (no spaCy in this process).
         self.suggest_worker: SuggestWorker | None = None
-        self.tokenizer_loader: TokenizerLoader | None = None
+        self._tokens_pending: set[int] = set()
         self.shortcuts = ShortcutMap(self.settings)
         self.undo_stack = QUndoStack(self)
         self.setWindowTitle("Annotator")
@@ -234,7 +231,6 @@ class MainWindow(QMainWindow):
         self.store = None
         self.suggest_version = None
         self.controller.set_store(None, self.annotator)
-        self.controller.set_tokenizer(None)
         self.list_model.set_store(None, self.annotator)
         self.view.clear_document()
         self.undo_stack.clear()
@@ -260,19 +256,20 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return
         path = str(self.store.path)
-        self.tokenizer_loader = TokenizerLoader(self.store.pipeline, self)
-        self.tokenizer_loader.loaded.connect(self.controller.set_tokenizer)
-        self.tokenizer_loader.failed.connect(lambda m: self.message(f"Tokenizer: {m}", 0))
-        self.tokenizer_loader.start()
-        if self.suggester_factory is None:
+        suggestions = self.suggester_factory is not None
+        # Without suggestions the worker still serves tokens (from a tokens-only process).
+        factory = self.suggester_factory or default_suggester_factory
+        worker = SuggestWorker(path, factory, self, suggestions=suggestions)
+        worker.tokens_ready.connect(self._tokens_ready)
+        worker.tokens_failed.connect(self._tokens_failed)
+        if suggestions:
+            self.model_label.setText("Model: loading…")
+            worker.model_ready.connect(self._model_ready)
+            worker.model_failed.connect(self._model_failed)
+            worker.suggestions_ready.connect(self._suggestions_ready)
+            worker.busy.connect(self._suggest_busy)
+        else:
             self.model_label.setText("Suggestions off")
-            return
-        self.model_label.setText("Model: loading…")
-        worker = SuggestWorker(path, self.suggester_factory, self)
-        worker.model_ready.connect(self._model_ready)
-        worker.model_failed.connect(self._model_failed)
-        worker.suggestions_ready.connect(self._suggestions_ready)
-        worker.busy.connect(self._suggest_busy)
         self.suggest_worker = worker
         worker.start()
         self._request_suggestions()
@@ -282,10 +279,37 @@ class MainWindow(QMainWindow):
             self.suggest_worker.stop()
             self.suggest_worker.deleteLater()
             self.suggest_worker = None
-        if self.tokenizer_loader is not None:
-            self.tokenizer_loader.wait(30_000)
-            self.tokenizer_loader.deleteLater()
-            self.tokenizer_loader = None
+        self._tokens_pending.clear()
+
+    # --------------------------------------------------------------- tokens
+    def _tokens_ready(self, doc_id: int, boundaries: object) -> None:
+        if self.sender() is not self.suggest_worker:
+            return  # from the worker of a project closed meanwhile
+        starts, ends, spaces = cast("tuple[list[int], list[int], list[bool]]", boundaries)
+        self._tokens_pending.discard(doc_id)
+        self.controller.set_tokens(doc_id, starts, ends, spaces)
+
+    def _tokens_failed(self, doc_id: int, message: str) -> None:
+        if self.sender() is not self.suggest_worker:
+            return
+        if doc_id < 0:
+            self._tokens_pending.clear()
+            self.message(f"Tokens are unavailable: {message.strip().splitlines()[-1]}", 0)
+        self._tokens_pending.discard(doc_id)
+        self.controller.tokens_failed(doc_id, message)
+
+    def _request_tokens(self, doc_ids: list[int]) -> None:
+        """Ask for the tokens of these documents (the one shown first) unless known or asked."""
+        if self.suggest_worker is None:
+            return
+        wanted = [
+            i
+            for i in doc_ids
+            if i not in self._tokens_pending and not self.controller.has_tokens(i)
+        ]
+        if wanted:
+            self._tokens_pending.update(wanted)
+            self.suggest_worker.request_tokens(wanted)
 
     # ---------------------------------------------------------- suggestions
     def _model_ready(self, version: str, description: str) -> None:
@@ -311,7 +335,9 @@ class MainWindow(QMainWindow):
         ids = self.list_model.doc_ids()
         row = self.list_model.row_of(doc_id)
         ahead = ids[row + 1 : row + 1 + AHEAD] if row is not None else []
-        self.suggest_worker.prioritize([doc_id, *ahead])
+        self._request_tokens([doc_id, *ahead])
+        if self.suggester_factory is not None:
+            self.suggest_worker.prioritize([doc_id, *ahead])
 
     def _seed(self, doc_id: int) -> bool:
         """Put cached suggestions into an unanswered document once; True if any were added."""

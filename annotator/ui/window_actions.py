@@ -386,7 +386,7 @@ class WindowActions:
         """Pre-annotate every document in the window's suggest worker (one model in memory),
         with a progress dialog that can cancel; None when suggestions are off."""
         w = self.w
-        if w.store is None or w.suggest_worker is None:
+        if w.store is None or w.suggest_worker is None or w.suggester_factory is None:
             w.message("Suggestions are off for this window.")
             return None
         if self.suggest_run is not None:

@@ -1,7 +1,9 @@
-"""Work off the GUI thread: loading the tokenizer and the model, suggesting, import, export.
+"""Work off the GUI thread: tokens and suggestions (relayed to a child process), import, export.
 
-Each worker thread opens its own ``ProjectStore`` and builds its own spaCy objects; nothing
-spaCy is shared between threads. Results come back as Qt signals (queued to the GUI thread).
+Each worker thread opens its own ``ProjectStore``; nothing spaCy is shared between threads.
+With the default factory nothing spaCy runs in the GUI process at all: token boundaries and
+suggestions come from the child process (``annotator.nlp.suggest_process``). Results come
+back as Qt signals (queued to the GUI thread).
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ __all__ = [
     "SuggestWorker",
     "SuggesterLike",
     "TaskThread",
-    "TokenizerLoader",
     "default_suggester_factory",
 ]
 
@@ -38,10 +39,11 @@ class SuggesterLike(Protocol):
 
 
 SuggesterFactory = Callable[[ProjectStore], SuggesterLike]
+Message = tuple[Any, ...]
+Post = Callable[[Message], None]
 
-
-# spaCy imported from two threads at once can fail (KeyError: 'spacy'): the tokenizer loader
-# and a suggester built in a thread of this process take turns.
+# spaCy imported from two threads at once can fail (KeyError: 'spacy'): spaCy loads in
+# threads of this process (injected factories, the in-thread tokenizer) take turns.
 _SPACY_LOAD = threading.Lock()
 
 
@@ -54,144 +56,155 @@ def default_suggester_factory(store: ProjectStore) -> SuggesterLike:
         return suggester_for_project(store)
 
 
-class TokenizerLoader(QThread):
-    """Loads the project's tokenizer (about a second for a real pipeline) in the background.
-
-    The Tokenizer is created here and from then on used only by the GUI thread (handed over,
-    never shared). Its pipeline is loaded here too: ``Tokenizer`` loads lazily, and the GUI
-    process imports spaCy for nothing else (the model runs in a child process), so a lazy
-    load would freeze the window for a second at the first span the annotator draws.
+class _InThread:
+    """Tokens and the suggester of an injected factory, computed in the worker thread itself
+    (tests and fakes: no process). Replies are posted at once, in the child's message shapes.
     """
 
-    loaded = Signal(object)  # Tokenizer
-    failed = Signal(str)
-
-    def __init__(self, pipeline: str, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._pipeline = pipeline
-
-    def run(self) -> None:
-        try:
-            from annotator.nlp.tokens import Tokenizer
-
-            tokenizer = Tokenizer.for_pipeline(self._pipeline)
-            with _SPACY_LOAD:
-                tokenizer.nlp  # noqa: B018 (loaded now, in this thread)
-            self.loaded.emit(tokenizer)
-        except Exception as exc:
-            self.failed.emit(str(exc))
-
-
-class _Stopped(Exception):
-    """The worker was asked to stop while it waited for the child process."""
-
-
-class _BuildFailed(Exception):
-    """The suggester could not be built (the message says why)."""
-
-
-class _InThread:
-    """The suggester built by an injected factory and run in the worker thread itself
-    (tests and fakes: no spaCy, no process)."""
-
-    def __init__(self, store: ProjectStore, factory: SuggesterFactory) -> None:
+    def __init__(self, store: ProjectStore, factory: SuggesterFactory, post: Post) -> None:
         self._store = store
         self._factory = factory
+        self._post = post
         self._suggester: SuggesterLike | None = None
+        self._tokenizer: Any = None
+        self.loaded = False
 
-    def build(self) -> tuple[str, str]:
+    def start(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.loaded = True
         try:
             suggester = self._factory(self._store)
         except Exception as exc:
             self._suggester = None
-            raise _BuildFailed(f"{type(exc).__name__}: {exc}") from exc
+            self._post(("failed", f"{type(exc).__name__}: {exc}"))
+            return
         self._suggester = suggester
         info = getattr(suggester, "info", None)
-        return suggester.version, f"{info.name} {info.version}" if info is not None else ""
+        description = f"{info.name} {info.version}" if info is not None else ""
+        self._post(("ready", suggester.version, description))
 
-    def compute(self, ids: list[int]) -> None:
+    def tokens(self, doc_id: int) -> None:
+        try:
+            text = self._store.document(doc_id).text
+        except KeyError:
+            self._post(("tokens-error", doc_id, f"document {doc_id} is no longer in the project"))
+            return
+        try:
+            if self._tokenizer is None:
+                from annotator.nlp.tokens import Tokenizer
+
+                with _SPACY_LOAD:
+                    tokenizer = Tokenizer.for_pipeline(self._store.pipeline)
+                    tokenizer.nlp  # noqa: B018 (loaded under the lock)
+                self._tokenizer = tokenizer
+            index = self._tokenizer.index(text)
+        except Exception as exc:
+            self._post(("tokens-error", doc_id, f"{type(exc).__name__}: {exc}"))
+            return
+        self._post(("tokens", doc_id, list(index.starts), list(index.ends), list(index.spaces)))
+
+    def suggest(self, ids: list[int]) -> None:
         store, suggester = self._store, self._suggester
-        assert suggester is not None
-        version = suggester.version
-        found: list[tuple[int, str]] = []
-        for doc_id in ids:
-            if store.cached_suggestions(doc_id, version) is not None:
-                continue  # the window asked for it meanwhile
-            try:
-                found.append((doc_id, store.document(doc_id).text))
-            except KeyError:
-                continue  # removed meanwhile
-        if found:
-            spans = suggester.suggest([text for _, text in found])
-            store.store_suggestions(list(zip((i for i, _ in found), spans, strict=True)), version)
-
-    def check_alive(self) -> None:
-        pass
+        if suggester is None:
+            self._post(("error", "the suggester could not be built"))
+            return
+        try:
+            version = suggester.version
+            found: list[tuple[int, str]] = []
+            for doc_id in ids:
+                if store.cached_suggestions(doc_id, version) is not None:
+                    continue  # the window asked for it meanwhile
+                try:
+                    found.append((doc_id, store.document(doc_id).text))
+                except KeyError:
+                    continue  # removed meanwhile
+            if found:
+                spans = suggester.suggest([text for _, text in found])
+                pairs = list(zip((i for i, _ in found), spans, strict=True))
+                store.store_suggestions(pairs, version)
+        except Exception:
+            self._post(("error", traceback.format_exc(limit=3)))
+        else:
+            self._post(("done", list(ids), version))
 
     def close(self) -> None:
         self._suggester = None
+        self._tokenizer = None
 
 
 class _InChildProcess:
-    """The project's real Suggester in a child process (``SuggestProcess``); this side only
-    sends document ids and waits for the reply, in the worker thread, never on the GUI."""
+    """The project's tokenizer and Suggester in a child process (``SuggestProcess``): this
+    side only sends document ids. A reader thread turns the child's replies (and its death)
+    into posted messages, so the worker thread never blocks on the child."""
 
-    def __init__(self, project_path: str, stopping: Callable[[], bool]) -> None:
+    def __init__(self, project_path: str, post: Post, *, suggest: bool) -> None:
         from annotator.nlp.suggest_process import SuggestProcess
 
-        self.process = SuggestProcess(project_path)
-        self._stopping = stopping
-        self._loaded = False
+        self.process = SuggestProcess(project_path, suggest=suggest)
+        self._post = post
+        self._closing = threading.Event()
+        self._reader = threading.Thread(target=self._read, name="annotator-replies", daemon=True)
+        self.loaded = False  # the model was ready once (a reload is not a start-up)
+
+    def start(self) -> None:
         self.process.start()
+        self._reader.start()
 
-    def _reply(self) -> tuple[Any, ...]:
-        while True:
-            if self._stopping():
-                raise _Stopped
-            reply = self.process.reply(timeout=0.2)
+    def _read(self) -> None:
+        from annotator.nlp.suggest_process import SuggestProcessDied
+
+        while not self._closing.is_set():
+            try:
+                reply = self.process.reply(timeout=0.2)
+            except SuggestProcessDied as exc:
+                self._post(("died", str(exc)))
+                return
+            except (OSError, ValueError, EOFError):  # the queue was closed under us
+                return
             if reply is not None:
-                return reply
+                if reply[0] == "ready":
+                    self.loaded = True
+                self._post(reply)
 
-    def build(self) -> tuple[str, str]:
-        if self._loaded:  # the first build is the child's start-up; later ones are reloads
-            self.process.reload()
-        reply = self._reply()
-        self._loaded = True
-        if reply[0] == "ready":
-            return str(reply[1]), str(reply[2])
-        raise _BuildFailed(str(reply[-1]))
+    def tokens(self, doc_id: int) -> None:
+        self.process.tokens(doc_id)
 
-    def compute(self, ids: list[int]) -> None:
+    def suggest(self, ids: list[int]) -> None:
         self.process.suggest(ids)
-        reply = self._reply()
-        if reply[0] != "done":
-            raise RuntimeError(str(reply[-1]))
 
-    def check_alive(self) -> None:
-        """Raises SuggestProcessDied when the child has ended."""
-        self.process.check_alive()
+    def reload(self) -> None:
+        self.process.reload()
 
     def close(self) -> None:
-        # Still loading: nothing of value is under way, end it at once. Else let it finish
-        # its small batch (kept in the cache) for a moment before it is terminated.
-        self.process.stop(grace=2.0 if self._loaded else 0.1)
+        self._closing.set()
+        if self._reader.is_alive():
+            self._reader.join(1.0)
+        # The child answers "stop" at once (its main thread never runs the model); a batch
+        # under way gets a moment to finish, a model still loading is simply dropped.
+        self.process.stop(grace=2.0)
 
 
 class SuggestWorker(QThread):
-    """Computes suggestions for the documents the window asks for, most urgent first.
+    """Token boundaries and suggestions for the documents the window asks for, most urgent
+    first.
 
-    The window calls ``prioritize([current, next, ...])`` on every move; the worker answers
-    from the cache when it can and computes otherwise, storing results by suggester version.
-    ``reload()`` rebuilds the suggester (after a new project pattern). ``suggest_all()``
-    pre-annotates every document without suggestions, in batches, with the same model (one
-    pipeline in memory, no second load competing with the GUI); the window's own requests
-    still go first between batches. ``cancel_all()`` stops it after the current batch.
+    ``request_tokens([current, next, ...])`` asks for token boundaries; they come back as
+    ``tokens_ready(doc_id, (starts, ends, spaces))`` and never wait for the model (it may
+    still be loading). The window calls ``prioritize([current, next, ...])`` on every move;
+    the worker answers from the cache when it can and computes otherwise, storing results by
+    suggester version. ``reload()`` rebuilds the suggester (after a new project pattern).
+    ``suggest_all()`` pre-annotates every document without suggestions, in batches, with the
+    same model (one pipeline in memory); the window's own requests still go first between
+    batches. ``cancel_all()`` stops it after the current batch.
 
-    With the default factory the model lives in a child process (``SuggestProcess``): spaCy
-    in a thread of the GUI process would hold the GIL for tens of milliseconds at a time and
-    the window could not paint meanwhile. This thread is then a relay: it sends document ids,
-    blocks on the reply and emits signals; results travel through the store. An injected
-    factory (tests, fakes) runs in this thread instead.
+    With the default factory spaCy lives in a child process (``SuggestProcess``): spaCy in a
+    thread of the GUI process holds the GIL for tens of milliseconds at a time (importing it
+    alone stalls the window for over 150 ms) and the window could not paint meanwhile. This
+    thread is then a relay: it sends document ids and emits signals for the replies; results
+    travel through the store. ``suggestions=False`` serves tokens only. An injected factory
+    (tests, fakes) runs in this thread instead, tokens too.
     """
 
     model_ready = Signal(str, str)  # version, description
@@ -200,6 +213,8 @@ class SuggestWorker(QThread):
     busy = Signal(int)  # documents still queued
     all_progress = Signal(int, int)  # done, total (0 while the model loads)
     all_finished = Signal(int, bool)  # documents suggested, cancelled
+    tokens_ready = Signal(int, object)  # doc id, (starts, ends, spaces) as lists
+    tokens_failed = Signal(int, str)  # doc id (-1: the tokenizer itself), message
 
     BATCH = 8  # small: the document on screen waits at most for one batch
 
@@ -210,6 +225,7 @@ class SuggestWorker(QThread):
         parent: QObject | None = None,
         *,
         in_process: bool | None = None,
+        suggestions: bool = True,
     ) -> None:
         super().__init__(parent)
         self._path = project_path
@@ -218,7 +234,10 @@ class SuggestWorker(QThread):
         self._in_process = (
             factory is default_suggester_factory if in_process is None else in_process
         )
+        self._suggestions = suggestions
         self._queue: deque[int] = deque()
+        self._tokens: deque[int] = deque()
+        self._events: deque[Message] = deque()  # replies of the backend
         self._lock = threading.Condition()
         self._stop = False
         self._reload = False
@@ -228,9 +247,16 @@ class SuggestWorker(QThread):
 
     # ----------------------------------------------------- called by the GUI
     def prioritize(self, doc_ids: list[int]) -> None:
-        """Replace the queue: these documents, in this order."""
+        """Replace the suggestion queue: these documents, in this order."""
         with self._lock:
             self._queue = deque(dict.fromkeys(doc_ids))
+            self._lock.notify()
+
+    def request_tokens(self, doc_ids: list[int]) -> None:
+        """Ask for the token boundaries of these documents (in this order, before any
+        suggestion work); each one is answered by ``tokens_ready`` or ``tokens_failed``."""
+        with self._lock:
+            self._tokens.extend(doc_ids)
             self._lock.notify()
 
     def reload(self) -> None:
@@ -255,49 +281,109 @@ class SuggestWorker(QThread):
             self._stop = True
             self._all = False
             self._queue.clear()
+            self._tokens.clear()
             self._lock.notify()
         self.wait(10_000)
 
     # --------------------------------------------------------- in the thread
-    def _build(self, backend: _InThread | _InChildProcess) -> bool:
-        try:
-            version, description = backend.build()
-        except _BuildFailed as exc:
-            self.version = None
-            self.model_failed.emit(str(exc))
-            return False
-        self.version = version
-        self.model_ready.emit(version, description)
-        return True
+    def _post(self, message: Message) -> None:
+        with self._lock:
+            self._events.append(message)
+            self._lock.notify()
 
     def run(self) -> None:
         store = ProjectStore.open(self._path)
         backend: _InThread | _InChildProcess | None = None
+        # What the backend is busy with: "build", ("one", doc id, queued), ("all", batch).
+        waiting: Any = "build" if self._suggestions else None
+        ready = False
         todo: list[int] | None = None  # the documents "suggest all" still has to do
         done = 0
         try:
             if self._in_process:
-                backend = _InChildProcess(self._path, lambda: self._stop)
+                backend = _InChildProcess(self._path, self._post, suggest=self._suggestions)
                 self.suggest_process = backend.process
             else:
-                backend = _InThread(store, self._factory)
-            ready = self._build(backend)
+                backend = _InThread(store, self._factory, self._post)
+            if self._suggestions or self._in_process:
+                backend.start()
             while True:
                 with self._lock:
-                    # A "suggest all" under way (todo) wakes the loop too: to go on or to stop.
-                    while not (self._stop or self._reload or self._queue or self._all or todo):
-                        # Wake now and then while idle, so a child that died is reported
-                        # at once, not at the next request.
-                        if not self._lock.wait(1.0):
-                            backend.check_alive()
+                    while not (
+                        self._stop
+                        or self._events
+                        or self._tokens
+                        or (
+                            waiting is None
+                            and (self._reload or self._queue or self._all or todo is not None)
+                        )
+                    ):
+                        self._lock.wait()
                     if self._stop:
                         return
-                    reload, self._reload = self._reload, False
-                    doc_id = self._queue.popleft() if self._queue and not reload else None
+                    events, self._events = list(self._events), deque()
+                    tokens, self._tokens = list(dict.fromkeys(self._tokens)), deque()
+                    idle = waiting is None
+                    reload = idle and self._reload
+                    if reload:
+                        self._reload = False
+                    doc_id = self._queue.popleft() if idle and self._queue and not reload else None
                     remaining = len(self._queue)
                     run_all = self._all
+                # 1. What the backend answered.
+                for event in events:
+                    kind = event[0]
+                    if kind == "tokens":
+                        self.tokens_ready.emit(int(event[1]), (event[2], event[3], event[4]))
+                    elif kind == "tokens-error":
+                        self.tokens_failed.emit(int(event[1]), str(event[2]))
+                    elif kind == "tokens-failed":
+                        self.tokens_failed.emit(-1, str(event[1]))
+                    elif kind == "ready":
+                        waiting, ready = None, True
+                        self.version = str(event[1])
+                        self.model_ready.emit(str(event[1]), str(event[2]))
+                    elif kind == "failed":
+                        waiting, ready, self.version = None, False, None
+                        self.model_failed.emit(str(event[1]))
+                    elif kind == "done":
+                        assert self.version is not None
+                        if waiting[0] == "one":
+                            self.suggestions_ready.emit(waiting[1], self.version)
+                            if waiting[2] == 0:
+                                self.busy.emit(0)
+                        elif todo is not None:
+                            done += len(waiting[1])
+                            self.all_progress.emit(done, done + len(todo))
+                            if not todo:
+                                with self._lock:
+                                    self._all = False
+                                self.all_finished.emit(done, False)
+                                todo, done = None, 0
+                        waiting = None
+                    elif kind == "error":
+                        # A failed batch: reported, suggestions end; tokens go on.
+                        waiting, ready = None, False
+                        self.model_failed.emit(str(event[-1]))
+                        if todo is not None:
+                            self.all_finished.emit(done, True)
+                            todo, done = None, 0
+                    elif kind == "died":
+                        self.model_failed.emit(str(event[1]))
+                        self.tokens_failed.emit(-1, str(event[1]))
+                        if todo is not None:
+                            self.all_finished.emit(done, True)
+                        return
+                # 2. Tokens: the document on screen needs them for the first keystroke.
+                for token_id in tokens:
+                    backend.tokens(token_id)
+                # 3. Suggestions, one request at a time.
+                if not idle or waiting is not None:
+                    continue  # busy; or it just became free: look at the queues again
                 if reload:
-                    ready = self._build(backend)
+                    if self._suggestions:
+                        waiting = "build"
+                        backend.reload()
                     continue
                 if todo is not None and not run_all:  # cancelled
                     self.all_finished.emit(done, True)
@@ -313,30 +399,31 @@ class SuggestWorker(QThread):
                 if doc_id is not None:
                     self.busy.emit(remaining)
                     if store.cached_suggestions(doc_id, version) is None:
-                        backend.compute([doc_id])
+                        waiting = ("one", doc_id, remaining)
+                        backend.suggest([doc_id])
+                        continue
                     self.suggestions_ready.emit(doc_id, version)
                     if remaining == 0:
                         self.busy.emit(0)
+                    continue
+                if not run_all:
                     continue
                 # "Suggest all": one batch, then look at the window's requests again.
                 if todo is None:
                     todo = store.documents_without_suggestions(version, 10_000_000)
                     done = 0
                     self.all_progress.emit(0, len(todo))
-                batch, todo = todo[: self.BATCH], todo[self.BATCH :]
-                backend.compute(batch)
-                done += len(batch)
-                self.all_progress.emit(done, done + len(todo))
                 if not todo:
                     with self._lock:
                         self._all = False
                     self.all_finished.emit(done, False)
                     todo, done = None, 0
-        except _Stopped:
-            pass
-        except Exception as exc:
-            message = str(exc) if isinstance(exc, RuntimeError) else ""
-            self.model_failed.emit(message or traceback.format_exc(limit=3))
+                    continue
+                batch, todo = todo[: self.BATCH], todo[self.BATCH :]
+                waiting = ("all", batch)
+                backend.suggest(batch)
+        except Exception:
+            self.model_failed.emit(traceback.format_exc(limit=3))
             if todo is not None:
                 self.all_finished.emit(done, True)
         finally:

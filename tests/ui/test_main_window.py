@@ -18,7 +18,7 @@ def _import_sample(qtbot, window, project: Path, sample: Path) -> None:  # type:
     window.actions_.import_paths([str(sample)])
     qtbot.waitUntil(lambda: window.list_model.rowCount() == 1, timeout=10_000)
     qtbot.waitUntil(lambda: window.view.document_id is not None, timeout=5000)
-    qtbot.waitUntil(lambda: window.controller.tokenizer is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.controller.has_tokens(window.view.document_id), timeout=10_000)
 
 
 def _select_by_keyboard(qtbot, view, start: int, length: int) -> None:  # type: ignore[no-untyped-def]
