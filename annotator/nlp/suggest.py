@@ -55,7 +55,7 @@ __all__ = ["PATTERNS_KEY", "RULES_VERSION", "Suggester", "suggest_everywhere_pat
 #: ``doc.spans`` key under which the pattern matches are stored.
 PATTERNS_KEY = "annotator_patterns"
 #: Bump when the rules in labelmap.py or here change what is suggested (it enters ``version``).
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 # Labels whose tokens may sit inside a QUANTITY ("2,000 [US] troops"): nationality-like words.
 _INSIDE_QUANTITY_OK = frozenset({"GPE", "LOC", "NORP"})
 
@@ -169,6 +169,10 @@ class Suggester:
         for span in doc.spans.get(PATTERNS_KEY, ()):
             if span.label_ == quantity:
                 quantity_seeds.append((span.start, "pattern"))
+            elif span.label_ in {"PERSON", "ORG"} and all(
+                t.is_lower or not t.is_alpha for t in span
+            ):
+                continue  # "coast guard" matched by "Coast Guard": a description, no name
             else:
                 pattern_spans.append((span.start, span.end, span.label_))
         entities = _longest_first(pattern_spans, "pattern")
@@ -202,6 +206,10 @@ class Suggester:
                 continue
             if target in {"PERSON", "ORG"} and _is_ship_name(doc, ent.start, ent.end):
                 continue  # "USS Gravely", "HMS Diamond": one vessel, neither a person nor a body
+            if target in {"PERSON", "ORG"} and _is_place_by_context(
+                doc, ent.start, ent.end, target
+            ):
+                continue  # "Arauca province", "near Chipwi", "the Army" alone
             fixed = fix_span(doc, ent.start, ent.end, target)
             if fixed is not None:
                 fixed = _against_patterns(doc, fixed, entities, project)
@@ -212,6 +220,8 @@ class Suggester:
                 ]
                 entities.append((*fixed, "model"))
         entities = _single_word_persons(doc, entities)
+        entities = _dual_weapon_names(doc, entities)
+        entities = _extend_weapon_names(doc, entities)
         entities.extend(_ranked_names(doc, entities))
         # 3. QUANTITY: grown from the seeds; an entity it would count or overlap wins.
         if quantity is not None and quantity_seeds:
@@ -516,6 +526,18 @@ def _named_before_weapon_noun(doc: Doc, covered: Sequence[bool]) -> list[tuple[i
             if start < end and not doc[start - 1].whitespace_ and doc[start].text == "-":
                 break
             start -= 1
+        if (
+            start == end
+            and end >= 2
+            and _MODEL_NUMBER.match(doc[end - 1].text)
+            and doc[end - 2].is_title
+            and doc[end - 2].is_alpha
+            and doc[end - 2].text not in _NOT_WEAPON_NAMES
+            and not covered[end - 2]
+            and not covered[end - 1]
+            and doc[end - 2].ent_type_ not in {"NORP", "GPE", "LOC", "DATE", "TIME"}
+        ):
+            start = end - 2  # a maker's name and a model number: "[Dornier 228] planes"
         while start < end and _sentence_start_word(doc, start) and end - start == 1:
             start += 1
         words = doc[start:end]
@@ -541,6 +563,158 @@ def _sentence_start_word(doc: Doc, i: int) -> bool:
         or doc[i - 1].text in {".", "\n", "\n\n", '"', "“"}
         or "\n" in doc[i - 1].text_with_ws
     ) and doc[i].lower_ in _COMMON_OPENERS
+
+
+# Lower-case nouns that make the capitalised word before them a place: "Arauca province".
+_PLACE_NOUNS = _split(
+    """island islands islet islets archipelago province provinces region regions state city
+    town township townships district districts county governorate oblast village villages
+    peninsula valley coast coastline border frontier port harbour harbor airport river
+    mountains mountain hills desert strait sea municipality prefecture"""
+)
+# Prepositions after which a lone capitalised word is a place far more often than a body.
+_PLACE_PREPOSITIONS = frozenset({"near", "off", "outside", "around", "towards", "toward"})
+# Capitalised common nouns the model calls ORG when they stand alone ("Army chief ...").
+_GENERIC_BODIES = frozenset(
+    {"Army", "Navy", "Military", "Cabinet", "Government", "Police", "Junta", "Parliament"}
+)
+
+
+def _is_place_by_context(doc: Doc, start: int, end: int, label: str) -> bool:
+    """A model PERSON/ORG that its context shows to be a place, or a bare generic body.
+
+    One or two capitalised words followed by a place noun ("[Rakhine] state", "Batanes
+    islands") or, for one word, right after "near"/"off"/"outside" ("near [Chipwi]"); a lone
+    "Army" or "Cabinet" names no body.
+    """
+    words = doc[start:end]
+    if label == "ORG" and end - start == 1 and words[0].text in _GENERIC_BODIES:
+        return True
+    if end - start > 2 or not all(t.is_title and t.is_alpha for t in words):
+        return False
+    if end < len(doc) and doc[end].is_lower and doc[end].lower_ in _PLACE_NOUNS:
+        # "[Chipwi] township", but not "Hamas border units"-like bodies' words inside.
+        return not any(t.lower_ in _ORG_WORDS_LOWER for t in words)
+    return end - start == 1 and start > 0 and doc[start - 1].lower_ in _PLACE_PREPOSITIONS
+
+
+# Names shared by a body and a weapon: "Fatah" is a party and a rocket, "Qassam" a brigade and
+# a rocket, "Quds" a force and a missile; with a weapon noun after them they are the weapon.
+_DUAL_WEAPON_NAMES = frozenset(
+    {
+        "Fatah",
+        "Fateh",
+        "Qassam",
+        "Quds",
+        "Badr",
+        "Zelzal",
+        "Ababil",
+        "Burkan",
+        "Shahab",
+        "Nasr",
+        "Raad",
+        "Hatf",
+        "Toufan",
+        "Sejjil",
+        "Khaibar",
+        "Kheibar",
+        "Zolfaghar",
+        "Samad",
+        "Qaher",
+    }
+)
+
+
+def _dual_weapon_names(
+    doc: Doc, entities: list[tuple[int, int, str, str]]
+) -> list[tuple[int, int, str, str]]:
+    """Relabel a one-word entity in ``_DUAL_WEAPON_NAMES`` WEAPON before a weapon noun."""
+    out = []
+    for start, end, label, source in entities:
+        if (
+            label != "WEAPON"
+            and end - start == 1
+            and doc[start].text in _DUAL_WEAPON_NAMES
+            and _weapon_noun_follows(doc, end)
+        ):
+            label = "WEAPON"
+        out.append((start, end, label, source))
+    present = {(e[0], e[1]) for e in out}
+    for k in range(len(doc) - 1):
+        if (
+            doc[k].text in _DUAL_WEAPON_NAMES
+            and doc[k].ent_iob_ == "O"
+            and not any(s <= k < e for s, e in present)
+            and _weapon_noun_follows(doc, k + 1)
+        ):
+            out.append((k, k + 1, "WEAPON", "pattern"))
+    return out
+
+
+_ROMAN = frozenset({"II", "III", "IV", "V"})
+# A model number after a maker's name: 2 to 4 digits, not a year.
+_MODEL_NUMBER = re.compile(r"^(?!1[5-9]\d\d$|20\d\d$)\d{2,4}$")
+
+
+def _extend_weapon_names(
+    doc: Doc, entities: list[tuple[int, int, str, str]]
+) -> list[tuple[int, int, str, str]]:
+    """A WEAPON name goes on through a block or mark number and a Roman numeral: "[F-16
+    Block 70]", "[Merkava Mk 4]", "[T-6C Texan II]" (a capitalised name word before the
+    numeral is taken too)."""
+    taken = [False] * len(doc)
+    for start, end, _, _ in entities:
+        for k in range(start, end):
+            taken[k] = True
+    n = len(doc)
+    out = []
+    for start, end, label, source in entities:
+        if label == "WEAPON":
+            if (
+                end + 1 < n
+                and doc[end].text in {"Block", "Mk", "Mk.", "Mark", "Batch", "Increment"}
+                and doc[end + 1].text[:1].isdigit()
+                and not taken[end]
+                and not taken[end + 1]
+            ):
+                end += 2
+            elif (
+                end + 1 < n
+                and doc[end].text == "-"
+                and not doc[end - 1].whitespace_
+                and not doc[end].whitespace_
+                and doc[end + 1].text[:1].isupper()
+                and not taken[end + 1]
+            ):
+                end += 2  # a variant: "[Buk-M2E]", "[Hisar-O]"
+            elif end < n and doc[end].text in _ROMAN and not taken[end]:
+                end += 1
+            elif (
+                end + 1 < n
+                and doc[end].is_title
+                and doc[end].is_alpha
+                and doc[end + 1].text in _ROMAN
+                and not taken[end]
+                and not taken[end + 1]
+            ):
+                end += 2
+            else:
+                # Model names after a designation, before a weapon noun: "[A-29 Super
+                # Tucano] light attack aircraft".
+                k = end
+                while (
+                    k < n
+                    and k - end < 2
+                    and doc[k].is_title
+                    and doc[k].is_alpha
+                    and not taken[k]
+                    and doc[k].text not in _NOT_WEAPON_NAMES
+                ):
+                    k += 1
+                if k > end and _weapon_head(doc, k) is not None:
+                    end = k
+        out.append((start, end, label, source))
+    return out
 
 
 def _is_ship_name(doc: Doc, start: int, end: int) -> bool:
