@@ -21,6 +21,10 @@ from annotator.core.model import Span
 from annotator.core.progress import Cancelled, CancelToken
 from annotator.core.store import ProjectStore
 
+# Qt- and spaCy-free; imported with the app (multiprocessing and all) rather than in the
+# worker thread, where its import held the GIL for ~25 ms of the window's first paint.
+from annotator.nlp.suggest_process import SuggestProcess, SuggestProcessDied
+
 __all__ = [
     "SuggestAllRun",
     "SuggestWorker",
@@ -140,8 +144,6 @@ class _InChildProcess:
     into posted messages, so the worker thread never blocks on the child."""
 
     def __init__(self, project_path: str, post: Post, *, suggest: bool) -> None:
-        from annotator.nlp.suggest_process import SuggestProcess
-
         self.process = SuggestProcess(project_path, suggest=suggest)
         self._post = post
         self._closing = threading.Event()
@@ -153,8 +155,6 @@ class _InChildProcess:
         self._reader.start()
 
     def _read(self) -> None:
-        from annotator.nlp.suggest_process import SuggestProcessDied
-
         while not self._closing.is_set():
             try:
                 reply = self.process.reply(timeout=0.2)
