@@ -40,6 +40,7 @@ __all__ = [
     "LabelMap",
     "first_number",
     "fix_span",
+    "is_rate",
     "is_title_word",
     "quantity_span",
 ]
@@ -479,6 +480,18 @@ def _noun_end(doc: Doc, end: int, blocked: Sequence[bool], singular: bool) -> in
     return None
 
 
+def is_rate(doc: Doc, start: int, end: int) -> bool:
+    """A number word followed by "a"/"per" and a time unit: "build [six] a month"."""
+    return (
+        doc[start].is_alpha
+        and doc[start].like_num
+        and doc[start].lower_ not in {"one", "a"}
+        and end + 1 < len(doc)
+        and doc[end].lower_ in {"a", "an", "per", "each", "every"}
+        and doc[end + 1].lower_ in _TIME_UNITS
+    )
+
+
 def quantity_span(
     doc: Doc, seed: int, blocked: Sequence[bool], *, allow_bare: bool = True
 ) -> tuple[int, int] | None:
@@ -508,6 +521,8 @@ def quantity_span(
         return None
     start, end = core
     first = doc[start + 1] if doc[start].lower_ in _CURRENCY else doc[start]
+    if is_rate(doc, start, end):
+        return start, end  # "could build [six] a month": a rate, its noun implied
     if first.ent_type_ in {"DATE", "TIME", "ORDINAL"} and doc[start].lower_ not in _CURRENCY:
         # The model saw a date; believe it unless a counted noun or unit follows.
         follow = _noun_end(doc, end, blocked, singular=False)

@@ -42,7 +42,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import Span, SpanState
-from annotator.nlp.labelmap import LabelMap, first_number, fix_span, quantity_span
+from annotator.nlp.labelmap import LabelMap, first_number, fix_span, is_rate, quantity_span
 from annotator.nlp.patterns import Pattern, load_patterns, patterns_fingerprint, validate_pattern
 from annotator.nlp.pipeline import AUTO, load_for_ner, pipeline_info
 
@@ -197,6 +197,9 @@ class Suggester:
         # 2. Model spans: mapped, fixed up, dropped where a pattern span overlaps them.
         for ent in doc.ents:
             label = ent.label_
+            if label == "DATE" and quantity is not None and is_rate(doc, ent.start, ent.start + 1):
+                quantity_seeds.append((ent.start, "model"))  # "six a month" is no date
+                continue
             if label_map.is_quantity_seed(label):
                 # The seed is the number, past words the model took in ("a record NT$6 bn").
                 quantity_seeds.append((first_number(doc, ent.start, ent.end), "model"))
@@ -533,6 +536,7 @@ def _named_before_weapon_noun(doc: Doc, covered: Sequence[bool]) -> list[tuple[i
             and doc[end - 2].is_title
             and doc[end - 2].is_alpha
             and doc[end - 2].text not in _NOT_WEAPON_NAMES
+            and doc[end - 2].text not in _VERSION_WORDS
             and not covered[end - 2]
             and not covered[end - 1]
             and doc[end - 2].ent_type_ not in {"NORP", "GPE", "LOC", "DATE", "TIME"}
@@ -643,7 +647,6 @@ def _dual_weapon_names(
     for k in range(len(doc) - 1):
         if (
             doc[k].text in _DUAL_WEAPON_NAMES
-            and doc[k].ent_iob_ == "O"
             and not any(s <= k < e for s, e in present)
             and _weapon_noun_follows(doc, k + 1)
         ):
@@ -652,6 +655,7 @@ def _dual_weapon_names(
 
 
 _ROMAN = frozenset({"II", "III", "IV", "V"})
+_VERSION_WORDS = frozenset({"Block", "Mk", "Mk.", "Mark", "Batch", "Increment"})
 # A model number after a maker's name: 2 to 4 digits, not a year.
 _MODEL_NUMBER = re.compile(r"^(?!1[5-9]\d\d$|20\d\d$)\d{2,4}$")
 
@@ -672,7 +676,7 @@ def _extend_weapon_names(
         if label == "WEAPON":
             if (
                 end + 1 < n
-                and doc[end].text in {"Block", "Mk", "Mk.", "Mark", "Batch", "Increment"}
+                and doc[end].text in _VERSION_WORDS
                 and doc[end + 1].text[:1].isdigit()
                 and not taken[end]
                 and not taken[end + 1]

@@ -97,6 +97,7 @@ def _quantity(text: str, seed_word: str, ents: list[tuple[str, str]] = ()) -> st
         ("It bought 100 armoured personnel carriers.", "100", "100 armoured personnel carriers"),
         ("Taiwan imports 97 percent of its energy.", "97", "97 percent"),
         ("It costs $20,000 each.", "$", "$20,000"),
+        ("The plant can build six a month.", "six", "six"),  # a rate, its noun implied
     ],
 )
 def test_quantity_rule(text: str, seed: str, expected: str) -> None:

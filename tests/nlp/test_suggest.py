@@ -216,3 +216,58 @@ def test_rank_then_unlabelled_name_is_a_person(model: Suggester) -> None:
 def test_quantity_seed_skips_words_the_model_took_in(model: Suggester) -> None:
     text = "Taiwan plans to spend a record NT$606.8 billion on defence next year."
     assert found(model, text).get("NT$606.8 billion") == "QUANTITY"
+
+
+def test_context_shows_a_place_not_a_body() -> None:
+    from spacy.lang.en import English
+
+    from annotator.nlp.suggest import _is_place_by_context
+
+    nlp = English()
+    doc = nlp.make_doc("Troops left Wardak province and camped near Qalat while the Army said so.")
+    words = [t.text for t in doc]
+    wardak, qalat, army = words.index("Wardak"), words.index("Qalat"), words.index("Army")
+    assert _is_place_by_context(doc, wardak, wardak + 1, "ORG")  # "... province"
+    assert _is_place_by_context(doc, qalat, qalat + 1, "PERSON")  # "near ..."
+    assert _is_place_by_context(doc, army, army + 1, "ORG")  # a lone generic body
+    assert not _is_place_by_context(doc, army, army + 1, "PERSON")
+
+
+def test_lower_case_text_matching_an_org_pattern_is_no_org(model: Suggester) -> None:
+    spans = found(model, "The Coast Guard said the coast guard boats were ready.")
+    assert spans.get("Coast Guard") == "ORG" and "coast guard" not in spans
+
+
+def test_dual_names_before_a_weapon_noun_are_weapons(model: Suggester) -> None:
+    text = "The army test-fired Qassam rockets. Fatah officials met in Ramallah on Monday."
+    spans = found(model, text)
+    assert spans.get("Qassam") == "WEAPON"
+    assert spans.get("Fatah") != "WEAPON"  # no weapon noun after it: the party
+
+
+def test_weapon_names_run_on_through_blocks_variants_and_numerals(model: Suggester) -> None:
+    text = (
+        "Cairo ordered 40 F-16 Block 52 jets, Buk-M3E systems, Cessna 208 surveillance "
+        "planes and T-6C Texan II trainers."
+    )
+    spans = found(model, text)
+    assert spans.get("F-16 Block 52") == "WEAPON"
+    assert spans.get("Buk-M3E") == "WEAPON"
+    assert spans.get("Cessna 208") == "WEAPON"  # a maker and a model number
+    assert spans.get("T-6C Texan II") == "WEAPON"
+
+
+def test_world_places_veto_model_persons_and_orgs(model: Suggester) -> None:
+    text = "Russian bombers flew from Olenya to Arkhangelsk, and Murmansk said on Monday."
+    spans = found(model, text)
+    assert not {"Olenya", "Arkhangelsk", "Murmansk"} & set(spans)
+
+
+def test_all_caps_system_names_are_weapons(model: Suggester) -> None:
+    spans = found(model, "The KIZILELMA flew with ATMACA-armed ships as TAYFUN was tested.")
+    assert spans.get("KIZILELMA") == "WEAPON" and spans.get("TAYFUN") == "WEAPON"
+
+
+def test_a_number_word_with_a_rate_is_a_quantity(model: Suggester) -> None:
+    spans = found(model, "The plant was expanded and can now build eight a month.")
+    assert spans.get("eight") == "QUANTITY"
