@@ -333,6 +333,8 @@ def serve(project_path: str, requests: Any, replies: Any, suggest: bool = True) 
         if stopped and hasattr(replies, "cancel_join_thread"):
             # Nobody reads replies any more: never block the exit on a full pipe.
             replies.cancel_join_thread()
-        if model is not None and model.is_alive():
-            # Still loading or computing: end now, its uncommitted batch is simply lost.
+        if (model is not None and model.is_alive()) or (stopped and parent is not None):
+            # Asked to stop (the app waits for it), or the model is still loading or
+            # computing: end now, without the interpreter's slow shutdown; replies nobody will
+            # read and a model's uncommitted batch are all that is lost.
             os._exit(0)

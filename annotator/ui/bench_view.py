@@ -170,7 +170,9 @@ def main() -> int:
         pages[0] += 1
         if bar.value() >= bar.maximum():
             scroller.stop()
-            app.quit()
+            # exit, not quit: Qt 6 quit() closes the window (and the project) inside the
+            # measured loop, which is not scrolling.
+            app.exit(0)
 
     scroller = QTimer()
     scroller.setInterval(16)

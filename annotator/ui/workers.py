@@ -157,7 +157,7 @@ class _InChildProcess:
     def _read(self) -> None:
         while not self._closing.is_set():
             try:
-                reply = self.process.reply(timeout=0.2)
+                reply = self.process.reply(timeout=0.05)  # close() waits for it
             except SuggestProcessDied as exc:
                 self._post(("died", str(exc)))
                 return
