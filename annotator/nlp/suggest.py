@@ -226,6 +226,7 @@ class Suggester:
         entities = _dual_weapon_names(doc, entities)
         entities = _extend_weapon_names(doc, entities)
         entities.extend(_ranked_names(doc, entities))
+        entities.extend(_defined_acronyms(doc, entities))
         # 3. QUANTITY: grown from the seeds; an entity it would count or overlap wins.
         if quantity is not None and quantity_seeds:
             blocked = [False] * len(doc)
@@ -719,6 +720,39 @@ def _extend_weapon_names(
                     end = k
         out.append((start, end, label, source))
     return out
+
+
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z]{1,6}$")
+
+
+def _defined_acronyms(
+    doc: Doc, entities: list[tuple[int, int, str, str]]
+) -> list[tuple[int, int, str, str]]:
+    """ORG for an acronym defined in brackets after an ORG, wherever it stands in the text.
+
+    "the [National Liberation Army] ([ELN])": the bracketed word, two to seven letters with
+    at least two capitals, is the same body, and so is each later bare "ELN" that no
+    other span covers.
+    """
+    taken = [False] * len(doc)
+    for start, end, _, _ in entities:
+        for k in range(start, end):
+            taken[k] = True
+    n = len(doc)
+    names = set()
+    for _start, end, label, _ in entities:
+        if (
+            label == "ORG"
+            and end + 2 < n
+            and doc[end].text == "("
+            and doc[end + 2].text == ")"
+            and _ACRONYM.match(doc[end + 1].text)
+            and sum(c.isupper() for c in doc[end + 1].text) >= 2
+        ):
+            names.add(doc[end + 1].text)
+    if not names:
+        return []
+    return [(k, k + 1, "ORG", "pattern") for k in range(n) if doc[k].text in names and not taken[k]]
 
 
 def _is_ship_name(doc: Doc, start: int, end: int) -> bool:

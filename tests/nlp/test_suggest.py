@@ -271,3 +271,13 @@ def test_all_caps_system_names_are_weapons(model: Suggester) -> None:
 def test_a_number_word_with_a_rate_is_a_quantity(model: Suggester) -> None:
     spans = found(model, "The plant was expanded and can now build eight a month.")
     assert spans.get("eight") == "QUANTITY"
+
+
+def test_an_acronym_defined_after_an_org_is_that_org_everywhere(model: Suggester) -> None:
+    text = (
+        "Peru's government met the Shining Path Liberation Front (SPLF) in Lima. "
+        "Officials said SPLF fighters had agreed to a truce."
+    )
+    spans = {(text[s.start : s.end], s.start): s.label for s in model.suggest_one(text)}
+    assert spans.get(("SPLF", text.index("SPLF"))) == "ORG"
+    assert spans.get(("SPLF", text.rindex("SPLF"))) == "ORG"
