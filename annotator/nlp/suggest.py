@@ -25,7 +25,15 @@ span that is or follows a ship prefix is dropped ("USS Gravely" is a vessel); a 
 PERSON stands only as part of a full name found in the text or after a title ("Sirens",
 "Galilee" go); two or three capitalised words after a rank the model left bare are a PERSON
 ("Lieutenant Colonel [Nadav Shoshani]"). The shipped NORP list (demonyms.jsonl) vetoes
-"Houthi", "Tuareg" and the like the same way the place list does.
+"Houthi", "Tuareg" and the like the same way the place lists do (places.jsonl and the
+generated world_places.jsonl). Context rules (v4): a model PERSON/ORG of one or two capitalised
+words before a place noun ("Arauca province") or of one word after "near"/"off" is a place and
+dropped, as is a lone "Army"/"Cabinet"; pattern ORG matches written all in lower case ("coast
+guard") are dropped; a name both a body and a weapon ("Fatah", "Qassam") is the weapon before a
+weapon noun; a WEAPON runs on through "Block 70", a "-M2E" variant, a Roman numeral or
+capitalised words before a weapon noun ("A-29 Super Tucano"); a maker and a model number before
+a weapon noun are a WEAPON ("Dornier 228"); an acronym in brackets after an ORG is that ORG
+wherever it recurs.
 
 Sources and scores: ``source="pattern"`` with ``score=1.0`` for pattern spans;
 ``source="model"`` with ``score=None`` for model spans, because spaCy's greedy ``ner`` exposes
