@@ -11,6 +11,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.resources import resource_root
+from annotator.ui.gc_timer import GarbageCollector
 
 __all__ = ["APP_NAME", "ORGANIZATION", "make_settings", "run"]
 
@@ -35,6 +36,7 @@ def run(project: str | None = None, argv: Sequence[str] | None = None) -> int:
     icon = resource_root() / "icons" / "app.png"
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
+    GarbageCollector(app)
     window = MainWindow(make_settings())
     window.show()
     # For build/measure_start.py: report once the window is up, then quit.

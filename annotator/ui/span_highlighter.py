@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import (
@@ -43,9 +43,12 @@ def tag_font(base: QFont) -> QFont:
     return font
 
 
-@dataclass(frozen=True)
-class ViewSpan:
-    """A span with its position in Qt units (UTF-16) inside the document."""
+class ViewSpan(NamedTuple):
+    """A span with its position in Qt units (UTF-16) inside the document.
+
+    A NamedTuple, not a frozen dataclass: a 2,000-span document makes 2,000 of them on open,
+    and a tuple is built several times faster.
+    """
 
     span: Span
     qstart: int
