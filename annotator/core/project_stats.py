@@ -47,9 +47,19 @@ class StatsMixin:
             "annotators": self.annotators(),
         }
 
-    def answer_history(self, annotator: str | None = None) -> list[tuple[float, str]]:
-        """(time, kind) of every answer given, oldest first, for progress charts."""
+    def answered_over_time(self, annotator: str | None = None) -> list[tuple[float, int]]:
+        """(time, documents answered at that moment) after every answer given in the app,
+        oldest first, for progress charts. Answering a document again does not count it
+        twice; clearing an answer (undo) takes it off."""
         who, params = ("WHERE annotator = ?", [annotator]) if annotator else ("", [])
-        return list(
-            self._conn.execute(f"SELECT time, kind FROM events {who} ORDER BY time", params)
-        )
+        answered: set[tuple[str, int]] = set()
+        points = []
+        for when, person, doc_id, kind in self._conn.execute(
+            f"SELECT time, annotator, doc_id, kind FROM events {who} ORDER BY time, id", params
+        ):
+            if kind == "unanswer":
+                answered.discard((person, doc_id))
+            else:
+                answered.add((person, doc_id))
+            points.append((when, len(answered)))
+        return points

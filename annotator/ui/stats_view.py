@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -10,8 +11,8 @@ from PySide6.QtCharts import (
     QChart,
     QChartView,
     QDateTimeAxis,
+    QHorizontalStackedBarSeries,
     QLineSeries,
-    QStackedBarSeries,
     QValueAxis,
 )
 from PySide6.QtCore import QDateTime, QMargins, Qt
@@ -41,9 +42,27 @@ def _chart(title: str) -> QChart:
     return chart
 
 
+def _count_axis(maximum: int) -> QValueAxis:
+    """A value axis for counts: whole-number ticks only, with headroom above the top bar."""
+    step = max(1, math.ceil(maximum / 5))
+    top = step * max(1, math.ceil(maximum * 1.1 / step))
+    if top <= maximum:
+        top += step
+    axis = QValueAxis()
+    axis.setRange(0, top)
+    axis.setTickType(QValueAxis.TickType.TicksDynamic)
+    axis.setTickAnchor(0)
+    axis.setTickInterval(step)
+    axis.setLabelFormat("%d")
+    return axis
+
+
 def _bars(chart: QChart, names: list[str], values: list[int], colors: list[str]) -> None:
-    """One coloured bar per category (stacked sets, so each bar is centred on its category)."""
-    series = QStackedBarSeries()
+    """One coloured bar per category, horizontal so that every category name stays readable
+    in a narrow panel (stacked sets, so each bar is centred on its category). The first
+    name is drawn at the top."""
+    names, values, colors = names[::-1], values[::-1], colors[::-1]  # Qt draws bottom-up
+    series = QHorizontalStackedBarSeries()
     for name, color in zip(names, colors, strict=True):
         bar = QBarSet(name)
         bar.append([float(v) if n == name else 0.0 for n, v in zip(names, values, strict=True)])
@@ -52,15 +71,13 @@ def _bars(chart: QChart, names: list[str], values: list[int], colors: list[str])
         series.append(bar)
     series.setBarWidth(0.7)
     chart.addSeries(series)
-    axis_x = QBarCategoryAxis()
-    axis_x.append([f"{n} ({v})" for n, v in zip(names, values, strict=True)])
-    chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-    series.attachAxis(axis_x)
-    axis_y = QValueAxis()
-    axis_y.setRange(0, max([*values, 1]) * 1.15)
-    axis_y.setLabelFormat("%d")
-    chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-    series.attachAxis(axis_y)
+    categories = QBarCategoryAxis()
+    categories.append([f"{n} ({v})" for n, v in zip(names, values, strict=True)])
+    chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(categories)
+    counts = _count_axis(max(values, default=0))
+    chart.addAxis(counts, Qt.AlignmentFlag.AlignBottom)
+    series.attachAxis(counts)
 
 
 class StatsView(QScrollArea):
@@ -113,17 +130,16 @@ class StatsView(QScrollArea):
             [_ANSWER_COLORS[k] for k in kinds],
         )
         self.views[1].setChart(chart)
-        self.views[2].setChart(self._progress_chart(store.answer_history(annotator)))
+        self.views[2].setChart(self._progress_chart(store.answered_over_time(annotator)))
 
     @staticmethod
-    def _progress_chart(history: list[tuple[float, str]]) -> QChart:
+    def _progress_chart(history: list[tuple[float, int]]) -> QChart:
         chart = _chart("Documents answered over time")
         series = QLineSeries()
         series.setPointsVisible(True)
         answered = 0
-        for when, kind in history:
-            answered += -1 if kind == "unanswer" else 1
-            series.append(float(when * 1000), float(max(answered, 0)))
+        for when, answered in history:
+            series.append(float(when * 1000), float(answered))
         if not history:
             now = dt.datetime.now().timestamp() * 1000
             series.append(now, 0.0)
@@ -140,9 +156,7 @@ class StatsView(QScrollArea):
         )
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
-        axis_y = QValueAxis()
-        axis_y.setLabelFormat("%d")
-        axis_y.setRange(0, max(answered, 1) * 1.15)
+        axis_y = _count_axis(max((n for _, n in history), default=0))
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
         return chart

@@ -157,7 +157,11 @@ def test_stats_rows_cursor_and_history(project: ProjectStore) -> None:
     assert [r.id for r in project.document_rows("ann", Answer.ACCEPT)] == [doc]
     assert [r.id for r in project.document_rows("ann", search="pentagon")] == [other]
     assert project.cursor("ann") == other
-    assert [kind for _, kind in project.answer_history("ann")] == ["accept"]
+    project.set_answer(doc, "ann", Answer.REJECT)  # answered again: still one document
+    project.set_answer(other, "ann", Answer.IGNORE)
+    project.set_answer(other, "ann", None)  # undone
+    assert [n for _, n in project.answered_over_time("ann")] == [1, 1, 2, 1]
+    assert project.answered_over_time("nobody") == []
 
 
 def _writer(path: str, doc_id: int, annotator: str, count: int) -> None:
