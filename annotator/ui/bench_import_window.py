@@ -1,0 +1,131 @@
+"""Benchmark (not a test): GUI stalls while the window imports (and exports) a big JSONL file.
+
+``python -m annotator.ui.bench_import_window [--docs 50000] [--pipeline auto] [--export]``
+
+Generates a JSONL corpus with ``annotator.formats.bench_io.generate`` (news-like documents
+with four spans each), opens the real main window offscreen on a new project, runs the same
+import File › Import… runs (``WindowActions.import_paths``) and measures the longest gap of a
+1 ms QTimer until the job reports done. ``--export`` then exports the project as JSONL through
+``WindowActions.export`` and measures that too. Goal: no gap over 50 ms.
+
+Suggestions are off in the window (``suggester_factory=None``: a tokens-only child), so the
+figures are those of the import/export job, not of the model loading beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from annotator.core.model import DEFAULT_LABELS, Answer
+from annotator.core.store import ProjectStore
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=50_000)
+    parser.add_argument("--pipeline", default="auto")
+    parser.add_argument("--export", action="store_true", help="also export the project as JSONL")
+    parser.add_argument(
+        "--keep", type=Path, help="work in this folder (kept) instead of a temp one"
+    )
+    args = parser.parse_args(argv)
+
+    from annotator.formats.bench_io import generate
+    from annotator.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="annotator-bench-import-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    data = folder / f"bench-{args.docs}.jsonl"
+    if not data.exists():
+        generate(data, args.docs)
+    path = folder / "bench.annot"
+    if path.exists():
+        path.unlink()
+    ProjectStore.create(path, DEFAULT_LABELS, pipeline=args.pipeline).close()
+    size_mb = data.stat().st_size / 1e6
+    print(f"{args.docs} documents ({size_mb:.1f} MB), pipeline {args.pipeline!r}")
+
+    settings = QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings, suggester_factory=None)
+    window.setProperty("noPopups", True)
+    window.resize(1400, 900)
+    window.show()
+    window.open_project(path)
+    # Let the window settle (first paint, tokens-only child starting) before measuring.
+    settle = time.perf_counter() + 2.0
+    while time.perf_counter() < settle:
+        app.processEvents()
+        time.sleep(0.002)
+
+    results: list[tuple[str, float, float, int, int]] = []
+
+    def run(label: str, start: Callable[[], object], finished: Callable[[], bool]) -> bool:
+        gaps: list[float] = []
+        last = [time.perf_counter()]
+
+        def tick() -> None:
+            now = time.perf_counter()
+            gaps.append((now - last[0]) * 1000)
+            last[0] = now
+
+        ticker = QTimer()
+        ticker.setInterval(1)
+        ticker.timeout.connect(tick)
+        began = time.perf_counter()
+        last[0] = began
+        ticker.start()
+        start()
+        deadline = began + 900
+        while not finished() and time.perf_counter() < deadline:
+            app.processEvents()
+            time.sleep(0.0005)
+        wall = time.perf_counter() - began
+        ticker.stop()
+        ok = finished()
+        over = sum(1 for g in gaps if g > 50)
+        results.append((label, max(gaps, default=0.0), wall, over, len(gaps)))
+        return ok
+
+    def imported() -> bool:
+        return "Import:" in window.statusBar().currentMessage() or "failed" in (
+            window.statusBar().currentMessage()
+        )
+
+    ok = run("import", lambda: window.actions_.import_paths([str(data)]), imported)
+    print(f"  status: {window.statusBar().currentMessage()}")
+    if ok and args.export:
+        out = folder / "export.jsonl"
+
+        def exported() -> bool:
+            message = window.statusBar().currentMessage()
+            return message.startswith("Exported") or "failed" in message
+
+        ok = run(
+            "export",
+            lambda: window.actions_.export(str(out), "jsonl", (Answer.ACCEPT,)),
+            exported,
+        )
+        print(f"  status: {window.statusBar().currentMessage()[:160]}")
+    window.close()
+    for label, worst, wall, over, ticks in results:
+        print(
+            f"{label:7s} {wall:6.1f} s wall; longest event-loop stall {worst:7.1f} ms "
+            f"({over} of {ticks} gaps over 50 ms)   (goal < 50)"
+        )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
