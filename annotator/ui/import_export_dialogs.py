@@ -1,16 +1,18 @@
 """Import and export from the File menu: options, a cancellable progress dialog, error report.
 
-The work runs in a ``TaskThread`` with its own store connection; the dialog only shows
-progress. Per-line problems of an import are listed in a table (file, line, reason).
+The work runs in a child process (``annotator.formats.task_process``) with its own store
+connection, so spaCy's tokenizer never runs (nor loads) in the GUI process; the dialog only
+shows progress. Per-line problems of an import are listed in a table (file, line, reason).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -32,60 +34,136 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import Answer
 from annotator.formats.exporting import FORMATS, ExportFormat
-from annotator.ui.workers import TaskThread
+from annotator.formats.task_process import TaskJob, TaskProcess
 
-__all__ = ["ErrorReportDialog", "ExportOptionsDialog", "run_task"]
+__all__ = ["ErrorReportDialog", "ExportOptionsDialog", "TaskRun", "run_task"]
+
+
+class TaskRun(QObject):
+    """One import/export job in a child process (``TaskProcess``) with a window-modal
+    progress dialog: counts and rate, Cancel, and the outcome handed to the callbacks.
+
+    The GUI thread only polls the child's queue every ``POLL_MS`` (a few small messages a
+    second); the tokenizer, the JSON and SQLite work all happen in the child.
+    """
+
+    POLL_MS = 50
+    CANCEL_GRACE_S = 15.0  # then a child that does not honour the cancel is terminated
+
+    def __init__(
+        self,
+        parent: QWidget,
+        project_path: str,
+        job: TaskJob,
+        title: str,
+        on_done: Callable[[Any], None],
+        on_failed: Callable[[str], None],
+        on_cancelled: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.process = TaskProcess(project_path, job)
+        self._on_done, self._on_failed, self._on_cancelled = on_done, on_failed, on_cancelled
+        self.over = False
+        self._rate_mark: tuple[str, float, int] | None = None  # (text, time, done)
+        self._cancel_deadline: float | None = None
+        self.dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
+        self.dialog.setWindowTitle(title)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(300)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.dialog.canceled.connect(self.cancel)
+        self._timer = QTimer(self)
+        self._timer.setInterval(self.POLL_MS)
+        self._timer.timeout.connect(self.poll)
+
+    def start(self) -> None:
+        self.process.start()
+        self._timer.start()
+
+    def cancel(self) -> None:
+        """Ask the child to stop and roll back; it answers within a moment."""
+        if self.over or self.process.cancel_requested:
+            return
+        self.process.cancel()
+        self._cancel_deadline = time.monotonic() + self.CANCEL_GRACE_S
+        self.dialog.setLabelText(f"{self.title}\nCancelling…")
+
+    def poll(self) -> None:
+        if self.over:
+            return
+        for message in self.process.poll():
+            kind = message[0]
+            if kind == "progress":
+                self._progress(int(message[1]), int(message[2]), str(message[3]))
+            elif kind == "done":
+                self._finish()
+                self._on_done(message[1])
+            elif kind == "failed":
+                self._finish()
+                self._on_failed(str(message[1]))
+            elif kind in ("cancelled", "died") and self.process.cancel_requested:
+                self._finish()  # a cancelled child that had to be terminated: still a cancel
+                if self._on_cancelled is not None:
+                    self._on_cancelled()
+            elif kind == "died":
+                self._finish()
+                self._on_failed(str(message[1]))
+        if (
+            not self.over
+            and self._cancel_deadline is not None
+            and time.monotonic() > self._cancel_deadline
+        ):
+            self.process.stop(grace=0.0)  # it did not honour the cancel: the poll says "died"
+            self._cancel_deadline = None
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        if self.process.cancel_requested:
+            return
+        now = time.monotonic()
+        if self._rate_mark is None or self._rate_mark[0] != text or done < self._rate_mark[2]:
+            self._rate_mark = (text, now, done)
+        _, since, first = self._rate_mark
+        rate = (done - first) / (now - since) if now - since > 0.5 else 0.0
+        count = f"{done:,} of {total:,}" if total else f"{done:,}"
+        speed = f" ({rate:,.0f}/s)" if rate else ""
+        self.dialog.setMaximum(total)
+        self.dialog.setValue(min(done, total) if total else 0)
+        self.dialog.setLabelText(f"{self.title}\n{text}: {count}{speed}" if text else self.title)
+
+    def _finish(self) -> None:
+        self.over = True
+        self._timer.stop()
+        self.dialog.close()
+        self.dialog.deleteLater()
+        self.process.stop(grace=2.0)  # reaps the child (it is ending on its own)
+
+    def stop(self, grace: float = 5.0) -> None:
+        """The window is closing: cancel, wait ``grace`` s for the roll-back, terminate;
+        no callback runs."""
+        if self.over:
+            return
+        self.over = True
+        self._timer.stop()
+        self.process.stop(grace)
+        self.dialog.close()
+        self.dialog.deleteLater()
 
 
 def run_task(
     parent: QWidget,
     project_path: str,
-    job: Callable[..., Any],
+    job: TaskJob,
     title: str,
     on_done: Callable[[Any], None],
     on_failed: Callable[[str], None],
     on_cancelled: Callable[[], None] | None = None,
-) -> TaskThread:
-    """Start ``job`` in a TaskThread with a modal progress dialog that can cancel it."""
-    thread = TaskThread(project_path, job, parent)
-    dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
-    dialog.setWindowTitle(title)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(300)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-
-    def progress(done: int, total: int, text: str) -> None:
-        dialog.setMaximum(total)
-        dialog.setValue(done if total else 0)
-        dialog.setLabelText(f"{title}\n{text}" if text else title)
-
-    def finish() -> None:
-        dialog.close()
-        dialog.deleteLater()
-
-    thread.progress.connect(progress)
-    dialog.canceled.connect(thread.cancel)
-
-    def done(result: object) -> None:
-        finish()
-        on_done(result)
-
-    def failed(message: str) -> None:
-        finish()
-        on_failed(message)
-
-    def cancelled() -> None:
-        finish()
-        if on_cancelled is not None:
-            on_cancelled()
-
-    thread.finished_ok.connect(done)
-    thread.failed.connect(failed)
-    thread.was_cancelled.connect(cancelled)
-    thread.finished.connect(thread.deleteLater)
-    thread.start()
-    return thread
+) -> TaskRun:
+    """Start ``job`` in a child process with a modal progress dialog that can cancel it."""
+    run = TaskRun(parent, project_path, job, title, on_done, on_failed, on_cancelled)
+    run.start()
+    return run
 
 
 class ErrorReportDialog(QDialog):

@@ -7,19 +7,25 @@ text or the document list has focus, so typing in the search box never answers a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QKeyCombination, QPoint, Qt
+from PySide6.QtCore import QEvent, QKeyCombination, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from annotator.core.model import Answer, LabelSet, Span, SpanState
-from annotator.core.progress import CancelToken, ProgressCallback
 from annotator.core.store import ProjectStore, StoreError
+from annotator.formats.task_process import ExportJob, ImportJob, TaskJob
 from annotator.ui.document_view import describe_span
-from annotator.ui.import_export_dialogs import ErrorReportDialog, ExportOptionsDialog, run_task
+from annotator.ui.import_export_dialogs import (
+    ErrorReportDialog,
+    ExportOptionsDialog,
+    TaskRun,
+    run_task,
+)
 from annotator.ui.labels_dialog import LabelsDialog
 from annotator.ui.new_project_dialog import NewProjectDialog
 from annotator.ui.shortcuts import COMMANDS, ShortcutMap
@@ -65,16 +71,35 @@ def _plain_key(sequence: QKeySequence) -> bool:
     return not (mods & (_FOCUS | Qt.KeyboardModifier.MetaModifier))
 
 
+class _OnClose(QObject):
+    """Calls ``callback`` when ``window`` gets its Close event (before its closeEvent)."""
+
+    def __init__(self, window: QObject, callback: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._callback = callback
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parent() and event.type() == QEvent.Type.Close:
+            self._callback()
+        return False
+
+
 class WindowActions:
-    """Builds the menus of ``window`` and handles what they open."""
+    """Builds the menus of ``window`` and handles what they open.
+
+    Import and export jobs run in child processes; closing the window cancels them and joins
+    their children (an event filter on the window's Close event).
+    """
 
     def __init__(self, window: MainWindow) -> None:
         self.w = window
         self.commands: dict[str, QAction] = {}
         self.label_actions: list[QAction] = []
-        self._tasks: list[Any] = []
+        self._tasks: list[TaskRun] = []
         self.suggest_run: SuggestAllRun | None = None
         self._build()
+        self._close_filter = _OnClose(window, self.stop_tasks)
 
     # --------------------------------------------------------------- build
     def _command(self, command_id: str, slot: Any) -> QAction:
@@ -313,19 +338,54 @@ class WindowActions:
         if names:
             self.import_paths(names)
 
-    def import_paths(self, paths: list[str]) -> None:
+    def import_paths(self, paths: list[str]) -> TaskRun | None:
+        """Import files/folders in a child process (File › Import…, drag and drop)."""
         w = self.w
         if w.store is None:
-            return
+            return None
+        job = ImportJob(tuple(str(p) for p in paths), annotator=w.annotator)
+        return self._start(job, "Importing", self._imported)
 
-        def job(store: ProjectStore, progress: Any, cancel: Any) -> Any:
-            from annotator.formats.importing import import_files
+    def _start(self, job: TaskJob, title: str, on_done: Callable[[Any], None]) -> TaskRun:
+        assert self.w.store is not None
+        project = self.w.store.path
+        what = job.what
 
-            return import_files(store, paths, progress=progress, cancel=cancel)
+        def done(result: Any) -> None:
+            if self._same_project(project):
+                on_done(result)
+            else:  # the user opened another project meanwhile
+                self.w.message(f"{what} into {project.name} finished: {result.summary()}", 0)
 
-        self._tasks.append(
-            run_task(w, str(w.store.path), job, "Importing", self._imported, self._failed("Import"))
+        def cancelled() -> None:
+            if what == "Import":
+                kept = "nothing of the file under way was kept"
+            else:
+                kept = "what was there before is unchanged"
+            self.w.message(f"{what} cancelled; {kept}.", 0)
+            if what == "Import" and self._same_project(project):
+                self.w.list_model.refresh()  # files finished before the cancel are in
+                self.w.update_status()
+
+        run = run_task(
+            self.w, str(project), job, title, done, self._failed(what, project), cancelled
         )
+        self._tasks = [t for t in self._tasks if not t.over]
+        self._tasks.append(run)
+        return run
+
+    def _same_project(self, project: Path) -> bool:
+        store = self.w.store
+        return store is not None and store.path == project
+
+    def running_tasks(self) -> list[TaskRun]:
+        return [t for t in self._tasks if not t.over]
+
+    def stop_tasks(self, grace: float = 5.0) -> None:
+        """Cancel every running import/export and join its child (then terminate it)."""
+        for task in self._tasks:
+            task.stop(grace)
+        self._tasks = []
 
     def _imported(self, report: Any) -> None:
         w = self.w
@@ -351,35 +411,38 @@ class WindowActions:
             return
         self.export(dialog.path.text(), dialog.fmt, dialog.chosen_answers())
 
-    def export(self, out: str, fmt: ExportFormat, answers: tuple[Answer, ...]) -> None:
+    def export(self, out: str, fmt: ExportFormat, answers: tuple[Answer, ...]) -> TaskRun | None:
+        """Export in a child process (File › Export…)."""
         w = self.w
         if w.store is None:
-            return
-
-        def job(store: ProjectStore, progress: ProgressCallback, cancel: CancelToken) -> Any:
-            from annotator.formats.exporting import export_project
-
-            return export_project(
-                store, out, fmt, answers=answers, progress=progress, cancel=cancel
-            )
+            return None
 
         def done(report: Any) -> None:
             notes = "".join(f"\n{n}" for n in report.notes)
             w.message(f"Exported {report.summary()}", 0)
             self.last_export = report
             if notes:
-                QMessageBox.information(w, "Export", f"{report.summary()}{notes}")
+                self._tell(QMessageBox.Icon.Information, "Export", f"{report.summary()}{notes}")
 
-        self._tasks.append(
-            run_task(w, str(w.store.path), job, "Exporting", done, self._failed("Export"))
-        )
+        return self._start(ExportJob(str(out), fmt, tuple(answers)), "Exporting", done)
 
-    def _failed(self, what: str) -> Any:
+    def _failed(self, what: str, project: Path | None = None) -> Any:
         def show(message: str) -> None:
+            if what == "Import" and project is not None and self._same_project(project):
+                self.w.list_model.refresh()  # files finished before the failure are in
+                self.w.update_status()
             self.w.message(f"{what} failed: {message}", 0)
-            QMessageBox.warning(self.w, f"{what} failed", message)
+            self._tell(QMessageBox.Icon.Warning, f"{what} failed", message)
 
         return show
+
+    def _tell(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+        """A window-modal message box that does not block the caller (a job's callback)."""
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self.w)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.last_message = box
+        return box
 
     # ------------------------------------------------------------ suggestions
     def suggest_all(self) -> SuggestAllRun | None:
