@@ -83,6 +83,29 @@ REGIONS = {
     Yar|Engels|Olenya|Tartus|Hmeimim|Latakia|Camp Lemonnier""",
 }
 
+# Common given names worldwide: a city called so ("Hassan", "Vladimir", "Santos") would veto a
+# model PERSON that is a person's bare first or last name, which is far more frequent in news.
+GIVEN_NAMES = set(
+    """
+    Aaron Abbas Abdul Abdullah Adam Adrian Ahmad Ahmed Ajay Akbar Alan Albert Alberto Alex
+    Alexander Alexandra Alexei Alfred Ali Alice Amal Amin Amir Amit Ana Anand Andre Andrea
+    Andrei Andrew Angel Angela Anil Anton Antonio Anwar Arjun Arman Armando Arthur Asad
+    Ashok Aziz Babak Bashir Benjamin Bernard Bogdan Boris Carlos Carmen Catherine Cesar
+    Charles Chen Christian Claudia Daniel Daria David Denis Dmitry Eduardo Elena Elias Emil
+    Emmanuel Enrique Eric Ernesto Eva Fahad Faisal Farah Fatima Felipe Felix Fernando
+    Francis Francisco Frank Gabriel George Georgi Gustavo Habib Hamid Hamza Hassan Hector
+    Henry Hugo Hussein Ibrahim Igor Ilya Imran Irina Isaac Ismail Ivan Jamal Jamila Javier
+    Jesus Joao John Jorge Jose Joseph Juan Julia Kamal Karim Karima Khalid Kiran Krishna
+    Latifa Laura Leo Leonardo Lida Lucas Luis Mahmoud Manuel Marco Marcos Maria Marina Mario
+    Mark Martin Mateo Maxim Mehmet Michael Miguel Mikhail Mohammed Muhammad Mustafa Nadia
+    Nadir Nasser Natalia Nikita Nikolai Nina Nour Oleg Olga Omar Oscar Osman Pablo Pavel
+    Pedro Peter Rafael Rahul Ramadan Ramon Ramos Rashid Raul Ricardo Roberto Roman Said
+    Salah Salim Salman Sami Samir Santana Santos Sara Selim Sergei Sergio Sofia Stanislav
+    Stefan Svetlana Tariq Tatiana Teresa Tomas Umar Usman Valentin Vera Victor Vladimir
+    Walid Yaroslav Yasin Yousef Yusuf Zahra Zaid Zakir
+    """.split()  # noqa: SIM905
+)
+
 
 def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
@@ -114,7 +137,12 @@ def main() -> None:
             names[" ".join(name.split())] = label
     lines = []
     for name in sorted(names):
-        if (len(name) <= 3 and name not in {"DMZ"}) or name in SKIP or name.lower() in taken:
+        if (
+            (len(name) <= 3 and name not in {"DMZ"})
+            or name in SKIP
+            or name in GIVEN_NAMES
+            or name.lower() in taken
+        ):
             continue
         if not name[:1].isupper() or not all(
             w[:1].isupper() or w in {"el", "al", "de", "ez", "la"} or w[:1] in "-'"

@@ -33,7 +33,11 @@ guard") are dropped; a name both a body and a weapon ("Fatah", "Qassam") is the 
 weapon noun; a WEAPON runs on through "Block 70", a "-M2E" variant, a Roman numeral or
 capitalised words before a weapon noun ("A-29 Super Tucano"); a maker and a model number before
 a weapon noun are a WEAPON ("Dornier 228"); an acronym in brackets after an ORG is that ORG
-wherever it recurs.
+wherever it recurs. v5: a one- or two-word model PERSON/ORG kept in a place's company is a
+place ("Kurram and [Bajaur]", "the state of [Sinaloa]", "[Kastellorizo], a tiny island", "at
+[Amari] in Estonia", "from Tumangang to [Khasan]"), and then so is every model PERSON/ORG of
+the same text in the document; a model ORG that is a base ("Misawa Air Base"), holds a comma or
+is a lone direction word ("Western") is dropped.
 
 Sources and scores: ``source="pattern"`` with ``score=1.0`` for pattern spans;
 ``source="model"`` with ``score=None`` for model spans, because spaCy's greedy ``ner`` exposes
@@ -63,7 +67,7 @@ __all__ = ["PATTERNS_KEY", "RULES_VERSION", "Suggester", "suggest_everywhere_pat
 #: ``doc.spans`` key under which the pattern matches are stored.
 PATTERNS_KEY = "annotator_patterns"
 #: Bump when the rules in labelmap.py or here change what is suggested (it enters ``version``).
-RULES_VERSION = "4"
+RULES_VERSION = "5"
 # Labels whose tokens may sit inside a QUANTITY ("2,000 [US] troops"): nationality-like words.
 _INSIDE_QUANTITY_OK = frozenset({"GPE", "LOC", "NORP"})
 
@@ -202,7 +206,17 @@ class Suggester:
             if all(end <= e[0] or start >= e[1] for e in entities)
         )
         project = set(self.labels)
+        # Tokens of places (model GPE/LOC, place patterns): context for the model's PERSON/ORG.
+        places = [False] * len(doc)
+        for start, end, label in (
+            *((e.start, e.end, e.label_) for e in doc.ents),
+            *((e[0], e[1], e[2]) for e in entities),
+        ):
+            if label in _PLACE_LABELS:
+                for k in range(start, end):
+                    places[k] = True
         # 2. Model spans: mapped, fixed up, dropped where a pattern span overlaps them.
+        place_names: set[str] = set()
         for ent in doc.ents:
             label = ent.label_
             if label == "DATE" and quantity is not None and is_rate(doc, ent.start, ent.start + 1):
@@ -217,10 +231,14 @@ class Suggester:
                 continue
             if target in {"PERSON", "ORG"} and _is_ship_name(doc, ent.start, ent.end):
                 continue  # "USS Gravely", "HMS Diamond": one vessel, neither a person nor a body
-            if target in {"PERSON", "ORG"} and _is_place_by_context(
-                doc, ent.start, ent.end, target
+            if target in {"PERSON", "ORG"} and (
+                _is_place_by_context(doc, ent.start, ent.end, target)
+                or _is_place_by_company(doc, ent.start, ent.end, places)
             ):
-                continue  # "Arauca province", "near Chipwi", "the Army" alone
+                place_names.add(ent.text)
+                continue  # "Arauca province", "near Chipwi", "Kurram and Bajaur", "the Army"
+            if target == "ORG" and _is_no_body(doc, ent.start, ent.end):
+                continue  # "Misawa Air Base", "Lesbos, Chios", a lone "North"
             fixed = fix_span(doc, ent.start, ent.end, target)
             if fixed is not None:
                 fixed = _against_patterns(doc, fixed, entities, project)
@@ -230,6 +248,15 @@ class Suggester:
                     e for e in entities if e[3] != "pattern" or e[1] <= fixed[0] or e[0] >= fixed[1]
                 ]
                 entities.append((*fixed, "model"))
+        if place_names:
+            # A name its context showed to be a place once is that place everywhere in the text.
+            entities = [
+                e
+                for e in entities
+                if e[3] != "model"
+                or e[2] not in {"PERSON", "ORG"}
+                or doc[e[0] : e[1]].text not in place_names
+            ]
         entities = _single_word_persons(doc, entities)
         entities = _dual_weapon_names(doc, entities)
         entities = _extend_weapon_names(doc, entities)
@@ -609,6 +636,91 @@ def _is_place_by_context(doc: Doc, start: int, end: int, label: str) -> bool:
         # "[Chipwi] township", but not "Hamas border units"-like bodies' words inside.
         return not any(t.lower_ in _ORG_WORDS_LOWER for t in words)
     return end - start == 1 and start > 0 and doc[start - 1].lower_ in _PLACE_PREPOSITIONS
+
+
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Nouns for places a name can be the place "of" ("the state of Sinaloa", "the hub of Chipwi"),
+# or be described as after a comma ("Kastellorizo, a tiny island").
+_PLACE_OF_NOUNS = _PLACE_NOUNS | _split(
+    """hub capital outskirts enclave exclave suburb suburbs neighbourhood neighborhood base
+    stronghold garrison"""
+)
+# Prepositions of place before a one- or two-word name that, when a place name follows it
+# ("at Amari in Estonia", "at Dunai, near Vladivostok"), make the name a place too.
+_AT_PREPOSITIONS = frozenset({"at", "in", "to", "from", "on", "over", "into"})
+# Last words of a base or airfield name: a place, no body ("Misawa Air Base").
+_BASE_WORDS = frozenset({"Base", "Airbase", "Airfield", "Air Station", "Station"})
+# Lone words the model calls ORG that name no body.
+_NOT_BODIES = frozenset({"Central", "Western", "Eastern", "Northern", "Southern"})
+
+
+def _is_place_by_company(doc: Doc, start: int, end: int, places: Sequence[bool]) -> bool:
+    """A model PERSON/ORG of one or two capitalised words that the company it keeps shows to be
+    a place: joined by "and"/"or"/a comma to a place ("Kurram and [Bajaur]", "[Leposavic] and
+    Zubin Potok"), the place "of" a place noun ("the state of [Sinaloa]"), described as one
+    ("[Kastellorizo], a tiny island"), or after "at"/"in" with a place after it ("at [Amari] in
+    Estonia", "at [Dunai], near Vladivostok"). Acronyms and all-caps words are left alone.
+    """
+    words = doc[start:end]
+    if end - start > 2 or not all(t.is_title and t.is_alpha for t in words):
+        return False
+    n = len(doc)
+    before = doc[start - 1] if start > 0 else None
+    after = doc[end] if end < n else None
+    # Coordination with a place, on either side.
+    joins = {"and", "or", ","}
+    if before is not None and before.lower_ in joins and start >= 2 and places[start - 2]:
+        return True
+    if (
+        after is not None
+        and after.lower_ in joins
+        and end + 1 < n
+        and places[end + 1]
+        and doc[end + 1].is_title
+    ):
+        return True
+    # "the state of X", "the mining hub of X".
+    if (
+        before is not None
+        and before.lower_ == "of"
+        and start >= 2
+        and doc[start - 2].is_lower
+        and doc[start - 2].lower_ in _PLACE_OF_NOUNS
+    ):
+        return True
+    # "X, a tiny island ...", "X, the port town ...".
+    if after is not None and after.text == ",":
+        for k in range(end + 1, min(end + 6, n)):
+            token = doc[k]
+            if k == end + 1 and token.lower_ not in {"a", "an", "the"}:
+                break
+            if token.is_lower and token.lower_ in _PLACE_OF_NOUNS:
+                return True
+            if token.is_punct:
+                break
+    # "from Tumangang to X".
+    if before is not None and before.lower_ == "to":
+        for k in range(max(0, start - 5), start - 1):
+            if doc[k].lower_ == "from" and places[k + 1]:
+                return True
+    # "at X in Estonia", "at X, near Vladivostok".
+    if before is not None and before.lower_ in _AT_PREPOSITIONS:
+        k = end + 1 if after is not None and after.text == "," else end
+        if k + 1 < n and doc[k].lower_ in {"in", "near"} and places[k + 1]:
+            return True
+    return False
+
+
+def _is_no_body(doc: Doc, start: int, end: int) -> bool:
+    """A model ORG that names no body: a base ("Misawa Air Base"), a list ("Lesbos, Chios"),
+    a lone direction adjective ("Western")."""
+    words = doc[start:end]
+    if end - start == 1 and words[0].text in _NOT_BODIES:
+        return True
+    if any(t.text == "," for t in words):
+        return True
+    last = words[-1].text
+    return end - start >= 2 and (last in _BASE_WORDS or f"{words[-2].text} {last}" in _BASE_WORDS)
 
 
 # Names shared by a body and a weapon: "Fatah" is a party and a rocket, "Qassam" a brigade and

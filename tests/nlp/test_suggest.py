@@ -281,3 +281,76 @@ def test_an_acronym_defined_after_an_org_is_that_org_everywhere(model: Suggester
     spans = {(text[s.start : s.end], s.start): s.label for s in model.suggest_one(text)}
     assert spans.get(("SPLF", text.index("SPLF"))) == "ORG"
     assert spans.get(("SPLF", text.rindex("SPLF"))) == "ORG"
+
+
+def _doc_with_places(text: str, places: set[str]) -> tuple[object, list[bool]]:
+    import spacy
+
+    doc = spacy.blank("en").make_doc(text)
+    return doc, [t.text in places for t in doc]
+
+
+def _at(doc: object, word: str) -> int:
+    return next(t.i for t in doc if t.text == word)  # type: ignore[attr-defined]
+
+
+def test_company_of_places_shows_a_place() -> None:
+    from annotator.nlp.suggest import _is_place_by_company
+
+    cases = [
+        ("Drones hit posts in Kurram and Bajaur overnight.", {"Kurram"}, "Bajaur"),
+        ("Drones flew over Leposavic and Zvecan on Friday.", {"Zvecan"}, "Leposavic"),
+        ("Troops moved into the state of Sinaloa on Saturday.", set(), "Sinaloa"),
+        ("The army seized the mining hub of Chipwi in October.", set(), "Chipwi"),
+        ("Ships unloaded on Kastellorizo, a tiny island off Turkey.", set(), "Kastellorizo"),
+        ("Jets are based at Amari in Estonia.", {"Estonia"}, "Amari"),
+        ("Ships unload at Dunai, near Vladivostok.", {"Vladivostok"}, "Dunai"),
+        ("Trains run from Tumangang to Khasan daily.", {"Tumangang"}, "Khasan"),
+    ]
+    for text, places, name in cases:
+        doc, flags = _doc_with_places(text, places)
+        i = _at(doc, name)
+        assert _is_place_by_company(doc, i, i + 1, flags), text
+    kept = [
+        ("Russia and NATO held talks.", {"Russia"}, "NATO"),  # an acronym stands
+        ("An analyst at Jefferies in London said so.", set(), "Jefferies"),  # no place after
+        ("The head of Rheinmetall spoke.", set(), "Rheinmetall"),  # "head" is no place noun
+    ]
+    for text, places, name in kept:
+        doc, flags = _doc_with_places(text, places)
+        i = _at(doc, name)
+        assert not _is_place_by_company(doc, i, i + 1, flags), text
+
+
+def test_bases_lists_and_direction_words_are_no_body() -> None:
+    import spacy
+
+    from annotator.nlp.suggest import _is_no_body
+
+    doc = spacy.blank("en").make_doc("Misawa Air Base , Lesbos , Chios and Western Naval Group")
+    assert _is_no_body(doc, 0, 3)  # "Misawa Air Base"
+    assert _is_no_body(doc, 4, 7)  # "Lesbos, Chios"
+    assert _is_no_body(doc, 8, 9)  # a lone "Western"
+    assert not _is_no_body(doc, 8, 11)  # "Western Naval Group"
+
+
+def test_a_name_shown_to_be_a_place_once_is_that_place_throughout(model: Suggester) -> None:
+    text = (
+        "Troops moved into the state of Sinaloa on Saturday. "
+        "The group Causa counted 1,700 killings in Sinaloa since the split began."
+    )
+    # The model calls both "Sinaloa" ORG; only the first has a place noun before it.
+    assert "Sinaloa" not in found(model, text)
+
+
+def test_given_names_are_not_world_places() -> None:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "resources" / "patterns" / "world_places.jsonl"
+    names = {
+        " ".join(t["ORTH"] for t in json.loads(line)["pattern"])
+        for line in path.read_text(encoding="utf-8").splitlines()
+    }
+    assert not {"Hassan", "Vladimir", "Santos"} & names
+    assert {"Aachen", "Aalborg"} <= names
