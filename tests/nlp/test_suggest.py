@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from annotator.core.model import SpanState, check_spans
@@ -283,15 +285,15 @@ def test_an_acronym_defined_after_an_org_is_that_org_everywhere(model: Suggester
     assert spans.get(("SPLF", text.rindex("SPLF"))) == "ORG"
 
 
-def _doc_with_places(text: str, places: set[str]) -> tuple[object, list[bool]]:
+def _doc_with_places(text: str, places: set[str]) -> tuple[Any, list[bool]]:
     import spacy
 
     doc = spacy.blank("en").make_doc(text)
     return doc, [t.text in places for t in doc]
 
 
-def _at(doc: object, word: str) -> int:
-    return next(t.i for t in doc if t.text == word)  # type: ignore[attr-defined]
+def _at(doc: Any, word: str) -> int:
+    return next(t.i for t in doc if t.text == word)
 
 
 def test_company_of_places_shows_a_place() -> None:
