@@ -67,7 +67,7 @@ __all__ = ["PATTERNS_KEY", "RULES_VERSION", "Suggester", "suggest_everywhere_pat
 #: ``doc.spans`` key under which the pattern matches are stored.
 PATTERNS_KEY = "annotator_patterns"
 #: Bump when the rules in labelmap.py or here change what is suggested (it enters ``version``).
-RULES_VERSION = "5"
+RULES_VERSION = "5.1"
 # Labels whose tokens may sit inside a QUANTITY ("2,000 [US] troops"): nationality-like words.
 _INSIDE_QUANTITY_OK = frozenset({"GPE", "LOC", "NORP"})
 
@@ -656,7 +656,7 @@ _NOT_BODIES = frozenset({"Central", "Western", "Eastern", "Northern", "Southern"
 
 def _is_place_by_company(doc: Doc, start: int, end: int, places: Sequence[bool]) -> bool:
     """A model PERSON/ORG of one or two capitalised words that the company it keeps shows to be
-    a place: joined by "and"/"or"/a comma to a place ("Kurram and [Bajaur]", "[Leposavic] and
+    a place: joined by "and"/"or" to a place ("Kurram and [Bajaur]", "[Leposavic] and
     Zubin Potok"), the place "of" a place noun ("the state of [Sinaloa]"), described as one
     ("[Kastellorizo], a tiny island"), or after "at"/"in" with a place after it ("at [Amari] in
     Estonia", "at [Dunai], near Vladivostok"). Acronyms and all-caps words are left alone.
@@ -668,7 +668,7 @@ def _is_place_by_company(doc: Doc, start: int, end: int, places: Sequence[bool])
     before = doc[start - 1] if start > 0 else None
     after = doc[end] if end < n else None
     # Coordination with a place, on either side.
-    joins = {"and", "or", ","}
+    joins = {"and", "or"}  # not a comma: "the envoy to Sudan, [Tom Perriello]" is apposition
     if before is not None and before.lower_ in joins and start >= 2 and places[start - 2]:
         return True
     if (

@@ -356,3 +356,11 @@ def test_given_names_are_not_world_places() -> None:
     }
     assert not {"Hassan", "Vladimir", "Santos"} & names
     assert {"Aachen", "Aalborg"} <= names
+
+
+def test_a_name_after_a_comma_and_a_place_is_not_made_a_place() -> None:
+    from annotator.nlp.suggest import _is_place_by_company
+
+    doc, flags = _doc_with_places("The US envoy to Sudan, Tom Perriello, said so.", {"Sudan"})
+    i = _at(doc, "Tom")
+    assert not _is_place_by_company(doc, i, i + 2, flags)
