@@ -82,6 +82,7 @@ _GUI = textwrap.dedent(
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
+    from annotator.core.model import Answer
     from annotator.ui.main_window import MainWindow
 
     app = QApplication([])
@@ -110,7 +111,15 @@ _GUI = textwrap.dedent(
     QTest.keyClick(view, Qt.Key.Key_1)
     spans = [view.text[s.start : s.end] for s in window.controller.annotation().accepted]
     suggested = wait(lambda: window.suggest_version is not None)
+    # File › Import and Export: their jobs (the tokenizer) run in a child process too.
+    window.actions_.import_paths([sys.argv[3]])
+    status = window.statusBar().currentMessage
+    imported = wait(lambda: status().startswith("Import:")) and status()
+    window.actions_.export(sys.argv[4], "jsonl", (Answer.ACCEPT,))
+    exported = wait(lambda: status().startswith("Exported")) and status()
     result = {
+        "imported": imported,
+        "exported": exported,
         "tokens": tokens,
         "suggester": suggested,
         "spans": spans,
@@ -126,11 +135,25 @@ _GUI = textwrap.dedent(
 
 def test_gui_process_never_imports_spacy(project, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The real window with the default suggester: tokens and suggestions come from the
-    child process, and a span drawn with the keyboard snaps to them; spaCy stays out."""
+    child process, and a span drawn with the keyboard snaps to them; an import and an export
+    through the File menu's actions run in child processes too; spaCy stays out."""
     _fill(project)
+    data = tmp_path / "more.jsonl"
+    data.write_text(
+        json.dumps(
+            {
+                "text": "Olaf Scholz visited Vilnius.",
+                "spans": [{"start": 0, "end": 11, "label": "PERSON"}],
+            }
+        )
+        + "\n"
+        + json.dumps({"text": "A second article."})
+        + "\n"
+    )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    args = [str(project), str(tmp_path / "settings.ini"), str(data), str(tmp_path / "out.jsonl")]
     done = subprocess.run(
-        [sys.executable, "-c", _GUI, str(project), str(tmp_path / "settings.ini")],
+        [sys.executable, "-c", _GUI, *args],
         capture_output=True,
         text=True,
         timeout=120,
@@ -142,6 +165,8 @@ def test_gui_process_never_imports_spacy(project, tmp_path) -> None:  # type: ig
     assert result["tokens"] and result["suggester"]
     assert result["spans"] == ["Jens Stoltenberg"]  # "ens St" snapped to the tokens
     assert result["child"]  # the suggestion process was running
+    assert result["imported"].startswith("Import: 1 files: 2 added"), result
+    assert result["exported"].startswith("Exported 1 documents, 1 spans"), result
     assert result["spacy"] == [] and not result["thinc"]
 
 
