@@ -19,6 +19,10 @@ class FormatError(RuntimeError):
         self.path = str(path)
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[FormatError], tuple[str, str]]:
+        # Rebuilt from (path, reason), not from the message: reports cross process borders.
+        return FormatError, (self.path, self.reason)
+
 
 @dataclass(frozen=True)
 class LineError:

@@ -30,7 +30,6 @@ Qt-free: the GUI adapter is ``annotator.ui.import_export_dialogs.run_task``.
 from __future__ import annotations
 
 import contextlib
-import copyreg
 import logging
 import multiprocessing
 import os
@@ -61,15 +60,6 @@ __all__ = [
 PROGRESS_PER_S = 20
 Message = tuple[Any, ...]
 log = logging.getLogger(__name__)
-
-
-def _reduce_format_error(exc: FormatError) -> tuple[type[FormatError], tuple[str, str]]:
-    return FormatError, (exc.path, exc.reason)
-
-
-# FormatError takes (path, reason) but keeps one message in ``args``: the default pickling of
-# an exception would call FormatError(message) and fail. An ImportReport lists them.
-copyreg.pickle(FormatError, _reduce_format_error)
 
 
 class TaskJob(Protocol):

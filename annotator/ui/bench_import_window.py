@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         ticker.start()
         task = start()
         callback_at = [float("inf")]
-        original = getattr(task, "_on_done", None)  # a TaskRun (not the old TaskThread)
+        original = getattr(task, "_on_done", None)  # a TaskRun
         if original is not None:  # note when the window's done-callbacks begin
 
             def on_done(result: object) -> None:

@@ -18,7 +18,6 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from annotator.core.model import Span
-from annotator.core.progress import Cancelled, CancelToken
 from annotator.core.store import ProjectStore
 
 # Qt- and spaCy-free; imported with the app (multiprocessing and all) rather than in the
@@ -29,7 +28,6 @@ __all__ = [
     "SuggestAllRun",
     "SuggestWorker",
     "SuggesterLike",
-    "TaskThread",
     "default_suggester_factory",
 ]
 
@@ -430,48 +428,6 @@ class SuggestWorker(QThread):
             if backend is not None:
                 backend.close()
             store.close()
-
-
-class TaskThread(QThread):
-    """Runs ``job(store, progress, cancel)`` on its own store connection; reports progress.
-
-    Used for import, export and "Suggest all". ``finished_ok`` carries the job's result,
-    ``failed`` a readable message, ``cancelled`` a cancel by the user.
-    """
-
-    progress = Signal(int, int, str)  # done, total (0 = unknown), text
-    finished_ok = Signal(object)
-    failed = Signal(str)
-    was_cancelled = Signal()
-
-    def __init__(
-        self,
-        project_path: str,
-        job: Callable[[ProjectStore, Callable[[int, int | None, str], None], CancelToken], Any],
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._path = project_path
-        self._job = job
-        self.cancel_token = CancelToken()
-
-    def cancel(self) -> None:
-        self.cancel_token.cancel()
-
-    def _report(self, done: int, total: int | None, text: str) -> None:
-        self.progress.emit(done, total or 0, text)
-        self.cancel_token.check()
-
-    def run(self) -> None:
-        try:
-            with ProjectStore.open(self._path) as store:
-                result = self._job(store, self._report, self.cancel_token)
-        except Cancelled:
-            self.was_cancelled.emit()
-        except Exception as exc:
-            self.failed.emit(str(exc) or type(exc).__name__)
-        else:
-            self.finished_ok.emit(result)
 
 
 class SuggestAllRun(QObject):
