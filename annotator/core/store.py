@@ -387,17 +387,14 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin):
                 yield Document(row[0], row[1], json.loads(row[2]), row[3], row[4], row[5])
             last = rows[-1][0]
 
-    def document_rows(
-        self,
-        annotator: str,
-        answer: Answer | str | None = "all",
-        search: str = "",
-        preview_chars: int = 120,
-    ) -> list[DocumentRow]:
-        """The document list for one annotator, filtered by answer ('all', 'todo' or an Answer)
-        and by a case-insensitive text search."""
+    def document_states(
+        self, annotator: str, answer: Answer | str | None = "all", search: str = ""
+    ) -> list[tuple[int, Answer | None, int]]:
+        """(id, answer, span count) of the document list for one annotator, filtered by answer
+        ('all', 'todo' or an Answer) and by a case-insensitive text search. No text is read
+        (unless searching), so the list of a 100,000-document project refreshes quickly."""
         where = []
-        params: list[Any] = [preview_chars, annotator]
+        params: list[Any] = [annotator]
         if answer == "todo":
             where.append("a.answer IS NULL")
         elif isinstance(answer, Answer):
@@ -408,16 +405,62 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin):
             params.append(search)
         clause = ("WHERE " + " AND ".join(where)) if where else ""
         rows = self._conn.execute(
-            "SELECT d.id, substr(d.text, 1, ?), a.answer, "
-            "(SELECT count(*) FROM spans s WHERE s.annotation_id = a.id), d.source "
-            "FROM documents d LEFT JOIN annotations a ON a.doc_id = d.id AND a.annotator = ? "
-            f"{clause} ORDER BY d.id",
+            "SELECT d.id, a.answer, coalesce(c.n, 0) FROM documents d "
+            "LEFT JOIN annotations a ON a.doc_id = d.id AND a.annotator = ? "
+            "LEFT JOIN (SELECT annotation_id, count(*) AS n FROM spans GROUP BY annotation_id) c "
+            f"ON c.annotation_id = a.id {clause} ORDER BY d.id",
             params,
         )
-        return [
-            DocumentRow(i, " ".join(p.split()), Answer(ans) if ans else None, n or 0, src)
-            for i, p, ans, n, src in rows
-        ]
+        answers = {a.value: a for a in Answer}
+        return [(i, answers.get(ans), n) for i, ans, n in rows]
+
+    def document_previews(
+        self, ids: Sequence[int], preview_chars: int = 120
+    ) -> dict[int, tuple[str, str]]:
+        """id -> (first characters of the text on one line, source file) for list views."""
+        found: dict[int, tuple[str, str]] = {}
+        for i in range(0, len(ids), 500):
+            chunk = list(ids[i : i + 500])
+            rows = self._conn.execute(
+                f"SELECT id, substr(text, 1, ?), source FROM documents "
+                f"WHERE id IN ({','.join('?' * len(chunk))})",
+                [preview_chars, *chunk],
+            )
+            found.update((doc_id, (" ".join(p.split()), src)) for doc_id, p, src in rows)
+        return found
+
+    def document_rows(
+        self, annotator: str, answer: Answer | str | None = "all", search: str = ""
+    ) -> list[DocumentRow]:
+        """The document list with previews (see ``document_states`` for the filters)."""
+        states = self.document_states(annotator, answer, search)
+        previews = self.document_previews([doc_id for doc_id, _, _ in states])
+        rows = []
+        for doc_id, ans, n in states:
+            preview, source = previews[doc_id]
+            rows.append(DocumentRow(doc_id, preview, ans, n, source))
+        return rows
+
+    def next_to_do(self, annotator: str, after: int | None = None) -> int | None:
+        """The first unanswered document after ``after`` (wrapping around), or None."""
+        query = (
+            "SELECT d.id FROM documents d WHERE d.id > ? AND NOT EXISTS (SELECT 1 FROM "
+            "annotations a WHERE a.doc_id = d.id AND a.annotator = ? AND a.answer IS NOT NULL) "
+            "ORDER BY d.id LIMIT 1"
+        )
+        for start in (after or 0, 0):
+            row = self._conn.execute(query, (start, annotator)).fetchone()
+            if row is not None:
+                return int(row[0])
+        return None
+
+    def count_to_do(self, annotator: str) -> int:
+        """Documents this annotator has not answered yet."""
+        (answered,) = self._conn.execute(
+            "SELECT count(*) FROM annotations WHERE annotator = ? AND answer IS NOT NULL",
+            (annotator,),
+        ).fetchone()
+        return self.count_documents() - int(answered)
 
     # ------------------------------------------------------------- annotations
     def annotation(self, doc_id: int, annotator: str) -> Annotation | None:

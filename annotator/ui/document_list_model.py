@@ -1,8 +1,8 @@
 """The document list: a table model read straight from the store (no copies in items).
 
-Rows come from ``ProjectStore.document_rows`` for the current annotator, filtered by answer
-and by a text search. After an edit ``refresh`` re-reads the rows and reports only the rows
-that changed, so the selection survives.
+Rows come from ``ProjectStore.document_states`` (previews are read once per document) for the
+current annotator, filtered by answer and by a text search. After an edit ``refresh`` re-reads
+the rows and reports only the rows that changed, so the selection survives.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ class DocumentListModel(QAbstractTableModel):
         self._search = ""
         self._rows: list[DocumentRow] = []
         self._row_of: dict[int, int] = {}
+        self._previews: dict[int, tuple[str, str]] = {}
         if store is not None:
             self._rows = self._query()
             self._reindex()
@@ -57,6 +58,7 @@ class DocumentListModel(QAbstractTableModel):
         self.beginResetModel()
         self._store = store
         self._annotator = annotator
+        self._previews = {}
         self._rows = self._query()
         self._reindex()
         self.endResetModel()
@@ -106,7 +108,15 @@ class DocumentListModel(QAbstractTableModel):
     def _query(self) -> list[DocumentRow]:
         if self._store is None:
             return []
-        return self._store.document_rows(self._annotator, self._answer, self._search)
+        states = self._store.document_states(self._annotator, self._answer, self._search)
+        missing = [doc_id for doc_id, _, _ in states if doc_id not in self._previews]
+        if missing:  # texts never change: each preview is read once per project
+            self._previews.update(self._store.document_previews(missing))
+        rows = []
+        for doc_id, answer, spans in states:
+            preview, source = self._previews[doc_id]
+            rows.append(DocumentRow(doc_id, preview, answer, spans, source))
+        return rows
 
     def _reindex(self) -> None:
         self._row_of = {row.id: i for i, row in enumerate(self._rows)}

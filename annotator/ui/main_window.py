@@ -251,8 +251,7 @@ class MainWindow(QMainWindow):
         start = store.cursor(self.annotator)
         ids = self.list_model.doc_ids()
         if start not in ids:
-            todo = store.document_rows(self.annotator, "todo")
-            start = todo[0].id if todo else (ids[0] if ids else None)
+            start = store.next_to_do(self.annotator) or (ids[0] if ids else None)
         if start is not None:
             self.show_document(start)
         else:
@@ -491,11 +490,11 @@ class MainWindow(QMainWindow):
         doc_id = self.view.document_id
         if doc_id is None or self.store is None or not self.controller.answer(answer):
             return
-        todo = [row.id for row in self.store.document_rows(self.annotator, "todo")]
-        following = [i for i in todo if i > doc_id] or todo
-        if following:
-            self.show_document(following[0])
-            self.message(f"Document {doc_id}: {answer.value}ed. {len(todo)} to do.")
+        following = self.store.next_to_do(self.annotator, after=doc_id)
+        if following is not None:
+            self.show_document(following)
+            todo = self.store.count_to_do(self.annotator)
+            self.message(f"Document {doc_id}: {answer.value}ed. {todo} to do.")
         else:
             self.message(f"Document {doc_id}: {answer.value}ed. Every document is answered.", 0)
         self._stats_timer.start()

@@ -157,6 +157,10 @@ def test_stats_rows_cursor_and_history(project: ProjectStore) -> None:
     assert [r.id for r in project.document_rows("ann", Answer.ACCEPT)] == [doc]
     assert [r.id for r in project.document_rows("ann", search="pentagon")] == [other]
     assert project.cursor("ann") == other
+    assert project.document_states("ann") == [(doc, Answer.ACCEPT, 1), (other, None, 0)]
+    assert project.next_to_do("ann", after=doc) == other
+    assert project.next_to_do("ann", after=other) == other  # wraps around
+    assert project.count_to_do("ann") == 1 and project.count_to_do("nobody") == 2
     project.set_answer(doc, "ann", Answer.REJECT)  # answered again: still one document
     project.set_answer(other, "ann", Answer.IGNORE)
     project.set_answer(other, "ann", None)  # undone
