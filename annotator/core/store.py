@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import srsly
 
@@ -101,9 +101,9 @@ class Annotation:
         return [s for s in self.spans if s.state is SpanState.SUGGESTED]
 
 
-@dataclass(frozen=True)
-class DocumentRow:
-    """A line of the document list: enough to show, not the whole text."""
+class DocumentRow(NamedTuple):
+    """A line of the document list: enough to show, not the whole text (a NamedTuple: a
+    100,000-document list builds them several times faster than frozen dataclasses)."""
 
     id: int
     preview: str
@@ -192,6 +192,11 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin):
 
     def close(self) -> None:
         self._conn.close()
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the project file (after a bulk import: other
+        connections then read the new rows from the file rather than from a large log)."""
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def __enter__(self) -> ProjectStore:
         return self

@@ -88,7 +88,7 @@ class ImportJob:
     def run(self, store: ProjectStore, progress: ProgressCallback, cancel: CancelToken) -> Any:
         from annotator.formats.importing import import_files
 
-        return import_files(
+        report = import_files(
             store,
             self.paths,
             as_suggestions=self.as_suggestions,
@@ -96,6 +96,8 @@ class ImportJob:
             progress=progress,
             cancel=cancel,
         )
+        store.checkpoint()  # here, not in the window's first read of the new rows
+        return report
 
     def cleanup(self, pid: int) -> None:
         """Nothing: SQLite rolls back the transaction of a killed process."""

@@ -7,7 +7,6 @@ the rows and reports only the rows that changed, so the selection survives.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -101,7 +100,7 @@ class DocumentListModel(QAbstractTableModel):
         if before.answer != answer and self._answer != "all":
             return False
         if (before.answer, before.span_count) != (answer, span_count):
-            self._rows[row] = dataclasses.replace(before, answer=answer, span_count=span_count)
+            self._rows[row] = before._replace(answer=answer, span_count=span_count)
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
         return True
 

@@ -391,7 +391,7 @@ class WindowActions:
         w = self.w
         w.list_model.refresh()
         if w.view.document_id is None and w.list_model.doc_ids():
-            w.show_document(w.list_model.doc_ids()[0])
+            w.show_document(w.list_model.doc_ids()[0])  # (reads the list again only if changed)
         w.update_status()
         w.message(f"Import: {report.summary()}", 0)
         rows = [(e.file, e.line, e.reason) for e in report.errors]
