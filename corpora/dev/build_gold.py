@@ -1,9 +1,10 @@
-"""Build fresh-0N.gold.jsonl from the inline markup in src/fresh-0N.txt.
+"""Build the gold files of the evaluation sets from their inline markup: for each SET named,
+``corpora/dev/SET/src/NAME.txt`` becomes ``corpora/dev/SET/NAME.gold.jsonl``.
 
 Markup: ``[[text|L]]`` with L one of P (PERSON), O (ORG), W (WEAPON), Q (QUANTITY). Spans are
 placed by code, then checked: each must start and end on a token boundary of the real
 pipeline's tokenizer, and no two may overlap. Run from the repository root:
-``.venv/bin/python corpora/dev/fresh/build_gold.py``.
+``.venv/bin/python corpora/dev/build_gold.py fresh unseen unseen2 unseen3``.
 """
 
 from __future__ import annotations
@@ -13,9 +14,7 @@ import re
 import sys
 from pathlib import Path
 
-import spacy
-
-from annotator.nlp.pipeline import resolve_pipeline
+from annotator.nlp.pipeline import load_tokenizer_only
 
 LABELS = {"P": "PERSON", "O": "ORG", "W": "WEAPON", "Q": "QUANTITY"}
 MARK = re.compile(r"\[\[(.+?)\|([POWQ])\]\]")
@@ -40,10 +39,13 @@ def parse(marked: str) -> tuple[str, list[dict]]:
     return out, spans
 
 
-def main() -> int:
-    nlp = spacy.load(resolve_pipeline("auto"), exclude=["ner", "parser", "tagger", "lemmatizer"])
+def main(sets: list[str]) -> int:
+    if not sets:
+        raise SystemExit("usage: build_gold.py SET [SET...]  (folders under corpora/dev)")
+    nlp = load_tokenizer_only("auto")
     bad = 0
-    for src in sorted((HERE / "src").glob("fresh-*.txt")):
+    sources = [src for name in sets for src in sorted((HERE / name / "src").glob("*.txt"))]
+    for src in sources:
         text, spans = parse(src.read_text(encoding="utf-8").strip())
         doc = nlp.make_doc(text)
         starts = {t.idx for t in doc}
@@ -59,11 +61,11 @@ def main() -> int:
                 bad += 1
             last_end = s["end"]
         record = {"id": src.stem, "text": text, "spans": spans}
-        out = HERE / f"{src.stem}.gold.jsonl"
+        out = src.parent.parent / f"{src.stem}.gold.jsonl"
         out.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"{out.name}: {len(spans)} spans, {len(text.split())} words")
     return 1 if bad else 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))
