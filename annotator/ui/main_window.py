@@ -523,8 +523,11 @@ class MainWindow(QMainWindow):
         if self.store is None:
             self.progress_label.setText("No project")
             return
-        stats = self.store.stats(self.annotator)
-        self.progress_label.setText(f"{stats['answered']} of {stats['documents']} answered")
+        # Two indexed counts, not store.stats(): this runs after every answer, and the full
+        # statistics (spans per label) take a third of a second on a 100,000-document project.
+        documents = self.store.count_documents()
+        answered = documents - self.store.count_to_do(self.annotator)
+        self.progress_label.setText(f"{answered} of {documents} answered")
 
     def _mark_saved(self) -> None:
         self.save_label.setText(f"✔ All changes saved {time.strftime('%H:%M:%S')}")
