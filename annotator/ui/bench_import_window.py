@@ -26,11 +26,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import DEFAULT_LABELS, Answer
 from annotator.core.store import ProjectStore
+from annotator.ui.bench_stalls import StallMeter
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,26 +79,13 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(0.002)
 
     results: list[tuple[str, float, float, float, int, int, float]] = []
-    last = [time.perf_counter()]
-    if args.why:
-        from annotator.ui.bench_suggest_window import _watch_stalls
-
-        _watch_stalls(last, args.why / 1000)
 
     def run(label: str, start: Callable[[], object], finished: Callable[[], bool]) -> bool:
-        gaps: list[tuple[float, float]] = []  # (gap ms, at s)
-
-        def tick() -> None:
-            now = time.perf_counter()
-            gaps.append(((now - last[0]) * 1000, now - began))
-            last[0] = now
-
-        ticker = QTimer()
-        ticker.setInterval(1)
-        ticker.timeout.connect(tick)
-        began = time.perf_counter()
-        last[0] = began
-        ticker.start()
+        meter = StallMeter(label)
+        if args.why:
+            meter.watch(args.why)
+        meter.start()
+        began = meter.started
         task = start()
         callback_at = [float("inf")]
         original = getattr(task, "_on_done", None)  # a TaskRun
@@ -120,14 +108,23 @@ def main(argv: list[str] | None = None) -> int:
         while time.perf_counter() < after:
             app.processEvents()
             time.sleep(0.0005)
-        ticker.stop()
-        ok = finished()
-        job = [g for g in gaps if g[1] <= done_at]
-        over = sum(1 for g, _ in job if g > 50)
-        worst = max(job, default=(0.0, 0.0))
-        after_done = max((g for g, at in gaps if at > done_at), default=0.0)
-        results.append((label, worst[0], worst[1], wall, over, len(job), after_done))
-        return ok
+        meter.stop()
+        job = [g for g in meter.gaps[1:] if g.at <= done_at]
+        over = sum(1 for g in job if g.ms > 50)
+        worst = meter.worst(until=done_at)
+        after_done = max((g.ms for g in meter.gaps if g.at > done_at), default=0.0)
+        results.append(
+            (
+                label,
+                worst.ms if worst else 0.0,
+                worst.at if worst else 0.0,
+                wall,
+                over,
+                len(job),
+                after_done,
+            )
+        )
+        return finished()
 
     def imported() -> bool:
         return "Import:" in window.statusBar().currentMessage() or "failed" in (

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import DEFAULT_LABELS
 from annotator.core.store import NewDocument, ProjectStore
+from annotator.ui.bench_stalls import StallMeter
 
 _REPO = Path(__file__).resolve().parents[2]
 _SWAPS = {
@@ -74,28 +75,6 @@ def make_documents(count: int, seed: int = 11) -> list[str]:
     return documents
 
 
-def _watch_stalls(last: list[float], limit: float) -> None:
-    """A daemon thread that samples the GUI thread's stack once per stall over ``limit`` s
-    (sampled when this thread gets the GIL: C++ code holding it shows as its Python caller)."""
-    import threading
-    import traceback
-
-    gui = threading.get_ident()
-
-    def watch() -> None:
-        seen = 0.0
-        while True:
-            time.sleep(limit / 4)
-            mark = last[0]
-            if time.perf_counter() - mark > limit and mark != seen:
-                seen = mark
-                frame = sys._current_frames().get(gui)
-                stack = "".join(traceback.format_stack(frame, limit=8)) if frame else "?"
-                print(f"--- GUI thread stalled > {limit * 1000:.0f} ms at:\n{stack}", flush=True)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=200)
@@ -127,36 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     where = "a thread of the GUI process" if args.in_thread else "a child process"
     print(f"{added} documents, {words} words, pipeline {args.pipeline!r}, model in {where}")
 
-    # A 1 ms timer: each gap between two ticks is time the event loop could not run.
-    # (gap ms, at s, phase, GUI-thread CPU ms within the gap: its own work, not a wait)
-    gaps: list[tuple[float, float, str, float]] = []
-    phase = ["opening: model loads"]
-    started = time.perf_counter()
-    last = [started]
-    # CPU seconds of the GUI thread itself (time.thread_time in the thread), per phase.
-    gui_cpu: dict[str, float] = {}
-    cpu_mark = [time.thread_time()]
-
-    def set_phase(name: str) -> None:
-        now = time.thread_time()
-        gui_cpu[phase[0]] = gui_cpu.get(phase[0], 0.0) + now - cpu_mark[0]
-        cpu_mark[0] = now
-        phase[0] = name
-
-    last_cpu = [time.thread_time()]
-
-    def tick() -> None:
-        now, cpu = time.perf_counter(), time.thread_time()
-        gaps.append(((now - last[0]) * 1000, now - started, phase[0], (cpu - last_cpu[0]) * 1000))
-        last[0], last_cpu[0] = now, cpu
-
+    meter = StallMeter("opening: model loads")
     if args.why:
-        _watch_stalls(last, args.why / 1000)
-
-    ticker = QTimer()
-    ticker.setInterval(1)
-    ticker.timeout.connect(tick)
-    ticker.start()
+        meter.watch(args.why)
+    meter.start()
+    started = meter.started
 
     settings = QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)
     if args.in_thread:
@@ -183,12 +137,12 @@ def main(argv: list[str] | None = None) -> int:
     loaded = time.perf_counter() - started
 
     # Phase 2: Annotate › Suggest for all documents, until the job reports done.
-    set_phase("suggest all")
+    meter.set_phase("suggest all")
     finished: list[object] = []
 
     def done(*result: object) -> None:
         finished.append(result)
-        set_phase("after done")
+        meter.set_phase("after done")
         # exit, not quit: Qt 6 quit() closes the windows (and the project) first.
         QTimer.singleShot(100, lambda: app.exit(0))  # a few more ticks after "done"
 
@@ -200,8 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     task.done.connect(done)
     app.exec()
-    ticker.stop()
-    set_phase("end")
+    meter.stop()
     suggest_s = time.perf_counter() - began
 
     check = ProjectStore.open(path)
@@ -213,20 +166,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"model ready after {loaded:5.1f} s; suggest all took {suggest_s:5.1f} s wall")
     print(f"  {missing} documents left without suggestions (version {version!r})")
     for name in ("opening: model loads", "suggest all", "after done"):
-        part = [g for g in gaps[1:] if g[2] == name]
-        if part:
-            worst = max(part)
-            over = sum(1 for g in part if g[0] > 50)
+        part = [g for g in meter.gaps[1:] if g.phase == name]
+        worst = meter.worst(name)
+        if worst is not None:
+            over = sum(1 for g in part if g.ms > 50)
             print(
-                f"  {name:22s} longest event-loop stall {worst[0]:7.1f} ms "
-                f"(at {worst[1]:5.1f} s, {worst[3]:.0f} ms of it GUI-thread CPU; "
+                f"  {name:22s} longest event-loop stall {worst.ms:7.1f} ms "
+                f"(at {worst.at:5.1f} s, {worst.cpu_ms:.0f} ms of it GUI-thread CPU; "
                 f"{over} of {len(part)} gaps over 50 ms); "
-                f"GUI thread CPU {gui_cpu.get(name, 0.0):5.2f} s"
+                f"GUI thread CPU {meter.phase_cpu_s(name):5.2f} s"
             )
-    worst_suggest = max((g[0] for g in gaps if g[2] != "opening: model loads"), default=0.0)
+    suggesting = [g.ms for g in meter.gaps[1:] if g.phase != "opening: model loads"]
     print(
-        f"longest stall while 200 documents are pre-annotated: {worst_suggest:6.1f} ms"
-        "   (goal < 50)"
+        f"longest stall while 200 documents are pre-annotated: {max(suggesting, default=0.0):6.1f}"
+        " ms   (goal < 50)"
     )
     return 0
 
