@@ -14,7 +14,11 @@ Three things happen here, all Qt-free and all general rules (no rule names a sen
    years, durations ("30 years"), ordinals and vague amounts ("thousands of") give nothing. A
    bare number counts only when written in digits ("climb to [30,000]"). When the counted thing
    is an entity ("16 HIMARS") there is no QUANTITY: the entity wins. Percentages count as a
-   number with its unit ("[20 percent]").
+   number with its unit ("[20 percent]"). Between number and noun may stand "more", "such",
+   "new" and adjectives ("[1,500 more personnel]"); the noun may be irregular ("[30 gunmen]",
+   "[14.6 billion kroner]"), a plural nationality ("[50,000 Serbs]") or a people adjective
+   ("[1,300 wounded]"); a hyphenated number-word adjective counts nothing ("a one-man show",
+   "two-thirds", "a 5,000-strong force") unless its word is a unit ("[500-pound] bombs").
 3. **Span fix-ups** for PERSON and ORG: titles and honorifics leave PERSON ("President [Joe
    Biden]"), a leading "the" leaves any span, a trailing possessive "'s"/"’s" or lone apostrophe
    leaves any span, and spans written all in lower case ("the foreign ministry") are dropped,
@@ -100,8 +104,21 @@ _UNITS = _words(
     "ft feet foot inch inches kg kilogram kilograms tonne tonnes ton tons lb lbs kt kiloton "
     "kilotons megaton megatons knots mph kph km/h percent % barrels litres liters gallons "
     "hectares acres mw gw megawatts gigawatts dollars euros pounds rubles roubles hryvnias "
-    "yuan yen rupees shekels lira francs "
+    "yuan yen rupees shekels lira francs pound kroner kronor krone crowns drams dinars dirhams "
+    "riyals rials won rand reais pesos naira shillings zloty zlotys forint lei tenge lari manat "
+    "baht ringgit rupiah taka afghanis hryvnia rubles "
 )
+# Words that sit between a number and its noun without being the noun: "[1,500 more
+# personnel]", "[115 such attacks]", "[three new Arctic ships]".
+_COUNT_MODIFIERS = _words("more additional new such extra further other fresh")
+# Nouns used as the first part of a compound after a number: "100 armoured [personnel
+# carriers]"; a regular plural ("people", "troops") ends the noun.
+_MASS_MODIFIERS = _words(
+    "personnel artillery ammunition equipment infantry aircraft police militia crew staff "
+    "cattle livestock"
+)
+# Adjectives used as nouns for people after a number: "[1,300 wounded]", "[40 dead]".
+_PEOPLE_ADJECTIVES = _words("dead wounded injured missing displaced")
 # Plural-looking words that are not counted nouns.
 _NOT_NOUNS = _words(
     "is was has does this its his hers ours yours theirs us as thus was was always perhaps "
@@ -110,7 +127,7 @@ _NOT_NOUNS = _words(
 )
 _IRREGULAR_NOUNS = _words(
     "people personnel police staff aircraft artillery men women children crew ammunition "
-    "equipment cattle livestock infantry militia "
+    "equipment cattle livestock infantry militia people kroner "
 )
 # Words that end a noun phrase search: function words and common verbs after a number.
 _STOP = _words(
@@ -120,7 +137,7 @@ _STOP = _words(
     "per so such very too also already still yet just only even again about over under into "
     "onto between among against during before after since until while when where how what why "
     "if then there here their them they he she we you i his her our your my me him said says "
-    "say told according percent new "
+    "say told according percent "
 )
 _VAGUE = _words("dozens hundreds thousands millions billions tens scores several many ")
 _ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$", re.IGNORECASE)
@@ -410,17 +427,31 @@ def _is_head(token: Token) -> bool:
     lower = token.lower_
     if not token.is_alpha or not token.is_lower or lower in _STOP or lower in _TIME_UNITS:
         return False
-    return lower in _IRREGULAR_NOUNS or (
-        len(lower) > 3
-        and lower.endswith("s")
-        and not lower.endswith("ss")
-        and lower not in _NOT_NOUNS
+    return (
+        lower in _IRREGULAR_NOUNS
+        or (
+            len(lower) > 3
+            and lower.endswith("s")
+            and not lower.endswith("ss")
+            and lower not in _NOT_NOUNS
+        )
+        or (len(lower) > 4 and lower.endswith("men") and lower not in _MEN_SINGULARS)
     )
 
 
+# Words ending in "men" that are no plural of "-man" ("gunmen", "militiamen" are).
+_MEN_SINGULARS = _words("specimen abdomen regimen acumen stamen omen")
+
+
 def _extend_head(doc: Doc, end: int) -> int:
-    """Grow past a compound's last noun: "100 armoured personnel [carriers]"."""
+    """Grow past a compound's last noun: "100 armoured personnel [carriers]".
+
+    Only a mass noun opens a compound ("personnel carriers", "artillery shells"); after a
+    plural ("3.5 million people keeps") the noun has ended.
+    """
     n = len(doc)
+    if doc[end - 1].lower_ not in _MASS_MODIFIERS:
+        return end
     for k in (end, end + 1):
         if k >= n:
             break
@@ -440,8 +471,10 @@ def _noun_end(doc: Doc, end: int, blocked: Sequence[bool], singular: bool) -> in
     """
     n = len(doc)
     j = end
+    hyphenated = False
     if j < n and doc[j].text in {"-", "–"} and j + 1 < n and not doc[j].whitespace_:
         j += 1  # "105-mm", "30-year"
+        hyphenated = True
     modifiers = 0
     while j < n and modifiers <= 3:
         token = doc[j]
@@ -451,12 +484,32 @@ def _noun_end(doc: Doc, end: int, blocked: Sequence[bool], singular: bool) -> in
         if lower in _TIME_UNITS or lower in _MONTHS or lower.rstrip("s") in _TIME_UNITS:
             return "time" if modifiers == 0 else None
         if lower in _UNITS and (modifiers == 0 or lower not in {"m", "per", "pounds"}):
-            if lower == "percent" or lower == "%":
-                return j + 1
             return j + 1
+        if hyphenated and j == end + 1:
+            # "a one-man show", "two-thirds", "a 5,000-strong force": an adjective made of a
+            # number and a word that is no unit counts nothing.
+            return "adjective"
         if token.like_num and j + 1 < n and doc[j + 1].text == "-":
             j += 2  # "one-way attack drones"
             continue
+        if lower in _COUNT_MODIFIERS and modifiers == 0 and token.is_lower:
+            modifiers += 1  # "[1,500 more personnel]", "[115 such attacks]"
+            j += 1
+            continue
+        if lower in _PEOPLE_ADJECTIVES and token.is_lower:
+            if j + 1 < n and _is_head(doc[j + 1]):
+                modifiers += 1  # "[20 injured soldiers]"
+                j += 1
+                continue
+            return j + 1  # "[1,300 wounded]"
+        if (
+            token.ent_type_ == "NORP"
+            and token.is_title
+            and token.is_alpha
+            and lower.endswith("s")
+            and not (j + 1 < n and (_is_head(doc[j + 1]) or doc[j + 1].is_title))
+        ):
+            return j + 1  # "[50,000 Serbs]", "[100,000 ethnic Armenians]"
         if lower in _STOP or (token.is_punct and token.text != "-") or token.like_num:
             return None
         if token.text == "-":
@@ -473,7 +526,7 @@ def _noun_end(doc: Doc, end: int, blocked: Sequence[bool], singular: bool) -> in
             return _extend_head(doc, j + 1)
         if singular and not capitalised:
             return j + 1
-        if capitalised and token.ent_type_ not in {"NORP", "GPE", ""}:
+        if capitalised and token.ent_type_ not in {"NORP", "GPE", "LOC", ""}:
             return None
         modifiers += 1
         j += 1
@@ -563,7 +616,7 @@ def quantity_span(
         return None  # a name's number: "Article 5", "Resolution 2231"
     singular = first.lower_ in {"one", "1"}
     noun = _noun_end(doc, end, blocked, singular=singular)
-    if noun == "entity" or noun == "time":
+    if noun in {"entity", "time", "adjective"}:
         return None
     if isinstance(noun, int):
         if any(blocked[k] for k in range(end, noun)):
@@ -581,6 +634,8 @@ def quantity_span(
         return None
     if end < n and doc[end].lower_ in _VAGUE:
         return None
+    if start > 0 and doc[start - 1].lower_ in {"number", "no.", "#", "code", "hull"}:
+        return None  # "hull number 5205": a label, no amount
     if (
         end < n
         and doc[end].lower_ in {"more", "additional", "other", "further"}

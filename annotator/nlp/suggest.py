@@ -67,7 +67,7 @@ __all__ = ["PATTERNS_KEY", "RULES_VERSION", "Suggester", "suggest_everywhere_pat
 #: ``doc.spans`` key under which the pattern matches are stored.
 PATTERNS_KEY = "annotator_patterns"
 #: Bump when the rules in labelmap.py or here change what is suggested (it enters ``version``).
-RULES_VERSION = "5.1"
+RULES_VERSION = "5.2"
 # Labels whose tokens may sit inside a QUANTITY ("2,000 [US] troops"): nationality-like words.
 _INSIDE_QUANTITY_OK = frozenset({"GPE", "LOC", "NORP"})
 

@@ -98,6 +98,16 @@ def _quantity(text: str, seed_word: str, ents: list[tuple[str, str]] = ()) -> st
         ("Taiwan imports 97 percent of its energy.", "97", "97 percent"),
         ("It costs $20,000 each.", "$", "$20,000"),
         ("The plant can build six a month.", "six", "six"),  # a rate, its noun implied
+        # rules v5.2: words between the number and its noun, irregular and capitalised nouns
+        ("It will send 1,500 more personnel.", "1,500", "1,500 more personnel"),
+        ("It recorded 115 such attacks.", "115", "115 such attacks"),
+        ("It orders three new Arctic ships soon.", "three", "three new Arctic ships"),
+        ("It costs 14.6 billion kroner in all.", "14.6", "14.6 billion kroner"),
+        ("About 30 gunmen stormed the camp.", "30", "30 gunmen"),
+        ("There were 40 dead and 1,300 wounded.", "1,300", "1,300 wounded"),
+        ("He saw 20 injured soldiers there.", "20", "20 injured soldiers"),
+        ("It dropped 500-pound bombs.", "500", "500-pound"),
+        ("A caseload of 3.5 million people keeps growing.", "3.5", "3.5 million people"),
     ],
 )
 def test_quantity_rule(text: str, seed: str, expected: str) -> None:
@@ -112,12 +122,27 @@ def test_quantity_rule(text: str, seed: str, expected: str) -> None:
         ("Games are scheduled for February 10-20.", "10", []),
         ("Article 5 applies.", "5", []),
         ("They met the two sides.", "two", []),
+        ("It was a one-man show.", "one", []),
+        ("About two-thirds of them left.", "two", []),
+        ("A 5,000-strong force came.", "5,000", []),
+        ("The vessel, hull number 5205, turned.", "5205", []),
     ],
 )
 def test_quantity_rule_rejects_dates_durations_and_names(
     text: str, seed: str, ents: list[tuple[str, str]]
 ) -> None:
     assert _quantity(text, seed, ents) is None
+
+
+def test_plural_nationality_is_the_counted_noun() -> None:
+    text = "Some 50,000 Serbs and 100,000 ethnic Armenians fled."
+    ents = [("Serbs", "NORP"), ("Armenians", "NORP")]
+    assert _quantity(text, "50,000", ents) == "50,000 Serbs"
+    assert _quantity(text, "100,000", ents) == "100,000 ethnic Armenians"
+    # A nationality before its noun stays a modifier.
+    assert _quantity("About 2,000 Russian troops left.", "2,000", [("Russian", "NORP")]) == (
+        "2,000 Russian troops"
+    )
 
 
 def test_entity_counted_by_the_number_wins() -> None:
