@@ -60,7 +60,7 @@ from annotator.nlp.pipeline import AUTO, load_for_ner, pipeline_info
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 __all__ = ["PATTERNS_KEY", "RULES_VERSION", "Suggester", "suggest_everywhere_pattern"]
 
@@ -284,7 +284,7 @@ class Suggester:
                 continue
             if start > 0 and label == "ORG" and doc[start - 1].text in _ORG_PREFIXES:
                 start -= 1  # "[UK Ministry of Defence]", "[U.S. Army]"
-            if source == "model" and _is_dateline(doc, start, end):
+            if _is_dateline(doc, start, end):
                 continue
             span = doc[start:end]
             result.append(
@@ -610,14 +610,26 @@ _PLACE_NOUNS = _split(
     """island islands islet islets archipelago province provinces region regions state city
     town township townships district districts county governorate oblast village villages
     peninsula valley coast coastline border frontier port harbour harbor airport river
-    mountains mountain hills desert strait sea municipality prefecture"""
+    mountains mountain hills desert strait sea municipality prefecture base bases airbase
+    airfield temple crossing checkpoint"""
 )
 # Prepositions after which a lone capitalised word is a place far more often than a body.
 _PLACE_PREPOSITIONS = frozenset({"near", "off", "outside", "around", "towards", "toward"})
+_IN_PREPOSITIONS = frozenset({"in", "at", "over", "into", "inside", "across", "throughout"})
 # Capitalised common nouns the model calls ORG when they stand alone ("Army chief ...").
 _GENERIC_BODIES = frozenset(
     {"Army", "Navy", "Military", "Cabinet", "Government", "Police", "Junta", "Parliament"}
 )
+
+
+def _is_place_word(token: Token) -> bool:
+    """A word written as a place's name: "Pituffik", "Al-Watiya"; not "NATO", "ExxonMobil"."""
+    parts = [p for p in re.split(r"[-'’]", token.text) if p]
+    return (
+        token.text[:1].isupper()
+        and bool(parts)
+        and all(p.isalpha() and (p.istitle() or p.islower()) for p in parts)
+    )
 
 
 def _is_place_by_context(doc: Doc, start: int, end: int, label: str) -> bool:
@@ -625,17 +637,35 @@ def _is_place_by_context(doc: Doc, start: int, end: int, label: str) -> bool:
 
     One or two capitalised words followed by a place noun ("[Rakhine] state", "Batanes
     islands") or, for one word, right after "near"/"off"/"outside" ("near [Chipwi]"); a lone
-    "Army" or "Cabinet" names no body.
+    "Army" or "Cabinet" names no body. One word in title case after "in"/"at"/"over" is a
+    place too ("at [Pituffik]"), and so is a name before "air base" ("[Jufra] air bases").
     """
     words = doc[start:end]
     if label == "ORG" and end - start == 1 and words[0].text in _GENERIC_BODIES:
         return True
-    if end - start > 2 or not all(t.is_title and t.is_alpha for t in words):
+    # A hyphenated name is one word: "Al-Watiya" is three tokens.
+    names = [t for t in words if not (t.text == "-" and not t.whitespace_)]
+    n_words = 1 + sum(1 for t in words[:-1] if t.whitespace_)
+    if n_words > 2 or not all(_is_place_word(t) for t in names):
         return False
+    if (
+        end + 1 < len(doc)
+        and doc[end].lower_ in {"air", "naval", "military", "army"}
+        and doc[end + 1].lower_ in {"base", "bases", "station", "field"}
+    ):
+        return True
     if end < len(doc) and doc[end].is_lower and doc[end].lower_ in _PLACE_NOUNS:
         # "[Chipwi] township", but not "Hamas border units"-like bodies' words inside.
         return not any(t.lower_ in _ORG_WORDS_LOWER for t in words)
-    return end - start == 1 and start > 0 and doc[start - 1].lower_ in _PLACE_PREPOSITIONS
+    if n_words != 1 or start == 0:
+        return False
+    before = doc[start - 1].lower_
+    # "in Ilulissat", "at Pituffik", "over Leposavic": one word in title case (not an acronym,
+    # not "ExxonMobil") after a preposition of place is a town far more often than a body;
+    # the bodies that do stand there ("in Congress", "at Google") are in the patterns.
+    return before in _PLACE_PREPOSITIONS or (
+        before in _IN_PREPOSITIONS and all(p.istitle() for p in doc[start:end].text.split("-"))
+    )
 
 
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -651,7 +681,9 @@ _AT_PREPOSITIONS = frozenset({"at", "in", "to", "from", "on", "over", "into"})
 # Last words of a base or airfield name: a place, no body ("Misawa Air Base").
 _BASE_WORDS = frozenset({"Base", "Airbase", "Airfield", "Air Station", "Station"})
 # Lone words the model calls ORG that name no body.
-_NOT_BODIES = frozenset({"Central", "Western", "Eastern", "Northern", "Southern"})
+_NOT_BODIES = frozenset(
+    {"Central", "Western", "Eastern", "Northern", "Southern", "North", "South", "East", "West"}
+)
 
 
 def _is_place_by_company(doc: Doc, start: int, end: int, places: Sequence[bool]) -> bool:

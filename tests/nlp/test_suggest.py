@@ -364,3 +364,30 @@ def test_a_name_after_a_comma_and_a_place_is_not_made_a_place() -> None:
     doc, flags = _doc_with_places("The US envoy to Sudan, Tom Perriello, said so.", {"Sudan"})
     i = _at(doc, "Tom")
     assert not _is_place_by_company(doc, i, i + 2, flags)
+
+
+def test_one_name_after_in_or_at_and_names_before_air_bases_are_places() -> None:
+    from spacy.lang.en import English
+
+    from annotator.nlp.suggest import _is_place_by_context
+
+    doc = English().make_doc(
+        "Work at Pituffik and in Al-Watiya began, jets used the Jufra air base, "
+        "and staff at NATO and in ExxonMobil stayed."
+    )
+    words = [t.text for t in doc]
+
+    def place(name: str) -> bool:
+        i = words.index(name.split("-")[0])
+        return _is_place_by_context(doc, i, i + len(name.replace("-", " - ").split()), "ORG")
+
+    assert place("Pituffik") and place("Al-Watiya") and place("Jufra")
+    assert not place("NATO")  # an acronym after "at" stays a body
+    assert not place("ExxonMobil")  # so does a name in camel case
+
+
+def test_a_dateline_in_capitals_is_no_span_even_when_a_pattern_matches(model: Suggester) -> None:
+    text = "UNITED NATIONS — The United Nations Security Council voted on Tuesday."
+    spans = found(model, text)
+    assert "UNITED NATIONS" not in spans
+    assert "United Nations Security Council" in spans
