@@ -239,6 +239,8 @@ class Suggester:
                 continue  # "Arauca province", "near Chipwi", "Kurram and Bajaur", "the Army"
             if target == "ORG" and _is_no_body(doc, ent.start, ent.end):
                 continue  # "Misawa Air Base", "Lesbos, Chios", a lone "North"
+            if target in {"PERSON", "ORG"}:
+                target = _apposition_label(doc, ent.start, ent.end) or target
             fixed = fix_span(doc, ent.start, ent.end, target)
             if fixed is not None:
                 fixed = _against_patterns(doc, fixed, entities, project)
@@ -805,6 +807,69 @@ def _dual_weapon_names(
         ):
             out.append((k, k + 1, "WEAPON", "pattern"))
     return out
+
+
+# What an apposition calls a name: "An army spokesman, [Sylvain Ekenge], said", "[Myanmar
+# Witness], a project of ...". The noun decides between a person and a body.
+_PERSON_NOUNS = _split(
+    """spokesman spokeswoman spokesperson minister envoy ambassador commander analyst official
+    leader chief president director researcher secretary lawmaker senator general colonel
+    officer adviser advisor expert professor economist journalist reporter correspondent
+    negotiator diplomat activist founder ceo chairman chairwoman executive governor mayor premier
+    lieutenant captain admiral marshal sergeant fellow scholar historian strategist son daughter
+    wife husband brother sister father mother widow deputy prosecutor judge warlord"""
+)
+_BODY_NOUNS = _split(
+    """group project organisation organization coalition militia company agency firm party
+    alliance network gang movement faction unit brigade battalion regiment division institute
+    university newspaper broadcaster outlet bank fund foundation charity association union
+    council committee commission ministry department body bloc consortium contractor
+    manufacturer maker startup operator tank"""
+)
+
+
+def _apposition_label(doc: Doc, start: int, end: int) -> str | None:
+    """PERSON or ORG when an apposition says which the name is, else None.
+
+    "An army [spokesman], NAME," and "NAME, a senior [analyst] at" make a person; "The largest
+    [coalition], NAME," and "NAME, a [project] of" make a body. Only names of up to four
+    capitalised words are judged; the noun must be the first lower-case noun of the phrase.
+    """
+    n = len(doc)
+    if end - start > 4 or not all(t.text[:1].isupper() or t.text == "-" for t in doc[start:end]):
+        return None
+
+    def kind(word: str) -> str | None:
+        if word in _PERSON_NOUNS:
+            return "PERSON"
+        if word in _BODY_NOUNS:
+            return "ORG"
+        return None
+
+    # "<noun>, NAME," (the name between commas, or ending the sentence).
+    if (
+        start >= 2
+        and doc[start - 1].text == ","
+        and doc[start - 2].is_lower
+        and (end == n or doc[end].text in {",", ".", ";"})
+    ):
+        found = kind(doc[start - 2].lower_)
+        if found:
+            return found
+    # "NAME, a senior analyst at ...".
+    if end + 2 < n and doc[end].text == "," and doc[end + 1].lower_ in {"a", "an", "the"}:
+        for k in range(end + 2, min(end + 6, n)):
+            token = doc[k]
+            if token.lower_ in {"'s", "’s"}:
+                continue
+            if not token.is_lower or token.is_punct:
+                break
+            if k + 1 < n and doc[k + 1].lower_ in {"'s", "’s"}:
+                continue  # "the alliance's commander": the possessor is not the noun
+            found = kind(token.lower_)
+            if found:
+                return found
+    return None
 
 
 _ROMAN = frozenset({"II", "III", "IV", "V"})

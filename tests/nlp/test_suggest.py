@@ -391,3 +391,29 @@ def test_a_dateline_in_capitals_is_no_span_even_when_a_pattern_matches(model: Su
     spans = found(model, text)
     assert "UNITED NATIONS" not in spans
     assert "United Nations Security Council" in spans
+
+
+def test_an_apposition_says_person_or_body() -> None:
+    from spacy.lang.en import English
+
+    from annotator.nlp.suggest import _apposition_label
+
+    nlp = English()
+
+    def label(text: str, name: str) -> str | None:
+        doc = nlp.make_doc(text)
+        i = [t.text for t in doc].index(name.split()[0])
+        return _apposition_label(doc, i, i + len(name.split()))
+
+    assert label("An army spokesman, Sylvain Ekenge, said so.", "Sylvain Ekenge") == "PERSON"
+    assert label("The largest coalition, Viv Ansanm, is led by him.", "Viv Ansanm") == "ORG"
+    assert label("It cited Myanmar Witness, a project of a centre.", "Myanmar Witness") == "ORG"
+    assert label("Olesya Vardanyan, a senior analyst at the group.", "Olesya Vardanyan") == (
+        "PERSON"
+    )
+    # A possessor is not the noun: "the alliance's Supreme Allied Commander".
+    assert (
+        label("Christopher Cavoli, the alliance's Supreme Allied Commander.", "Christopher Cavoli")
+        is None
+    )
+    assert label("Olaf Scholz said so.", "Olaf Scholz") is None
