@@ -261,7 +261,7 @@ class Suggester:
             ]
         entities = _single_word_persons(doc, entities)
         entities = _dual_weapon_names(doc, entities)
-        entities = _extend_weapon_names(doc, entities)
+        entities = _merge_adjacent_weapons(doc, _extend_weapon_names(doc, entities))
         entities.extend(_ranked_names(doc, entities))
         entities.extend(_defined_acronyms(doc, entities))
         # 3. QUANTITY: grown from the seeds; an entity it would count or overlap wins.
@@ -889,7 +889,7 @@ def _extend_weapon_names(
         for k in range(start, end):
             taken[k] = True
     n = len(doc)
-    out = []
+    out: list[tuple[int, int, str, str]] = []
     for start, end, label, source in entities:
         if label == "WEAPON":
             if (
@@ -911,6 +911,22 @@ def _extend_weapon_names(
                 end += 2  # a variant: "[Buk-M2E]", "[Hisar-O]"
             elif end < n and doc[end].text in _ROMAN and not taken[end]:
                 end += 1
+            elif (
+                end < n
+                and not doc[end - 1].whitespace_
+                and _VARIANT_SUFFIX.match(doc[end].text)
+                and not taken[end]
+            ):
+                end += 1  # "[UH-60M]": the tokenizer cuts the variant letter off
+            elif (
+                end < n
+                and doc[end].is_digit
+                and len(doc[end].text) <= 2
+                and doc[end - 1].is_alpha
+                and not taken[end]
+                and not (end + 1 < n and _counts_after(doc[end + 1]))
+            ):
+                end += 1  # "[Mistral 3]", "[Lazar 3]"
             elif (
                 end + 1 < n
                 and doc[end].is_title
@@ -939,6 +955,47 @@ def _extend_weapon_names(
     return out
 
 
+def _merge_adjacent_weapons(
+    doc: Doc, entities: list[tuple[int, int, str, str]]
+) -> list[tuple[int, int, str, str]]:
+    """Two WEAPON spans side by side are one name: "[P-8] [Poseidon]" -> "[P-8 Poseidon]"."""
+    ordered = sorted(entities)
+    out: list[tuple[int, int, str, str]] = []
+    for entity in ordered:
+        if (
+            out
+            and entity[2] == "WEAPON"
+            and out[-1][2] == "WEAPON"
+            and out[-1][1] == entity[0]
+            and doc[entity[0] - 1].whitespace_ == " "
+        ):
+            first = out.pop()
+            source = "pattern" if "pattern" in (first[3], entity[3]) else "model"
+            out.append((first[0], entity[1], "WEAPON", source))
+            continue
+        out.append(entity)
+    return out
+
+
+def _counts_after(token: Token) -> bool:
+    """A word after a small number that makes it a count or time, not a model number."""
+    lower = token.lower_
+    return lower in {"percent", "%", "per", "of"} or lower.rstrip("s") in {
+        "year",
+        "month",
+        "week",
+        "day",
+        "hour",
+        "minute",
+        "time",
+        "km",
+        "kilometre",
+        "kilometer",
+        "mile",
+    }
+
+
+_VARIANT_SUFFIX = re.compile(r"^[A-Z]{1,2}\d?$")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z]{1,6}$")
 
 
@@ -1070,6 +1127,15 @@ def _against_patterns(
         inside = start <= p_start and p_end <= end and (p_start, p_end) != (start, end)
         if inside and (p_label == label or p_label not in project):
             continue
+        if (
+            inside
+            and label == "PERSON"
+            and p_label == "WEAPON"
+            and p_end == end
+            and p_end - p_start == 1
+            and all(t.is_title and t.is_alpha for t in doc[start:end])
+        ):
+            continue  # "[Selcuk Bayraktar]": a family name that is also a drone's
         if inside and p_start > start:
             fixed = fix_span(doc, start, p_start, label)
             if fixed is None:

@@ -417,3 +417,20 @@ def test_an_apposition_says_person_or_body() -> None:
         is None
     )
     assert label("Olaf Scholz said so.", "Olaf Scholz") is None
+
+
+def test_weapon_variants_numbers_and_adjacent_names_join(model: Suggester) -> None:
+    spans = found(
+        model,
+        "The navy flies P-8 Poseidon aircraft, the army UH-60M helicopters and "
+        "Mistral 3 missiles, but not for 3 years.",
+    )
+    assert spans.get("P-8 Poseidon") == "WEAPON"
+    assert spans.get("UH-60M") == "WEAPON"
+    assert spans.get("Mistral 3") == "WEAPON"
+
+
+def test_a_family_name_that_is_a_weapon_stays_a_person(model: Suggester) -> None:
+    spans = found(model, "Baykar's chief technology officer Selcuk Bayraktar said on Monday.")
+    assert spans.get("Selcuk Bayraktar") == "PERSON"
+    assert found(model, "It flew Bayraktar drones.").get("Bayraktar") == "WEAPON"
