@@ -263,6 +263,7 @@ class Suggester:
         entities = _dual_weapon_names(doc, entities)
         entities = _merge_adjacent_weapons(doc, _extend_weapon_names(doc, entities))
         entities.extend(_ranked_names(doc, entities))
+        entities = _named_bodies(doc, entities)
         entities.extend(_defined_acronyms(doc, entities))
         # 3. QUANTITY: grown from the seeds; an entity it would count or overlap wins.
         if quantity is not None and quantity_seeds:
@@ -1066,6 +1067,86 @@ def _single_word_persons(
             continue
         kept.append(entity)
     return kept
+
+
+# Capitalised last words that make a run of capitalised words a body's name: "[Sirius Dog
+# Sled Patrol]", "[Gang Suppression Force]", "[Sinaloa Cartel]", "[Kosovo Police]".
+_BODY_HEADS = _split(
+    """Force Forces Police Army Navy Patrol Cartel Command Agency Ministry Council Party Front
+    Brigade Brigades Battalion Regiment Division Corps Fleet Guard Guards Institute University
+    Initiative Group Company Corporation Authority Commission Committee Office Bureau Service
+    Directorate Secretariat Network Movement Alliance Coalition Union Federation Association
+    Foundation Centre Center Court Assembly Parliament Community Organisation Organization
+    Bank Fund Mission Industries Systems Aerospace Shipyard Shipbuilding Airlines Gendarmerie
+    Militia Cabinet Senate Congress Legion Squadron Wing"""
+)
+
+
+def _named_bodies(
+    doc: Doc, entities: list[tuple[int, int, str, str]]
+) -> list[tuple[int, int, str, str]]:
+    """ORG for a run of capitalised words ending in a body's word that no span covers, and an
+    ORG the model cut short before such words grown to them ("[Asia Maritime] Transparency
+    Initiative" -> "[Asia Maritime Transparency Initiative]").
+
+    The run may hold "of"/"for" between capitalised words ("[Republic of Korea Army]") and
+    goes on through a body's "of the X" ending; it needs two words or more, its first not a
+    determiner or a sentence's common opener.
+    """
+    from annotator.nlp.labelmap import is_title_word
+
+    n = len(doc)
+    owner = [-1] * n
+    for index, (start, end, _, _) in enumerate(entities):
+        for k in range(start, end):
+            owner[k] = index
+    out = list(entities)
+    for k in range(1, n):
+        token = doc[k]
+        if token.text not in _BODY_HEADS or owner[k] != -1:
+            continue
+        if k + 1 < n and doc[k + 1].text[:1].isupper() and doc[k + 1].is_alpha:
+            continue  # the name goes on: judge it at its last word
+        j = k
+        while j > 0:
+            before = doc[j - 1]
+            if owner[j - 1] != -1:
+                other = out[owner[j - 1]]
+                if other[2] in _PLACE_LABELS | {"NORP"} and other[1] - other[0] <= 2:
+                    j = other[0]  # "[Kosovo Police]", "[Caribbean Community]": a place opens it
+                break
+            name_word = before.is_title and before.is_alpha and before.text not in _NOT_WEAPON_NAMES
+            link = (
+                before.lower_ in {"of", "for"}
+                and j >= 2
+                and doc[j - 2].is_title
+                and owner[j - 2] == -1
+                and j < k
+            )
+            if not (name_word or link):
+                break
+            j -= 1
+        while j < k and not doc[j].is_title:
+            j += 1  # never start on "of"
+        # An ORG of the model or the patterns right before the run: grow it.
+        if j > 0 and owner[j - 1] != -1 and out[owner[j - 1]][2] == "ORG":
+            start, _, _, source = out[owner[j - 1]]
+            out[owner[j - 1]] = (start, k + 1, "ORG", source)
+            for m in range(j, k + 1):
+                owner[m] = owner[j - 1]
+            continue
+        if k - j < 1 or is_title_word(doc[j].text):
+            continue
+        if _sentence_start_word(doc, j) and doc[j].lower_ in _COMMON_OPENERS:
+            continue
+        end = k + 1
+        for m in range(j, end):
+            if owner[m] != -1:
+                out[owner[m]] = (0, 0, "", "")  # the place inside gives way
+        out.append((j, end, "ORG", "pattern"))
+        for m in range(j, end):
+            owner[m] = len(out) - 1
+    return [e for e in out if e[2]]
 
 
 def _ranked_names(

@@ -434,3 +434,29 @@ def test_a_family_name_that_is_a_weapon_stays_a_person(model: Suggester) -> None
     spans = found(model, "Baykar's chief technology officer Selcuk Bayraktar said on Monday.")
     assert spans.get("Selcuk Bayraktar") == "PERSON"
     assert found(model, "It flew Bayraktar drones.").get("Bayraktar") == "WEAPON"
+
+
+def test_capitalised_words_ending_in_a_body_word_are_an_org(model: Suggester) -> None:
+    spans = found(
+        model,
+        "The Sirius Dog Sled Patrol will get more sledges, the Kosovo Police said, and the "
+        "Republic of Korea Army agreed. Police said nothing.",
+    )
+    assert spans.get("Sirius Dog Sled Patrol") == "ORG"
+    assert spans.get("Kosovo Police") == "ORG"
+    assert spans.get("Republic of Korea Army") == "ORG"
+    assert "Police" not in spans  # one word is no name
+
+
+def test_an_org_cut_short_grows_to_its_body_word() -> None:
+    from spacy.lang.en import English
+
+    from annotator.nlp.suggest import _named_bodies
+
+    doc = English().make_doc("a report by the Asia Maritime Transparency Initiative on Friday")
+    words = [t.text for t in doc]
+    start = words.index("Asia")
+    grown = _named_bodies(doc, [(start, start + 2, "ORG", "model")])
+    assert [(doc[s:e].text, label) for s, e, label, _ in grown] == [
+        ("Asia Maritime Transparency Initiative", "ORG")
+    ]
