@@ -139,6 +139,8 @@ class Suggester:
         ):
             if name in self.nlp.pipe_names:
                 self.nlp.remove_pipe(name)
+            if not chunk:
+                continue  # an empty ruler only warns (W036) on every text
             ruler = self.nlp.add_pipe(
                 "span_ruler",
                 name=name,
@@ -263,6 +265,7 @@ class Suggester:
         entities = _dual_weapon_names(doc, entities)
         entities = _merge_adjacent_weapons(doc, _extend_weapon_names(doc, entities))
         entities.extend(_ranked_names(doc, entities))
+        entities = _known_as(doc, entities)
         entities = _named_bodies(doc, entities)
         entities.extend(_defined_acronyms(doc, entities))
         # 3. QUANTITY: grown from the seeds; an entity it would count or overlap wins.
@@ -1149,13 +1152,68 @@ def _named_bodies(
     return [e for e in out if e[2]]
 
 
+def _known_as(
+    doc: Doc, entities: list[tuple[int, int, str, str]]
+) -> list[tuple[int, int, str, str]]:
+    """A name after "known as" takes the label of the entity it renames: "[Mohamed Hamdan
+    Dagalo], known as [Hemedti]"; "the [GRU], also known as [APT28] or [Fancy Bear]". A model
+    PERSON/ORG that is exactly the alias is relabelled; other spans there are left alone."""
+    n = len(doc)
+    taken = [False] * n
+    ends: dict[int, str] = {}
+    exact: dict[tuple[int, int], int] = {}
+    for index, (start, end, label, source) in enumerate(entities):
+        ends[end] = label
+        if source == "model" and label in {"PERSON", "ORG"}:
+            exact[(start, end)] = index
+        for k in range(start, end):
+            taken[k] = True
+    out = list(entities)
+    found: list[tuple[int, int, str, str]] = []
+    for k in range(1, n - 1):
+        if doc[k].lower_ != "known" or doc[k + 1].lower_ != "as":
+            continue
+        before = k - 1
+        while before > 0 and doc[before].lower_ in {",", "also", "(", "widely", "better"}:
+            before -= 1
+        renamed = ends.get(before + 1)
+        if renamed not in {"PERSON", "ORG"}:
+            continue
+        j = k + 2
+        while j < n:  # one name, or several joined by "or"/"and"
+            end = j
+            while end < n and end - j < 4 and _is_alias_word(doc[end]):
+                end += 1
+            if end == j:
+                break
+            plural = doc[j].text in {"Los", "Las", "Les", "The"}  # "the sons of X, known as
+            # Los Chapitos" renames a group, not the person
+            if renamed == "PERSON" and plural:
+                pass
+            elif (j, end) in exact:
+                out[exact[(j, end)]] = (j, end, renamed, "model")
+            elif not any(taken[m] for m in range(j, end)):
+                found.append((j, end, renamed, "pattern"))
+            if end + 1 < n and doc[end].lower_ in {"or", "and"}:
+                j = end + 1
+                continue
+            break
+    return out + found
+
+
+def _is_alias_word(token: Token) -> bool:
+    """A word of a name or alias: "Hemedti", "APT28", "Fancy", not "the" or a comma."""
+    return token.text[:1].isupper() and (token.is_alpha or token.text.isalnum())
+
+
 def _ranked_names(
     doc: Doc, entities: list[tuple[int, int, str, str]]
 ) -> list[tuple[int, int, str, str]]:
     """PERSON for two or three capitalised words after a rank the model left unlabelled.
 
     "Lieutenant Colonel [Nadav Shoshani] said": capitalised titles holding a rank, then a
-    name of two or three words that no entity covers, none of them a body's word.
+    name of two or three words that no entity covers, none of them a body's word. A role
+    written in lower case does as well as a rank: "chief executive [Mehmet Demiroglu]".
     """
     from annotator.nlp.labelmap import is_title_word
 
@@ -1167,10 +1225,12 @@ def _ranked_names(
     n = len(doc)
     k = 0
     while k < n:
-        if not (doc[k].is_title and doc[k].lower_.rstrip(".") in _PERSON_RANKS):
+        ranked = doc[k].is_title and doc[k].lower_.rstrip(".") in _PERSON_RANKS
+        role = doc[k].is_lower and doc[k].lower_ in _PERSON_NOUNS
+        if not (ranked or role):
             k += 1
             continue
-        j = k
+        j = k + 1 if role else k
         while j < n and not doc[j].is_lower and is_title_word(doc[j].text):
             j += 1
         end = j

@@ -201,10 +201,10 @@ def test_ship_classes_are_weapons(model: Suggester) -> None:
 
 
 def test_designations_need_a_known_prefix_or_a_weapon_noun(model: Suggester) -> None:
-    text = "Workers on XQ-12 permits were hired, while XQ-12 drones and Su-30MK2 jets flew."
+    text = "Workers on ZQ-12 permits were hired, while ZQ-12 drones and Su-30MK2 jets flew."
     spans = {(text[s.start : s.end], s.start): s.label for s in model.suggest_one(text)}
-    assert ("XQ-12", text.index("XQ-12")) not in spans
-    assert spans.get(("XQ-12", text.rindex("XQ-12"))) == "WEAPON"
+    assert ("ZQ-12", text.index("ZQ-12")) not in spans
+    assert spans.get(("ZQ-12", text.rindex("ZQ-12"))) == "WEAPON"
     assert spans.get(("Su-30MK2", text.index("Su-30MK2"))) == "WEAPON"  # known prefix "Su"
 
 
@@ -460,3 +460,26 @@ def test_an_org_cut_short_grows_to_its_body_word() -> None:
     assert [(doc[s:e].text, label) for s, e, label, _ in grown] == [
         ("Asia Maritime Transparency Initiative", "ORG")
     ]
+
+
+def test_a_name_after_known_as_renames_the_entity_before_it(model: Suggester) -> None:
+    spans = found(
+        model,
+        "The RSF, led by Mohamed Hamdan Dagalo, known as Hemedti, fought on. The hackers of "
+        "the GRU, also known as APT28 or Fancy Bear, struck again.",
+    )
+    assert spans.get("Hemedti") == "PERSON"
+    assert spans.get("APT28") == "ORG"
+    assert spans.get("Fancy Bear") == "ORG"
+    # Without the shipped gazetteers the model calls both aliases PERSON; the rule relabels.
+    bare = Suggester("auto", include_shipped_patterns=False)
+    text = "The hackers of the GRU, also known as APT28 or Fancy Bear, struck again."
+    assert {t: label for t, label in found(bare, text).items() if t != "GRU"} == {
+        "APT28": "ORG",
+        "Fancy Bear": "ORG",
+    }
+
+
+def test_a_lower_case_role_before_an_unlabelled_name_makes_a_person(model: Suggester) -> None:
+    spans = found(model, "Company chief executive Mehmet Demiroglu said Turkey hoped so.")
+    assert spans.get("Mehmet Demiroglu") == "PERSON"
