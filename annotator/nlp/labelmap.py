@@ -533,6 +533,19 @@ def _noun_end(doc: Doc, end: int, blocked: Sequence[bool], singular: bool) -> in
     return None
 
 
+_SPEECH_VERBS = _words("said says told added asked wrote recalled explained")
+
+
+def _is_one_as_a_word(doc: Doc, start: int, end: int) -> bool:
+    """ "one" that counts nothing: "in one case", "said one mother", "one official said"."""
+    n = len(doc)
+    if start > 0 and doc[start - 1].lower_ in {"in", "at", "on"}:
+        return True  # "in one strike", "at one point"
+    if start > 0 and doc[start - 1].lower_ in _SPEECH_VERBS:
+        return True
+    return end < n and doc[end].lower_ in _SPEECH_VERBS
+
+
 def is_rate(doc: Doc, start: int, end: int) -> bool:
     """A number word followed by "a"/"per" and a time unit: "build [six] a month"."""
     return (
@@ -620,6 +633,8 @@ def quantity_span(
         return None
     if isinstance(noun, int):
         if any(blocked[k] for k in range(end, noun)):
+            return None
+        if singular and _is_one_as_a_word(doc, start, noun):
             return None
         return start, noun
     if money_or_scaled and (

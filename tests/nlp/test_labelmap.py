@@ -108,6 +108,7 @@ def _quantity(text: str, seed_word: str, ents: list[tuple[str, str]] = ()) -> st
         ("He saw 20 injured soldiers there.", "20", "20 injured soldiers"),
         ("It dropped 500-pound bombs.", "500", "500-pound"),
         ("A caseload of 3.5 million people keeps growing.", "3.5", "3.5 million people"),
+        ("A warship downed one drone on Monday.", "one", "one drone"),
     ],
 )
 def test_quantity_rule(text: str, seed: str, expected: str) -> None:
@@ -126,6 +127,9 @@ def test_quantity_rule(text: str, seed: str, expected: str) -> None:
         ("About two-thirds of them left.", "two", []),
         ("A 5,000-strong force came.", "5,000", []),
         ("The vessel, hull number 5205, turned.", "5205", []),
+        ("In one case, a drone fell.", "one", []),
+        ("We hear it every night, said one mother.", "one", []),
+        ("One official said it was over.", "One", []),
     ],
 )
 def test_quantity_rule_rejects_dates_durations_and_names(
