@@ -426,10 +426,14 @@ def _speaker_labels(doc: Doc, text: str) -> list[tuple[int, int, str]]:
         if span is None:
             continue
         start, end = span.start, span.end
-        while start < end and is_title_word(doc[start].text):
-            start += 1
+        while start < end and (
+            is_title_word(doc[start].text) or (start > span.start and doc[start].text == ".")
+        ):
+            start += 1  # "GEN." may come as "GEN" and "."
         words = [t.text for t in doc[start:end]]
-        if len(words) < 2 or any(w.rstrip(".") in _NOT_SPEAKERS for w in words):
+        # One word is a name only after a title: "GEN. GUETLEIN:", "MR. KIRBY:".
+        needed = 1 if start > span.start else 2
+        if len(words) < needed or any(w.rstrip(".") in _NOT_SPEAKERS for w in words):
             continue
         if not all(w.isupper() for w in words):
             continue

@@ -101,8 +101,13 @@ def test_suggest_everywhere_pattern() -> None:
 
 
 def test_speaker_labels_in_capitals_are_persons_without_titles(model: Suggester) -> None:
-    text = "Q: Is it armed?\nMAJ. GEN. PAT RYDER: No.\nJOHN F. KIRBY: Yes.\nBREAKING NEWS: none."
+    text = (
+        "Q: Is it armed?\nMAJ. GEN. PAT RYDER: No.\nJOHN F. KIRBY: Yes.\nBREAKING NEWS: none."
+        "\nGEN. ZALUSKI: Maybe.\nUPDATE: none."
+    )
     spans = found(model, text)
+    assert spans.get("ZALUSKI") == "PERSON"  # one word after a title
+    assert "UPDATE" not in spans  # one word without a title is no name
     assert spans.get("PAT RYDER") == "PERSON"
     assert spans.get("JOHN F. KIRBY") == "PERSON"
     assert "BREAKING NEWS" not in spans and "Q" not in spans
