@@ -261,7 +261,7 @@ class Suggester:
                 or e[2] not in {"PERSON", "ORG"}
                 or doc[e[0] : e[1]].text not in place_names
             ]
-        entities = _single_word_persons(doc, entities)
+        entities = _single_word_persons(doc, _complete_persons(doc, entities))
         entities = _dual_weapon_names(doc, entities)
         entities = _merge_adjacent_weapons(doc, _extend_weapon_names(doc, entities))
         entities.extend(_ranked_names(doc, entities))
@@ -1042,6 +1042,47 @@ def _is_ship_name(doc: Doc, start: int, end: int) -> bool:
     return doc[start].text in _SHIP_PREFIXES or (
         start > 0 and doc[start - 1].text in _SHIP_PREFIXES
     )
+
+
+_DAYS_AND_MONTHS = _split(
+    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
+    May June July August September October November December"""
+)
+
+
+def _complete_persons(
+    doc: Doc, entities: list[tuple[int, int, str, str]]
+) -> list[tuple[int, int, str, str]]:
+    """Model PERSON spans fixed at their end: a surname the model left out is taken in
+    ("[Maria Corina] Machado" -> "[Maria Corina Machado]"), and a "person" holding a number
+    is dropped ("Xue Long 2" is a ship)."""
+    from annotator.nlp.labelmap import is_title_word
+
+    n = len(doc)
+    taken = [False] * (n + 1)
+    for start, end, _, _ in entities:
+        for k in range(start, end):
+            taken[k] = True
+    out = []
+    for start, end, label, source in entities:
+        if label == "PERSON" and source == "model":
+            if any(t.like_num for t in doc[start:end]):
+                continue
+            if (
+                end < n
+                and doc[end].is_title
+                and doc[end].is_alpha
+                and not taken[end]
+                and doc[end - 1].whitespace_
+                and not is_title_word(doc[end].text)
+                and doc[end].text not in _DAYS_AND_MONTHS
+                and doc[end].text not in _BODY_HEADS
+                and doc[end].lower_ not in _ORG_WORDS_LOWER
+                and not (end + 1 < n and doc[end + 1].is_title)
+            ):
+                end += 1
+        out.append((start, end, label, source))
+    return out
 
 
 def _single_word_persons(

@@ -488,3 +488,14 @@ def test_a_name_after_known_as_renames_the_entity_before_it(model: Suggester) ->
 def test_a_lower_case_role_before_an_unlabelled_name_makes_a_person(model: Suggester) -> None:
     spans = found(model, "Company chief executive Mehmet Demiroglu said Turkey hoped so.")
     assert spans.get("Mehmet Demiroglu") == "PERSON"
+
+
+def test_model_persons_complete_a_surname_and_never_hold_a_number() -> None:
+    from spacy.lang.en import English
+
+    from annotator.nlp.suggest import _complete_persons
+
+    doc = English().make_doc("Maria Corina Machado and Xue Long 2 met Putin Monday.")
+    entities = [(0, 2, "PERSON", "model"), (4, 7, "PERSON", "model"), (8, 9, "PERSON", "model")]
+    kept = [doc[s:e].text for s, e, _, _ in _complete_persons(doc, entities)]
+    assert kept == ["Maria Corina Machado", "Putin"]  # no ship, no weekday
