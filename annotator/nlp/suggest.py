@@ -621,7 +621,7 @@ _PLACE_NOUNS = _split(
     town township townships district districts county governorate oblast village villages
     peninsula valley coast coastline border frontier port harbour harbor airport river
     mountains mountain hills desert strait sea municipality prefecture base bases airbase
-    airfield temple crossing checkpoint"""
+    airfield temple crossing checkpoint refinery terminal depot"""
 )
 # Prepositions after which a lone capitalised word is a place far more often than a body.
 _PLACE_PREPOSITIONS = frozenset({"near", "off", "outside", "around", "towards", "toward"})
@@ -660,8 +660,9 @@ def _is_place_by_context(doc: Doc, start: int, end: int, label: str) -> bool:
         return False
     if (
         end + 1 < len(doc)
-        and doc[end].lower_ in {"air", "naval", "military", "army"}
-        and doc[end + 1].lower_ in {"base", "bases", "station", "field"}
+        and doc[end].lower_ in {"air", "naval", "military", "army", "oil", "gas", "power"}
+        and doc[end + 1].lower_
+        in {"base", "bases", "station", "field", "fields", "refinery", "plant", "terminal", "depot"}
     ):
         return True
     if end < len(doc) and doc[end].is_lower and doc[end].lower_ in _PLACE_NOUNS:

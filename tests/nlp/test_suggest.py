@@ -377,7 +377,8 @@ def test_one_name_after_in_or_at_and_names_before_air_bases_are_places() -> None
     from annotator.nlp.suggest import _is_place_by_context
 
     doc = English().make_doc(
-        "Work at Pituffik and in Al-Watiya began, jets used the Jufra air base, "
+        "Work at Pituffik and in Al-Watiya began, jets used the Jufra air base, drones hit "
+        "the Novoshakhtinsk oil refinery, "
         "and staff at NATO and in ExxonMobil stayed."
     )
     words = [t.text for t in doc]
@@ -387,6 +388,7 @@ def test_one_name_after_in_or_at_and_names_before_air_bases_are_places() -> None
         return _is_place_by_context(doc, i, i + len(name.replace("-", " - ").split()), "ORG")
 
     assert place("Pituffik") and place("Al-Watiya") and place("Jufra")
+    assert place("Novoshakhtinsk")
     assert not place("NATO")  # an acronym after "at" stays a body
     assert not place("ExxonMobil")  # so does a name in camel case
 
