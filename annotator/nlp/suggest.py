@@ -266,7 +266,7 @@ class Suggester:
         entities = _merge_adjacent_weapons(doc, _extend_weapon_names(doc, entities))
         entities.extend(_ranked_names(doc, entities))
         entities = _known_as(doc, entities)
-        entities = _named_bodies(doc, entities)
+        entities = _named_systems(doc, _named_bodies(doc, entities))
         entities.extend(_defined_acronyms(doc, entities))
         # 3. QUANTITY: grown from the seeds; an entity it would count or overlap wins.
         if quantity is not None and quantity_seeds:
@@ -1136,11 +1136,47 @@ def _named_bodies(
 ) -> list[tuple[int, int, str, str]]:
     """ORG for a run of capitalised words ending in a body's word that no span covers, and an
     ORG the model cut short before such words grown to them ("[Asia Maritime] Transparency
-    Initiative" -> "[Asia Maritime Transparency Initiative]").
+    Initiative" -> "[Asia Maritime Transparency Initiative]"); see ``_capitalised_runs``."""
+    return _capitalised_runs(doc, entities, _BODY_HEADS, "ORG")
 
-    The run may hold "of"/"for" between capitalised words ("[Republic of Korea Army]") and
-    goes on through a body's "of the X" ending; it needs two words or more, its first not a
-    determiner or a sentence's common opener.
+
+# Capitalised last words that make a run of capitalised words a weapon's name: "[Glide Phase
+# Interceptor]", "[Precision Strike Missile]", "[Tomahawk Land Attack Missile]".
+_SYSTEM_NAME_HEADS = _split(
+    """Missile Missiles Interceptor Interceptors Bomb Bombs Rocket Rockets Torpedo Torpedoes
+    Howitzer Howitzers Launcher Launchers"""
+)
+# Capitalised words that open no name: determiners, days, months, number words.
+_RUN_STOPPERS = (
+    _split(
+        """The A An This That These Those Its Their His Her Our Some Many Several Both All Most No
+    Two Three Four Five Six Seven Eight Nine Ten Dozens Hundreds"""
+    )
+    | _DAYS_AND_MONTHS
+)
+
+
+def _named_systems(
+    doc: Doc, entities: list[tuple[int, int, str, str]]
+) -> list[tuple[int, int, str, str]]:
+    """WEAPON for a run of capitalised words ending in a weapon's word ("[Next Generation
+    Interceptor]"), unless every word before it is generic ("a Cruise Missile")."""
+    return _capitalised_runs(doc, entities, _SYSTEM_NAME_HEADS, "WEAPON")
+
+
+def _capitalised_runs(
+    doc: Doc,
+    entities: list[tuple[int, int, str, str]],
+    heads: frozenset[str],
+    label: str,
+) -> list[tuple[int, int, str, str]]:
+    """``label`` for a run of capitalised words ending in one of ``heads`` that no span
+    covers; a span of the same label right before the run grows to its end.
+
+    The run may hold "of"/"for" between capitalised words ("[Republic of Korea Army]"); a
+    place or nationality of one or two words may open it ("[Kosovo Police]"); it needs two
+    words or more, its first neither a title, a determiner nor a sentence's common opener.
+    A WEAPON run of two words needs a word that is not a generic weapon word.
     """
     from annotator.nlp.labelmap import is_title_word
 
@@ -1151,8 +1187,19 @@ def _named_bodies(
             owner[k] = index
     out = list(entities)
     for k in range(1, n):
-        token = doc[k]
-        if token.text not in _BODY_HEADS or owner[k] != -1:
+        if doc[k].text not in heads:
+            continue
+        if owner[k] != -1:
+            start, end, other_label, source = out[owner[k]]
+            if (
+                source == "model"
+                and end == k + 1
+                and other_label != label
+                and other_label in {"PERSON", "ORG"}
+                and k > start
+            ):
+                # The model's "ORG" [Next Generation Interceptor] ends in a weapon's word.
+                out[owner[k]] = (start, end, label, source)
             continue
         if k + 1 < n and doc[k + 1].text[:1].isupper() and doc[k + 1].is_alpha:
             continue  # the name goes on: judge it at its last word
@@ -1164,7 +1211,11 @@ def _named_bodies(
                 if other[2] in _PLACE_LABELS | {"NORP"} and other[1] - other[0] <= 2:
                     j = other[0]  # "[Kosovo Police]", "[Caribbean Community]": a place opens it
                 break
-            name_word = before.is_title and before.is_alpha and before.text not in _NOT_WEAPON_NAMES
+            name_word = (
+                before.text[:1].isupper()
+                and before.text.replace("-", "").isalpha()
+                and before.text not in _RUN_STOPPERS
+            )
             link = (
                 before.lower_ in {"of", "for"}
                 and j >= 2
@@ -1175,12 +1226,12 @@ def _named_bodies(
             if not (name_word or link):
                 break
             j -= 1
-        while j < k and not doc[j].is_title:
+        while j < k and not doc[j].text[:1].isupper():
             j += 1  # never start on "of"
-        # An ORG of the model or the patterns right before the run: grow it.
-        if j > 0 and owner[j - 1] != -1 and out[owner[j - 1]][2] == "ORG":
+        # A span of the same label right before the run: grow it.
+        if j > 0 and owner[j - 1] != -1 and out[owner[j - 1]][2] == label:
             start, _, _, source = out[owner[j - 1]]
-            out[owner[j - 1]] = (start, k + 1, "ORG", source)
+            out[owner[j - 1]] = (start, k + 1, label, source)
             for m in range(j, k + 1):
                 owner[m] = owner[j - 1]
             continue
@@ -1188,11 +1239,17 @@ def _named_bodies(
             continue
         if _sentence_start_word(doc, j) and doc[j].lower_ in _COMMON_OPENERS:
             continue
+        if (
+            label == "WEAPON"
+            and k - j < 2
+            and all(t.lower_ in _WEAPON_MODIFIERS for t in doc[j:k] if t.is_alpha)
+        ):
+            continue  # "a Cruise Missile": generic words in capitals
         end = k + 1
         for m in range(j, end):
             if owner[m] != -1:
                 out[owner[m]] = (0, 0, "", "")  # the place inside gives way
-        out.append((j, end, "ORG", "pattern"))
+        out.append((j, end, label, "pattern"))
         for m in range(j, end):
             owner[m] = len(out) - 1
     return [e for e in out if e[2]]

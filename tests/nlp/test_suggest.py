@@ -501,3 +501,16 @@ def test_model_persons_complete_a_surname_and_never_hold_a_number() -> None:
     entities = [(0, 2, "PERSON", "model"), (4, 7, "PERSON", "model"), (8, 9, "PERSON", "model")]
     kept = [doc[s:e].text for s, e, _, _ in _complete_persons(doc, entities)]
     assert kept == ["Maria Corina Machado", "Putin"]  # no ship, no weekday
+
+
+def test_capitalised_words_ending_in_a_weapon_word_are_a_weapon(model: Suggester) -> None:
+    spans = found(
+        model,
+        "The Royal Air Force fired a Cruise Missile and a Tomahawk Land Attack Missile, "
+        "while the Next Generation Interceptor and the Glide Phase Interceptor slipped.",
+    )
+    assert spans.get("Royal Air Force") == "ORG"
+    assert spans.get("Tomahawk Land Attack Missile") == "WEAPON"  # grown from "Tomahawk"
+    assert spans.get("Next Generation Interceptor") == "WEAPON"
+    assert spans.get("Glide Phase Interceptor") == "WEAPON"
+    assert "Cruise Missile" not in spans  # generic words in capitals
