@@ -523,29 +523,30 @@ def _named_before_weapon_noun(doc: Doc, covered: Sequence[bool]) -> list[tuple[i
     nationality words, bodies and common capitalised words are left out ("Russian drones",
     "Army helicopters"); patterns and the model's NORP/GPE still win over it.
     """
+    tokens = list(doc)  # indexing a list is far cheaper than Doc.__getitem__
     found: list[tuple[int, int, str]] = []
     n = len(doc)
     k = 0
     while k < n:
-        token = doc[k]
+        token = tokens[k]
         # Ship classes: "Virginia-class", "Arleigh Burke-class".
         if (
             token.lower_ == "class"
             and k >= 2
-            and doc[k - 1].text == "-"
-            and not doc[k - 2].whitespace_
-            and not doc[k - 1].whitespace_
-            and _is_name_word(doc[k - 2])
+            and tokens[k - 1].text == "-"
+            and not tokens[k - 2].whitespace_
+            and not tokens[k - 1].whitespace_
+            and _is_name_word(tokens[k - 2])
         ):
             start = k - 2
             while (
                 start > 0
                 and k - start < 5
-                and _is_name_word(doc[start - 1])
-                and (doc[start - 1].text not in _NOT_WEAPON_NAMES)
+                and _is_name_word(tokens[start - 1])
+                and (tokens[start - 1].text not in _NOT_WEAPON_NAMES)
             ):
                 start -= 1
-            if doc[start].text not in _NOT_WEAPON_NAMES and not _sentence_start_word(doc, start):
+            if tokens[start].text not in _NOT_WEAPON_NAMES and not _sentence_start_word(doc, start):
                 found.append((start, k + 1, "WEAPON"))
             k += 1
             continue
@@ -554,11 +555,11 @@ def _named_before_weapon_noun(doc: Doc, covered: Sequence[bool]) -> list[tuple[i
             continue
         # Walk back over modifiers to the name.
         j = k - 1
-        while j >= 0 and j > k - 6 and (doc[j].is_lower or doc[j].text in {"-", "/"}):
-            if doc[j].is_lower and doc[j].lower_ not in _WEAPON_MODIFIERS:
+        while j >= 0 and j > k - 6 and (tokens[j].is_lower or tokens[j].text in {"-", "/"}):
+            if tokens[j].is_lower and tokens[j].lower_ not in _WEAPON_MODIFIERS:
                 break
             j -= 1
-        if j < 0 or doc[j].is_lower or _weapon_head(doc, j + 1) != k:
+        if j < 0 or tokens[j].is_lower or _weapon_head(doc, j + 1) != k:
             k += 1
             continue
         end = j + 1
@@ -566,26 +567,26 @@ def _named_before_weapon_noun(doc: Doc, covered: Sequence[bool]) -> list[tuple[i
         while (
             start > 0
             and end - start < 3
-            and _is_name_word(doc[start - 1])
-            and doc[start - 1].text not in _NOT_WEAPON_NAMES
+            and _is_name_word(tokens[start - 1])
+            and tokens[start - 1].text not in _NOT_WEAPON_NAMES
             and not covered[start - 1]
-            and doc[start - 1].ent_type_ not in {"NORP", "GPE", "LOC", "DATE", "TIME"}
-            and not (start - 1 > 0 and doc[start - 2].text in {"-", "’s", "'s"})
+            and tokens[start - 1].ent_type_ not in {"NORP", "GPE", "LOC", "DATE", "TIME"}
+            and not (start - 1 > 0 and tokens[start - 2].text in {"-", "’s", "'s"})
         ):
-            if start < end and not doc[start - 1].whitespace_ and doc[start].text == "-":
+            if start < end and not tokens[start - 1].whitespace_ and tokens[start].text == "-":
                 break
             start -= 1
         if (
             start == end
             and end >= 2
-            and _MODEL_NUMBER.match(doc[end - 1].text)
-            and doc[end - 2].is_title
-            and doc[end - 2].is_alpha
-            and doc[end - 2].text not in _NOT_WEAPON_NAMES
-            and doc[end - 2].text not in _VERSION_WORDS
+            and _MODEL_NUMBER.match(tokens[end - 1].text)
+            and tokens[end - 2].is_title
+            and tokens[end - 2].is_alpha
+            and tokens[end - 2].text not in _NOT_WEAPON_NAMES
+            and tokens[end - 2].text not in _VERSION_WORDS
             and not covered[end - 2]
             and not covered[end - 1]
-            and doc[end - 2].ent_type_ not in {"NORP", "GPE", "LOC", "DATE", "TIME"}
+            and tokens[end - 2].ent_type_ not in {"NORP", "GPE", "LOC", "DATE", "TIME"}
         ):
             start = end - 2  # a maker's name and a model number: "[Dornier 228] planes"
         while start < end and _sentence_start_word(doc, start) and end - start == 1:
@@ -797,12 +798,13 @@ def _dual_weapon_names(
     doc: Doc, entities: list[tuple[int, int, str, str]]
 ) -> list[tuple[int, int, str, str]]:
     """Relabel a one-word entity in ``_DUAL_WEAPON_NAMES`` WEAPON before a weapon noun."""
+    tokens = list(doc)  # indexing a list is far cheaper than Doc.__getitem__
     out = []
     for start, end, label, source in entities:
         if (
             label != "WEAPON"
             and end - start == 1
-            and doc[start].text in _DUAL_WEAPON_NAMES
+            and tokens[start].text in _DUAL_WEAPON_NAMES
             and _weapon_noun_follows(doc, end)
         ):
             label = "WEAPON"
@@ -810,7 +812,7 @@ def _dual_weapon_names(
     present = {(e[0], e[1]) for e in out}
     for k in range(len(doc) - 1):
         if (
-            doc[k].text in _DUAL_WEAPON_NAMES
+            tokens[k].text in _DUAL_WEAPON_NAMES
             and not any(s <= k < e for s, e in present)
             and _weapon_noun_follows(doc, k + 1)
         ):
@@ -1178,6 +1180,7 @@ def _capitalised_runs(
     words or more, its first neither a title, a determiner nor a sentence's common opener.
     A WEAPON run of two words needs a word that is not a generic weapon word.
     """
+    tokens = list(doc)  # indexing a list is far cheaper than Doc.__getitem__
     from annotator.nlp.labelmap import is_title_word
 
     n = len(doc)
@@ -1187,7 +1190,7 @@ def _capitalised_runs(
             owner[k] = index
     out = list(entities)
     for k in range(1, n):
-        if doc[k].text not in heads:
+        if tokens[k].text not in heads:
             continue
         if owner[k] != -1:
             start, end, other_label, source = out[owner[k]]
@@ -1201,11 +1204,11 @@ def _capitalised_runs(
                 # The model's "ORG" [Next Generation Interceptor] ends in a weapon's word.
                 out[owner[k]] = (start, end, label, source)
             continue
-        if k + 1 < n and doc[k + 1].text[:1].isupper() and doc[k + 1].is_alpha:
+        if k + 1 < n and tokens[k + 1].text[:1].isupper() and tokens[k + 1].is_alpha:
             continue  # the name goes on: judge it at its last word
         j = k
         while j > 0:
-            before = doc[j - 1]
+            before = tokens[j - 1]
             if owner[j - 1] != -1:
                 other = out[owner[j - 1]]
                 if other[2] in _PLACE_LABELS | {"NORP"} and other[1] - other[0] <= 2:
@@ -1219,14 +1222,14 @@ def _capitalised_runs(
             link = (
                 before.lower_ in {"of", "for"}
                 and j >= 2
-                and doc[j - 2].is_title
+                and tokens[j - 2].is_title
                 and owner[j - 2] == -1
                 and j < k
             )
             if not (name_word or link):
                 break
             j -= 1
-        while j < k and not doc[j].text[:1].isupper():
+        while j < k and not tokens[j].text[:1].isupper():
             j += 1  # never start on "of"
         # A span of the same label right before the run: grow it.
         if j > 0 and owner[j - 1] != -1 and out[owner[j - 1]][2] == label:
@@ -1235,9 +1238,9 @@ def _capitalised_runs(
             for m in range(j, k + 1):
                 owner[m] = owner[j - 1]
             continue
-        if k - j < 1 or is_title_word(doc[j].text):
+        if k - j < 1 or is_title_word(tokens[j].text):
             continue
-        if _sentence_start_word(doc, j) and doc[j].lower_ in _COMMON_OPENERS:
+        if _sentence_start_word(doc, j) and tokens[j].lower_ in _COMMON_OPENERS:
             continue
         if (
             label == "WEAPON"
@@ -1261,6 +1264,7 @@ def _known_as(
     """A name after "known as" takes the label of the entity it renames: "[Mohamed Hamdan
     Dagalo], known as [Hemedti]"; "the [GRU], also known as [APT28] or [Fancy Bear]". A model
     PERSON/ORG that is exactly the alias is relabelled; other spans there are left alone."""
+    tokens = list(doc)  # indexing a list is far cheaper than Doc.__getitem__
     n = len(doc)
     taken = [False] * n
     ends: dict[int, str] = {}
@@ -1274,10 +1278,10 @@ def _known_as(
     out = list(entities)
     found: list[tuple[int, int, str, str]] = []
     for k in range(1, n - 1):
-        if doc[k].lower_ != "known" or doc[k + 1].lower_ != "as":
+        if tokens[k].lower_ != "known" or tokens[k + 1].lower_ != "as":
             continue
         before = k - 1
-        while before > 0 and doc[before].lower_ in {",", "also", "(", "widely", "better"}:
+        while before > 0 and tokens[before].lower_ in {",", "also", "(", "widely", "better"}:
             before -= 1
         renamed = ends.get(before + 1)
         if renamed not in {"PERSON", "ORG"}:
@@ -1285,11 +1289,11 @@ def _known_as(
         j = k + 2
         while j < n:  # one name, or several joined by "or"/"and"
             end = j
-            while end < n and end - j < 4 and _is_alias_word(doc[end]):
+            while end < n and end - j < 4 and _is_alias_word(tokens[end]):
                 end += 1
             if end == j:
                 break
-            plural = doc[j].text in {"Los", "Las", "Les", "The"}  # "the sons of X, known as
+            plural = tokens[j].text in {"Los", "Las", "Les", "The"}  # "the sons of X, known as
             # Los Chapitos" renames a group, not the person
             if renamed == "PERSON" and plural:
                 pass
@@ -1297,7 +1301,7 @@ def _known_as(
                 out[exact[(j, end)]] = (j, end, renamed, "model")
             elif not any(taken[m] for m in range(j, end)):
                 found.append((j, end, renamed, "pattern"))
-            if end + 1 < n and doc[end].lower_ in {"or", "and"}:
+            if end + 1 < n and tokens[end].lower_ in {"or", "and"}:
                 j = end + 1
                 continue
             break
@@ -1318,6 +1322,7 @@ def _ranked_names(
     name of two or three words that no entity covers, none of them a body's word. A role
     written in lower case does as well as a rank: "chief executive [Mehmet Demiroglu]".
     """
+    tokens = list(doc)  # indexing a list is far cheaper than Doc.__getitem__
     from annotator.nlp.labelmap import is_title_word
 
     taken = [False] * (len(doc) + 1)
@@ -1328,23 +1333,23 @@ def _ranked_names(
     n = len(doc)
     k = 0
     while k < n:
-        ranked = doc[k].is_title and doc[k].lower_.rstrip(".") in _PERSON_RANKS
-        role = doc[k].is_lower and doc[k].lower_ in _PERSON_NOUNS
+        ranked = tokens[k].is_title and tokens[k].lower_.rstrip(".") in _PERSON_RANKS
+        role = tokens[k].is_lower and tokens[k].lower_ in _PERSON_NOUNS
         if not (ranked or role):
             k += 1
             continue
         j = k + 1 if role else k
-        while j < n and not doc[j].is_lower and is_title_word(doc[j].text):
+        while j < n and not tokens[j].is_lower and is_title_word(tokens[j].text):
             j += 1
         end = j
-        while end < n and end - j < 3 and doc[end].is_title and doc[end].is_alpha:
+        while end < n and end - j < 3 and tokens[end].is_title and tokens[end].is_alpha:
             end += 1
         words = doc[j:end]
         if (
             2 <= end - j <= 3
             and not any(taken[m] for m in range(j, end))
             and not any(t.lower_ in _ORG_WORDS_LOWER or is_title_word(t.text) for t in words)
-            and (end == n or not doc[end].is_title)
+            and (end == n or not tokens[end].is_title)
         ):
             found.append((j, end, "PERSON", "pattern"))
         k = max(end, k + 1)
