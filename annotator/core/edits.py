@@ -4,11 +4,16 @@ Spans are named by their offsets and label (spans of one annotation never overla
 row ids, so an edit undone and redone refers to the same span however often it is replayed.
 The UI wraps each edit in a ``QUndoCommand``; the CLI and tests apply them directly.
 Each ``apply`` is one committed transaction.
+
+Renaming a label (``ProjectStore.set_labels(renames=...)``) changes the spans in the store, so
+edits made before it would name spans that no longer exist; ``relabel`` gives the same edit
+under the new names, which is how an undo history survives a rename.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from annotator.core.model import Answer, Span, SpanState
@@ -23,6 +28,7 @@ __all__ = [
     "SetAnswer",
     "accept_suggestions",
     "answer_document",
+    "relabel_span",
 ]
 
 
@@ -42,6 +48,17 @@ class Edit(Protocol):
 
     def invert(self) -> Edit: ...
 
+    def relabel(self, renames: Mapping[str, str]) -> Edit: ...
+
+
+def relabel_span(span: Span, renames: Mapping[str, str]) -> Span:
+    """``span`` under its label's new name (itself when its label was not renamed).
+
+    All renames apply at once, as in the store: {"A": "B", "B": "A"} swaps the two labels.
+    """
+    new = renames.get(span.label)
+    return span if new is None or new == span.label else span.with_(label=new)
+
 
 @dataclass(frozen=True)
 class AddSpan:
@@ -58,6 +75,9 @@ class AddSpan:
 
     def invert(self) -> Edit:
         return RemoveSpan(self.doc_id, self.annotator, self.span)
+
+    def relabel(self, renames: Mapping[str, str]) -> Edit:
+        return replace(self, span=relabel_span(self.span, renames))
 
 
 @dataclass(frozen=True)
@@ -76,6 +96,9 @@ class RemoveSpan:
 
     def invert(self) -> Edit:
         return AddSpan(self.doc_id, self.annotator, self.span)
+
+    def relabel(self, renames: Mapping[str, str]) -> Edit:
+        return replace(self, span=relabel_span(self.span, renames))
 
 
 @dataclass(frozen=True)
@@ -101,6 +124,11 @@ class ReplaceSpan:
     def invert(self) -> Edit:
         return ReplaceSpan(self.doc_id, self.annotator, self.new, self.old)
 
+    def relabel(self, renames: Mapping[str, str]) -> Edit:
+        return replace(
+            self, old=relabel_span(self.old, renames), new=relabel_span(self.new, renames)
+        )
+
 
 @dataclass(frozen=True)
 class SetAnswer:
@@ -118,6 +146,9 @@ class SetAnswer:
 
     def invert(self) -> Edit:
         return SetAnswer(self.doc_id, self.annotator, self.new, self.old)
+
+    def relabel(self, renames: Mapping[str, str]) -> Edit:
+        return self
 
 
 @dataclass(frozen=True)
@@ -145,6 +176,9 @@ class Batch:
             tuple(edit.invert() for edit in reversed(self.edits)),
             f"Undo {self.label}",
         )
+
+    def relabel(self, renames: Mapping[str, str]) -> Edit:
+        return replace(self, edits=tuple(edit.relabel(renames) for edit in self.edits))
 
 
 def accept_suggestions(annotation: Annotation, spans: list[Span] | None = None) -> Batch:

@@ -255,15 +255,22 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin):
         )
 
     def set_labels(self, labels: LabelSet, renames: dict[str, str] | None = None) -> None:
-        """Replace the label set; ``renames`` (old -> new) carries existing spans along.
+        """Replace the label set; ``renames`` (old -> new, all at once) carries spans along.
 
         A label that disappears without a rename keeps its spans (they show as unknown) so
         that nothing annotated is lost by a slip in the label dialog.
         """
+        changed = {old: new for old, new in (renames or {}).items() if old != new}
         with self.transaction() as conn:
-            for old, new in (renames or {}).items():
-                if old != new:
-                    conn.execute("UPDATE spans SET label = ? WHERE label = ?", (new, old))
+            if changed:
+                # One statement, so that every rename applies at once: a swap (A -> B and
+                # B -> A) or a chain (A -> B, B -> C) must not rename a span twice.
+                cases = " ".join("WHEN ? THEN ?" for _ in changed)
+                conn.execute(
+                    f"UPDATE spans SET label = CASE label {cases} END "
+                    f"WHERE label IN ({','.join('?' * len(changed))})",
+                    [*(x for pair in changed.items() for x in pair), *changed],
+                )
             self._write_labels(labels)
 
     # --------------------------------------------------------------- documents

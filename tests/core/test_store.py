@@ -144,6 +144,47 @@ def test_rename_label_carries_spans(project: ProjectStore) -> None:
     assert project.annotation_or_empty(doc, "ann").spans[0].label == "ORGANIZATION"
 
 
+def test_renames_apply_at_once_so_a_swap_swaps(project: ProjectStore) -> None:
+    doc = _doc(project)
+    project.add_span(doc, "ann", Span(0, 9, "PERSON"))
+    project.add_span(doc, "ann", Span(14, 18, "ORG"))
+    swapped = LabelSet([Label("ORG", key="1"), Label("PERSON", key="2")])
+    project.set_labels(swapped, renames={"PERSON": "ORG", "ORG": "PERSON"})
+    spans = project.annotation_or_empty(doc, "ann").spans
+    assert [(s.start, s.label) for s in spans] == [(0, "ORG"), (14, "PERSON")]
+
+
+def test_an_edit_relabelled_after_a_rename_undoes_and_redoes(project: ProjectStore) -> None:
+    """Edits made before a rename, relabelled, still find their spans (undo history)."""
+    doc = _doc(project)
+    person = Span(0, 9, "PERSON", SpanState.SUGGESTED, "model")
+    project.add_span(doc, "ann", person)
+    history: list[edits.Edit] = [
+        edits.AddSpan(doc, "ann", Span(14, 18, "ORG")),
+        edits.accept_suggestions(project.annotation_or_empty(doc, "ann")),
+        edits.SetAnswer(doc, "ann", None, Answer.ACCEPT),
+    ]
+    for edit in history:
+        edit.apply(project)
+    renames = {"ORG": "ORGANIZATION", "PERSON": "PER"}
+    labels = LabelSet([Label("PER", key="1"), Label("ORGANIZATION", key="2")])
+    project.set_labels(labels, renames)
+    history = [edit.relabel(renames) for edit in history]
+    assert history[0].description == "Add ORGANIZATION"
+    for edit in reversed(history):
+        edit.invert().apply(project)
+    undone = project.annotation_or_empty(doc, "ann")
+    assert [(s.label, s.state) for s in undone.spans] == [("PER", SpanState.SUGGESTED)]
+    assert undone.answer is None
+    for edit in history:
+        edit.apply(project)
+    redone = project.annotation_or_empty(doc, "ann")
+    assert [(s.label, s.state) for s in redone.spans] == [
+        ("PER", SpanState.ACCEPTED),
+        ("ORGANIZATION", SpanState.ACCEPTED),
+    ]
+
+
 def test_stats_rows_cursor_and_history(project: ProjectStore) -> None:
     doc = _doc(project)
     other = _doc(project, "Another text about the Pentagon.")
