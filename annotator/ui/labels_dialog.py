@@ -78,7 +78,8 @@ class LabelsDialog(QDialog):
         layout = QVBoxLayout(self)
         hint = QLabel(
             "Double-click a name or key to edit it, a colour to change it. Renaming keeps "
-            "the spans already drawn. Labels are not deleted here, so no work is lost."
+            "the spans already drawn and what Undo can undo. Labels are not deleted here, so no "
+            "work is lost."
         )
         hint.setWordWrap(True)
         layout.addWidget(hint)

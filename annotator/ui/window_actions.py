@@ -31,6 +31,7 @@ from annotator.ui.new_project_dialog import NewProjectDialog
 from annotator.ui.shortcuts import COMMANDS, ShortcutMap
 from annotator.ui.shortcuts_dialog import ShortcutsDialog
 from annotator.ui.theme import saved_dark
+from annotator.ui.undo import relabel_stack
 from annotator.ui.workers import SuggestAllRun
 
 if TYPE_CHECKING:
@@ -526,8 +527,7 @@ class WindowActions:
         w = self.w
         assert w.store is not None
         w.store.set_labels(labels, renames)
-        if renames:
-            w.undo_stack.clear()  # old edits name the old labels
+        relabel_stack(w.undo_stack, renames)  # earlier edits now name the spans' new labels
         w.apply_labels()
         w.controller.invalidate()
         if w.view.document_id is not None:
