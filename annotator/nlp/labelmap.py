@@ -105,6 +105,7 @@ _UNITS = _words(
     "kilotons megaton megatons knots mph kph km/h percent % barrels litres liters gallons "
     "hectares acres mw gw megawatts gigawatts dollars euros pounds rubles roubles hryvnias "
     "yuan yen rupees shekels lira francs pound kroner kronor krone crowns drams dinars dirhams "
+    "euro dollar rupee ruble rouble shekel franc dram dinar dirham riyal rial peso shilling "
     "riyals rials won rand reais pesos naira shillings zloty zlotys forint lei tenge lari manat "
     "baht ringgit rupiah taka afghanis hryvnia rubles "
 )
@@ -586,6 +587,8 @@ def quantity_span(
     if core is None:
         return None
     start, end = core
+    if doc[start].lower_ in _SCALES and start > 0 and doc[start - 1].lower_ in {"a", "an"}:
+        start -= 1  # "[a million shells]": "a" is the number
     first = doc[start + 1] if doc[start].lower_ in _CURRENCY else doc[start]
     if is_rate(doc, start, end):
         return start, end  # "could build [six] a month": a rate, its noun implied

@@ -109,6 +109,8 @@ def _quantity(text: str, seed_word: str, ents: list[tuple[str, str]] = ()) -> st
         ("It dropped 500-pound bombs.", "500", "500-pound"),
         ("A caseload of 3.5 million people keeps growing.", "3.5", "3.5 million people"),
         ("A warship downed one drone on Monday.", "one", "one drone"),
+        ("Europe needs a million shells a year.", "million", "a million shells"),
+        ("They agreed a 150 billion euro loan scheme.", "150", "150 billion euro"),
     ],
 )
 def test_quantity_rule(text: str, seed: str, expected: str) -> None:
