@@ -229,6 +229,11 @@ def fix_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int, str]
         label = "PERSON"
     if label == "ORG":
         label = _rank_then_name(doc, start, end, label)
+    if label == "ORG":
+        name_start = _office_then_name(doc, start, end)
+        if name_start is not None:
+            start, label = name_start, "PERSON"  # "Indian National Security Adviser [Ajit Doval]"
+    if label == "ORG":
         end = _extend_org_name(doc, start, end)
     if label == "PERSON":
         while end < len(doc) - 1 and doc[end - 1].lower_ in _PARTICLES and doc[end].is_title:
@@ -344,6 +349,30 @@ def is_title_word(text: str) -> bool:
     """True for a title or honorific ("Gen.", "MAJ.", "President"), any case."""
     lower = text.lower()
     return lower in _TITLES or lower.rstrip(".") in _TITLES
+
+
+# Offices that end a body's name and are followed by the holder's name.
+_OFFICES = _words(
+    "adviser advisor minister secretary president chief commander director spokesman "
+    "spokeswoman ambassador envoy chairman chairwoman governor general"
+)
+
+
+def _office_then_name(doc: Doc, start: int, end: int) -> int | None:
+    """Where the holder's name starts in a model ORG that runs on from a body through an
+    office into a name ("Indian National Security Adviser [Ajit Doval]"), or None."""
+    for m in range(end - 2, max(start, end - 4), -1):
+        office = doc[m - 1]
+        rest = doc[m:end]
+        if (
+            office.is_title
+            and office.lower_ in _OFFICES
+            and 2 <= len(rest) <= 3
+            and all(t.is_title and t.is_alpha for t in rest)
+            and not any(t.lower_ in _ORG_WORDS or t.lower_.rstrip(".") in _TITLES for t in rest)
+        ):
+            return m
+    return None
 
 
 def _rank_then_name(doc: Doc, start: int, end: int, label: str) -> str:

@@ -292,6 +292,14 @@ class Suggester:
                 start -= 1  # "[UK Ministry of Defence]", "[U.S. Army]"
             if _is_dateline(doc, start, end):
                 continue
+            if (
+                label in {"PERSON", "ORG"}
+                and end - start > 1
+                and doc[end - 1].is_lower
+                and doc[end - 1].is_alpha
+                and not (doc[end - 2].text == "-" and not doc[end - 2].whitespace_)
+            ):
+                continue  # "Indian army": a description ("Lai Ching-te" is a name)
             span = doc[start:end]
             result.append(
                 Span(

@@ -205,3 +205,11 @@ def test_long_body_names_run_on_through_of_and_for() -> None:
     assert fix_span(doc, 3, 5, "ORG") == (3, end, "ORG")
     doc = doc_with("the Rapid Support Forces in Darfur said")
     assert fix_span(doc, 1, 4, "ORG") == (1, 4, "ORG")
+
+
+def test_an_org_running_into_an_office_and_a_name_is_the_person() -> None:
+    doc = doc_with("He spoke with Indian National Security Adviser Ajit Doval on Monday.")
+    start = [t.text for t in doc].index("Indian")
+    fixed = fix_span(doc, start, start + 6, "ORG")
+    assert fixed is not None and doc[fixed[0] : fixed[1]].text == "Ajit Doval"
+    assert fixed[2] == "PERSON"

@@ -514,3 +514,9 @@ def test_capitalised_words_ending_in_a_weapon_word_are_a_weapon(model: Suggester
     assert spans.get("Next Generation Interceptor") == "WEAPON"
     assert spans.get("Glide Phase Interceptor") == "WEAPON"
     assert "Cruise Missile" not in spans  # generic words in capitals
+
+
+def test_a_name_ending_in_a_lower_case_word_is_a_description(model: Suggester) -> None:
+    spans = found(model, "The Indian army said President Lai Ching-te had called.")
+    assert "Indian army" not in spans and "Indian" not in spans
+    assert spans.get("Lai Ching-te") == "PERSON"  # a hyphenated given name stays whole
