@@ -39,9 +39,11 @@ place ("Kurram and [Bajaur]", "the state of [Sinaloa]", "[Kastellorizo], a tiny 
 the same text in the document; a model ORG that is a base ("Misawa Air Base"), holds a comma or
 is a lone direction word ("Western") is dropped.
 
-Sources and scores: ``source="pattern"`` with ``score=1.0`` for pattern spans;
-``source="model"`` with ``score=None`` for model spans, because spaCy's greedy ``ner`` exposes
-no confidences (a beam parser could, at several times the cost, which the app cannot spend).
+Sources and scores: ``source="pattern"`` with ``score=1.0`` for gazetteer matches;
+``source="rule"`` with ``score=None`` for the shape and context rules above (heuristics, not
+facts); ``source="model"`` with ``score=None`` for model spans, because spaCy's greedy
+``ner`` exposes no confidences (a beam parser could, at several times the cost, which the app
+cannot spend).
 
 A ``Suggester`` owns its ``nlp``; never share one between threads: make one per worker.
 """
@@ -67,7 +69,7 @@ __all__ = ["PATTERNS_KEY", "RULES_VERSION", "Suggester", "suggest_everywhere_pat
 #: ``doc.spans`` key under which the pattern matches are stored.
 PATTERNS_KEY = "annotator_patterns"
 #: Bump when the rules in labelmap.py or here change what is suggested (it enters ``version``).
-RULES_VERSION = "5.2"
+RULES_VERSION = "6.0"
 # Labels whose tokens may sit inside a QUANTITY ("2,000 [US] troops"): nationality-like words.
 _INSIDE_QUANTITY_OK = frozenset({"GPE", "LOC", "NORP"})
 
@@ -203,7 +205,7 @@ class Suggester:
             *_named_before_weapon_noun(doc, covered),
         ]
         entities.extend(
-            (start, end, label, "pattern")
+            (start, end, label, "rule")
             for start, end, label in rule_spans
             if all(end <= e[0] or start >= e[1] for e in entities)
         )
@@ -249,7 +251,7 @@ class Suggester:
             if fixed is not None:
                 # Pattern spans inside a model span that stands give way to it.
                 entities = [
-                    e for e in entities if e[3] != "pattern" or e[1] <= fixed[0] or e[0] >= fixed[1]
+                    e for e in entities if e[3] == "model" or e[1] <= fixed[0] or e[0] >= fixed[1]
                 ]
                 entities.append((*fixed, "model"))
         if place_names:
@@ -824,7 +826,7 @@ def _dual_weapon_names(
             and not any(s <= k < e for s, e in present)
             and _weapon_noun_follows(doc, k + 1)
         ):
-            out.append((k, k + 1, "WEAPON", "pattern"))
+            out.append((k, k + 1, "WEAPON", "rule"))
     return out
 
 
@@ -974,6 +976,10 @@ def _extend_weapon_names(
     return out
 
 
+# Sources from the most to the least trusted.
+_SOURCE_RANK = ("pattern", "rule", "model")
+
+
 def _merge_adjacent_weapons(
     doc: Doc, entities: list[tuple[int, int, str, str]]
 ) -> list[tuple[int, int, str, str]]:
@@ -989,7 +995,7 @@ def _merge_adjacent_weapons(
             and doc[entity[0] - 1].whitespace_ == " "
         ):
             first = out.pop()
-            source = "pattern" if "pattern" in (first[3], entity[3]) else "model"
+            source = min(first[3], entity[3], key=_SOURCE_RANK.index)
             out.append((first[0], entity[1], "WEAPON", source))
             continue
         out.append(entity)
@@ -1045,7 +1051,7 @@ def _defined_acronyms(
             names.add(doc[end + 1].text)
     if not names:
         return []
-    return [(k, k + 1, "ORG", "pattern") for k in range(n) if doc[k].text in names and not taken[k]]
+    return [(k, k + 1, "ORG", "rule") for k in range(n) if doc[k].text in names and not taken[k]]
 
 
 def _is_ship_name(doc: Doc, start: int, end: int) -> bool:
@@ -1260,7 +1266,7 @@ def _capitalised_runs(
         for m in range(j, end):
             if owner[m] != -1:
                 out[owner[m]] = (0, 0, "", "")  # the place inside gives way
-        out.append((j, end, label, "pattern"))
+        out.append((j, end, label, "rule"))
         for m in range(j, end):
             owner[m] = len(out) - 1
     return [e for e in out if e[2]]
@@ -1308,7 +1314,7 @@ def _known_as(
             elif (j, end) in exact:
                 out[exact[(j, end)]] = (j, end, renamed, "model")
             elif not any(taken[m] for m in range(j, end)):
-                found.append((j, end, renamed, "pattern"))
+                found.append((j, end, renamed, "rule"))
             if end + 1 < n and tokens[end].lower_ in {"or", "and"}:
                 j = end + 1
                 continue
@@ -1359,7 +1365,7 @@ def _ranked_names(
             and not any(t.lower_ in _ORG_WORDS_LOWER or is_title_word(t.text) for t in words)
             and (end == n or not tokens[end].is_title)
         ):
-            found.append((j, end, "PERSON", "pattern"))
+            found.append((j, end, "PERSON", "rule"))
         k = max(end, k + 1)
     return found
 

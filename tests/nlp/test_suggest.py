@@ -520,3 +520,12 @@ def test_a_name_ending_in_a_lower_case_word_is_a_description(model: Suggester) -
     spans = found(model, "The Indian army said President Lai Ching-te had called.")
     assert "Indian army" not in spans and "Indian" not in spans
     assert spans.get("Lai Ching-te") == "PERSON"  # a hyphenated given name stays whole
+
+
+def test_sources_tell_gazetteer_rule_and_model_apart(model: Suggester) -> None:
+    text = "NATO said ZQ-12 drones flew.\nGEN. ZALUSKI: Jens Stoltenberg agreed."
+    by_text = {text[s.start : s.end]: (s.source, s.score) for s in model.suggest_one(text)}
+    assert by_text["NATO"] == ("pattern", 1.0)  # a gazetteer fact
+    assert by_text["ZQ-12"] == ("rule", None)  # a shape rule: no confidence to claim
+    assert by_text["ZALUSKI"] == ("rule", None)
+    assert by_text["Jens Stoltenberg"] == ("model", None)
