@@ -557,7 +557,9 @@ def _noun_end(doc: Doc, end: int, blocked: Sequence[bool], singular: bool) -> in
         if singular and not capitalised:
             return j + 1
         if capitalised and token.ent_type_ not in {"NORP", "GPE", "LOC", ""}:
-            return None
+            # "20 Turkish Kaan jets" where the model took "Turkish Kaan" for a body: the
+            # counted thing is still the entity right after.
+            return "entity" if j + 1 < n and blocked[j + 1] else None
         modifiers += 1
         j += 1
     return None

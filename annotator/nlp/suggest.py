@@ -1406,6 +1406,11 @@ def _against_patterns(
             start, end, label = fixed
             continue
         return None
+    if any(
+        (p_start, p_end) == (start, end) and p_label not in project
+        for p_start, p_end, p_label, _ in patterns
+    ):
+        return None  # cut back to a nationality or a place: "[Turkish] Kaan fighter jets"
     return start, end, label
 
 

@@ -529,3 +529,9 @@ def test_sources_tell_gazetteer_rule_and_model_apart(model: Suggester) -> None:
     assert by_text["ZQ-12"] == ("rule", None)  # a shape rule: no confidence to claim
     assert by_text["ZALUSKI"] == ("rule", None)
     assert by_text["Jens Stoltenberg"] == ("model", None)
+
+
+def test_a_model_body_cut_back_to_a_nationality_goes(model: Suggester) -> None:
+    text = "Turkey will build 20 Turkish Kaan fighter jets by 2030."
+    spans = found(model, text)
+    assert spans == {"Kaan": "WEAPON"}  # no "Turkish" ORG, no QUANTITY counting the jets
