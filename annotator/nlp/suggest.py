@@ -189,6 +189,8 @@ class Suggester:
                 t.is_lower or not t.is_alpha for t in span
             ):
                 continue  # "coast guard" matched by "Coast Guard": a description, no name
+            elif len(span.text) == 1 and not _platform_context(doc, span.start):
+                continue  # "X" is the platform in "posted on X", not in "Generation X"
             else:
                 pattern_spans.append((span.start, span.end, span.label_))
         entities = _longest_first(pattern_spans, "pattern")
@@ -978,6 +980,13 @@ def _extend_weapon_names(
 
 # Sources from the most to the least trusted.
 _SOURCE_RANK = ("pattern", "rule", "model")
+
+
+def _platform_context(doc: Doc, i: int) -> bool:
+    """A one-letter name stands where a platform does: "on X", "X's", "X, formerly"."""
+    before = doc[i - 1].lower_ if i > 0 else ""
+    after = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+    return before in {"on", "via"} or after in {"'s", "’s", "(", "formerly", "corp", "corp."}
 
 
 def _merge_adjacent_weapons(

@@ -535,3 +535,8 @@ def test_a_model_body_cut_back_to_a_nationality_goes(model: Suggester) -> None:
     text = "Turkey will build 20 Turkish Kaan fighter jets by 2030."
     spans = found(model, text)
     assert spans == {"Kaan": "WEAPON"}  # no "Turkish" ORG, no QUANTITY counting the jets
+
+
+def test_a_one_letter_platform_name_needs_its_context(model: Suggester) -> None:
+    assert found(model, "He posted the video on X late on Monday.").get("X") == "ORG"
+    assert "X" not in found(model, "Generation X soldiers and Mark X rifles were shown.")
