@@ -441,7 +441,13 @@ def _number_core(doc: Doc, i: int) -> tuple[int, int] | None:
         end += 1
     # A range joins two numbers: "15 to 20", "15-20", "two or three", "between 500 and 5,500".
     between = start > 0 and doc[start - 1].lower_ == "between"
-    if end + 1 < n and (doc[end].lower_ in _RANGE_WORDS or (between and doc[end].lower_ == "and")):
+    # "raise troops by 80,000 to 260,000": a change and a total, no range.
+    change = start > 0 and doc[start - 1].lower_ == "by" and end < n and doc[end].lower_ == "to"
+    if (
+        end + 1 < n
+        and not change
+        and (doc[end].lower_ in _RANGE_WORDS or (between and doc[end].lower_ == "and"))
+    ):
         j = end + 1
         if j < n and doc[j].lower_ in _CURRENCY:
             j += 1

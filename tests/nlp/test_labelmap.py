@@ -111,6 +111,8 @@ def _quantity(text: str, seed_word: str, ents: list[tuple[str, str]] = ()) -> st
         ("A warship downed one drone on Monday.", "one", "one drone"),
         ("Europe needs a million shells a year.", "million", "a million shells"),
         ("They agreed a 150 billion euro loan scheme.", "150", "150 billion euro"),
+        ("It raises troop numbers by 80,000 to 260,000 soon.", "80,000", "80,000"),
+        ("Ranges are 15 to 20 kilometers.", "15", "15 to 20 kilometers"),
     ],
 )
 def test_quantity_rule(text: str, seed: str, expected: str) -> None:
