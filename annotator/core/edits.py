@@ -12,6 +12,7 @@ under the new names, which is how an undo history survives a rename.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -178,7 +179,20 @@ class Batch:
         )
 
     def relabel(self, renames: Mapping[str, str]) -> Edit:
-        return replace(self, edits=tuple(edit.relabel(renames) for edit in self.edits))
+        return replace(
+            self,
+            edits=tuple(edit.relabel(renames) for edit in self.edits),
+            label=_relabel_text(self.label, renames),
+        )
+
+
+def _relabel_text(text: str, renames: Mapping[str, str]) -> str:
+    """``text`` ("Add PERSON") with the renamed labels' names, as whole words, all at once."""
+    changed = {old: new for old, new in renames.items() if old and old != new}
+    if not changed:
+        return text
+    names = "|".join(re.escape(old) for old in sorted(changed, key=len, reverse=True))
+    return re.sub(rf"(?<!\w)({names})(?!\w)", lambda m: changed[m.group(1)], text)
 
 
 def accept_suggestions(annotation: Annotation, spans: list[Span] | None = None) -> Batch:

@@ -171,6 +171,9 @@ def test_an_edit_relabelled_after_a_rename_undoes_and_redoes(project: ProjectSto
     project.set_labels(labels, renames)
     history = [edit.relabel(renames) for edit in history]
     assert history[0].description == "Add ORGANIZATION"
+    assert history[1].description == "Accept 1 spans"
+    batch = edits.Batch(doc, "ann", (), "Add PERSON over ORG, not PERSONNEL")
+    assert batch.relabel(renames).description == "Add PER over ORGANIZATION, not PERSONNEL"
     for edit in reversed(history):
         edit.invert().apply(project)
     undone = project.annotation_or_empty(doc, "ann")

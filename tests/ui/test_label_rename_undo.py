@@ -97,6 +97,28 @@ def test_undo_after_rename_restores_span_under_new_name(  # type: ignore[no-unty
     assert errors == []
 
 
+def test_a_batch_edit_is_renamed_too(qtbot, window, project, sample, monkeypatch, errors):  # type: ignore[no-untyped-def]
+    """Labelling over a suggestion is one edit of two steps ('Add PERSON')."""
+    _open_sample(qtbot, window, project, sample)
+    qtbot.waitUntil(lambda: any(s.label == "ORG" for s in window.view.spans), timeout=10_000)
+    view = window.view
+    start = view.text.index("NATO")
+    assert _spans_at(window, start) == [("ORG", SpanState.SUGGESTED)]
+    view.setFocus()
+    view.set_caret(start + 4, anchor=start)
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    assert _spans_at(window, start) == [("PERSON", SpanState.ACCEPTED)]
+
+    _edit_labels(monkeypatch, window, lambda d: d.table.item(0, 0).setText("PER"))
+
+    assert window.actions_.commands["undo"].text() == "Undo Add PER"
+    window.undo_stack.undo()
+    assert _spans_at(window, start) == [("ORG", SpanState.SUGGESTED)]
+    window.undo_stack.redo()
+    assert _spans_at(window, start) == [("PER", SpanState.ACCEPTED)]
+    assert errors == []
+
+
 def test_redo_after_rename_uses_new_name(qtbot, window, project, sample, monkeypatch, errors):  # type: ignore[no-untyped-def]
     _open_sample(qtbot, window, project, sample)
     start = _label_name(qtbot, window, Qt.Key.Key_2)  # Add ORG
