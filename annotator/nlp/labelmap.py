@@ -79,7 +79,7 @@ _TITLES = _words(
     "rep rep. representative congressman congresswoman governor gov gov. mayor ambassador "
     "envoy spokesman spokeswoman spokesperson chief deputy foreign defence defense interior "
     "supreme leader premier marshal field brigadier ayatollah rev rev. reverend father "
-    "minister-president state - "
+    "minister-president state crown brig brig. - "
 )
 _HEDGES = _words(
     "between from "

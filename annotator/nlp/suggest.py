@@ -266,6 +266,7 @@ class Suggester:
                 or doc[e[0] : e[1]].text not in place_names
             ]
         entities = _single_word_persons(doc, _complete_persons(doc, entities))
+        entities = _surname_mentions(doc, entities)
         entities = _dual_weapon_names(doc, entities)
         entities = _merge_adjacent_weapons(doc, _extend_weapon_names(doc, entities))
         entities.extend(_ranked_names(doc, entities))
@@ -318,8 +319,8 @@ class Suggester:
         return result
 
 
-# "JOHN F. KIRBY:" or "MAJ. GEN. PAT RYDER:" opening a line of a transcript.
-_SPEAKER = re.compile(r"(?m)^[ \t]*((?:[A-Z][A-Z'’\-]*\.?[ \t]+){1,5}[A-Z][A-Z'’\-]+):")
+# "JOHN F. KIRBY:", "MAJ. GEN. PAT RYDER:" or "PISTORIUS:" opening a line of a transcript.
+_SPEAKER = re.compile(r"(?m)^[ \t]*((?:[A-Z][A-Z'’\-]*\.?[ \t]+){0,5}[A-Z][A-Z'’\-]+):")
 _NOT_SPEAKERS = frozenset(
     [
         "BREAKING",
@@ -342,6 +343,22 @@ _NOT_SPEAKERS = frozenset(
         "PRESS",
         "BRIEFING",
         "TRANSCRIPT",
+        "REPORTER",
+        "REPORTERS",
+        "VOICE",
+        "VOICES",
+        "AUDIENCE",
+        "ANNOUNCER",
+        "NARRATOR",
+        "INTERPRETER",
+        "TRANSLATOR",
+        "UNIDENTIFIED",
+        "PARTICIPANT",
+        "SPEAKER",
+        "ALL",
+        "NOTE",
+        "SOURCE",
+        "SOURCES",
     ]
 )
 # "KN-23", "PL-15", "Su-30MK2", "F-35s": letters, a hyphen, a number, a short suffix.
@@ -429,10 +446,16 @@ def _is_dateline(doc: Doc, start: int, end: int) -> bool:
 
 
 def _speaker_labels(doc: Doc, text: str) -> list[tuple[int, int, str]]:
-    """PERSON spans for capitalised speaker labels at the start of a line, titles left out."""
+    """PERSON spans for capitalised speaker labels at the start of a line, titles left out.
+
+    A label of two words or more is a name ("JOHN F. KIRBY:"), and so is one word after a
+    title ("GEN. GUETLEIN:"). One word alone ("PISTORIUS:") is a name when the text names that
+    person elsewhere ("Boris Pistorius", "GEN. MICHAEL GUETLEIN:") or uses the label twice;
+    "UPDATE:" and "QUESTION:" are no names.
+    """
     from annotator.nlp.labelmap import is_title_word
 
-    found = []
+    candidates: list[tuple[int, int, bool]] = []
     for match in _SPEAKER.finditer(text):
         span = doc.char_span(match.start(1), match.end(1), alignment_mode="contract")
         if span is None:
@@ -442,13 +465,24 @@ def _speaker_labels(doc: Doc, text: str) -> list[tuple[int, int, str]]:
             is_title_word(doc[start].text) or (start > span.start and doc[start].text == ".")
         ):
             start += 1  # "GEN." may come as "GEN" and "."
-        words = [t.text for t in doc[start:end]]
-        # One word is a name only after a title: "GEN. GUETLEIN:", "MR. KIRBY:".
-        needed = 1 if start > span.start else 2
-        if len(words) < needed or any(w.rstrip(".") in _NOT_SPEAKERS for w in words):
+        words = [t.text for t in doc[start:end] if any(c.isalpha() for c in t.text)]
+        if not words or any(w.rstrip(".") in _NOT_SPEAKERS for w in words):
             continue
         if not all(w.isupper() for w in words):
             continue
+        candidates.append((start, end, start > span.start))
+    named = {doc[end - 1].lower_ for start, end, _ in candidates if end - start > 1}
+    named |= {ent[-1].lower_ for ent in doc.ents if ent.label_ == "PERSON"}
+    counts: dict[str, int] = {}
+    for start, end, _ in candidates:
+        if end - start == 1:
+            counts[doc[start].lower_] = counts.get(doc[start].lower_, 0) + 1
+    found = []
+    for start, end, titled in candidates:
+        if end - start == 1 and not titled:
+            word = doc[start].lower_
+            if len(word) < 3 or (word not in named and counts[word] < 2):
+                continue
         found.append((start, end, "PERSON"))
     return found
 
@@ -1109,6 +1143,66 @@ def _complete_persons(
                 end += 1
         out.append((start, end, label, source))
     return out
+
+
+_NAME_PARTICLES = frozenset(
+    {"van", "von", "der", "den", "de", "du", "da", "dos", "al", "el", "bin", "ibn", "la", "le"}
+)
+
+
+def _surname_mentions(
+    doc: Doc, entities: list[tuple[int, int, str, str]]
+) -> list[tuple[int, int, str, str]]:
+    """PERSON for each later mention of a full name's surname: "[Javier Milei] ... [Milei]
+    said", "[Sophie Van den Broeck] ... [Van den Broeck]". A one-word model span of another
+    label there is relabelled (the model often calls a lone surname ORG); gazetteer and rule
+    spans are left alone."""
+    tokens = list(doc)
+    n = len(tokens)
+    surnames: set[tuple[str, ...]] = set()
+    for start, end, label, _ in entities:
+        if label != "PERSON" or end - start < 2:
+            continue
+        first = end - 1
+        while first - 1 > start and (
+            tokens[first - 1].lower_ in _NAME_PARTICLES
+            or (tokens[first - 1].text == "-" and not tokens[first - 1].whitespace_)
+        ):
+            first -= 1
+        words = tuple(t.text for t in tokens[first:end])
+        if words[-1][:1].isupper() and words[-1].isalpha() and len(words[-1]) > 2:
+            surnames.add(words)
+            if len(words) > 1:
+                surnames.add(words[-1:])
+    if not surnames:
+        return entities
+    owner = [-1] * n
+    for index, (start, end, _, _) in enumerate(entities):
+        for k in range(start, end):
+            owner[k] = index
+    out = list(entities)
+    found: list[tuple[int, int, str, str]] = []
+    longest = max(len(words) for words in surnames)
+    k = 0
+    while k < n:
+        for size in range(longest, 0, -1):
+            words = tuple(t.text for t in tokens[k : k + size])
+            if len(words) != size or words not in surnames:
+                continue
+            if k > 0 and tokens[k - 1].is_title and tokens[k - 1].is_alpha and owner[k - 1] == -1:
+                break  # part of a longer name the model missed: leave it
+            owners = {owner[m] for m in range(k, k + size)}
+            if owners == {-1}:
+                found.append((k, k + size, "PERSON", "rule"))
+            elif len(owners) == 1:
+                index = owners.pop()
+                start, end, label, source = out[index]
+                if (start, end) == (k, k + size) and source == "model" and label != "PERSON":
+                    out[index] = (start, end, "PERSON", "model")
+            k += size - 1
+            break
+        k += 1
+    return out + found
 
 
 def _single_word_persons(

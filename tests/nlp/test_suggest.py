@@ -540,3 +540,26 @@ def test_a_model_body_cut_back_to_a_nationality_goes(model: Suggester) -> None:
 def test_a_one_letter_platform_name_needs_its_context(model: Suggester) -> None:
     assert found(model, "He posted the video on X late on Monday.").get("X") == "ORG"
     assert "X" not in found(model, "Generation X soldiers and Mark X rifles were shown.")
+
+
+def test_one_word_speaker_labels_need_the_name_elsewhere_or_a_repeat(model: Suggester) -> None:
+    text = (
+        "Defence Minister Boris Pistorius spoke.\nPISTORIUS: Good morning.\n"
+        "BRIG. GEN. CHRISTOPH HUBER: Yes.\nHUBER: Yes.\nWLADYSLAW KOSINIAK-KAMYSZ: No.\n"
+        "KAUNAS: One.\nKAUNAS: Two.\nUPDATE: none.\nWARNING: none.\nQ: Why?"
+    )
+    spans = {(text[s.start : s.end], s.label) for s in model.suggest_one(text)}
+    for name in ("PISTORIUS", "CHRISTOPH HUBER", "HUBER", "WLADYSLAW KOSINIAK-KAMYSZ", "KAUNAS"):
+        assert (name, "PERSON") in spans, name
+    assert not {t for t, _ in spans} & {"UPDATE", "WARNING", "Q"}
+
+
+def test_later_mentions_of_a_surname_are_the_person(model: Suggester) -> None:
+    text = (
+        "Argentine President Javier Milei met Sophie Van den Broeck. Milei said Van den "
+        "Broeck was right, and Ahmed al-Sharaa agreed. Sharaa left."
+    )
+    spans = found(model, text)
+    assert spans.get("Milei") == "PERSON"
+    assert spans.get("Van den Broeck") == "PERSON"
+    assert spans.get("Sharaa") == "PERSON"
