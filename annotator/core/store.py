@@ -400,31 +400,54 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin):
             last = rows[-1][0]
 
     def document_states(
-        self, annotator: str, answer: Answer | str | None = "all", search: str = ""
+        self,
+        annotator: str,
+        answer: Answer | str | None = "all",
+        search: str = "",
+        after: int = 0,
+        through: int | None = None,
+        limit: int | None = None,
     ) -> list[tuple[int, Answer | None, int]]:
         """(id, answer, span count) of the document list for one annotator, filtered by answer
         ('all', 'todo' or an Answer) and by a case-insensitive text search. No text is read
-        (unless searching), so the list of a 100,000-document project refreshes quickly."""
-        where = []
-        params: list[Any] = [annotator]
+        (unless searching), so the list of a 100,000-document project refreshes quickly.
+
+        ``after``, ``through`` and ``limit`` read a part of the list: ids in (after, through],
+        at most ``limit`` of them, so that a window can read a long list in short steps."""
+        where = ["d.id > ?"]
+        params: list[Any] = [annotator, after]
+        if through is not None:
+            where.append("d.id <= ?")
+            params.append(through)
         if answer == "todo":
             where.append("a.answer IS NULL")
         elif isinstance(answer, Answer):
-            where.append("a.answer = ?")
+            # coalesce: keeps SQLite walking the documents by id (a range costs its size)
+            # instead of the answer index, which reads every accepted document of the project.
+            where.append("coalesce(a.answer, '') = ?")
             params.append(answer.value)
         if search:
             where.append("instr(lower(d.text), lower(?)) > 0")
             params.append(search)
-        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        if limit is not None:
+            params.append(limit)
+        # The span count is looked up per listed document (the spans' primary key starts with
+        # the annotation id): a part of the list costs what it shows, not the whole project.
         rows = self._conn.execute(
-            "SELECT d.id, a.answer, coalesce(c.n, 0) FROM documents d "
+            "SELECT d.id, a.answer, (SELECT count(*) FROM spans s WHERE s.annotation_id = a.id) "
+            "FROM documents d "
             "LEFT JOIN annotations a ON a.doc_id = d.id AND a.annotator = ? "
-            "LEFT JOIN (SELECT annotation_id, count(*) AS n FROM spans GROUP BY annotation_id) c "
-            f"ON c.annotation_id = a.id {clause} ORDER BY d.id",
+            f"WHERE {' AND '.join(where)} ORDER BY d.id"
+            + (" LIMIT ?" if limit is not None else ""),
             params,
         )
         answers = {a.value: a for a in Answer}
         return [(i, answers.get(ans), n) for i, ans, n in rows]
+
+    def last_document_id(self) -> int:
+        """The highest document id (0 in an empty project); new documents come after it."""
+        (last,) = self._conn.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()
+        return int(last)
 
     def document_previews(
         self, ids: Sequence[int], preview_chars: int = 120

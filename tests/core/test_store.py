@@ -188,6 +188,23 @@ def test_an_edit_relabelled_after_a_rename_undoes_and_redoes(project: ProjectSto
     ]
 
 
+def test_document_states_reads_a_part_of_the_list(project: ProjectStore) -> None:
+    assert project.last_document_id() == 0
+    project.add_documents([NewDocument(f"Text {i} about NATO.", {}) for i in range(10)])
+    assert project.last_document_id() == 10
+    for doc_id in (2, 5, 6):
+        project.set_answer(doc_id, "ann", Answer.ACCEPT)
+    project.add_span(5, "ann", Span(0, 4, "ORG"))
+    part = project.document_states("ann", after=3, through=7)
+    assert part == [(4, None, 0), (5, Answer.ACCEPT, 1), (6, Answer.ACCEPT, 0), (7, None, 0)]
+    assert [i for i, _, _ in project.document_states("ann", after=3, limit=2)] == [4, 5]
+    accepted = project.document_states("ann", Answer.ACCEPT, after=2, through=9)
+    assert [i for i, _, _ in accepted] == [5, 6]
+    assert [i for i, _, _ in project.document_states("ann", "todo", "TEXT 3", after=3)] == [4]
+    assert project.document_states("ann", "todo", "text 1", after=0, limit=5) == []  # accepted
+    assert project.document_states("ann") == project.document_states("ann", after=0, limit=99)
+
+
 def test_stats_rows_cursor_and_history(project: ProjectStore) -> None:
     doc = _doc(project)
     other = _doc(project, "Another text about the Pentagon.")
