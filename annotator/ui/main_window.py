@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Answer, Span, SpanState
-from annotator.core.store import ProjectStore, StoreError, current_annotator
+from annotator.core.store import Annotation, ProjectStore, StoreError, current_annotator
 from annotator.ui.colors import is_dark_palette
 from annotator.ui.document_list_model import DocumentListModel
 from annotator.ui.document_view import DocumentView, describe_span
@@ -146,6 +146,8 @@ class MainWindow(QMainWindow):
         header.setResizeContentsPrecision(0)
         header.setStretchLastSection(True)
         self.list_view.selectionModel().currentRowChanged.connect(self._list_row_changed)
+        # The list is read in pages: the shown document's row may arrive after it is shown.
+        self.list_model.rowsInserted.connect(self._list_rows_arrived)
 
         self.filter_box = QComboBox(self)
         for text, value in (
@@ -249,9 +251,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{Path(path).name} — Annotator")
         self.set_project_widgets_enabled(True)
         start = store.cursor(self.annotator)
-        ids = self.list_model.doc_ids()
-        if start not in ids:
-            start = store.next_to_do(self.annotator) or (ids[0] if ids else None)
+        if start is None or not self.list_model.listed(start):
+            first = self.list_model.doc_id(0) if self.list_model.rowCount() else None
+            start = store.next_to_do(self.annotator) or first
         if start is not None:
             self.show_document(start)
         else:
@@ -378,9 +380,7 @@ class MainWindow(QMainWindow):
         doc_id = self.view.document_id
         if self.suggest_worker is None or doc_id is None:
             return
-        ids = self.list_model.doc_ids()
-        row = self.list_model.row_of(doc_id)
-        ahead = ids[row + 1 : row + 1 + AHEAD] if row is not None else []
+        ahead = self.list_model.following(doc_id, AHEAD)
         self._request_tokens([doc_id, *ahead])
         if self.suggester_factory is not None:
             self.suggest_worker.prioritize([doc_id, *ahead])
@@ -424,8 +424,7 @@ class MainWindow(QMainWindow):
             self.view.update_annotation(annotation)
             row = self.list_model.row_of(doc_id)
             answered = row is None or self.list_model.row(row).answer != annotation.answer
-            if not self.list_model.update_row(doc_id, annotation.answer, len(annotation.spans)):
-                self.list_model.refresh()
+            self._update_list_row(doc_id, annotation)
             self._select_row(doc_id)
             self._update_doc_header()
             if answered:
@@ -442,11 +441,31 @@ class MainWindow(QMainWindow):
         assert annotation is not None
         self.view.show_document(document, annotation)
         self.store.set_cursor(self.annotator, doc_id)
+        self._update_list_row(doc_id, annotation)
         self._request_suggestions()
-        self.list_model.refresh()
         self._select_row(doc_id)
         self._update_doc_header()
         self.update_status()
+
+    def _update_list_row(self, doc_id: int, annotation: Annotation) -> None:
+        """Bring the document's row up to date: alone when it can be, else by re-reading the
+        list; when it is further on than the list was read, read up to it."""
+        model = self.list_model
+        if model.update_row(doc_id, annotation.answer, len(annotation.spans)):
+            return
+        if model.row_of(doc_id) is None:
+            model.fetch_to(doc_id)  # (nothing to read if it is not listed under the filter)
+        else:
+            model.refresh()  # its answer changed under a status filter: it may leave
+
+    def _list_rows_arrived(self, _parent: QModelIndex, first: int, last: int) -> None:
+        doc_id = self.view.document_id
+        if doc_id is None:
+            return
+        row = self.list_model.row_of(doc_id)
+        if row is not None and first <= row <= last:
+            self._select_row(doc_id)
+            self._request_suggestions()  # for the documents after it too, now that it is known
 
     def _select_row(self, doc_id: int) -> None:
         row = self.list_model.row_of(doc_id)
@@ -474,15 +493,18 @@ class MainWindow(QMainWindow):
     def _filter_changed(self) -> None:
         self.list_model.set_filter(self.filter_box.currentData(), self.search_box.text().strip())
         if self.view.document_id is not None:
+            self.list_model.fetch_to(self.view.document_id)
             self._select_row(self.view.document_id)
 
     def step_document(self, step: int) -> None:
-        ids = self.list_model.doc_ids()
-        if not ids:
+        model = self.list_model
+        row = model.row_of(self.view.document_id or -1)
+        if row is not None and row + step >= model.rowCount() and model.canFetchMore(QModelIndex()):
+            model.fetchMore(QModelIndex())  # the next page (its first rows at least)
+        if not model.rowCount():
             return
-        row = self.list_model.row_of(self.view.document_id or -1)
-        target = 0 if row is None else min(max(row + step, 0), len(ids) - 1)
-        self.show_document(ids[target])
+        target = 0 if row is None else min(max(row + step, 0), model.rowCount() - 1)
+        self.show_document(model.doc_id(target))
         self.view.setFocus()
 
     def answer(self, answer: Answer) -> None:

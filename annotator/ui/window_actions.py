@@ -390,10 +390,11 @@ class WindowActions:
 
     def _imported(self, report: Any) -> None:
         w = self.w
-        w.list_model.refresh()
-        if w.view.document_id is None and w.list_model.doc_ids():
-            w.show_document(w.list_model.doc_ids()[0])  # (reads the list again only if changed)
-        w.update_status()
+        w.list_model.refresh()  # (reads what is new a page at a time)
+        if w.view.document_id is None and w.list_model.rowCount():
+            w.show_document(w.list_model.doc_id(0))  # (updates the status bar too)
+        else:
+            w.update_status()
         w.message(f"Import: {report.summary()}", 0)
         rows = [(e.file, e.line, e.reason) for e in report.errors]
         rows += [(f.path, "—", f.reason) for f in report.failed_files]
