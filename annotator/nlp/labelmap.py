@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 __all__ = [
+    "COMPANY_SUFFIXES",
     "DEFAULT_MAPPING",
     "NUMERIC_LABELS",
     "LabelMap",
@@ -97,7 +98,11 @@ _MONTHS = _words(
     "jan feb mar apr jun jul aug sep sept oct nov dec "
 )
 _SCALES = _words("hundred thousand million billion trillion bn mn m k b tn ")
-_CURRENCY = _words("$ us$ € £ ¥ c$ a$ usd eur gbp ")
+_CURRENCY = _words(
+    "$ us$ € £ ¥ ₹ ₽ ₩ ₴ c$ a$ usd eur gbp chf jpy cny rmb inr rub krw sek nok dkk pln czk huf "
+    "cad aud nzd try ils sar aed qar egp zar ngn kes uah brl mxn ars cop clp idr myr php thb "
+    "vnd pkr bdt rs rs. "
+)
 _UNITS = _words(
     "km kms kilometre kilometres kilometer kilometers mile miles mm millimetre millimetres "
     "millimeter millimeters cm centimetre centimetres centimeters m metre metres meter meters "
@@ -249,6 +254,8 @@ def fix_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int, str]
             and not doc[start - 2].is_lower
         ):
             start -= 1
+    if label == "ORG":
+        end = _org_end(doc, start, end)
     # Possessive and stray apostrophes at the end: "NATO's" -> "NATO".
     while end > start and doc[end - 1].lower_ in {"'s", "’s", "'", "’"}:
         end -= 1
@@ -342,6 +349,68 @@ def _extend_org_name(doc: Doc, start: int, end: int) -> int:
         last = k
     if last > end and last - end <= 10:
         return last
+    return end
+
+
+# Company forms written after a company's name: "[General Dynamics Corp.]", "[Planet Labs PBC]".
+COMPANY_SUFFIXES = frozenset(
+    [
+        "Inc",
+        "Inc.",
+        "Corp",
+        "Corp.",
+        "Corporation",
+        "Co",
+        "Co.",
+        "Ltd",
+        "Ltd.",
+        "plc",
+        "PLC",
+        "PBC",
+        "LLC",
+        "LLP",
+        "AG",
+        "SA",
+        "S.A.",
+        "SpA",
+        "S.p.A.",
+        "NV",
+        "N.V.",
+        "BV",
+        "AB",
+        "ASA",
+        "Oy",
+        "Oyj",
+        "GmbH",
+        "KG",
+        "KGaA",
+        "SE",
+        "A/S",
+        "Pty",
+        "Holdings",
+    ]
+)
+
+
+def _org_end(doc: Doc, start: int, end: int) -> int:
+    """Where an ORG ends once a bracket it ran into is cut off ("Campaign Against Arms Trade
+    (CAAT" -> before the bracket), a trailing "in <Place>" is cut off ("Policy Center for the
+    New South in Rabat"), and a company form after it is taken in ("Planet Labs PBC")."""
+    for k in range(start + 1, end):
+        if doc[k].text == "(" and not any(doc[m].text == ")" for m in range(k, end)):
+            end = k
+            break
+    for k in range(end - 2, start, -1):
+        if (
+            doc[k].lower_ == "in"
+            and doc[end - 1].ent_type_ in {"GPE", "LOC"}
+            and all(doc[m].ent_type_ in {"GPE", "LOC"} for m in range(k + 1, end))
+            and doc[k - 1].lower_ != "mission"
+        ):
+            end = k
+            break
+    while end < len(doc) and doc[end].text in COMPANY_SUFFIXES and doc[end - 1].whitespace_:
+        end += 1
     return end
 
 

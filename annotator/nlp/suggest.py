@@ -56,7 +56,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import Span, SpanState
-from annotator.nlp.labelmap import LabelMap, first_number, fix_span, is_rate, quantity_span
+from annotator.nlp.labelmap import (
+    COMPANY_SUFFIXES,
+    LabelMap,
+    first_number,
+    fix_span,
+    is_rate,
+    quantity_span,
+)
 from annotator.nlp.patterns import Pattern, load_patterns, patterns_fingerprint, validate_pattern
 from annotator.nlp.pipeline import AUTO, load_for_ner, pipeline_info
 
@@ -290,11 +297,20 @@ class Suggester:
             entities = [e for e in entities if not any(e[0] < q[1] and q[0] < e[1] for q in kept)]
             entities.extend(kept)
         result = []
+        starts = {e[0] for e in entities}
         for start, end, label, source in sorted(entities):
             if label not in project:
                 continue
             if start > 0 and label == "ORG" and doc[start - 1].text in _ORG_PREFIXES:
                 start -= 1  # "[UK Ministry of Defence]", "[U.S. Army]"
+            if label == "ORG":
+                while (
+                    end < len(doc)
+                    and doc[end].text in COMPANY_SUFFIXES
+                    and doc[end - 1].whitespace_
+                    and end not in starts
+                ):
+                    end += 1  # "[General Dynamics Corp.]", "[BAE Systems plc]"
             if _is_dateline(doc, start, end):
                 continue
             if (

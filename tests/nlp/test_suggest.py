@@ -563,3 +563,30 @@ def test_later_mentions_of_a_surname_are_the_person(model: Suggester) -> None:
     assert spans.get("Milei") == "PERSON"
     assert spans.get("Van den Broeck") == "PERSON"
     assert spans.get("Sharaa") == "PERSON"
+
+
+def test_org_names_end_at_brackets_and_places_and_take_company_forms(model: Suggester) -> None:
+    text = (
+        "The Campaign Against Arms Trade (CAAT) and General Dynamics Corp. objected, and "
+        "Planet Labs PBC sold images worth CHF 6 billion."
+    )
+    spans = found(model, text)
+    assert spans.get("Campaign Against Arms Trade") == "ORG"
+    assert spans.get("CAAT") == "ORG"
+    assert spans.get("General Dynamics Corp.") == "ORG"
+    assert spans.get("CHF 6 billion") == "QUANTITY"
+    assert "CHF" not in spans
+
+
+def test_an_org_ending_in_a_place_after_in_is_cut_back() -> None:
+    from spacy.lang.en import English
+
+    from annotator.nlp.labelmap import fix_span
+
+    text = "the Policy Center for the New South in Rabat said"
+    doc = English().make_doc(text)
+    rabat = text.index("Rabat")
+    doc.ents = [doc.char_span(rabat, rabat + len("Rabat"), "GPE")]
+    start = [t.text for t in doc].index("Policy")
+    fixed = fix_span(doc, start, start + 8, "ORG")
+    assert fixed is not None and doc[fixed[0] : fixed[1]].text == "Policy Center for the New South"
