@@ -590,3 +590,19 @@ def test_an_org_ending_in_a_place_after_in_is_cut_back() -> None:
     start = [t.text for t in doc].index("Policy")
     fixed = fix_span(doc, start, start + 8, "ORG")
     assert fixed is not None and doc[fixed[0] : fixed[1]].text == "Policy Center for the New South"
+
+
+def test_names_with_digits_and_symbols_are_not_taken_for_lower_case(model: Suggester) -> None:
+    spans = found(model, "The M23 rebels and APT28 hit G7 targets; the coast guard said.")
+    assert {"M23", "APT28", "G7"} <= set(spans)
+    assert "coast guard" not in spans
+
+
+def test_an_acronym_after_a_weapon_and_an_apposition_noun_are_weapons(model: Suggester) -> None:
+    text = (
+        "It ordered 5,000 Lightweight Multirole Missiles (LMM) and the Molniya, a cheap "
+        "fixed-wing drone. The LMM is light."
+    )
+    by_text = {(text[s.start : s.end], s.label) for s in model.suggest_one(text)}
+    assert ("LMM", "WEAPON") in by_text and ("LMM", "ORG") not in by_text
+    assert ("Molniya", "WEAPON") in by_text
