@@ -23,7 +23,14 @@ from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor
 
 from annotator.core.model import Answer
@@ -54,8 +61,10 @@ class DocumentListModel(QAbstractTableModel):
     """Columns: number, status, spans, text preview. ``Qt.UserRole`` gives the document id.
 
     ``rowCount`` counts the rows read so far; ``canFetchMore`` says whether the project may
-    list more after them.
+    list more after them. ``settled`` is emitted when reading in the background is over.
     """
+
+    settled = Signal()
 
     HEADERS = ("#", "Status", "Spans", "Text")
     PAGE = 500  # rows one query reads at most (a fetchMore asks for one page): ~2 ms
@@ -126,6 +135,10 @@ class DocumentListModel(QAbstractTableModel):
             self._want_id = doc_id
         if self._scanned < doc_id:
             self._work()
+
+    def fetch_all(self) -> None:
+        """Read the whole list (in steps): for going to its end."""
+        self.fetch_to(self._last_id)
 
     def pending(self) -> bool:
         """True while rows are still being read or re-read in the background."""
@@ -232,6 +245,8 @@ class DocumentListModel(QAbstractTableModel):
             self._busy = False
         if self.pending():
             self._timer.start()
+        else:
+            self.settled.emit()
 
     def _read(self, deadline: float) -> list[State]:
         """The next rows (after ``_scanned``) the list wants, read until ``deadline``."""

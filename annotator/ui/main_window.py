@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +42,7 @@ from annotator.core.model import Answer, Span, SpanState
 from annotator.core.store import Annotation, ProjectStore, StoreError, current_annotator
 from annotator.ui.colors import is_dark_palette
 from annotator.ui.document_list_model import DocumentListModel
+from annotator.ui.document_list_view import DocumentListView
 from annotator.ui.document_view import DocumentView, describe_span
 from annotator.ui.editing import EditController
 from annotator.ui.guidelines_panel import GuidelinesPanel
@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
     # -------------------------------------------------------------- layout
     def _build_central(self) -> None:
         self.list_model = DocumentListModel()
-        self.list_view = QTableView(self)
+        self.list_view = DocumentListView(self)
         self.list_view.setObjectName("documentList")
         self.list_view.setModel(self.list_model)
         self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -256,3 +256,18 @@ def test_window_list_keyboard_scrolls_into_unread_rows(  # type: ignore[no-untyp
     assert window.list_model.rowCount() > first
     assert window.view.document_id == first + 4
     assert _selected_doc(window) == first + 4
+
+
+def test_window_list_ctrl_end_reaches_the_last_document(  # type: ignore[no-untyped-def]
+    qtbot, small_pages, window, big_project
+):
+    assert window.open_project(big_project)
+    assert window.list_model.canFetchMore(QModelIndex())
+    view = window.list_view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.view.document_id == 60, timeout=5000)
+    assert _selected_doc(window) == 60
+    assert window.list_model.doc_ids() == list(range(1, 61))
+    qtbot.keyClick(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    assert window.view.document_id == 1
