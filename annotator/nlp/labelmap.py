@@ -43,6 +43,7 @@ __all__ = [
     "DEFAULT_MAPPING",
     "NUMERIC_LABELS",
     "LabelMap",
+    "extend_org_name",
     "first_number",
     "fix_span",
     "is_rate",
@@ -239,7 +240,7 @@ def fix_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int, str]
         if name_start is not None:
             start, label = name_start, "PERSON"  # "Indian National Security Adviser [Ajit Doval]"
     if label == "ORG":
-        end = _extend_org_name(doc, start, end)
+        end = extend_org_name(doc, start, end)
     if label == "PERSON":
         while end < len(doc) - 1 and doc[end - 1].lower_ in _PARTICLES and doc[end].is_title:
             end += 1
@@ -281,8 +282,17 @@ def fix_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int, str]
             return None
         if label == "PERSON" and end - start == 1 and doc[start].lower_ in _TITLES:
             return None
-        if label == "ORG" and doc[end - 1].lower_ in _TITLES:
-            return None  # "Defence" cut out of "Defence Minister ...", "Rear Admiral"
+        if (
+            label == "ORG"
+            and doc[end - 1].lower_ in _TITLES
+            and (
+                all(t.lower_.rstrip(".") in _TITLES or not t.is_alpha for t in doc[start:end])
+                or (end < len(doc) and doc[end].lower_.rstrip(".") in _TITLES)
+            )
+        ):
+            # "Defence" cut out of "Defence Minister ...", "Rear Admiral"; but "[Department of
+            # National Defence]" is a body.
+            return None
     return start, end, label
 
 
@@ -312,7 +322,8 @@ _ORG_HEADS = _words(
     "framework mission council organization organisation institute institution centre center "
     "commission commissioner committee agency front movement alliance forces army union "
     "ministry office court bank fund programme program party association federation league "
-    "coalition command service department foundation society academy authority"
+    "coalition command service department foundation society academy authority secretariat "
+    "directorate bureau"
 )
 _NAME_LINKS = _words("of for in and the on")
 # Ranks written without a period: a given name when nothing else would be left ("Defence
@@ -332,7 +343,7 @@ def _given_name_like_rank(doc: Doc, start: int, end: int) -> bool:
     )
 
 
-def _extend_org_name(doc: Doc, start: int, end: int) -> int:
+def extend_org_name(doc: Doc, start: int, end: int) -> int:
     """Where an ORG ending in a body's head word ends once its "of the X" part is added."""
     n = len(doc)
     if end >= n or doc[end - 1].lower_ not in _ORG_HEADS:

@@ -59,6 +59,7 @@ from annotator.core.model import Span, SpanState
 from annotator.nlp.labelmap import (
     COMPANY_SUFFIXES,
     LabelMap,
+    extend_org_name,
     first_number,
     fix_span,
     is_rate,
@@ -304,6 +305,8 @@ class Suggester:
                 continue
             if start > 0 and label == "ORG" and doc[start - 1].text in _ORG_PREFIXES:
                 start -= 1  # "[UK Ministry of Defence]", "[U.S. Army]"
+            elif start > 0 and label == "ORG" and doc[start - 1].text in _ORG_ADJECTIVES:
+                start -= 1  # "[Federal Ministry of Defence]", "[Royal Navy]"
             if label == "ORG":
                 while (
                     end < len(doc)
@@ -447,6 +450,8 @@ _PERSON_RANKS = _split(
     governor ambassador commodore"""
 )
 
+# Capitalised adjectives that belong to the name of the body after them.
+_ORG_ADJECTIVES = frozenset({"Federal", "Royal", "Imperial", "Presidential", "Joint"})
 # Country abbreviations that belong to the name of the body after them.
 _ORG_PREFIXES = frozenset({"US", "U.S.", "UK", "U.K.", "UN", "U.N."})
 
@@ -1384,7 +1389,10 @@ def _capitalised_runs(
             for m in range(j, k + 1):
                 owner[m] = owner[j - 1]
             continue
-        if k - j < 1 or is_title_word(tokens[j].text):
+        end = k + 1
+        if label == "ORG":
+            end = extend_org_name(doc, j, end)  # "[Department of National Defence]"
+        if (k - j < 1 and end == k + 1) or is_title_word(tokens[j].text):
             continue
         if _sentence_start_word(doc, j) and tokens[j].lower_ in _COMMON_OPENERS:
             continue
@@ -1394,7 +1402,11 @@ def _capitalised_runs(
             and all(t.lower_ in _WEAPON_MODIFIERS for t in doc[j:k] if t.is_alpha)
         ):
             continue  # "a Cruise Missile": generic words in capitals
-        end = k + 1
+        if any(
+            owner[m] != -1 and out[owner[m]][2] not in _PLACE_LABELS | {"NORP"}
+            for m in range(j, end)
+        ):
+            continue
         for m in range(j, end):
             if owner[m] != -1:
                 out[owner[m]] = (0, 0, "", "")  # the place inside gives way

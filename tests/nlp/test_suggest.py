@@ -606,3 +606,15 @@ def test_an_acronym_after_a_weapon_and_an_apposition_noun_are_weapons(model: Sug
     by_text = {(text[s.start : s.end], s.label) for s in model.suggest_one(text)}
     assert ("LMM", "WEAPON") in by_text and ("LMM", "ORG") not in by_text
     assert ("Molniya", "WEAPON") in by_text
+
+
+def test_bodies_named_with_of_and_leading_adjectives(model: Suggester) -> None:
+    text = (
+        "The Department of National Defence and the Federal Ministry of Defence said the "
+        "Secretariat of National Defense agreed. Defence Minister Rustem Umerov spoke."
+    )
+    spans = found(model, text)
+    assert spans.get("Department of National Defence") == "ORG"
+    assert spans.get("Federal Ministry of Defence") == "ORG"
+    assert spans.get("Secretariat of National Defense") == "ORG"
+    assert "Defence" not in spans and spans.get("Rustem Umerov") == "PERSON"
