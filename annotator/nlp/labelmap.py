@@ -147,6 +147,8 @@ _STOP = _words(
     "say told according percent "
 )
 _VAGUE = _words("dozens hundreds thousands millions billions tens scores several many ")
+# Words before a bare scale that make it vague: "several hundred", "a few thousand".
+_VAGUE_SCALES = _words("several few many some hundreds thousands tens")
 _ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$", re.IGNORECASE)
 _ORDINAL_WORDS = _words(
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
@@ -631,7 +633,7 @@ def _noun_end(doc: Doc, end: int, blocked: Sequence[bool], singular: bool) -> in
         if token.text == "-":
             j += 1
             continue
-        if token.text in _COUNTRY_ABBREVIATIONS:
+        if token.text in _COUNTRY_ABBREVIATIONS or token.text == "CFA":
             modifiers += 1  # "1,000 [U.S.] troops", as "2,000 Russian troops"
             j += 1
             continue
@@ -665,10 +667,10 @@ def _is_one_as_a_word(doc: Doc, start: int, end: int) -> bool:
 
 
 def is_rate(doc: Doc, start: int, end: int) -> bool:
-    """A number word followed by "a"/"per" and a time unit: "build [six] a month"."""
+    """A number followed by "a"/"per" and a time unit: "build [six] a month", "made [20] a
+    month"."""
     return (
-        doc[start].is_alpha
-        and doc[start].like_num
+        doc[start].like_num
         and doc[start].lower_ not in {"one", "a"}
         and end + 1 < len(doc)
         and doc[end].lower_ in {"a", "an", "per", "each", "every"}
@@ -704,6 +706,8 @@ def quantity_span(
     if core is None:
         return None
     start, end = core
+    if doc[start].lower_ in _SCALES and start > 0 and doc[start - 1].lower_ in _VAGUE_SCALES:
+        return None  # "several hundred interceptors", "a few thousand dollars": vague
     if doc[start].lower_ in _SCALES and start > 0 and doc[start - 1].lower_ in {"a", "an"}:
         start -= 1  # "[a million shells]": "a" is the number
     first = doc[start + 1] if doc[start].lower_ in _CURRENCY else doc[start]
@@ -756,6 +760,8 @@ def quantity_span(
             return None
         if singular and _is_one_as_a_word(doc, start, noun):
             return None
+        if _YEAR.match(first.text) and doc[noun - 1].lower_ not in _UNITS:
+            return None  # "the 2023 lawmakers' report": a year, not 2,023 people
         return start, noun
     if money_or_scaled and (
         doc[start].lower_ in _CURRENCY or _CURRENCY_NUMBER.match(doc[start].text)

@@ -399,7 +399,7 @@ _WEAPON_HEADS = _split(
     launchers interceptor interceptors helicopter helicopters gunship gunships jet jets bomber
     bombers aircraft trainers warplane warplanes submarine submarines frigate frigates destroyer
     destroyers corvette corvettes torpedo torpedoes guns rifle rifles bombs shells munitions
-    mortars planes"""
+    mortars planes carbine carbines pistol pistols"""
 )
 _SYSTEM_HEADS = frozenset({"system", "systems", "vehicle", "vehicles", "gun", "radar"})
 _WEAPON_WORDS = _split(
@@ -427,7 +427,8 @@ _NOT_WEAPON_NAMES = _split(
     Ten Dozens Hundreds January February March April May June July August September October
     November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Iranian Russian
     Chinese Ukrainian American Israeli British French German Turkish Indian Pakistani Korean
-    North South East West Japanese US UK EU NATO U.S."""
+    North South East West Japanese US UK EU NATO U.S. Another Only Nearly About Around Over
+    Almost Just Roughly Each Every Other More Fewer"""
 )
 _COMMON_OPENERS = _split(
     """missiles rockets drones tanks jets helicopters sirens troops fighters such both"""
@@ -662,7 +663,7 @@ def _named_before_weapon_noun(doc: Doc, covered: Sequence[bool]) -> list[tuple[i
         words = doc[start:end]
         if (
             start < end
-            and words[0].is_alpha
+            and (words[0].is_alpha or _ONE_LETTER_MODEL.match(words[0].text))
             and not any(t.lower_ in _ORG_WORDS_LOWER for t in words)
             and not (words[-1].text.isupper() and words[-1].is_alpha and end - start > 1)
             # A lone acronym before a weapon noun is mostly a body used as a modifier: "ELN
@@ -993,6 +994,15 @@ def _extend_weapon_names(
             elif end < n and doc[end].text in _ROMAN and not taken[end]:
                 end += 1
             elif (
+                end + 1 < n
+                and doc[end].text == "/"
+                and not doc[end - 1].whitespace_
+                and not doc[end].whitespace_
+                and _VARIANT_SUFFIX.match(doc[end + 1].text)
+                and not taken[end + 1]
+            ):
+                end += 2  # "[F-16AM/BM]"
+            elif (
                 end < n
                 and not doc[end - 1].whitespace_
                 and _VARIANT_SUFFIX.match(doc[end].text)
@@ -1087,6 +1097,9 @@ def _counts_after(token: Token) -> bool:
     }
 
 
+# A model name of one letter and a number: "[M4] carbines", "[K2] tanks", "[A400M] aircraft"
+# (two letters and digits are mostly flights: "MH17 plane").
+_ONE_LETTER_MODEL = re.compile(r"^[A-Z]\d{1,3}[A-Z]?\d?$")
 _VARIANT_SUFFIX = re.compile(r"^[A-Z]{1,2}\d?$")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z]{1,6}$")
 

@@ -113,6 +113,9 @@ def _quantity(text: str, seed_word: str, ents: list[tuple[str, str]] = ()) -> st
         ("They agreed a 150 billion euro loan scheme.", "150", "150 billion euro"),
         ("It raises troop numbers by 80,000 to 260,000 soon.", "80,000", "80,000"),
         ("Ranges are 15 to 20 kilometers.", "15", "15 to 20 kilometers"),
+        ("Two years ago we made 20 a month.", "20", "20"),
+        ("It fined them 500,000 CFA francs.", "500,000", "500,000 CFA francs"),
+        ("It flew 1500 km north.", "1500", "1500 km"),
     ],
 )
 def test_quantity_rule(text: str, seed: str, expected: str) -> None:
@@ -131,6 +134,9 @@ def test_quantity_rule(text: str, seed: str, expected: str) -> None:
         ("About two-thirds of them left.", "two", []),
         ("A 5,000-strong force came.", "5,000", []),
         ("The vessel, hull number 5205, turned.", "5205", []),
+        ("It fired several hundred interceptors.", "hundred", []),
+        ("It cost a few thousand dollars.", "thousand", []),
+        ("As the 2023 lawmakers' report said.", "2023", []),
         ("In one case, a drone fell.", "one", []),
         ("We hear it every night, said one mother.", "one", []),
         ("One official said it was over.", "One", []),

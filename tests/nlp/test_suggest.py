@@ -618,3 +618,13 @@ def test_bodies_named_with_of_and_leading_adjectives(model: Suggester) -> None:
     assert spans.get("Federal Ministry of Defence") == "ORG"
     assert spans.get("Secretariat of National Defense") == "ORG"
     assert "Defence" not in spans and spans.get("Rustem Umerov") == "PERSON"
+
+
+def test_slash_variants_join_and_counting_words_are_no_weapon_names(model: Suggester) -> None:
+    text = (
+        "Another 18 jets, all of the F-16AM/BM variant, will come, and troops carried M4 carbines."
+    )
+    spans = found(model, text)
+    assert spans.get("F-16AM/BM") == "WEAPON"
+    assert spans.get("18 jets") == "QUANTITY" and "Another 18" not in spans
+    assert spans.get("M4") == "WEAPON"  # the generic noun stays out
