@@ -315,6 +315,9 @@ class Suggester:
                     and end not in starts
                 ):
                     end += 1  # "[General Dynamics Corp.]", "[BAE Systems plc]"
+                end = _hyphen_continuation(doc, end)
+                if _is_staff_in_office_title(doc, start, end):
+                    continue  # "Chief of the General Staff" is an office, no body
             if _is_dateline(doc, start, end):
                 continue
             if (
@@ -675,14 +678,19 @@ def _named_before_weapon_noun(doc: Doc, covered: Sequence[bool]) -> list[tuple[i
     return found
 
 
-def _sentence_start_word(doc: Doc, i: int) -> bool:
-    """A capitalised common word only because it opens a sentence ("Missiles hit ...")."""
+def _opens_sentence(doc: Doc, i: int) -> bool:
+    """True when token ``i`` is the first of a sentence or a line."""
     return (
         i == 0
         or doc[i - 1].is_sent_end
         or doc[i - 1].text in {".", "\n", "\n\n", '"', "“"}
         or "\n" in doc[i - 1].text_with_ws
-    ) and doc[i].lower_ in _COMMON_OPENERS
+    )
+
+
+def _sentence_start_word(doc: Doc, i: int) -> bool:
+    """A capitalised common word only because it opens a sentence ("Missiles hit ...")."""
+    return _opens_sentence(doc, i) and doc[i].lower_ in _COMMON_OPENERS
 
 
 # Lower-case nouns that make the capitalised word before them a place: "Arauca province".
@@ -1050,6 +1058,35 @@ def _extend_weapon_names(
 _SOURCE_RANK = ("pattern", "rule", "model")
 
 
+def _hyphen_continuation(doc: Doc, end: int) -> int:
+    """Where a name ends that goes on through hyphens without spaces: "[Sudan People's
+    Liberation Army-in-Opposition]"; the last word must be capitalised."""
+    n = len(doc)
+    k, last = end, end
+    while k + 1 < n and doc[k].text == "-" and not doc[k - 1].whitespace_:
+        if doc[k].whitespace_ or not doc[k + 1].is_alpha:
+            break
+        k += 2
+        if doc[k - 1].text[:1].isupper():
+            last = k
+        if doc[k - 1].whitespace_:
+            break
+    return last
+
+
+_STAFF_NAMES = frozenset({"General Staff", "Defence Staff", "Defense Staff", "Naval Staff"})
+
+
+def _is_staff_in_office_title(doc: Doc, start: int, end: int) -> bool:
+    """ "Chief of the [General Staff]": the body's name is part of an office's title."""
+    if doc[start:end].text not in _STAFF_NAMES:
+        return False
+    k = start - 1
+    if k >= 0 and doc[k].lower_ == "the":
+        k -= 1
+    return k >= 1 and doc[k].lower_ == "of" and doc[k - 1].lower_ in {"chief", "chiefs"}
+
+
 def _platform_context(doc: Doc, i: int) -> bool:
     """A one-letter name stands where a platform does: "on X", "X's", "X, formerly"."""
     before = doc[i - 1].lower_ if i > 0 else ""
@@ -1160,21 +1197,33 @@ _DAYS_AND_MONTHS = _split(
 def _complete_persons(
     doc: Doc, entities: list[tuple[int, int, str, str]]
 ) -> list[tuple[int, int, str, str]]:
-    """Model PERSON spans fixed at their end: a surname the model left out is taken in
-    ("[Maria Corina] Machado" -> "[Maria Corina Machado]"), and a "person" holding a number
-    is dropped ("Xue Long 2" is a ship)."""
+    """Model PERSON spans fixed at their ends: a surname the model left out is taken in
+    ("[Maria Corina] Machado" -> "[Maria Corina Machado]"), a given name it called a body
+    joins ("[Mahamat]ORG [Idriss Deby]" -> "[Mahamat Idriss Deby]"), a "person" holding a
+    number is dropped ("Xue Long 2" is a ship) and one opening with a foreign article is a
+    title of the press ("La Nación", "Le Monde")."""
     from annotator.nlp.labelmap import is_title_word
 
     n = len(doc)
     taken = [False] * (n + 1)
-    for start, end, _, _ in entities:
+    single_before: dict[int, int] = {}
+    for index, (start, end, label, source) in enumerate(entities):
         for k in range(start, end):
             taken[k] = True
+        if end - start == 1 and source == "model" and label == "ORG" and doc[start].is_title:
+            single_before[end] = index
+    dropped: set[int] = set()
     out = []
     for start, end, label, source in entities:
         if label == "PERSON" and source == "model":
             if any(t.like_num for t in doc[start:end]):
                 continue
+            if end - start == 2 and doc[start].text in _FOREIGN_ARTICLES:
+                label = "ORG"
+            joined = single_before.get(start)
+            if joined is not None and doc[start - 1].whitespace_ and end - start >= 2:
+                dropped.add(joined)
+                start -= 1
             if (
                 end < n
                 and doc[end].is_title
@@ -1189,9 +1238,13 @@ def _complete_persons(
             ):
                 end += 1
         out.append((start, end, label, source))
+    if dropped:
+        kept = [e for i, e in enumerate(entities) if i in dropped]
+        out = [e for e in out if e not in kept]
     return out
 
 
+_FOREIGN_ARTICLES = frozenset({"La", "Le", "Les", "El", "Los", "Las", "Il", "Die", "Der", "Das"})
 _NAME_PARTICLES = frozenset(
     {"van", "von", "der", "den", "de", "du", "da", "dos", "al", "el", "bin", "ibn", "la", "le"}
 )
@@ -1236,10 +1289,27 @@ def _surname_mentions(
             words = tuple(t.text for t in tokens[k : k + size])
             if len(words) != size or words not in surnames:
                 continue
-            if k > 0 and tokens[k - 1].is_title and tokens[k - 1].is_alpha and owner[k - 1] == -1:
+            if (
+                k > 0
+                and tokens[k - 1].is_title
+                and tokens[k - 1].is_alpha
+                and owner[k - 1] == -1
+                and not _opens_sentence(doc, k - 1)
+            ):
                 break  # part of a longer name the model missed: leave it
             owners = {owner[m] for m in range(k, k + size)}
+            inside = owners - {-1}
             if owners == {-1}:
+                found.append((k, k + size, "PERSON", "rule"))
+            elif size > 1 and all(
+                out[i][2] == "PERSON"
+                and out[i][3] == "model"
+                and k <= out[i][0]
+                and out[i][1] <= k + size
+                for i in inside
+            ):
+                for i in inside:  # "Van den [Broeck]" -> "[Van den Broeck]"
+                    out[i] = (0, 0, "", "")
                 found.append((k, k + size, "PERSON", "rule"))
             elif len(owners) == 1:
                 index = owners.pop()
@@ -1249,7 +1319,7 @@ def _surname_mentions(
             k += size - 1
             break
         k += 1
-    return out + found
+    return [e for e in out if e[2]] + found
 
 
 def _single_word_persons(
@@ -1293,7 +1363,8 @@ _BODY_HEADS = _split(
     Directorate Secretariat Network Movement Alliance Coalition Union Federation Association
     Foundation Centre Center Court Assembly Parliament Community Organisation Organization
     Bank Fund Mission Industries Systems Aerospace Shipyard Shipbuilding Airlines Gendarmerie
-    Militia Cabinet Senate Congress Legion Squadron Wing"""
+    Militia Cabinet Senate Congress Legion Squadron Wing Gas Oil Energy Petroleum Motors
+    Airways Electric Steel Shipping Telecom Labs Technologies Robotics Aviation"""
 )
 
 

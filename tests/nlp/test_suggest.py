@@ -628,3 +628,25 @@ def test_slash_variants_join_and_counting_words_are_no_weapon_names(model: Sugge
     assert spans.get("F-16AM/BM") == "WEAPON"
     assert spans.get("18 jets") == "QUANTITY" and "Another 18" not in spans
     assert spans.get("M4") == "WEAPON"  # the generic noun stays out
+
+
+def test_model_persons_join_a_given_name_and_press_titles_are_bodies() -> None:
+    from spacy.lang.en import English
+
+    from annotator.nlp.suggest import _complete_persons
+
+    doc = English().make_doc("Mahamat Idriss Deby read La Nación today.")
+    entities = [(0, 1, "ORG", "model"), (1, 3, "PERSON", "model"), (4, 6, "PERSON", "model")]
+    result = sorted((doc[s:e].text, label) for s, e, label, _ in _complete_persons(doc, entities))
+    assert result == [("La Nación", "ORG"), ("Mahamat Idriss Deby", "PERSON")]
+
+
+def test_hyphen_continuations_and_staff_in_office_titles(model: Suggester) -> None:
+    text = (
+        "The Sudan People's Liberation Army-in-Opposition fought. The Chief of the General "
+        "Staff spoke. Sophie Van den Broeck came. Later Van den Broeck said so."
+    )
+    spans = found(model, text)
+    assert spans.get("Sudan People's Liberation Army-in-Opposition") == "ORG"
+    assert "General Staff" not in spans
+    assert spans.get("Van den Broeck") == "PERSON" and "Broeck" not in spans
