@@ -248,7 +248,8 @@ def fix_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int, str]
             end += 1
         # A first name left out between a title and the surname: "Minister Rustem [Umerov]".
         if (
-            start >= 2
+            end - start == 1
+            and start >= 2
             and doc[start - 1].is_title
             and doc[start - 1].is_alpha
             and doc[start - 1].ent_iob_ == "O"

@@ -65,6 +65,7 @@ from annotator.nlp.labelmap import (
     is_rate,
     quantity_span,
 )
+from annotator.nlp.names import GivenNames, given_names
 from annotator.nlp.patterns import Pattern, load_patterns, patterns_fingerprint, validate_pattern
 from annotator.nlp.pipeline import AUTO, load_for_ner, pipeline_info
 
@@ -77,7 +78,7 @@ __all__ = ["PATTERNS_KEY", "RULES_VERSION", "Suggester", "suggest_everywhere_pat
 #: ``doc.spans`` key under which the pattern matches are stored.
 PATTERNS_KEY = "annotator_patterns"
 #: Bump when the rules in labelmap.py or here change what is suggested (it enters ``version``).
-RULES_VERSION = "6.0"
+RULES_VERSION = "6.1"
 # Labels whose tokens may sit inside a QUANTITY ("2,000 [US] troops"): nationality-like words.
 _INSIDE_QUANTITY_OK = frozenset({"GPE", "LOC", "NORP"})
 
@@ -114,10 +115,16 @@ class Suggester:
         self.nlp = nlp if nlp is not None else load_for_ner(pipeline)
         self._quantity_label = self.label_map.quantity_label
         self._weapon_prefixes = _designation_prefixes(self.patterns)
+        self._given_names = given_names() if include_shipped_patterns else GivenNames(frozenset())
         self._add_ruler()
         digest = hashlib.sha1(
             "\n".join(
-                (patterns_fingerprint(self.patterns), self.label_map.describe(), RULES_VERSION)
+                (
+                    patterns_fingerprint(self.patterns),
+                    self._given_names.fingerprint,
+                    self.label_map.describe(),
+                    RULES_VERSION,
+                )
             ).encode("utf-8")
         ).hexdigest()
         self.version = f"{self.info.name}-{self.info.version}+{digest[:8]}"
@@ -275,7 +282,7 @@ class Suggester:
                 or doc[e[0] : e[1]].text not in place_names
             ]
         entities = _single_word_persons(doc, _complete_persons(doc, entities))
-        entities = _surname_mentions(doc, entities)
+        entities = _surname_mentions(doc, _given_name_persons(doc, entities, self._given_names))
         entities = _dual_weapon_names(doc, entities)
         entities = _merge_adjacent_weapons(doc, _extend_weapon_names(doc, entities))
         entities.extend(_ranked_names(doc, entities))
@@ -1242,6 +1249,66 @@ def _complete_persons(
         kept = [e for i, e in enumerate(entities) if i in dropped]
         out = [e for e in out if e not in kept]
     return out
+
+
+def _given_name_persons(
+    doc: Doc, entities: list[tuple[int, int, str, str]], given: GivenNames
+) -> list[tuple[int, int, str, str]]:
+    """PERSON for a capitalised two- or three-word name that opens with a given name.
+
+    A model ORG that is such a name becomes a PERSON ("[Gareth Davies]", "[Oleksandr
+    Syrskyi]"); a model ORG that runs into one keeps its body and loses the name ("State for
+    Defence Procurement [Stephen Fuhr]"); and such a name no span covers is a PERSON
+    ("Chief of the General Staff [Valery Gerasimov]"). Names with a body's word in them or
+    before a place noun are left alone ("Jean Monnet Foundation").
+    """
+    if not len(given):
+        return entities
+    tokens = list(doc)
+    n = len(tokens)
+
+    def name_end(k: int) -> int:
+        """End of the name opening with a given name at ``k``, or ``k`` when there is none."""
+        if k >= n or tokens[k].text not in given:
+            return k
+        end = k + 1
+        while end < n and end - k < 3 and tokens[end].is_title and tokens[end].is_alpha:
+            end += 1
+        if end - k < 2 or (end < n and tokens[end].is_title and tokens[end].is_alpha):
+            return k
+        words = tokens[k:end]
+        if any(
+            t.text in _BODY_HEADS or t.lower_ in _ORG_WORDS_LOWER or t.text in _DAYS_AND_MONTHS
+            for t in words
+        ):
+            return k
+        if end < n and tokens[end].is_lower and tokens[end].lower_ in _PLACE_NOUNS:
+            return k
+        return end
+
+    owner = [-1] * n
+    out = list(entities)
+    for index, (start, end, _, _) in enumerate(out):
+        for k in range(start, end):
+            owner[k] = index
+    found: list[tuple[int, int, str, str]] = []
+    for index, (start, end, label, source) in enumerate(entities):
+        if label != "ORG" or source != "model":
+            continue
+        if name_end(start) == end:
+            out[index] = (start, end, "PERSON", source)
+        elif end - start >= 4 and name_end(end - 2) == end:
+            out[index] = (start, end - 2, label, source)
+            found.append((end - 2, end, "PERSON", source))
+    k = 0
+    while k < n:
+        end = name_end(k)
+        if end > k and all(owner[m] == -1 for m in range(k, end)):
+            found.append((k, end, "PERSON", "rule"))
+            k = end
+        else:
+            k += 1
+    return out + found
 
 
 _FOREIGN_ARTICLES = frozenset({"La", "Le", "Les", "El", "Los", "Las", "Il", "Die", "Der", "Das"})

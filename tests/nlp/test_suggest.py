@@ -650,3 +650,30 @@ def test_hyphen_continuations_and_staff_in_office_titles(model: Suggester) -> No
     assert spans.get("Sudan People's Liberation Army-in-Opposition") == "ORG"
     assert "General Staff" not in spans
     assert spans.get("Van den Broeck") == "PERSON" and "Broeck" not in spans
+
+
+def test_a_given_name_makes_a_person_of_a_model_body_or_an_unlabelled_name() -> None:
+    from spacy.lang.en import English
+
+    from annotator.nlp.names import GivenNames, given_names
+    from annotator.nlp.suggest import _given_name_persons
+
+    assert "Gareth" in given_names() and "Will" not in given_names()  # no common words
+    names = GivenNames(frozenset({"Gareth", "Valery", "Stephen", "Jean"}))
+    text = (
+        "Gareth Davies met Valery Gerasimov at the Jean Monnet Foundation, said Minister of "
+        "State for Defence Procurement Stephen Fuhr"
+    )
+    doc = English().make_doc(text)
+    words = [t.text for t in doc]
+    state = words.index("State")
+    entities = [(0, 2, "ORG", "model"), (state, len(doc), "ORG", "model")]
+    result = sorted(
+        (doc[s:e].text, label) for s, e, label, _ in _given_name_persons(doc, entities, names)
+    )
+    assert result == [
+        ("Gareth Davies", "PERSON"),  # a model body that is a name
+        ("State for Defence Procurement", "ORG"),  # a body running into a name
+        ("Stephen Fuhr", "PERSON"),
+        ("Valery Gerasimov", "PERSON"),  # a name no span covered
+    ]  # "Jean Monnet Foundation" holds a body's word: no person
