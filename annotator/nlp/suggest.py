@@ -332,6 +332,7 @@ class Suggester:
                 and end - start > 1
                 and doc[end - 1].is_lower
                 and doc[end - 1].is_alpha
+                and doc[end - 1].text not in COMPANY_SUFFIXES
                 and not (doc[end - 2].text == "-" and not doc[end - 2].whitespace_)
             ):
                 continue  # "Indian army": a description ("Lai Ching-te" is a name)
@@ -468,12 +469,15 @@ _ORG_PREFIXES = frozenset({"US", "U.S.", "UK", "U.K.", "UN", "U.N."})
 
 
 def _is_dateline(doc: Doc, start: int, end: int) -> bool:
-    """A capitalised place opening a paragraph before a dash: "KHARTOUM —"."""
+    """A capitalised place opening a paragraph before a dash ("KHARTOUM —"), or opening the
+    text before a comma ("KYIV, Ukraine (Reuters) -"); "MBDA, the missile maker" opening a
+    later paragraph is no dateline."""
     line_start = start == 0 or "\n" in doc[start - 1].text_with_ws
+    marks = {"—", "–", "-", "--", ","} if start == 0 else {"—", "–", "-", "--"}
     return (
         line_start
         and end < len(doc)
-        and doc[end].text in {"—", "–", "-", "--", ","}
+        and doc[end].text in marks
         and all(t.is_upper or not t.is_alpha for t in doc[start:end])
     )
 
@@ -1278,10 +1282,13 @@ def _given_name_persons(
             return k
         words = tokens[k:end]
         if any(
-            t.text in _BODY_HEADS or t.lower_ in _ORG_WORDS_LOWER or t.text in _DAYS_AND_MONTHS
+            t.text in _BODY_HEADS
+            or t.lower_ in _ORG_WORDS_LOWER
+            or t.text in _DAYS_AND_MONTHS
+            or t.text in _PLACE_WORDS
             for t in words
         ):
-            return k
+            return k  # "Jean Monnet Foundation", "Khalid Air Base"
         if end < n and tokens[end].is_lower and tokens[end].lower_ in _PLACE_NOUNS:
             return k
         return end
@@ -1311,6 +1318,12 @@ def _given_name_persons(
     return out + found
 
 
+# Capitalised words that make a name a place: "Khalid Air Base", "Bandar Abbas Port".
+_PLACE_WORDS = _split(
+    """Base Airbase Airfield Station Airport Street Square Bridge Port Island Islands Valley
+    River Mountain Mountains Province Region District City Town Village Camp Prison Stadium
+    Hospital Palace Hotel Tower Road Avenue Park Lake Bay Sea Gulf Strait Canal Dam Air"""
+)
 _FOREIGN_ARTICLES = frozenset({"La", "Le", "Les", "El", "Los", "Las", "Il", "Die", "Der", "Das"})
 _NAME_PARTICLES = frozenset(
     {"van", "von", "der", "den", "de", "du", "da", "dos", "al", "el", "bin", "ibn", "la", "le"}

@@ -677,3 +677,14 @@ def test_a_given_name_makes_a_person_of_a_model_body_or_an_unlabelled_name() -> 
         ("Stephen Fuhr", "PERSON"),
         ("Valery Gerasimov", "PERSON"),  # a name no span covered
     ]  # "Jean Monnet Foundation" holds a body's word: no person
+
+
+def test_only_the_first_line_has_a_comma_dateline_and_company_forms_stay(model: Suggester) -> None:
+    text = (
+        "KYIV, Ukraine (Reuters) - Talks began.\n\nMBDA, the European missile maker, said so. "
+        "BAE Systems plc has offered 48 jets. Jets flew from King Khalid Air Base."
+    )
+    spans = found(model, text)
+    assert "KYIV" not in spans and spans.get("MBDA") == "ORG"
+    assert spans.get("BAE Systems plc") == "ORG"
+    assert "Khalid Air Base" not in spans and "Khalid" not in spans
