@@ -228,16 +228,16 @@ def test_quantity_seed_skips_words_the_model_took_in(model: Suggester) -> None:
 def test_context_shows_a_place_not_a_body() -> None:
     from spacy.lang.en import English
 
-    from annotator.nlp.suggest import _is_place_by_context
+    from annotator.nlp.rules_places import is_place_by_context
 
     nlp = English()
     doc = nlp.make_doc("Troops left Wardak province and camped near Qalat while the Army said so.")
     words = [t.text for t in doc]
     wardak, qalat, army = words.index("Wardak"), words.index("Qalat"), words.index("Army")
-    assert _is_place_by_context(doc, wardak, wardak + 1, "ORG")  # "... province"
-    assert _is_place_by_context(doc, qalat, qalat + 1, "PERSON")  # "near ..."
-    assert _is_place_by_context(doc, army, army + 1, "ORG")  # a lone generic body
-    assert not _is_place_by_context(doc, army, army + 1, "PERSON")
+    assert is_place_by_context(doc, wardak, wardak + 1, "ORG")  # "... province"
+    assert is_place_by_context(doc, qalat, qalat + 1, "PERSON")  # "near ..."
+    assert is_place_by_context(doc, army, army + 1, "ORG")  # a lone generic body
+    assert not is_place_by_context(doc, army, army + 1, "PERSON")
 
 
 def test_lower_case_text_matching_an_org_pattern_is_no_org(model: Suggester) -> None:
@@ -302,7 +302,7 @@ def _at(doc: Any, word: str) -> int:
 
 
 def test_company_of_places_shows_a_place() -> None:
-    from annotator.nlp.suggest import _is_place_by_company
+    from annotator.nlp.rules_places import is_place_by_company
 
     cases = [
         ("Drones hit posts in Kurram and Bajaur overnight.", {"Kurram"}, "Bajaur"),
@@ -317,7 +317,7 @@ def test_company_of_places_shows_a_place() -> None:
     for text, places, name in cases:
         doc, flags = _doc_with_places(text, places)
         i = _at(doc, name)
-        assert _is_place_by_company(doc, i, i + 1, flags), text
+        assert is_place_by_company(doc, i, i + 1, flags), text
     kept = [
         ("Russia and NATO held talks.", {"Russia"}, "NATO"),  # an acronym stands
         ("An analyst at Jefferies in London said so.", set(), "Jefferies"),  # no place after
@@ -326,19 +326,19 @@ def test_company_of_places_shows_a_place() -> None:
     for text, places, name in kept:
         doc, flags = _doc_with_places(text, places)
         i = _at(doc, name)
-        assert not _is_place_by_company(doc, i, i + 1, flags), text
+        assert not is_place_by_company(doc, i, i + 1, flags), text
 
 
 def test_bases_lists_and_direction_words_are_no_body() -> None:
     import spacy
 
-    from annotator.nlp.suggest import _is_no_body
+    from annotator.nlp.rules_places import is_no_body
 
     doc = spacy.blank("en").make_doc("Misawa Air Base , Lesbos , Chios and Western Naval Group")
-    assert _is_no_body(doc, 0, 3)  # "Misawa Air Base"
-    assert _is_no_body(doc, 4, 7)  # "Lesbos, Chios"
-    assert _is_no_body(doc, 8, 9)  # a lone "Western"
-    assert not _is_no_body(doc, 8, 11)  # "Western Naval Group"
+    assert is_no_body(doc, 0, 3)  # "Misawa Air Base"
+    assert is_no_body(doc, 4, 7)  # "Lesbos, Chios"
+    assert is_no_body(doc, 8, 9)  # a lone "Western"
+    assert not is_no_body(doc, 8, 11)  # "Western Naval Group"
 
 
 def test_a_name_shown_to_be_a_place_once_is_that_place_throughout(model: Suggester) -> None:
@@ -364,17 +364,17 @@ def test_given_names_are_not_world_places() -> None:
 
 
 def test_a_name_after_a_comma_and_a_place_is_not_made_a_place() -> None:
-    from annotator.nlp.suggest import _is_place_by_company
+    from annotator.nlp.rules_places import is_place_by_company
 
     doc, flags = _doc_with_places("The US envoy to Sudan, Tom Perriello, said so.", {"Sudan"})
     i = _at(doc, "Tom")
-    assert not _is_place_by_company(doc, i, i + 2, flags)
+    assert not is_place_by_company(doc, i, i + 2, flags)
 
 
 def test_one_name_after_in_or_at_and_names_before_air_bases_are_places() -> None:
     from spacy.lang.en import English
 
-    from annotator.nlp.suggest import _is_place_by_context
+    from annotator.nlp.rules_places import is_place_by_context
 
     doc = English().make_doc(
         "Work at Pituffik and in Al-Watiya began, jets used the Jufra air base, drones hit "
@@ -385,7 +385,7 @@ def test_one_name_after_in_or_at_and_names_before_air_bases_are_places() -> None
 
     def place(name: str) -> bool:
         i = words.index(name.split("-")[0])
-        return _is_place_by_context(doc, i, i + len(name.replace("-", " - ").split()), "ORG")
+        return is_place_by_context(doc, i, i + len(name.replace("-", " - ").split()), "ORG")
 
     assert place("Pituffik") and place("Al-Watiya") and place("Jufra")
     assert place("Novoshakhtinsk")
@@ -403,14 +403,14 @@ def test_a_dateline_in_capitals_is_no_span_even_when_a_pattern_matches(model: Su
 def test_an_apposition_says_person_or_body() -> None:
     from spacy.lang.en import English
 
-    from annotator.nlp.suggest import _apposition_label
+    from annotator.nlp.rules_people import apposition_label
 
     nlp = English()
 
     def label(text: str, name: str) -> str | None:
         doc = nlp.make_doc(text)
         i = [t.text for t in doc].index(name.split()[0])
-        return _apposition_label(doc, i, i + len(name.split()))
+        return apposition_label(doc, i, i + len(name.split()))
 
     assert label("An army spokesman, Sylvain Ekenge, said so.", "Sylvain Ekenge") == "PERSON"
     assert label("The largest coalition, Viv Ansanm, is led by him.", "Viv Ansanm") == "ORG"
@@ -458,12 +458,12 @@ def test_capitalised_words_ending_in_a_body_word_are_an_org(model: Suggester) ->
 def test_an_org_cut_short_grows_to_its_body_word() -> None:
     from spacy.lang.en import English
 
-    from annotator.nlp.suggest import _named_bodies
+    from annotator.nlp.rules_names import named_bodies
 
     doc = English().make_doc("a report by the Asia Maritime Transparency Initiative on Friday")
     words = [t.text for t in doc]
     start = words.index("Asia")
-    grown = _named_bodies(doc, [(start, start + 2, "ORG", "model")])
+    grown = named_bodies(doc, [(start, start + 2, "ORG", "model")])
     assert [(doc[s:e].text, label) for s, e, label, _ in grown] == [
         ("Asia Maritime Transparency Initiative", "ORG")
     ]
@@ -495,11 +495,11 @@ def test_a_lower_case_role_before_an_unlabelled_name_makes_a_person(model: Sugge
 def test_model_persons_complete_a_surname_and_never_hold_a_number() -> None:
     from spacy.lang.en import English
 
-    from annotator.nlp.suggest import _complete_persons
+    from annotator.nlp.rules_people import complete_persons
 
     doc = English().make_doc("Maria Corina Machado and Xue Long 2 met Putin Monday.")
     entities = [(0, 2, "PERSON", "model"), (4, 7, "PERSON", "model"), (8, 9, "PERSON", "model")]
-    kept = [doc[s:e].text for s, e, _, _ in _complete_persons(doc, entities)]
+    kept = [doc[s:e].text for s, e, _, _ in complete_persons(doc, entities)]
     assert kept == ["Maria Corina Machado", "Putin"]  # no ship, no weekday
 
 
@@ -633,11 +633,11 @@ def test_slash_variants_join_and_counting_words_are_no_weapon_names(model: Sugge
 def test_model_persons_join_a_given_name_and_press_titles_are_bodies() -> None:
     from spacy.lang.en import English
 
-    from annotator.nlp.suggest import _complete_persons
+    from annotator.nlp.rules_people import complete_persons
 
     doc = English().make_doc("Mahamat Idriss Deby read La Nación today.")
     entities = [(0, 1, "ORG", "model"), (1, 3, "PERSON", "model"), (4, 6, "PERSON", "model")]
-    result = sorted((doc[s:e].text, label) for s, e, label, _ in _complete_persons(doc, entities))
+    result = sorted((doc[s:e].text, label) for s, e, label, _ in complete_persons(doc, entities))
     assert result == [("La Nación", "ORG"), ("Mahamat Idriss Deby", "PERSON")]
 
 
@@ -656,7 +656,7 @@ def test_a_given_name_makes_a_person_of_a_model_body_or_an_unlabelled_name() -> 
     from spacy.lang.en import English
 
     from annotator.nlp.names import GivenNames, given_names
-    from annotator.nlp.suggest import _given_name_persons
+    from annotator.nlp.rules_people import given_name_persons
 
     assert "Gareth" in given_names() and "Will" not in given_names()  # no common words
     names = GivenNames(frozenset({"Gareth", "Valery", "Stephen", "Jean"}))
@@ -669,7 +669,7 @@ def test_a_given_name_makes_a_person_of_a_model_body_or_an_unlabelled_name() -> 
     state = words.index("State")
     entities = [(0, 2, "ORG", "model"), (state, len(doc), "ORG", "model")]
     result = sorted(
-        (doc[s:e].text, label) for s, e, label, _ in _given_name_persons(doc, entities, names)
+        (doc[s:e].text, label) for s, e, label, _ in given_name_persons(doc, entities, names)
     )
     assert result == [
         ("Gareth Davies", "PERSON"),  # a model body that is a name
