@@ -100,6 +100,11 @@ def speaker_labels(doc: Doc, text: str) -> list[tuple[int, int, str]]:
             is_title_word(doc[start].text) or (start > span.start and doc[start].text == ".")
         ):
             start += 1  # "GEN." may come as "GEN" and "."
+        # A role in capitals goes too, with what qualifies it: "REGISTRY SPOKESMAN [YOUSSEF
+        # EL AMRANI]:", "PROSECUTOR [ADWOA MENSAH-BOATENG]:".
+        roles = [k for k in range(start, end - 1) if doc[k].lower_ in _PERSON_NOUNS]
+        if roles:
+            start = roles[-1] + 1
         words = [t.text for t in doc[start:end] if any(c.isalpha() for c in t.text)]
         if not words or any(w.rstrip(".") in _NOT_SPEAKERS for w in words):
             continue
@@ -265,14 +270,45 @@ def given_name_persons(
     tokens = list(doc)
     n = len(tokens)
 
-    def name_end(k: int) -> int:
-        """End of the name opening with a given name at ``k``, or ``k`` when there is none."""
-        if k >= n or tokens[k].text not in given:
+    def word_end(k: int) -> int:
+        """End of the capitalised word at ``k``, hyphenated parts included ("Okafor-Hughes")."""
+        if k >= n or not (tokens[k].is_title and tokens[k].is_alpha):
             return k
         end = k + 1
-        while end < n and end - k < 3 and tokens[end].is_title and tokens[end].is_alpha:
-            end += 1
-        if end - k < 2 or (end < n and tokens[end].is_title and tokens[end].is_alpha):
+        while (
+            end + 1 < n
+            and tokens[end].text == "-"
+            and not tokens[end - 1].whitespace_
+            and not tokens[end].whitespace_
+            and tokens[end + 1].is_alpha
+            and tokens[end + 1].text[:1].isupper()
+        ):
+            end += 2
+        return end
+
+    def name_end(k: int) -> int:
+        """End of the name opening with a given name at ``k``, or ``k`` when there is none.
+
+        The given name may be hyphenated ("Kassym-Jomart", "Faustin-Archange": its first part
+        counts) and particles may stand between the words ("Bosco da Costa Junior")."""
+        if k >= n or tokens[k].text not in given:
+            return k
+        end = word_end(k)
+        words_seen = 1
+        while end < n and words_seen < 4:
+            if tokens[end].lower_ in _NAME_PARTICLES and tokens[end].is_lower:
+                after = word_end(end + 1)
+                if after == end + 1:
+                    break
+                end = after
+                words_seen += 1
+                continue
+            after = word_end(end)
+            if after == end:
+                break
+            end = after
+            words_seen += 1
+        if words_seen < 2 or (end < n and tokens[end].is_title and tokens[end].is_alpha):
             return k
         words = tokens[k:end]
         if any(
@@ -326,11 +362,14 @@ def surname_mentions(
         if label != "PERSON" or end - start < 2:
             continue
         first = end - 1
-        while first - 1 > start and (
-            tokens[first - 1].lower_ in _NAME_PARTICLES
-            or (tokens[first - 1].text == "-" and not tokens[first - 1].whitespace_)
-        ):
-            first -= 1
+        while first - 1 > start:
+            before = tokens[first - 1]
+            if before.lower_ in _NAME_PARTICLES:
+                first -= 1  # "von der Leyen"
+            elif before.text == "-" and not tokens[first - 2].whitespace_ and first - 2 >= start:
+                first -= 2  # "Okafor-Hughes", "al-Sharaa"
+            else:
+                break
         words = tuple(t.text for t in tokens[first:end])
         if words[-1][:1].isupper() and words[-1].isalpha() and len(words[-1]) > 2:
             surnames.add(words)
@@ -378,6 +417,14 @@ def surname_mentions(
                 start, end, label, source = out[index]
                 if (start, end) == (k, k + size) and source == "model" and label != "PERSON":
                     out[index] = (start, end, "PERSON", "model")
+                elif (
+                    (start, end) == (k - 1, k + size)
+                    and source == "model"
+                    and label != "PERSON"
+                    and opens_sentence(doc, start)
+                ):
+                    # "[Later Okafor-Hughes]" ORG: the model took the sentence's first word in
+                    out[index] = (k, k + size, "PERSON", "model")
             k += size - 1
             break
         k += 1

@@ -688,3 +688,15 @@ def test_only_the_first_line_has_a_comma_dateline_and_company_forms_stay(model: 
     assert "KYIV" not in spans and spans.get("MBDA") == "ORG"
     assert spans.get("BAE Systems plc") == "ORG"
     assert "Khalid Air Base" not in spans and "Khalid" not in spans
+
+
+def test_speaker_roles_in_capitals_stay_out_and_hyphenated_names_count(model: Suggester) -> None:
+    text = (
+        "Gareth Okafor-Hughes came. Later Okafor-Hughes said so.\n"
+        "PROSECUTOR ADWOA MENSAH-BOATENG: Yes.\nREGISTRY SPOKESMAN YOUSSEF EL AMRANI: No."
+    )
+    spans = {(text[s.start : s.end], s.label) for s in model.suggest_one(text)}
+    assert ("ADWOA MENSAH-BOATENG", "PERSON") in spans
+    assert ("YOUSSEF EL AMRANI", "PERSON") in spans
+    assert ("Okafor-Hughes", "PERSON") in spans  # the model's "Later Okafor-Hughes" fixed
+    assert not any(t.startswith(("PROSECUTOR", "REGISTRY", "Later")) for t, _ in spans)
