@@ -19,6 +19,7 @@ from annotator.nlp.rules_words import (
     WEAPON_MODIFIERS,
     sentence_start_word,
     split_words,
+    token_list,
 )
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ def _capitalised_runs(
     words or more, its first neither a title, a determiner nor a sentence's common opener.
     A WEAPON run of two words needs a word that is not a generic weapon word.
     """
-    tokens = list(doc)  # indexing a list is far cheaper than Doc.__getitem__
+    tokens = token_list(doc)
     from annotator.nlp.labelmap import is_title_word
 
     n = len(doc)

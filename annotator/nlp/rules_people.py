@@ -18,6 +18,7 @@ from annotator.nlp.rules_words import (
     WEAPON_HEADS,
     opens_sentence,
     split_words,
+    token_list,
 )
 
 if TYPE_CHECKING:
@@ -111,6 +112,8 @@ def speaker_labels(doc: Doc, text: str) -> list[tuple[int, int, str]]:
         if not all(w.isupper() for w in words):
             continue
         candidates.append((start, end, start > span.start))
+    if not candidates:
+        return []
     named = {doc[end - 1].lower_ for start, end, _ in candidates if end - start > 1}
     named |= {ent[-1].lower_ for ent in doc.ents if ent.label_ == "PERSON"}
     counts: dict[str, int] = {}
@@ -267,7 +270,7 @@ def given_name_persons(
     """
     if not len(given):
         return entities
-    tokens = list(doc)
+    tokens = token_list(doc)
     n = len(tokens)
 
     def word_end(k: int) -> int:
@@ -355,7 +358,7 @@ def surname_mentions(
     said", "[Sophie Van den Broeck] ... [Van den Broeck]". A one-word model span of another
     label there is relabelled (the model often calls a lone surname ORG); gazetteer and rule
     spans are left alone."""
-    tokens = list(doc)
+    tokens = token_list(doc)
     n = len(tokens)
     surnames: set[tuple[str, ...]] = set()
     for start, end, label, _ in entities:
@@ -385,9 +388,14 @@ def surname_mentions(
     found: list[tuple[int, int, str, str]] = []
     longest = max(len(words) for words in surnames)
     k = 0
+    texts = [t.text for t in tokens]
+    firsts = {words[0] for words in surnames}
     while k < n:
+        if texts[k] not in firsts:
+            k += 1
+            continue
         for size in range(longest, 0, -1):
-            words = tuple(t.text for t in tokens[k : k + size])
+            words = tuple(texts[k : k + size])
             if len(words) != size or words not in surnames:
                 continue
             if (
@@ -469,7 +477,7 @@ def known_as(
     """A name after "known as" takes the label of the entity it renames: "[Mohamed Hamdan
     Dagalo], known as [Hemedti]"; "the [GRU], also known as [APT28] or [Fancy Bear]". A model
     PERSON/ORG that is exactly the alias is relabelled; other spans there are left alone."""
-    tokens = list(doc)  # indexing a list is far cheaper than Doc.__getitem__
+    tokens = token_list(doc)
     n = len(doc)
     taken = [False] * n
     ends: dict[int, str] = {}
@@ -535,7 +543,7 @@ def ranked_names(
     name of two or three words that no entity covers, none of them a body's word. A role
     written in lower case does as well as a rank: "chief executive [Mehmet Demiroglu]".
     """
-    tokens = list(doc)  # indexing a list is far cheaper than Doc.__getitem__
+    tokens = token_list(doc)
     from annotator.nlp.labelmap import is_title_word
 
     taken = [False] * (len(doc) + 1)

@@ -16,6 +16,7 @@ from annotator.nlp.rules_words import (
     WEAPON_MODIFIERS,
     sentence_start_word,
     split_words,
+    token_list,
 )
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ def named_before_weapon_noun(doc: Doc, covered: Sequence[bool]) -> list[tuple[in
     nationality words, bodies and common capitalised words are left out ("Russian drones",
     "Army helicopters"); patterns and the model's NORP/GPE still win over it.
     """
-    tokens = list(doc)  # indexing a list is far cheaper than Doc.__getitem__
+    tokens = token_list(doc)
     found: list[tuple[int, int, str]] = []
     n = len(doc)
     k = 0
@@ -254,7 +255,7 @@ def dual_weapon_names(
     doc: Doc, entities: list[tuple[int, int, str, str]]
 ) -> list[tuple[int, int, str, str]]:
     """Relabel a one-word entity in ``_DUAL_WEAPON_NAMES`` WEAPON before a weapon noun."""
-    tokens = list(doc)  # indexing a list is far cheaper than Doc.__getitem__
+    tokens = token_list(doc)
     out = []
     for start, end, label, source in entities:
         if (

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 __all__ = [
     "BODY_HEADS",
@@ -22,6 +22,7 @@ __all__ = [
     "opens_sentence",
     "sentence_start_word",
     "split_words",
+    "token_list",
 ]
 
 
@@ -110,3 +111,20 @@ def opens_sentence(doc: Doc, i: int) -> bool:
 def sentence_start_word(doc: Doc, i: int) -> bool:
     """A capitalised common word only because it opens a sentence ("Missiles hit ...")."""
     return opens_sentence(doc, i) and doc[i].lower_ in COMMON_OPENERS
+
+
+# The last doc's token list: (doc, tokens), replaced in one assignment so that threads each
+# with their own Suggester never see a doc paired with another doc's tokens.
+_LAST_TOKENS: tuple[object, list[Token]] = (None, [])
+
+
+def token_list(doc: Doc) -> list[Token]:
+    """The doc's tokens as a list, made once per doc: the rules index tokens in loops, and
+    ``Doc.__getitem__``/``Doc.__iter__`` build a new Token object on every call."""
+    global _LAST_TOKENS
+    cached = _LAST_TOKENS
+    if cached[0] is doc and len(cached[1]) == len(doc):
+        return cached[1]
+    tokens = list(doc)
+    _LAST_TOKENS = (doc, tokens)
+    return tokens

@@ -240,6 +240,7 @@ class Suggester:
         ``text`` is ``doc.text`` when the caller has it at hand (rebuilding it costs).
         """
         quantity = self._quantity_label
+        ents = doc.ents  # each access builds every entity Span anew
         label_map = self.label_map
         # 1. Pattern spans: entity patterns (longest first) and QUANTITY seeds.
         pattern_spans: list[tuple[int, int, str]] = []
@@ -275,7 +276,7 @@ class Suggester:
         # Tokens of places (model GPE/LOC, place patterns): context for the model's PERSON/ORG.
         places = [False] * len(doc)
         for start, end, label in (
-            *((e.start, e.end, e.label_) for e in doc.ents),
+            *((e.start, e.end, e.label_) for e in ents),
             *((e[0], e[1], e[2]) for e in entities),
         ):
             if label in PLACE_LABELS:
@@ -283,7 +284,7 @@ class Suggester:
                     places[k] = True
         # 2. Model spans: mapped, fixed up, dropped where a pattern span overlaps them.
         place_names: set[str] = set()
-        for ent in doc.ents:
+        for ent in ents:
             label = ent.label_
             if label == "DATE" and quantity is not None and is_rate(doc, ent.start, ent.start + 1):
                 quantity_seeds.append((ent.start, "model"))  # "six a month" is no date
