@@ -700,3 +700,15 @@ def test_speaker_roles_in_capitals_stay_out_and_hyphenated_names_count(model: Su
     assert ("YOUSSEF EL AMRANI", "PERSON") in spans
     assert ("Okafor-Hughes", "PERSON") in spans  # the model's "Later Okafor-Hughes" fixed
     assert not any(t.startswith(("PROSECUTOR", "REGISTRY", "Later")) for t, _ in spans)
+
+
+def test_the_token_list_cache_follows_the_doc() -> None:
+    from spacy.lang.en import English
+
+    from annotator.nlp.rules_words import token_list
+
+    nlp = English()
+    first, second = nlp.make_doc("one two three"), nlp.make_doc("four five")
+    assert [t.text for t in token_list(first)] == ["one", "two", "three"]
+    assert [t.text for t in token_list(second)] == ["four", "five"]
+    assert [t.text for t in token_list(first)] == ["one", "two", "three"]
