@@ -7,11 +7,34 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from annotator.core.model import Answer, LabelSet
 
-__all__ = ["StatsMixin"]
+__all__ = ["StatsMixin", "StatsSnapshot", "thin_history"]
+
+
+@dataclass(frozen=True)
+class StatsSnapshot:
+    """Everything the statistics panel shows, read in one go (by a background reader)."""
+
+    annotator: str
+    stats: dict[str, Any]
+    labels: LabelSet
+    history: list[tuple[float, int]]
+
+
+def thin_history(history: list[tuple[float, int]], limit: int) -> list[tuple[float, int]]:
+    """At most about ``limit`` points of a progress history, evenly spaced, always keeping
+    the last one (a chart needs no more points than it has pixels)."""
+    if limit <= 0 or len(history) <= limit:
+        return history
+    step = -(-len(history) // limit)
+    thinned = history[::step]
+    if thinned[-1] != history[-1]:
+        thinned.append(history[-1])
+    return thinned
 
 
 class StatsMixin:
@@ -23,6 +46,15 @@ class StatsMixin:
     annotators: Callable[[], list[str]]
 
     # ------------------------------------------------------------------- stats
+    def stats_snapshot(self, annotator: str, max_points: int = 2000) -> StatsSnapshot:
+        """The statistics panel's data for one annotator, history thinned to ``max_points``."""
+        return StatsSnapshot(
+            annotator,
+            self.stats(annotator),
+            self.labels(),
+            thin_history(self.answered_over_time(annotator), max_points),
+        )
+
     def stats(self, annotator: str | None = None) -> dict[str, Any]:
         """Documents, answers and accepted spans per label (for one annotator or all)."""
         who, params = ("WHERE a.annotator = ?", [annotator]) if annotator else ("", [])

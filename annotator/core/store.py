@@ -160,6 +160,25 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin):
         return cls._connect(path, create=False)
 
     @classmethod
+    def open_reader(cls, path: str | Path) -> ProjectStore:
+        """A second, read-only connection to an open project (the file is in WAL mode, so it
+        reads the last committed state while another connection writes); for background
+        readers such as the statistics. Never migrates, never writes."""
+        path = Path(path)
+        try:
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                isolation_level=None,
+                timeout=10.0,
+                check_same_thread=False,
+            )
+            conn.execute("PRAGMA query_only = ON")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot open project ({exc})") from exc
+        return cls(conn, path)
+
+    @classmethod
     def _connect(cls, path: Path, create: bool) -> ProjectStore:
         uri = f"{path.resolve().as_uri()}?mode={'rwc' if create else 'rw'}"
         try:
@@ -483,6 +502,10 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin):
             "annotations a WHERE a.doc_id = d.id AND a.annotator = ? AND a.answer IS NOT NULL) "
             "ORDER BY d.id LIMIT 1"
         )
+        if self.count_to_do(annotator) <= 0:
+            # Two counts on indexes: with nothing left, the search below would visit every
+            # document twice (once after ``after``, once from the start).
+            return None
         for start in (after or 0, 0):
             row = self._conn.execute(query, (start, annotator)).fetchone()
             if row is not None:

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Answer, Span, SpanState
+from annotator.core.project_stats import StatsSnapshot
 from annotator.core.store import Annotation, ProjectStore, StoreError, current_annotator
 from annotator.ui.colors import is_dark_palette
 from annotator.ui.document_list_model import DocumentListModel
@@ -49,6 +50,7 @@ from annotator.ui.guidelines_panel import GuidelinesPanel
 from annotator.ui.label_bar import LabelBar
 from annotator.ui.shortcuts import ShortcutMap
 from annotator.ui.stats_view import StatsView
+from annotator.ui.stats_worker import StatsRefresher
 from annotator.ui.theme import apply_theme, saved_dark
 from annotator.ui.window_actions import WindowActions
 from annotator.ui.workers import SuggesterFactory, SuggestWorker, default_suggester_factory
@@ -120,6 +122,10 @@ class MainWindow(QMainWindow):
         self.actions_ = WindowActions(self)
         self._stats_timer = QTimer(self, singleShot=True, interval=400)
         self._stats_timer.timeout.connect(self._refresh_stats)
+        # The statistics are read in the background (0.2-0.4 s on 50,000 documents).
+        self.stats_refresher = StatsRefresher(self)
+        self.stats_refresher.ready.connect(self._stats_ready)
+        self.stats_refresher.failed.connect(self.message)
         self._restore_layout()
         if saved_dark(self.settings):
             apply_theme(True)
@@ -270,6 +276,7 @@ class MainWindow(QMainWindow):
 
     def close_project(self) -> None:
         self._stop_workers()
+        self.stats_refresher.cancel()
         if self.store is not None:
             self.store.close()
         self.store = None
@@ -561,8 +568,18 @@ class MainWindow(QMainWindow):
             self._refresh_stats()
 
     def _refresh_stats(self) -> None:
-        if self.stats_dock.isVisible():
-            self.stats.refresh(self.store, self.annotator)
+        """Ask for fresh statistics when the dock shows (read off the GUI thread)."""
+        if not self.stats_dock.isVisible():
+            return
+        if self.store is None:
+            self.stats_refresher.cancel()
+            self.stats.show_no_project()
+            return
+        self.stats_refresher.request(self.store.path, self.annotator)
+
+    def _stats_ready(self, snapshot: StatsSnapshot) -> None:
+        if self.store is not None and snapshot.annotator == self.annotator:
+            self.stats.show_snapshot(snapshot)
 
     def _current_span_changed(self, span: Span | None) -> None:
         self.actions_.update_span_actions()

@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from annotator.core.model import Label
+from annotator.core.project_stats import StatsSnapshot
 from annotator.core.store import ProjectStore
 
 __all__ = ["StatsView"]
@@ -102,13 +103,20 @@ class StatsView(QScrollArea):
         self.setWidget(body)
 
     def refresh(self, store: ProjectStore | None, annotator: str) -> None:
+        """Read and show the statistics now, on this thread (the window reads them in the
+        background with ``StatsRefresher`` and calls ``show_snapshot``)."""
         if store is None:
-            self.summary.setText("No project open.")
-            for view in self.views:
-                view.setChart(_chart(""))
+            self.show_no_project()
             return
-        stats = store.stats(annotator)
-        labels = store.labels()
+        self.show_snapshot(store.stats_snapshot(annotator))
+
+    def show_no_project(self) -> None:
+        self.summary.setText("No project open.")
+        for view in self.views:
+            view.setChart(_chart(""))
+
+    def show_snapshot(self, snapshot: StatsSnapshot) -> None:
+        stats, labels, annotator = snapshot.stats, snapshot.labels, snapshot.annotator
         self.summary.setText(
             f"<b>{stats['answered']}</b> of <b>{stats['documents']}</b> documents answered by "
             f"{annotator}; <b>{sum(stats['spans'].values())}</b> accepted spans."
@@ -130,7 +138,7 @@ class StatsView(QScrollArea):
             [_ANSWER_COLORS[k] for k in kinds],
         )
         self.views[1].setChart(chart)
-        self.views[2].setChart(self._progress_chart(store.answered_over_time(annotator)))
+        self.views[2].setChart(self._progress_chart(snapshot.history))
 
     @staticmethod
     def _progress_chart(history: list[tuple[float, int]]) -> QChart:

@@ -6,6 +6,7 @@ import pytest
 
 from annotator.core import edits
 from annotator.core.model import Answer, Label, LabelSet, Span, SpanState, ValidationError
+from annotator.core.project_stats import thin_history
 from annotator.core.schema import SCHEMA_VERSION, SchemaError
 from annotator.core.store import NewDocument, ProjectStore, StoreError
 
@@ -250,3 +251,43 @@ def test_two_processes_edit_one_project_safely(project: ProjectStore) -> None:
         assert worker.exitcode == 0
     assert len(project.annotation_or_empty(doc, "one").spans) == 60
     assert len(project.annotation_or_empty(doc, "two").spans) == 60
+
+
+def test_next_to_do_is_none_once_everything_is_answered(project: ProjectStore) -> None:
+    docs = [_doc(project, f"Text number {i} about NATO.") for i in range(4)]
+    for doc in docs[:-1]:
+        project.set_answer(doc, "ann", Answer.ACCEPT)
+    assert project.next_to_do("ann", after=docs[-1]) == docs[-1]  # wraps to the one left
+    assert project.next_to_do("ann", after=docs[0]) == docs[-1]
+    project.set_answer(docs[-1], "ann", Answer.IGNORE)
+    assert project.next_to_do("ann", after=docs[-1]) is None
+    assert project.next_to_do("ann") is None
+    assert project.next_to_do("someone else") == docs[0]  # per annotator
+    project.set_answer(docs[1], "ann", None)  # undone: to do again
+    assert project.next_to_do("ann", after=docs[-1]) == docs[1]
+
+
+def test_reader_sees_committed_edits_and_cannot_write(project: ProjectStore) -> None:
+    doc = _doc(project)
+    reader = ProjectStore.open_reader(project.path)
+    try:
+        assert reader.stats("ann")["answered"] == 0
+        project.add_span(doc, "ann", Span(0, 9, "PERSON"))
+        project.set_answer(doc, "ann", Answer.ACCEPT)
+        snapshot = reader.stats_snapshot("ann")
+        assert snapshot.annotator == "ann" and snapshot.stats["answered"] == 1
+        assert snapshot.stats["spans"]["PERSON"] == 1
+        assert [n for _, n in snapshot.history] == [1]
+        with pytest.raises(sqlite3.OperationalError):
+            reader._conn.execute("DELETE FROM documents")
+    finally:
+        reader.close()
+    assert project.count_documents() == 1
+
+
+def test_thin_history_keeps_the_last_point() -> None:
+    history = [(float(i), i) for i in range(1, 10_001)]
+    thinned = thin_history(history, 100)
+    assert len(thinned) <= 101 and thinned[0] == history[0] and thinned[-1] == history[-1]
+    assert thinned == sorted(thinned)
+    assert thin_history(history[:50], 100) == history[:50]

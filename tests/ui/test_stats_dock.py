@@ -1,0 +1,85 @@
+"""The statistics dock: read in the background, only while it shows, newest result wins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.core.model import Answer, Span
+from annotator.core.project_stats import StatsSnapshot
+from annotator.core.store import NewDocument, ProjectStore
+from annotator.ui.stats_worker import StatsRefresher
+
+
+def _fill(path: Path, count: int) -> list[int]:
+    store = ProjectStore.open(path)
+    store.add_documents(
+        [
+            NewDocument(f"Report {i}: NATO sent 200 soldiers.", {}, "f.jsonl", i)
+            for i in range(count)
+        ]
+    )
+    ids = store.document_ids()
+    store.close()
+    return ids
+
+
+def _show_stats(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    window.stats_dock.show()
+    window.stats_dock.raise_()
+    qtbot.waitUntil(window.stats_dock.isVisible, timeout=5000)
+
+
+def test_dock_shows_counts_after_answers_and_edits(qtbot, window, project):  # type: ignore[no-untyped-def]
+    ids = _fill(project, 3)
+    assert window.open_project(project)
+    _show_stats(qtbot, window)
+    summary = window.stats.summary
+    qtbot.waitUntil(lambda: "<b>0</b> of <b>3</b> documents" in summary.text(), timeout=5000)
+    window.store.add_span(ids[0], window.annotator, Span(0, 6, "PERSON"))
+    window.show_document(ids[0])
+    window.answer(Answer.ACCEPT)
+    qtbot.waitUntil(lambda: "<b>1</b> of <b>3</b> documents" in summary.text(), timeout=5000)
+    assert "<b>1</b> accepted spans" in summary.text()
+
+
+def test_dock_hidden_reads_nothing_until_shown(qtbot, window, project):  # type: ignore[no-untyped-def]
+    _fill(project, 2)
+    window.stats_dock.hide()
+    assert window.open_project(project)
+    requested = window.stats_refresher.latest
+    window.answer(Answer.ACCEPT)
+    qtbot.wait(600)  # past the coalescing timer
+    assert window.stats_refresher.latest == requested
+    _show_stats(qtbot, window)
+    qtbot.waitUntil(
+        lambda: "<b>1</b> of <b>2</b> documents" in window.stats.summary.text(), timeout=5000
+    )
+
+
+def test_answering_the_last_document_says_nothing_is_left(qtbot, window, project):  # type: ignore[no-untyped-def]
+    ids = _fill(project, 2)
+    assert window.open_project(project)
+    window.show_document(ids[0])
+    window.answer(Answer.ACCEPT)
+    assert window.view.document_id == ids[1]
+    window.answer(Answer.REJECT)
+    assert "Every document is answered" in window.statusBar().currentMessage()
+    assert window.store.next_to_do(window.annotator, after=ids[1]) is None
+
+
+def test_stale_results_are_dropped(qtbot, project):  # type: ignore[no-untyped-def]
+    _fill(project, 1)
+    refresher = StatsRefresher()
+    got: list[StatsSnapshot] = []
+    refresher.ready.connect(got.append)
+    refresher.request(project, "old")
+    refresher.request(project, "new")
+    assert refresher.wait(5000)
+    qtbot.waitUntil(lambda: bool(got), timeout=5000)
+    qtbot.wait(50)  # (the older result, if it were delivered, would arrive first)
+    assert [s.annotator for s in got] == ["new"]
+    refresher.request(project, "cancelled")
+    refresher.cancel()
+    assert refresher.wait(5000)
+    qtbot.wait(50)
+    assert [s.annotator for s in got] == ["new"]
