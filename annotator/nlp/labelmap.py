@@ -409,7 +409,8 @@ COMPANY_SUFFIXES = frozenset(
 def _org_end(doc: Doc, start: int, end: int) -> int:
     """Where an ORG ends once a bracket it ran into is cut off ("Campaign Against Arms Trade
     (CAAT" -> before the bracket), a trailing "in <Place>" is cut off ("Policy Center for the
-    New South in Rabat"), and a company form after it is taken in ("Planet Labs PBC")."""
+    New South in Rabat"). Company forms after it ("Planet Labs PBC") are taken in later, for
+    every ORG alike, by the Suggester."""
     for k in range(start + 1, end):
         if doc[k].text == "(" and not any(doc[m].text == ")" for m in range(k, end)):
             end = k
@@ -423,8 +424,6 @@ def _org_end(doc: Doc, start: int, end: int) -> int:
         ):
             end = k
             break
-    while end < len(doc) and doc[end].text in COMPANY_SUFFIXES and doc[end - 1].whitespace_:
-        end += 1
     return end
 
 

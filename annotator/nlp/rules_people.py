@@ -226,8 +226,8 @@ def complete_persons(
         if end - start == 1 and source == "model" and label == "ORG" and doc[start].is_title:
             single_before[end] = index
     dropped: set[int] = set()
-    out = []
-    for start, end, label, source in entities:
+    out: list[tuple[int, tuple[int, int, str, str]]] = []
+    for index, (start, end, label, source) in enumerate(entities):
         if label == "PERSON" and source == "model":
             if any(t.like_num for t in doc[start:end]):
                 continue
@@ -250,11 +250,8 @@ def complete_persons(
                 and not (end + 1 < n and doc[end + 1].is_title)
             ):
                 end += 1
-        out.append((start, end, label, source))
-    if dropped:
-        kept = [e for i, e in enumerate(entities) if i in dropped]
-        out = [e for e in out if e not in kept]
-    return out
+        out.append((index, (start, end, label, source)))
+    return [entity for index, entity in out if index not in dropped]
 
 
 def given_name_persons(
