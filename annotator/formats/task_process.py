@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from annotator.core.child_process import ChildProcess
 from annotator.core.model import Answer
 from annotator.core.progress import Cancelled, CancelToken, ProgressCallback
 from annotator.formats.records import FormatError
@@ -144,7 +145,7 @@ class _EventCancel(CancelToken):
         self._event = event
 
 
-class TaskProcess:
+class TaskProcess(ChildProcess):
     """One job in a spawned child; ``start()``, then ``poll()`` from the caller's thread until
     it returns a final message, ``cancel()`` at any time, ``stop()`` to end it for good."""
 
@@ -165,22 +166,8 @@ class TaskProcess:
         self.final: Message | None = None
 
     @property
-    def pid(self) -> int | None:
-        return self._process.pid
-
-    @property
-    def exitcode(self) -> int | None:
-        return self._process.exitcode
-
-    def is_alive(self) -> bool:
-        return self._process.is_alive()
-
-    @property
     def cancel_requested(self) -> bool:
         return self._cancel.is_set()
-
-    def start(self) -> None:
-        self._process.start()
 
     def cancel(self) -> None:
         """Ask the job to stop; it rolls back and answers ``("cancelled",)``."""
@@ -247,12 +234,7 @@ class TaskProcess:
             while process.is_alive() and time.monotonic() < deadline:
                 self._drain()  # a full pipe must not keep the child from ending
                 process.join(0.05)
-        killed = False
-        for end in (process.terminate, process.kill):
-            if process.is_alive():
-                end()
-                process.join(2.0)
-                killed = True
+        killed = self._force_end()
         self._drain()
         if killed:
             self._after_death()

@@ -47,6 +47,8 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from annotator.core.child_process import ChildProcess
+
 __all__ = ["SuggestProcess", "SuggestProcessDied", "serve"]
 
 Message = tuple[Any, ...]
@@ -56,7 +58,7 @@ class SuggestProcessDied(RuntimeError):
     """The child process ended without being asked to (crash, killed, out of memory)."""
 
 
-class SuggestProcess:
+class SuggestProcess(ChildProcess):
     """A child process owning the project's tokenizer and Suggester; requests and replies
     over two queues.
 
@@ -77,20 +79,6 @@ class SuggestProcess:
             name="annotator-suggest",
             daemon=True,  # never outlives the app, even when the app forgets to stop it
         )
-
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid
-
-    @property
-    def exitcode(self) -> int | None:
-        return self._process.exitcode
-
-    def is_alive(self) -> bool:
-        return self._process.is_alive()
-
-    def start(self) -> None:
-        self._process.start()
 
     def request(self, *message: Any) -> None:
         """Send ``("tokens", id)``, ``("suggest", ids)``, ``("reload",)`` or ``("stop",)``."""
@@ -148,12 +136,7 @@ class SuggestProcess:
             with contextlib.suppress(OSError, ValueError):  # a queue already closed
                 self._requests.put(("stop",))
             process.join(grace)
-        if process.is_alive():
-            process.terminate()  # SQLite loses only the uncommitted batch, never a saved edit
-            process.join(2.0)
-        if process.is_alive():
-            process.kill()
-            process.join(2.0)
+        self._force_end()  # SQLite loses only the uncommitted batch, never a saved edit
         self._close_queues()
         return process.exitcode
 
