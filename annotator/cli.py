@@ -176,6 +176,76 @@ def _cmd_patterns(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_train(args: argparse.Namespace) -> int:
+    from annotator.nlp.train.curve import learning_curve
+    from annotator.nlp.train.project import TrainOptions, train_project
+
+    options = TrainOptions(
+        eval_ratio=args.eval_ratio,
+        seed=args.seed,
+        resplit=args.resplit,
+        epochs=args.epochs,
+        rehearsal_ratio=args.rehearsal,
+        use=args.use,
+        output=args.output,
+    )
+    bar = ProgressBar("train")
+    with ProjectStore.open(args.project) as store:
+        try:
+            if args.curve:
+                curve = learning_curve(store, options, progress=bar)
+            else:
+                report = train_project(store, options, progress=bar)
+        finally:
+            bar.close()
+    if args.curve:
+        print(json.dumps(curve.to_json(), indent=2) if args.json else curve.summary())
+        return 0
+    print(json.dumps(report.to_json(), indent=2) if args.json else report.summary())
+    return 0
+
+
+def _cmd_models(args: argparse.Namespace) -> int:
+    from annotator.nlp.train.load import time_label
+
+    with ProjectStore.open(args.project) as store:
+        if args.use is not None:
+            model_id = None if args.use == "untrained" else int(args.use)
+            if model_id is not None:
+                from annotator.nlp.train.load import learned_suggester
+
+                learned_suggester(store, model_id)  # refuse a damaged model before using it
+            store.use_model(model_id)
+            what = "the untrained suggester" if model_id is None else f"model {model_id}"
+            print(f"suggestions now come from {what}")
+            return 0
+        active = store.active_model()
+        models = store.models()
+    if args.json:
+        rows = [
+            {
+                "id": m.id,
+                "created": m.created,
+                "documents": m.documents,
+                "active": m.id == active,
+                "heldout_f": m.heldout_f,
+                "choice": m.report.get("choice", {}),
+            }
+            for m in models
+        ]
+        print(json.dumps({"active": active, "models": rows}, indent=2))
+        return 0
+    print(f"{'':2}{'id':>4}  {'trained':<16} {'docs':>5} {'held-out F1':>12}  per label")
+    marker = "*" if active is None else " "
+    print(f"{marker:2}{'-':>4}  {'(untrained)':<16} {'':>5} {'':>12}  rules and base model")
+    for m in models:
+        marker = "*" if m.id == active else " "
+        choice = ", ".join(f"{k}<-{v}" for k, v in m.report.get("choice", {}).items())
+        when = time_label(m.created)
+        print(f"{marker:2}{m.id:>4}  {when:<16} {m.documents:>5} {m.heldout_f:>12.3f}  {choice}")
+    return 0
+
+
 def _no_display() -> bool:
     """On Linux and BSD, Qt aborts the process when no display can be reached."""
     if not sys.platform.startswith(("linux", "freebsd")):
@@ -271,6 +341,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("files", nargs="*", help="pattern files; none lists the project's patterns")
     p.set_defaults(func=_cmd_patterns)
+
+    p = sub.add_parser("train", help="train the project's own model from accepted documents")
+    p.add_argument("project")
+    p.add_argument(
+        "--eval-ratio",
+        type=float,
+        default=None,
+        help="share of accepted documents held out (fixed at the first run; default 0.2)",
+    )
+    p.add_argument("--seed", type=int, default=None, help="seed of the held-out split (default 0)")
+    p.add_argument("--resplit", action="store_true", help="start a new held-out split")
+    p.add_argument("--epochs", type=int, default=0, help="passes over the data (default: by size)")
+    p.add_argument(
+        "--rehearsal", type=float, default=1.0, help="rehearsal texts per gold text in an epoch"
+    )
+    p.add_argument(
+        "--use",
+        choices=["if-better", "always", "never"],
+        default="if-better",
+        help="suggest with the new model (default: only if it beats what suggests now)",
+    )
+    p.add_argument("--output", default=None, help="also write the model as a spaCy pipeline folder")
+    p.add_argument(
+        "--curve", action="store_true", help="learning curve: 25/50/75/100%% of the data"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_train)
+
+    p = sub.add_parser("models", help="list the project's trained models, or choose one")
+    p.add_argument("project")
+    p.add_argument("--use", default=None, help="a model id, or 'untrained'")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_models)
 
     p = sub.add_parser("open", help="open the window (also: `annotator [PROJECT]`)")
     p.add_argument("project", nargs="?")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _V1 = """
 CREATE TABLE settings (
@@ -77,8 +77,31 @@ CREATE INDEX annotations_by_annotator ON annotations(annotator, answer);
 CREATE INDEX events_by_time ON events(time);
 """
 
+# v2: the learning loop. ``splits`` fixes each accepted document's part (train or held-out) the
+# first time a training run sees it, so that successive models are scored on the same part;
+# ``models`` holds the project's trained models (spaCy's own serialisation, never pickle) with
+# their held-out scores. Which one suggests is the setting ``active_model`` (empty: none).
+_V2 = """
+CREATE TABLE splits (
+    doc_id   INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    part     TEXT NOT NULL CHECK (part IN ('train', 'heldout')),
+    assigned REAL NOT NULL
+);
+CREATE TABLE models (
+    id        INTEGER PRIMARY KEY,
+    created   REAL NOT NULL,
+    name      TEXT NOT NULL,
+    base      TEXT NOT NULL,
+    documents INTEGER NOT NULL,
+    report    TEXT NOT NULL,
+    config    TEXT NOT NULL,
+    weights   BLOB NOT NULL,
+    sha256    TEXT NOT NULL
+);
+"""
+
 # Index = target version. Each entry is a script run inside one transaction.
-MIGRATIONS: dict[int, str] = {1: _V1}
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
 
 
 class SchemaError(RuntimeError):

@@ -31,6 +31,7 @@ from annotator.core.model import (
     SpanState,
     ValidationError,
 )
+from annotator.core.model_versions import ModelVersionsMixin
 from annotator.core.project_stats import StatsMixin
 from annotator.core.schema import SchemaError, migrate
 from annotator.core.suggestion_cache import SuggestionCacheMixin
@@ -123,7 +124,7 @@ def _span_from_row(row: Sequence[Any]) -> Span:
     return Span(start, end, label, SpanState(state), source, score)
 
 
-class ProjectStore(SuggestionCacheMixin, StatsMixin):
+class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin):
     """A connection to one project file."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
@@ -521,6 +522,13 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin):
         return self.count_documents() - int(answered)
 
     # ------------------------------------------------------------- annotations
+    def answered_ids(self) -> set[int]:
+        """Ids of the documents that some annotator has answered."""
+        rows = self._conn.execute(
+            "SELECT DISTINCT doc_id FROM annotations WHERE answer IS NOT NULL"
+        )
+        return {r[0] for r in rows}
+
     def annotation(self, doc_id: int, annotator: str) -> Annotation | None:
         row = self._conn.execute(
             "SELECT id, answer, updated FROM annotations WHERE doc_id = ? AND annotator = ?",

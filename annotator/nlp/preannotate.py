@@ -10,18 +10,32 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import ProjectStore
 from annotator.nlp.suggest import Suggester
 
-__all__ = ["PreannotateReport", "pre_annotate", "suggester_for_project"]
+if TYPE_CHECKING:
+    from annotator.nlp.train.sources import LearnedSuggester
+
+__all__ = ["PreannotateReport", "pre_annotate", "suggester_for_project", "untrained_suggester"]
 
 _CHUNK = 256
 
 
-def suggester_for_project(store: ProjectStore) -> Suggester:
+def suggester_for_project(store: ProjectStore) -> Suggester | LearnedSuggester:
+    """What suggests in the project: its active trained model (``annotator models``), or the
+    untrained suggester when none is in use."""
+    model_id = store.active_model()
+    if model_id is None:
+        return untrained_suggester(store)
+    from annotator.nlp.train.load import learned_suggester
+
+    return learned_suggester(store, model_id)
+
+
+def untrained_suggester(store: ProjectStore) -> Suggester:
     """A new Suggester for the project: its pipeline, labels, label map and own patterns.
 
     Settings read: ``pipeline``; ``label_map`` (JSON object, pipeline label -> project label
@@ -53,7 +67,7 @@ class PreannotateReport:
 
 def pre_annotate(
     store: ProjectStore,
-    suggester: Suggester,
+    suggester: Suggester | LearnedSuggester,
     *,
     limit: int | None = None,
     n_process: int = 1,

@@ -1,0 +1,183 @@
+"""The learning loop's part of the project file: the fixed held-out split and model versions.
+
+A mixin of ``ProjectStore``, like the suggestion cache. Qt-free and spaCy-free: a model is
+stored as the bytes spaCy's own serialisation wrote (``Language.to_bytes``) with the config it
+was built from and a SHA-256 of the bytes, so a damaged blob is refused before spaCy reads it.
+
+**The held-out part is fixed.** The first training run that sees an accepted document assigns
+it to ``train`` or ``heldout`` for good: a seeded hash orders the new documents and the first
+ones go to the held-out part until it holds exactly ``round(ratio * accepted)`` documents. A
+document once trained on never moves to the held-out part, and a held-out document is never
+trained on, so the scores of successive models are comparable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "HELDOUT",
+    "TRAIN",
+    "ModelVersion",
+    "ModelVersionsMixin",
+    "assign_parts",
+]
+
+TRAIN = "train"
+HELDOUT = "heldout"
+
+
+def _order_key(seed: int, text_hash: str) -> str:
+    return hashlib.sha256(f"{seed}:{text_hash}".encode()).hexdigest()
+
+
+def assign_parts(
+    accepted: Sequence[tuple[int, str]],
+    existing: dict[int, str],
+    ratio: float,
+    seed: int,
+) -> dict[int, str]:
+    """Parts for the accepted documents that have none yet.
+
+    ``accepted`` holds (doc_id, text_hash) of every accepted document; ``existing`` the parts
+    already fixed. Returns only the new assignments. The held-out part reaches exactly
+    ``round(ratio * len(accepted))`` documents whenever the new documents allow it.
+    """
+    if not 0.0 <= ratio < 1.0:
+        raise ValueError(f"the held-out share must be at least 0 and below 1, not {ratio}")
+    target = round(ratio * len(accepted))
+    held = sum(1 for doc_id, _ in accepted if existing.get(doc_id) == HELDOUT)
+    new = sorted(
+        (pair for pair in accepted if pair[0] not in existing),
+        key=lambda pair: _order_key(seed, pair[1]),
+    )
+    parts: dict[int, str] = {}
+    for doc_id, _ in new:
+        if held < target:
+            parts[doc_id] = HELDOUT
+            held += 1
+        else:
+            parts[doc_id] = TRAIN
+    return parts
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    """A stored model without its weights: what lists and menus show."""
+
+    id: int
+    created: float
+    name: str
+    base: str
+    documents: int
+    report: dict[str, Any]
+    size: int
+
+    @property
+    def heldout_f(self) -> float:
+        """Overall F1 of the model's suggestions on the held-out part when it was trained."""
+        return float(self.report.get("tables", {}).get("new", {}).get("overall", {}).get("f", 0.0))
+
+    @property
+    def version(self) -> str:
+        """The suggester version prefix of this model (enters the suggestion cache key)."""
+        return f"{self.name}-m{self.id}"
+
+
+class ModelVersionsMixin:
+    _conn: sqlite3.Connection
+    transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]
+    setting: Callable[..., str]
+    set_setting: Callable[[str, str], None]
+
+    # ------------------------------------------------------------------ splits
+    def parts(self) -> dict[int, str]:
+        """Every fixed part: doc_id -> "train" | "heldout"."""
+        return dict(self._conn.execute("SELECT doc_id, part FROM splits").fetchall())
+
+    def fix_parts(self, accepted: Sequence[tuple[int, str]], ratio: float, seed: int) -> None:
+        """Assign parts to the accepted documents that have none (one transaction)."""
+        new = assign_parts(accepted, self.parts(), ratio, seed)
+        if not new:
+            return
+        now = time.time()
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO splits(doc_id, part, assigned) VALUES (?, ?, ?)",
+                [(doc_id, part, now) for doc_id, part in new.items()],
+            )
+
+    def reset_parts(self) -> None:
+        """Forget every fixed part (a new split: older models' scores stop being comparable)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM splits")
+
+    # ------------------------------------------------------------------ models
+    def add_model(
+        self,
+        *,
+        name: str,
+        base: str,
+        documents: int,
+        report: dict[str, Any],
+        config: str,
+        weights: bytes,
+    ) -> int:
+        """Store a trained model; returns its id. Nothing suggests with it until it is used."""
+        digest = hashlib.sha256(weights).hexdigest()
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO models(created, name, base, documents, report, config, weights, "
+                "sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (time.time(), name, base, documents, json.dumps(report), config, weights, digest),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def models(self) -> list[ModelVersion]:
+        """Every stored model, oldest first."""
+        rows = self._conn.execute(
+            "SELECT id, created, name, base, documents, report, length(weights) FROM models "
+            "ORDER BY id"
+        )
+        return [ModelVersion(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows]
+
+    def model(self, model_id: int) -> ModelVersion:
+        for version in self.models():
+            if version.id == model_id:
+                return version
+        raise KeyError(f"no model {model_id} in this project")
+
+    def model_files(self, model_id: int) -> tuple[str, bytes, str]:
+        """(config, weights, sha256) of a stored model; KeyError when there is none."""
+        row = self._conn.execute(
+            "SELECT config, weights, sha256 FROM models WHERE id = ?", (model_id,)
+        ).fetchone()
+        if row is None:
+            raise KeyError(f"no model {model_id} in this project")
+        return row[0], bytes(row[1]), row[2]
+
+    def active_model(self) -> int | None:
+        """The id of the model that suggests, or None for the untrained suggester."""
+        value = self.setting("active_model")
+        return int(value) if value.isdigit() else None
+
+    def use_model(self, model_id: int | None) -> None:
+        """Make a stored model suggest (None: back to the untrained suggester)."""
+        if model_id is not None:
+            self.model(model_id)  # KeyError for an unknown id
+        self.set_setting("active_model", "" if model_id is None else str(model_id))
+
+    def delete_models(self, model_ids: Iterable[int]) -> None:
+        active = self.active_model()
+        with self.transaction() as conn:
+            for model_id in model_ids:
+                if model_id == active:
+                    raise ValueError(f"model {model_id} suggests now; use another one first")
+                conn.execute("DELETE FROM models WHERE id = ?", (model_id,))

@@ -1,0 +1,158 @@
+"""What the learning loop trains on: the annotators' accepted work, and rehearsal.
+
+**Gold.** A document answered ``accept`` gives its accepted spans; one with no spans is a
+negative (nothing of the project's labels is in it). Tokens outside the project's spans carry
+the base model's own entities of the labels the project does not have (GPE, DATE, CARDINAL...):
+the annotator said nothing about those, and keeping them keeps what the base model knew.
+
+**Rehearsal.** Texts nobody answered (the project's unanswered documents first, then shipped
+news texts) labelled by the untrained suggester: its spans for the project's labels, the base
+model's entities for the rest. Mixed into every epoch, they keep the fine-tuned model from
+forgetting the base model and the rules on the kinds of text the project's gold does not
+cover; the gold, trained on every epoch, wins on the project's own kind of text.
+
+Every text is cut into paragraphs (at blank lines no span crosses) before training: short
+examples train faster and batch better than 500-word documents.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import srsly
+
+from annotator.core.resources import resource_path
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+    from spacy.training import Example
+
+    from annotator.nlp.suggest import Suggester
+
+__all__ = [
+    "LabelledText",
+    "base_labelled",
+    "make_examples",
+    "paragraphs",
+    "shipped_rehearsal_texts",
+]
+
+SpanTuple = tuple[int, int, str]
+
+
+@dataclass(frozen=True)
+class LabelledText:
+    """A text with the spans a model should learn (character offsets, end exclusive)."""
+
+    text: str
+    spans: tuple[SpanTuple, ...]
+
+
+def paragraphs(item: LabelledText) -> Iterator[LabelledText]:
+    """The text cut at blank lines that no span crosses; spans shifted to each piece."""
+    text, spans = item.text, sorted(item.spans)
+    start = 0
+    cut = text.find("\n\n")
+    while cut != -1:
+        if not any(s < cut < e or s < cut + 2 <= e for s, e, _ in spans):
+            piece = _piece(text, spans, start, cut)
+            if piece is not None:
+                yield piece
+            start = cut + 2
+        cut = text.find("\n\n", cut + 2)
+    piece = _piece(text, spans, start, len(text))
+    if piece is not None:
+        yield piece
+
+
+def _piece(text: str, spans: Sequence[SpanTuple], start: int, end: int) -> LabelledText | None:
+    # Leading and trailing whitespace would become whitespace tokens at the edges.
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        return None
+    inside = tuple(
+        (s - start, e - start, label) for s, e, label in spans if start <= s and e <= end
+    )
+    return LabelledText(text[start:end], inside)
+
+
+def shipped_rehearsal_texts() -> list[str]:
+    """The news texts shipped for rehearsal (resources/rehearsal/news.jsonl)."""
+    path = resource_path("rehearsal", "news.jsonl")
+    return [record["text"] for record in srsly.read_jsonl(path)]
+
+
+def base_labelled(
+    suggester: Suggester,
+    texts: Sequence[str],
+    project_spans: Sequence[Sequence[SpanTuple] | None],
+) -> list[LabelledText]:
+    """Each text with its training spans, from one pass of the untrained suggester.
+
+    ``project_spans[i]`` is the gold of text i (accepted spans, possibly empty) or None for a
+    rehearsal text, whose project spans then come from the suggester itself. Either way the
+    base model's entities of labels the project lacks fill the rest where they overlap nothing.
+    """
+    project = set(suggester.labels)
+    out: list[LabelledText] = []
+    pairs = ((text, text) for text in texts)
+    docs = suggester.nlp.pipe(pairs, as_tuples=True, batch_size=32)
+    for (doc, text), gold in zip(docs, project_spans, strict=True):
+        if gold is None:
+            gold = [s.key for s in suggester.spans_from_doc(doc, text)]
+        spans = list(gold)
+        taken = sorted((s, e) for s, e, _ in spans)
+        for ent in doc.ents:
+            if ent.label_ in project:
+                continue
+            s, e = ent.start_char, ent.end_char
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            spans.append((s, e, ent.label_))
+        out.append(LabelledText(text, tuple(sorted(spans))))
+    return out
+
+
+def _reference(nlp: Language, item: LabelledText) -> Doc | None:
+    doc = nlp.make_doc(item.text)
+    ents = []
+    for start, end, label in item.spans:
+        span = doc.char_span(start, end, label=label, alignment_mode="strict")
+        if span is None:
+            return None  # not on this tokenizer's boundaries: leave the text out
+        ents.append(span)
+    try:
+        doc.ents = ents
+    except ValueError:
+        return None  # overlapping spans cannot be entities
+    return doc
+
+
+def make_examples(nlp: Language, items: Iterable[LabelledText]) -> tuple[list[Example], int]:
+    """spaCy Examples of the paragraphs of ``items``; also the number of texts left out
+    because a span was not on token boundaries."""
+    from spacy.training import Example
+
+    examples, skipped = [], 0
+    for item in items:
+        for piece in paragraphs(item):
+            reference = _reference(nlp, piece)
+            if reference is None:
+                skipped += 1
+                continue
+            examples.append(Example(nlp.make_doc(piece.text), reference))
+    return examples, skipped
+
+
+def rehearsal_sample(pool: Sequence[Example], size: int, rng: random.Random) -> list[Example]:
+    """``size`` rehearsal examples drawn afresh for an epoch (all of them when fewer)."""
+    if size >= len(pool):
+        return list(pool)
+    return rng.sample(list(pool), size)

@@ -1,0 +1,367 @@
+"""``annotator train``: a project's own model from its accepted annotations.
+
+One run: fix the held-out part (see ``core.model_versions``), label the training part and the
+rehearsal texts with one pass of the untrained suggester, fine-tune the installed pipeline's
+entity recognizer (``finetune``), score every source on the held-out part (``sources``) next
+to what suggests now, choose a source per label, and store the model with its report in the
+project, all in one transaction at the very end: a run that is killed or cancelled leaves the
+project as it was, with the previous model suggesting. The new model suggests only when its
+combination beats what suggests now on the held-out part (or when asked to).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.core.model import Answer
+from annotator.core.model_versions import HELDOUT, TRAIN, assign_parts
+from annotator.core.progress import CancelToken, ProgressCallback, no_progress
+from annotator.core.store import ProjectStore, StoreError
+from annotator.nlp.train.data import (
+    base_labelled,
+    make_examples,
+    shipped_rehearsal_texts,
+)
+from annotator.nlp.train.finetune import FineTuneOptions, fine_tune
+from annotator.nlp.train.scoring import choose_sources, score_table, scores_of
+from annotator.nlp.train.sources import UNTRAINED, LearnedSuggester, combine
+
+__all__ = [
+    "MIN_HELDOUT",
+    "MIN_TRAIN",
+    "GoldDocument",
+    "TrainError",
+    "TrainJob",
+    "TrainOptions",
+    "TrainReport",
+    "accepted_documents",
+    "train_project",
+]
+
+MIN_TRAIN = 4
+MIN_HELDOUT = 1
+# Rehearsal texts prepared per gold document (each epoch samples from them).
+_REHEARSAL_POOL = 3
+_MAX_REHEARSAL_TEXTS = 400
+
+
+class TrainError(StoreError):
+    """Training cannot run on this project as it is; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    eval_ratio: float | None = None  # None: the project's fixed ratio (0.2 at the first run)
+    seed: int | None = None  # None: the project's fixed seed (0 at the first run)
+    resplit: bool = False
+    epochs: int = 0
+    rehearsal_ratio: float = 1.0
+    use: str = "if-better"  # or "always", "never"
+    output: str | None = None
+    train_fraction: float = 1.0  # the learning curve trains on parts of the training part
+    keep: bool = True  # False: score only, store nothing (the learning curve)
+
+
+@dataclass
+class TrainReport:
+    model_id: int | None = None
+    used: bool = False
+    documents: int = 0
+    train_documents: int = 0
+    heldout_documents: int = 0
+    rehearsal_texts: int = 0
+    epochs: int = 0
+    losses: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    labels: list[str] = field(default_factory=list)
+    tables: dict[str, Any] = field(default_factory=dict)  # source -> per-label P/R/F
+    choice: dict[str, str] = field(default_factory=dict)
+    rank: dict[str, float] = field(default_factory=dict)
+    current: str = UNTRAINED  # what suggested before this run
+    skipped_texts: int = 0
+    output: str | None = None
+
+    @property
+    def new_f(self) -> float:
+        return float(self.tables.get("new", {}).get("overall", {}).get("f", 0.0))
+
+    @property
+    def current_f(self) -> float:
+        return float(self.tables.get("current", {}).get("overall", {}).get("f", 0.0))
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def summary(self) -> str:
+        lines = [
+            f"trained on {self.train_documents} documents "
+            f"({self.rehearsal_texts} rehearsal texts, {self.epochs} epochs, "
+            f"{self.seconds:.0f} s); held-out part: {self.heldout_documents} documents",
+            _side_by_side(self.tables, self.labels),
+            "per label: " + ", ".join(f"{k} <- {v}" for k, v in self.choice.items()),
+        ]
+        verdict = f"model {self.model_id} stored; " + (
+            "it suggests now"
+            if self.used
+            else f"it does not suggest (held-out F1 {self.new_f:.3f} against "
+            f"{self.current_f:.3f} now; `annotator models PROJECT --use {self.model_id}` "
+            "makes it)"
+        )
+        lines.append(verdict)
+        if self.output:
+            lines.append(f"spaCy pipeline written to {self.output}")
+        return "\n".join(lines)
+
+
+def _side_by_side(tables: dict[str, Any], labels: Sequence[str]) -> str:
+    if "new" not in tables:
+        return ""
+    rows = [f"{'label':<10} {'now P/R/F':>20}   {'new P/R/F':>20}   gold"]
+    for label in [*labels, "overall"]:
+        now, new = tables["current"][label], tables["new"][label]
+        rows.append(
+            f"{label:<10} {now['p']:6.3f} {now['r']:6.3f} {now['f']:6.3f}   "
+            f"{new['p']:6.3f} {new['r']:6.3f} {new['f']:6.3f}   "
+            f"{now.get('gold', '')}"
+        )
+    return "\n".join(rows)
+
+
+@dataclass(frozen=True)
+class GoldDocument:
+    doc_id: int
+    text_hash: str
+    text: str
+    spans: tuple[tuple[int, int, str], ...]
+
+
+def accepted_documents(store: ProjectStore, labels: Sequence[str]) -> list[GoldDocument]:
+    """One gold record per accepted document (the latest accepted annotation of it)."""
+    keep = set(labels)
+    found: dict[int, tuple[float, GoldDocument]] = {}
+    for document, annotation in store.iter_annotations((Answer.ACCEPT,)):
+        spans = tuple(s.key for s in annotation.accepted if s.label in keep)
+        gold = GoldDocument(document.id, document.text_hash, document.text, spans)
+        previous = found.get(document.id)
+        if previous is None or annotation.updated > previous[0]:
+            found[document.id] = (annotation.updated, gold)
+    return [gold for _, gold in sorted(found.values(), key=lambda pair: pair[1].doc_id)]
+
+
+def _split_settings(store: ProjectStore, options: TrainOptions) -> tuple[float, int, bool]:
+    """(ratio, seed, reset): the project's fixed split, or a new one when asked."""
+    stored_ratio, stored_seed = store.setting("heldout_ratio"), store.setting("heldout_seed")
+    ratio = 0.2 if options.eval_ratio is None else options.eval_ratio
+    seed = 0 if options.seed is None else options.seed
+    if not stored_ratio or options.resplit:
+        return ratio, seed, bool(stored_ratio)
+    fixed_ratio, fixed_seed = float(stored_ratio), int(stored_seed or 0)
+    if (options.eval_ratio is not None and abs(options.eval_ratio - fixed_ratio) > 1e-9) or (
+        options.seed is not None and options.seed != fixed_seed
+    ):
+        raise TrainError(
+            f"this project's held-out part is fixed (share {fixed_ratio:g}, seed {fixed_seed}) "
+            "so that the scores of its models stay comparable; leave out --eval-ratio/--seed, "
+            "or pass --resplit to start a new split (older scores are then not comparable)"
+        )
+    return fixed_ratio, fixed_seed, False
+
+
+def _rehearsal_texts(store: ProjectStore, exclude: set[int], wanted: int) -> list[str]:
+    """The project's unanswered documents first, then shipped news texts."""
+    texts: list[str] = []
+    answered = store.answered_ids()
+    for document in store.iter_documents():
+        if len(texts) >= wanted:
+            break
+        if document.id in exclude or document.id in answered:
+            continue
+        texts.append(document.text)
+    for text in shipped_rehearsal_texts():
+        if len(texts) >= wanted:
+            break
+        texts.append(text)
+    return texts
+
+
+def _progress_text(epoch: int, epochs: int, loss: float, heldout_f: float | None) -> str:
+    tail = f", held-out F1 {heldout_f:.3f}" if heldout_f is not None else ""
+    return f"epoch {epoch}/{epochs}, loss {loss:.1f}{tail}"
+
+
+def train_project(
+    store: ProjectStore,
+    options: TrainOptions = TrainOptions(),
+    *,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> TrainReport:
+    """Train, score, store (and maybe use) a model of the project; see the module docstring."""
+    from annotator.nlp.pipeline import load_for_ner
+    from annotator.nlp.preannotate import suggester_for_project, untrained_suggester
+    from annotator.nlp.suggest import Suggester
+    from annotator.nlp.train.stored import model_to_bytes, write_pipeline
+
+    started = time.monotonic()
+    labels = store.labels().names
+    report = TrainReport(labels=list(labels))
+    progress(0, None, "reading the accepted documents")
+    gold_docs = accepted_documents(store, labels)
+    ratio, seed, reset = _split_settings(store, options)
+    existing = {} if reset else store.parts()
+    pairs = [(g.doc_id, g.text_hash) for g in gold_docs]
+    new_parts = assign_parts(pairs, existing, ratio, seed)
+    parts = {**existing, **new_parts}
+    train = [g for g in gold_docs if parts.get(g.doc_id) == TRAIN]
+    heldout = [g for g in gold_docs if parts.get(g.doc_id) == HELDOUT]
+    if options.train_fraction < 1.0:
+        train = train[: max(1, round(len(train) * options.train_fraction))]
+    report.documents = len(gold_docs)
+    report.train_documents, report.heldout_documents = len(train), len(heldout)
+    if len(train) < MIN_TRAIN or (len(heldout) < MIN_HELDOUT and ratio > 0):
+        raise TrainError(
+            f"training needs at least {MIN_TRAIN} accepted documents to train on and "
+            f"{MIN_HELDOUT} held out (this project has {len(gold_docs)} accepted: "
+            f"{len(train)} to train on, {len(heldout)} held out); accept more documents in "
+            "the window, or import annotated ones with `annotator import --as accepted`"
+        )
+
+    progress(0, None, "loading the untrained suggester")
+    untrained = untrained_suggester(store)
+    rehearsal_texts = _rehearsal_texts(
+        store,
+        {g.doc_id for g in gold_docs},
+        min(_MAX_REHEARSAL_TEXTS, max(20, _REHEARSAL_POOL * len(train))),
+    )
+    report.rehearsal_texts = len(rehearsal_texts)
+    progress(0, None, f"labelling {len(train)} + {len(rehearsal_texts)} texts for training")
+    labelled = base_labelled(
+        untrained,
+        [g.text for g in train] + rehearsal_texts,
+        [list(g.spans) for g in train] + [None] * len(rehearsal_texts),
+    )
+    if cancel is not None:
+        cancel.check()
+    nlp = load_for_ner(store.pipeline)
+    gold_examples, skipped = make_examples(nlp, labelled[: len(train)])
+    rehearsal_examples, skipped_r = make_examples(nlp, labelled[len(train) :])
+    report.skipped_texts = skipped + skipped_r
+    heldout_texts = [g.text for g in heldout]
+    heldout_gold = [list(g.spans) for g in heldout]
+
+    def on_epoch(epoch: int, epochs: int, loss: float) -> None:
+        report.losses.append(round(loss, 3))
+        f = None
+        if heldout_texts:
+            predicted = [
+                [s for s in _ents(doc) if s.label in labels] for doc in nlp.pipe(heldout_texts)
+            ]
+            f = scores_of(heldout_gold, predicted, labels).overall()[2]
+        progress(epoch, epochs, _progress_text(epoch, epochs, loss, f))
+
+    tune = FineTuneOptions(
+        epochs=options.epochs, rehearsal_ratio=options.rehearsal_ratio, seed=seed
+    )
+    report.epochs = fine_tune(
+        nlp, labels, gold_examples, rehearsal_examples, tune, on_epoch=on_epoch, cancel=cancel
+    )
+    config_text, weights = model_to_bytes(nlp)
+
+    progress(0, None, "scoring on the held-out part")
+    raw_map = store.setting("label_map")
+    rules = Suggester(
+        store.pipeline,
+        labels,
+        label_map=json.loads(raw_map) if raw_map else None,
+        extra_patterns=store.project_patterns(),
+        nlp=nlp,
+    )
+    current = suggester_for_project(store)
+    report.current = current.version if current.version != untrained.version else UNTRAINED
+    outputs: dict[str, list[Any]] = {
+        UNTRAINED: list(untrained.suggest(heldout_texts)),
+        "current": list(current.suggest(heldout_texts)),
+    }
+    per_text = LearnedSuggester(rules, {}, {}, "candidate").by_source(heldout_texts)
+    for source in per_text[0] if per_text else ():
+        outputs[source] = [found[source] for found in per_text]
+    tables = {
+        source: score_table(scores_of(heldout_gold, predicted, labels), labels)
+        for source, predicted in outputs.items()
+    }
+    choice, rank = choose_sources(tables, labels)
+    combined = [
+        combine({**found, UNTRAINED: base}, choice, rank)
+        for found, base in zip(per_text, outputs[UNTRAINED], strict=True)
+    ]
+    tables["new"] = score_table(scores_of(heldout_gold, combined, labels), labels)
+    report.tables, report.choice, report.rank = tables, choice, rank
+    use = options.use == "always" or (
+        options.use == "if-better" and report.new_f > report.current_f + 1e-9
+    )
+    if cancel is not None:
+        cancel.check()
+    report.seconds = round(time.monotonic() - started, 1)
+    if not options.keep:
+        return report
+    stored_report = report.to_json()
+    with store.transaction():
+        if reset:
+            store.reset_parts()
+        store.set_setting("heldout_ratio", repr(ratio))
+        store.set_setting("heldout_seed", str(seed))
+        store.fix_parts(pairs, ratio, seed)
+        report.model_id = store.add_model(
+            name=f"{store.path.stem}-trained",
+            base=untrained.info.name + "-" + untrained.info.version,
+            documents=len(train),
+            report=stored_report,
+            config=config_text,
+            weights=weights,
+        )
+        if use:
+            store.use_model(report.model_id)
+    report.used = use
+    if options.output:
+        out = Path(options.output)
+        write_pipeline(
+            nlp,
+            out,
+            {
+                "name": "trained",
+                "description": f"trained by the annotator on {store.path.name}",
+                "annotator": {"model_id": report.model_id, "choice": choice},
+            },
+        )
+        report.output = str(out)
+    return report
+
+
+def _ents(doc: Any) -> list[Any]:
+    from annotator.core.model import Span, SpanState
+
+    return [
+        Span(e.start_char, e.end_char, e.label_, SpanState.SUGGESTED, "model") for e in doc.ents
+    ]
+
+
+@dataclass(frozen=True)
+class TrainJob:
+    """Training as a job of ``formats.task_process.TaskProcess`` (a child process)."""
+
+    options: TrainOptions = TrainOptions()
+
+    @property
+    def what(self) -> str:
+        return "Training"
+
+    def run(self, store: ProjectStore, progress: ProgressCallback, cancel: CancelToken) -> Any:
+        return train_project(store, self.options, progress=progress, cancel=cancel)
+
+    def cleanup(self, pid: int) -> None:
+        """Nothing to remove: a run writes the project only in its last transaction."""

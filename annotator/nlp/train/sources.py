@@ -1,0 +1,168 @@
+"""The ways a trained model can suggest, and their combination per label.
+
+How model and rules combine is measured, not assumed. Four sources are scored per label on
+the project's held-out part, and each label is served by the best one:
+
+================  =============================================================================
+``untrained``     the untrained suggester: the base model, the gazetteers and the rules
+``model``         the trained model's entities alone
+``model+patterns``  the trained model's entities, the gazetteer (and project) patterns winning
+                  where they overlap (a curated name beats a guess)
+``model+rules``   the whole rule engine run on the trained model's entities instead of the
+                  base model's (the rules' QUANTITY rebuild, name completion, place vetoes...)
+================  =============================================================================
+
+``model``, ``model+patterns`` and ``model+rules`` come from one pass of the trained model
+(the pattern matchers ride in its pipeline); ``untrained`` needs a second pass of the base
+model and runs only when some label is served by it. Where spans of different labels overlap,
+the label whose source scored higher on the held-out part wins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from annotator.core.model import Span, SpanState
+from annotator.nlp.suggest import PATTERNS_KEY, Suggester
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from annotator.nlp.pipeline import PipelineInfo
+
+__all__ = ["MODEL_SOURCES", "SOURCES", "UNTRAINED", "LearnedSuggester", "combine", "model_spans"]
+
+UNTRAINED = "untrained"
+MODEL_SOURCES = ("model", "model+patterns", "model+rules")
+SOURCES = (UNTRAINED, *MODEL_SOURCES)
+
+
+def _span(doc: Doc, start: int, end: int, label: str, source: str) -> Span:
+    first, last = doc[start], doc[end - 1]
+    score = 1.0 if source == "pattern" else None
+    return Span(first.idx, last.idx + len(last), label, SpanState.SUGGESTED, source, score)
+
+
+def model_spans(doc: Doc, labels: Sequence[str], quantity: str | None) -> dict[str, list[Span]]:
+    """The ``model`` and ``model+patterns`` spans of a doc the trained pipeline processed."""
+    project = set(labels)
+    model = [(e.start, e.end, e.label_) for e in doc.ents if e.label_ in project]
+    kept: list[tuple[int, int, str]] = []
+    vetoes: set[tuple[int, int]] = set()
+    found = sorted(doc.spans.get(PATTERNS_KEY, ()), key=lambda s: (s.start - s.end, s.start))
+    for span in found:
+        if span.label_ == quantity:
+            continue  # quantity patterns are seeds of the rules, not spans
+        if span.label_ not in project:
+            vetoes.add((span.start, span.end))  # "Kyiv" is no PERSON
+            continue
+        if span.label_ in {"PERSON", "ORG"} and not any(c.isupper() for c in span.text):
+            continue  # "coast guard": a description
+        if len(span.text) == 1:
+            continue
+        if all(span.end <= k[0] or span.start >= k[1] for k in kept):
+            kept.append((span.start, span.end, span.label_))
+    with_patterns = [_span(doc, s, e, label, "pattern") for s, e, label in kept]
+    with_patterns.extend(
+        _span(doc, s, e, label, "model")
+        for s, e, label in model
+        if (s, e) not in vetoes and all(e <= k[0] or s >= k[1] for k in kept)
+    )
+    return {
+        "model": [_span(doc, s, e, label, "model") for s, e, label in model],
+        "model+patterns": sorted(with_patterns, key=lambda span: span.start),
+    }
+
+
+def combine(
+    by_source: Mapping[str, Sequence[Span]],
+    choice: Mapping[str, str],
+    rank: Mapping[str, float],
+) -> list[Span]:
+    """Each label's spans from its chosen source; overlaps go to the better-ranked label."""
+    picked = [
+        span
+        for source, spans in by_source.items()
+        for span in spans
+        if choice.get(span.label) == source
+    ]
+    picked.sort(key=lambda s: (-rank.get(s.label, 0.0), s.start - s.end, s.start))
+    kept: list[Span] = []
+    for span in picked:
+        if all(not span.overlaps(k) for k in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: s.start)
+
+
+class LearnedSuggester:
+    """Suggestions of a trained model combined with the rules per label, as measured.
+
+    Offers what callers use of a ``Suggester``: ``suggest``, ``suggest_one``, ``version``,
+    ``labels``, ``nlp`` (the trained pipeline), ``patterns`` and ``info``.
+    """
+
+    def __init__(
+        self,
+        rules: Suggester,
+        choice: Mapping[str, str],
+        rank: Mapping[str, float],
+        model_version: str,
+        untrained: Suggester | None = None,
+        info: PipelineInfo | None = None,
+    ) -> None:
+        needs_untrained = UNTRAINED in choice.values()
+        if needs_untrained and untrained is None:
+            raise ValueError("a label is served by the untrained suggester: pass it")
+        self.rules = rules
+        self.untrained = untrained if needs_untrained else None
+        self.choice = dict(choice)
+        self.rank = dict(rank)
+        self.labels = rules.labels
+        self.nlp = rules.nlp
+        self.patterns = rules.patterns
+        self.info = info or rules.info
+        self._run_rules = "model+rules" in self.choice.values()
+        parts = [model_version, rules.version, json.dumps(self.choice, sort_keys=True)]
+        if self.untrained is not None:
+            parts.append(self.untrained.version)
+        digest = hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:8]
+        self.version = f"{model_version}+{digest}"
+
+    def _by_source(self, doc: Doc, text: str) -> dict[str, list[Span]]:
+        found = model_spans(doc, self.labels, self.rules.label_map.quantity_label)
+        if self._run_rules:
+            found["model+rules"] = self.rules.spans_from_doc(doc, text)
+        return found
+
+    def suggest(
+        self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
+    ) -> Iterator[list[Span]]:
+        """One list of suggested spans per text, in order."""
+        texts = list(texts)
+        base: Iterator[list[Span]] | None = None
+        if self.untrained is not None:
+            base = self.untrained.suggest(texts, batch_size=batch_size, n_process=n_process)
+        pairs = ((text, text) for text in texts)
+        for doc, text in self.nlp.pipe(
+            pairs, batch_size=batch_size, n_process=n_process, as_tuples=True
+        ):
+            found = self._by_source(doc, text)
+            if base is not None:
+                found[UNTRAINED] = next(base)
+            yield combine(found, self.choice, self.rank)
+
+    def suggest_one(self, text: str) -> list[Span]:
+        return next(self.suggest([text]))
+
+    def by_source(self, texts: Sequence[str]) -> list[dict[str, list[Span]]]:
+        """Every model source's spans for each text (for scoring, not for suggesting)."""
+        out = []
+        pairs = ((text, text) for text in texts)
+        for doc, text in self.nlp.pipe(pairs, as_tuples=True, batch_size=32):
+            found = model_spans(doc, self.labels, self.rules.label_map.quantity_label)
+            found["model+rules"] = self.rules.spans_from_doc(doc, text)
+            out.append(found)
+        return out

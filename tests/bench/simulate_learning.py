@@ -1,0 +1,128 @@
+"""Simulate the learning loop on gold sets: import part as accepted, train, suggest the rest.
+
+For each experiment: a fresh project gets the TRAIN gold files imported as accepted documents;
+``annotator train`` runs on it (its own held-out part is taken from those); then the project's
+suggester (whatever the run chose) and the untrained suggester both suggest the TEST texts, and
+both are scored against the TEST gold, per label. ``--also`` scores other sets the same way
+(a model trained on one kind of text must not lose on another).
+
+Run from the repository root, e.g.:
+
+    .venv/bin/python tests/bench/simulate_learning.py --train 'corpora/dev/transcripts/*-0[1-9]*' \
+        'corpora/dev/transcripts/*-1[0-2]*' --test 'corpora/dev/transcripts/*-1[3-9]*' \
+        'corpora/dev/transcripts/*-2*' --also 'corpora/dev/unseen[78]/*.gold.jsonl'
+
+or ``--halves SET`` to split one set's files into halves (odd/even by name).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from annotator.core.store import ProjectStore
+from annotator.formats.importing import import_files
+from annotator.nlp.evaluate import read_gold, score
+from annotator.nlp.preannotate import suggester_for_project, untrained_suggester
+from annotator.nlp.train.project import TrainOptions, train_project
+
+
+def _files(patterns: list[str]) -> list[str]:
+    out: list[str] = []
+    for pattern in patterns:
+        out.extend(sorted(glob.glob(pattern)))
+    return [f for f in out if f.endswith(".gold.jsonl")]
+
+
+def _score(suggester, files: list[str], labels: list[str]):
+    records = [r for f in files for r in read_gold(f)]
+    predictions = list(suggester.suggest(r["text"] for r in records))
+    return score(records, predictions, labels)
+
+
+def _row(name: str, before, after, labels: list[str]) -> dict:
+    row = {"set": name}
+    for label in [*labels, "overall"]:
+        b = before.overall()[2] if label == "overall" else before.label(label)[2]
+        a = after.overall()[2] if label == "overall" else after.label(label)[2]
+        row[label] = (round(b, 3), round(a, 3))
+    return row
+
+
+def run(train: list[str], test: list[str], also: list[str], args: argparse.Namespace) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "sim.annot"
+        store = ProjectStore.create(path, ["PERSON", "ORG", "WEAPON", "QUANTITY"])
+        report = import_files(store, train, annotator="gold")
+        if report.failed_files or report.errors:
+            print(report.summary(), report.errors[:5], report.failed_files, file=sys.stderr)
+        started = time.monotonic()
+        options = TrainOptions(
+            epochs=args.epochs,
+            rehearsal_ratio=args.rehearsal,
+            use="always" if args.force else "if-better",
+        )
+        trained = train_project(store, options)
+        seconds = time.monotonic() - started
+        print(trained.summary(), file=sys.stderr)
+        labels = store.labels().names
+        learned = suggester_for_project(store)
+        untrained = untrained_suggester(store)
+        rows = [
+            _row("test", _score(untrained, test, labels), _score(learned, test, labels), labels)
+        ]
+        for pattern in also:
+            files = _files([pattern])
+            rows.append(
+                _row(
+                    pattern,
+                    _score(untrained, files, labels),
+                    _score(learned, files, labels),
+                    labels,
+                )
+            )
+        store.close()
+    return {
+        "train_docs": trained.train_documents,
+        "heldout": trained.heldout_documents,
+        "seconds": round(seconds, 1),
+        "used": trained.used,
+        "choice": trained.choice,
+        "rows": rows,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--train", nargs="*", default=[])
+    parser.add_argument("--test", nargs="*", default=[])
+    parser.add_argument(
+        "--halves", default=None, help="a folder of gold files: odd files train, even test"
+    )
+    parser.add_argument("--also", nargs="*", default=[])
+    parser.add_argument("--epochs", type=int, default=0)
+    parser.add_argument("--rehearsal", type=float, default=1.0)
+    parser.add_argument("--force", action="store_true", help="use the model even if not better")
+    args = parser.parse_args()
+    if args.halves:
+        files = _files([str(Path(args.halves) / "*.gold.jsonl")])
+        train, test = files[0::2], files[1::2]
+    else:
+        train, test = _files(args.train), _files(args.test)
+    result = run(train, test, args.also, args)
+    print(json.dumps(result, indent=1))
+    for row in result["rows"]:
+        cells = "  ".join(f"{k} {v[0]:.3f}->{v[1]:.3f}" for k, v in row.items() if k != "set")
+        print(f"{row['set']}: {cells}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

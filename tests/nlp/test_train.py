@@ -1,0 +1,168 @@
+"""The learning loop on a blank pipeline (a new NER trained from scratch: quick)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from annotator.cli import main
+from annotator.core.model import Answer, Span
+from annotator.core.progress import Cancelled, CancelToken
+from annotator.core.store import NewDocument, ProjectStore
+from annotator.nlp.preannotate import suggester_for_project
+from annotator.nlp.train.data import LabelledText, paragraphs
+from annotator.nlp.train.project import TrainError, TrainOptions, train_project
+from annotator.nlp.train.stored import StoredModelError, load_model
+
+PEOPLE = ["Anna Kowalski", "Rui Tanaka", "Omar Haddad", "Lena Berg", "Ivo Petrov", "Sara Lund"]
+ORGS = ["Vantor Systems", "Kelb Dynamics", "Norvik Group", "Astel Labs"]
+
+
+def _doc(i: int) -> NewDocument:
+    person, org = PEOPLE[i % len(PEOPLE)], ORGS[i % len(ORGS)]
+    text = f"{person} joined {org} on Monday.\n\nThe board of {org} thanked {person} warmly."
+    spans = []
+    for name, label in ((person, "PERSON"), (org, "ORG")):
+        start = 0
+        while (start := text.find(name, start)) != -1:
+            spans.append(Span(start, start + len(name), label))
+            start += len(name)
+    return NewDocument(text, {"i": i}, spans=tuple(spans), answer=Answer.ACCEPT)
+
+
+@pytest.fixture
+def trained_project(project: ProjectStore) -> ProjectStore:
+    project.add_documents(_doc(i) for i in range(10))
+    project.add_documents([NewDocument("Nothing to see here today.", {}, answer=Answer.ACCEPT)])
+    return project
+
+
+def test_paragraphs_keep_spans_and_never_cut_one() -> None:
+    text = "A met B.\n\nC met D.\n\n\nE."
+    item = LabelledText(text, ((0, 1, "PERSON"), (10, 11, "PERSON"), (21, 22, "ORG")))
+    pieces = list(paragraphs(item))
+    assert [p.text for p in pieces] == ["A met B.", "C met D.", "E."]
+    assert [p.spans for p in pieces] == [((0, 1, "PERSON"),), ((0, 1, "PERSON"),), ((0, 1, "ORG"),)]
+    crossing = LabelledText("A\n\nB", ((0, 4, "ORG"),))
+    assert [p.text for p in paragraphs(crossing)] == ["A\n\nB"]
+
+
+def test_too_few_accepted_documents_are_refused_clearly(project: ProjectStore) -> None:
+    project.add_documents(_doc(i) for i in range(3))
+    with pytest.raises(TrainError, match="at least 4 accepted documents"):
+        train_project(project)
+    assert project.models() == []
+
+
+def test_training_stores_a_scored_model_and_fixes_the_split(trained_project: ProjectStore) -> None:
+    steps: list[str] = []
+    report = train_project(
+        trained_project, TrainOptions(epochs=3), progress=lambda d, t, text: steps.append(text)
+    )
+    assert any(s.startswith("epoch 3/3, loss") and "held-out F1" in s for s in steps)
+    assert report.heldout_documents == 2  # exactly round(0.2 * 11)
+    assert report.train_documents == 9
+    assert set(report.choice) == {"PERSON", "ORG", "WEAPON", "QUANTITY"}
+    for source in ("untrained", "current", "model", "model+patterns", "model+rules", "new"):
+        assert set(report.tables[source]) == {"PERSON", "ORG", "WEAPON", "QUANTITY", "overall"}
+    (stored,) = trained_project.models()
+    assert stored.id == report.model_id
+    assert stored.documents == 9
+    assert stored.report["choice"] == report.choice
+    assert (trained_project.active_model() == stored.id) == report.used
+    parts = trained_project.parts()
+    assert sorted(parts.values()).count("heldout") == 2
+    # The split is fixed: a second run with another ratio is refused, the same run is not.
+    with pytest.raises(TrainError, match="fixed"):
+        train_project(trained_project, TrainOptions(epochs=1, eval_ratio=0.5))
+    train_project(trained_project, TrainOptions(epochs=1, use="never"))
+    assert trained_project.parts() == parts
+    assert len(trained_project.models()) == 2
+
+
+def test_the_used_model_suggests_with_its_own_version(trained_project: ProjectStore) -> None:
+    before = suggester_for_project(trained_project).version
+    report = train_project(trained_project, TrainOptions(epochs=3, use="always"))
+    assert trained_project.active_model() == report.model_id
+    learned = suggester_for_project(trained_project)
+    assert learned.version != before
+    assert learned.version.startswith(f"project-trained-m{report.model_id}")
+    spans = learned.suggest_one("Anna Kowalski joined Norvik Group on Monday.")
+    assert all(s.label in {"PERSON", "ORG", "WEAPON", "QUANTITY"} for s in spans)
+    trained_project.use_model(None)
+    assert suggester_for_project(trained_project).version == before
+
+
+def test_cancel_leaves_the_project_as_it_was(trained_project: ProjectStore) -> None:
+    token = CancelToken()
+
+    def progress(done: int, total: int | None, text: str) -> None:
+        if text.startswith("epoch 1/"):
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        train_project(trained_project, TrainOptions(epochs=5), progress=progress, cancel=token)
+    assert trained_project.models() == []
+    assert trained_project.parts() == {}
+    assert trained_project.setting("heldout_ratio") == ""
+
+
+def test_damaged_or_crafted_models_are_refused(trained_project: ProjectStore) -> None:
+    report = train_project(trained_project, TrainOptions(epochs=1, use="always"))
+    assert report.model_id is not None
+    config, weights, digest = trained_project.model_files(report.model_id)
+    load_model(config, weights, digest)  # the real one loads
+    damaged = weights[:100] + bytes([weights[100] ^ 0xFF]) + weights[101:]
+    with pytest.raises(StoredModelError, match="damaged"):
+        load_model(config, damaged, digest)
+    with pytest.raises(StoredModelError, match="damaged"):
+        load_model(config, weights[: len(weights) // 2], digest)
+    crafted = config.replace('factory = "ner"', 'factory = "my_module_component"')
+    with pytest.raises(StoredModelError, match="only entity recognizers"):
+        load_model(crafted, weights, digest)
+    foreign = config.replace('"spacy.TransitionBasedParser.v2"', '"evil.Parser.v1"')
+    with pytest.raises(StoredModelError, match="not part of spaCy"):
+        load_model(foreign, weights, digest)
+    # A damaged model in the project file is refused by every caller, never loaded half.
+    trained_project._conn.execute(
+        "UPDATE models SET weights = ? WHERE id = ?", (damaged, report.model_id)
+    )
+    with pytest.raises(StoredModelError, match="damaged"):
+        suggester_for_project(trained_project)
+
+
+def test_cli_train_models_use_and_output(
+    trained_project: ProjectStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(trained_project.path)
+    out = tmp_path / "pipeline"
+    code = main(["train", path, "--epochs", "2", "--json", "--output", str(out), "--use", "never"])
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["model_id"] == 1 and report["used"] is False
+    import spacy
+
+    nlp = spacy.load(out)
+    assert "ner" in nlp.pipe_names
+    assert {"PERSON", "ORG"} <= set(nlp.get_pipe("ner").labels)  # type: ignore[attr-defined]
+    assert main(["models", path, "--use", "1"]) == 0
+    assert main(["models", path, "--json"]) == 0
+    listing = json.loads(_last_json(capsys))
+    assert listing["active"] == 1
+    assert main(["models", path, "--use", "untrained"]) == 0
+    assert main(["models", path, "--use", "7"]) == 2  # no such model: an error, not a crash
+
+
+def _last_json(capsys: pytest.CaptureFixture[str]) -> str:
+    text = capsys.readouterr().out
+    return text[text.index("{") :]
+
+
+def test_model_files_checksum_is_sha256(trained_project: ProjectStore) -> None:
+    report = train_project(trained_project, TrainOptions(epochs=1, use="never"))
+    assert report.model_id is not None
+    _, weights, digest = trained_project.model_files(report.model_id)
+    assert hashlib.sha256(weights).hexdigest() == digest
