@@ -123,7 +123,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     from annotator.nlp.preannotate import pre_annotate, suggester_for_project
 
     if args.input or args.output:
-        return _suggest_file(args)
+        return _suggest_file(args)  # with a PROJECT: that project's suggester, read-only
     if not args.project:
         raise CommandError("give a PROJECT, or --input IN.jsonl --output OUT.jsonl")
     with ProjectStore.open(args.project) as store:
@@ -141,14 +141,19 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
 def _suggest_file(args: argparse.Namespace) -> int:
     from annotator.formats.suggest_file import suggest_file
-    from annotator.nlp.suggest import Suggester
+    from annotator.nlp.suggest import SpanSource, Suggester
 
     if not (args.input and args.output):
         raise CommandError("--input and --output go together")
     if args.project:
-        raise CommandError("use either PROJECT or --input/--output, not both")
-    labels = [n.strip() for n in args.labels.split(",") if n.strip()]
-    suggester = Suggester(args.pipeline, labels)
+        # The project's own suggester (its trained model, labels and patterns), read-only.
+        from annotator.nlp.preannotate import suggester_for_project
+
+        with ProjectStore.open_reader(args.project) as store:
+            suggester: SpanSource = suggester_for_project(store)
+    else:
+        labels = [n.strip() for n in args.labels.split(",") if n.strip()]
+        suggester = Suggester(args.pipeline, labels)
     bar = ProgressBar("suggest")
     try:
         report, errors = suggest_file(

@@ -207,11 +207,14 @@ def _export_spacy(
         report.notes.append(
             "too few documents to split: one document is in both train.spacy and dev.spacy"
         )
-    lang = pipeline_info(store.pipeline).lang
+    info = pipeline_info(store.pipeline)
+    lang = info.lang
+    # The exported config fine-tunes the project's pipeline NER when it has one.
+    source = info.location if info.labels else None
     for name, data in (("train.spacy", train.to_bytes()), ("dev.spacy", dev.to_bytes())):
         with atomic_write(out / name, "wb") as handle:
             handle.write(data)
     with atomic_write(out / "config.cfg", "w") as handle:
-        handle.write(ner_training_config(lang))
+        handle.write(ner_training_config(lang, source=source))
     report.files = [out / "train.spacy", out / "dev.spacy", out / "config.cfg"]
     return report

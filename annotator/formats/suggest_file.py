@@ -20,14 +20,14 @@ from annotator.formats.atomic import atomic_write
 from annotator.formats.exporting import jsonl_record
 from annotator.formats.jsonl import read_jsonl
 from annotator.formats.records import ExportReport, FormatError, LineError, Record
-from annotator.nlp.suggest import Suggester
+from annotator.nlp.suggest import SpanSource
 from annotator.nlp.tokens import Tokenizer
 
 __all__ = ["suggest_file"]
 
 
 def suggest_file(
-    suggester: Suggester,
+    suggester: SpanSource,
     source: Path,
     out: Path,
     *,

@@ -10,21 +10,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import ProjectStore
-from annotator.nlp.suggest import Suggester
-
-if TYPE_CHECKING:
-    from annotator.nlp.train.sources import LearnedSuggester
+from annotator.nlp.suggest import SpanSource, Suggester
 
 __all__ = ["PreannotateReport", "pre_annotate", "suggester_for_project", "untrained_suggester"]
 
 _CHUNK = 256
 
 
-def suggester_for_project(store: ProjectStore) -> Suggester | LearnedSuggester:
+def suggester_for_project(store: ProjectStore) -> SpanSource:
     """What suggests in the project: its active trained model (``annotator models``), or the
     untrained suggester when none is in use."""
     model_id = store.active_model()
@@ -67,7 +64,7 @@ class PreannotateReport:
 
 def pre_annotate(
     store: ProjectStore,
-    suggester: Suggester | LearnedSuggester,
+    suggester: SpanSource,
     *,
     limit: int | None = None,
     n_process: int = 1,

@@ -59,7 +59,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from annotator.core.model import Span, SpanState
 from annotator.nlp.labelmap import (
@@ -72,7 +72,7 @@ from annotator.nlp.labelmap import (
 )
 from annotator.nlp.names import GivenNames, given_names
 from annotator.nlp.patterns import Pattern, load_patterns, patterns_fingerprint, validate_pattern
-from annotator.nlp.pipeline import AUTO, load_for_ner, pipeline_info
+from annotator.nlp.pipeline import AUTO, PipelineInfo, load_for_ner, pipeline_info
 from annotator.nlp.rules_names import (
     defined_acronyms,
     hyphen_continuation,
@@ -112,7 +112,13 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["PATTERNS_KEY", "RULES_VERSION", "Suggester", "suggest_everywhere_pattern"]
+__all__ = [
+    "PATTERNS_KEY",
+    "RULES_VERSION",
+    "SpanSource",
+    "Suggester",
+    "suggest_everywhere_pattern",
+]
 
 #: ``doc.spans`` key under which the pattern matches are stored.
 PATTERNS_KEY = "annotator_patterns"
@@ -125,6 +131,22 @@ _INSIDE_QUANTITY_OK = frozenset({"GPE", "LOC", "NORP"})
 _ORG_ADJECTIVES = frozenset({"Federal", "Royal", "Imperial", "Presidential", "Joint"})
 # Country abbreviations that belong to the name of the body after them.
 _ORG_PREFIXES = frozenset({"US", "U.S.", "UK", "U.K.", "UN", "U.N."})
+
+
+class SpanSource(Protocol):
+    """What suggests for a project: the untrained ``Suggester`` or a trained model's
+    ``train.sources.LearnedSuggester``."""
+
+    version: str
+    labels: tuple[str, ...]
+    nlp: Language
+    info: PipelineInfo
+
+    def suggest(
+        self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
+    ) -> Iterator[list[Span]]: ...
+
+    def suggest_one(self, text: str) -> list[Span]: ...
 
 
 class Suggester:

@@ -194,6 +194,40 @@ def test_spacy_debug_data_and_train_accept_the_export(filled: ProjectStore, tmp_
     assert set(nlp.get_pipe("ner").labels) == {"PERSON", "ORG", "QUANTITY", "WEAPON"}
 
 
+@pytest.mark.slow
+def test_exported_config_fine_tunes_the_installed_ner(tmp_path: Path) -> None:
+    store = ProjectStore.create(tmp_path / "real.annot", ["PERSON", "ORG", "WEAPON", "QUANTITY"])
+    text = "NATO said Russia moved Iskander missiles and 2,000 soldiers near Kharkiv."
+    spans = tuple(
+        Span(text.index(part), text.index(part) + len(part), label)
+        for part, label in (("NATO", "ORG"), ("Iskander", "WEAPON"), ("2,000 soldiers", "QUANTITY"))
+    )
+    store.add_documents(
+        NewDocument(f"{text} ({i})", {}, spans=spans, answer=Answer.ACCEPT) for i in range(4)
+    )
+    folder = tmp_path / "spacy"
+    export_project(store, folder, "spacy")
+    store.close()
+    config = (folder / "config.cfg").read_text(encoding="utf-8")
+    assert 'source = "en_core_web_sm' in config
+    paths = ["--paths.train", "train.spacy", "--paths.dev", "dev.spacy"]
+    trained = _spacy(
+        "train",
+        "config.cfg",
+        *paths,
+        "--output",
+        "model",
+        "--training.max_steps",
+        "4",
+        "--training.eval_frequency",
+        "2",
+        cwd=folder,
+    )
+    assert trained.returncode == 0, trained.stdout + trained.stderr
+    labels = set(spacy.load(folder / "model" / "model-last").get_pipe("ner").labels)
+    assert {"WEAPON", "GPE", "DATE", "CARDINAL"} <= labels  # sourced: the base labels stay
+
+
 def test_jsonl_lines_are_plain_json(filled: ProjectStore, tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     export_project(filled, out, "jsonl")
