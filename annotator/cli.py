@@ -171,9 +171,25 @@ def _cmd_patterns(args: argparse.Namespace) -> int:
     from annotator.nlp.patterns import load_pattern_file
 
     with ProjectStore.open(args.project) as store:
+        changes = [
+            (state, *_label_text(value))
+            for state, values in (
+                ("suppressed", args.suppress),
+                ("allowed", args.allow),
+                (None, args.clear),
+            )
+            for value in values
+        ]
+        for state, label, text in changes:
+            store.set_suppression(text, label, state)
+            verb = {"suppressed": "no longer suggested", "allowed": "suggested again"}
+            print(f"{label} {text!r}: {verb.get(state or '', 'left to the rejection rule')}")
+        if changes and not args.files:
+            return 0
         if not args.files:
             for pattern in store.project_patterns():
                 print(json.dumps(pattern, ensure_ascii=False))
+            _print_suppressions(store)
             return 0
         patterns = [p for path in args.files for p in load_pattern_file(path)]  # all or nothing
         added = sum(store.add_project_pattern(p) for p in patterns)
@@ -249,6 +265,26 @@ def _cmd_models(args: argparse.Namespace) -> int:
         when = time_label(m.created)
         print(f"{marker:2}{m.id:>4}  {when:<16} {m.documents:>5} {m.heldout_f:>12.3f}  {choice}")
     return 0
+
+
+def _label_text(value: str) -> tuple[str, str]:
+    label, sep, text = value.partition("=")
+    if not sep or not label.strip() or not text.strip():
+        raise CommandError(f"{value!r}: write LABEL=TEXT, e.g. ORG=Defence Ministry")
+    return label.strip(), text.strip()
+
+
+def _print_suppressions(store: ProjectStore) -> None:
+    entries = store.suppressions()
+    if not entries:
+        return
+    print("# not suggested (rejected in 2+ documents and never accepted, or set by hand):")
+    for entry in entries:
+        why = entry.state or f"rejected in {entry.rejected} documents" + (
+            ", accepted elsewhere" if entry.accepted else ""
+        )
+        mark = "x" if entry.active else " "
+        print(f"# [{mark}] {entry.label} {entry.text!r} ({why})")
 
 
 def _no_display() -> bool:
@@ -345,6 +381,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("patterns", help="add match pattern files (EntityRuler JSONL) to a project")
     p.add_argument("project")
     p.add_argument("files", nargs="*", help="pattern files; none lists the project's patterns")
+    for flag, what in (
+        ("--suppress", "stop suggesting a text with a label"),
+        ("--allow", "suggest it again though annotators rejected it"),
+        ("--clear", "leave it to the rejection rule again"),
+    ):
+        p.add_argument(flag, action="append", default=[], metavar="LABEL=TEXT", help=what)
     p.set_defaults(func=_cmd_patterns)
 
     p = sub.add_parser("train", help="train the project's own model from accepted documents")

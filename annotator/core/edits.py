@@ -27,6 +27,7 @@ __all__ = [
     "RemoveSpan",
     "ReplaceSpan",
     "SetAnswer",
+    "SetSuppression",
     "accept_suggestions",
     "answer_document",
     "relabel_span",
@@ -184,6 +185,37 @@ class Batch:
             edits=tuple(edit.relabel(renames) for edit in self.edits),
             label=_relabel_text(self.label, renames),
         )
+
+
+@dataclass(frozen=True)
+class SetSuppression:
+    """Suppress a text from the project's suggestions, allow it again, or leave it to the
+    rejection rule (``state`` None); ``previous`` is the entry it replaces (for undo)."""
+
+    doc_id: int
+    annotator: str
+    text: str
+    label: str
+    state: str | None
+    previous: str | None
+
+    @property
+    def description(self) -> str:
+        shown = self.text if len(self.text) <= 30 else self.text[:29] + "…"
+        if self.state == "suppressed":
+            return f"Stop suggesting '{shown}' as {self.label}"
+        if self.state == "allowed":
+            return f"Suggest '{shown}' as {self.label} again"
+        return f"Clear the entry for '{shown}' ({self.label})"
+
+    def apply(self, store: ProjectStore) -> None:
+        store.set_suppression(self.text, self.label, self.state)
+
+    def invert(self) -> Edit:
+        return replace(self, state=self.previous, previous=self.state)
+
+    def relabel(self, renames: Mapping[str, str]) -> Edit:
+        return replace(self, label=renames.get(self.label, self.label))
 
 
 def _relabel_text(text: str, renames: Mapping[str, str]) -> str:

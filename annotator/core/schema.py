@@ -81,6 +81,9 @@ CREATE INDEX events_by_time ON events(time);
 # first time a training run sees it, so that successive models are scored on the same part;
 # ``models`` holds the project's trained models (spaCy's own serialisation, never pickle) with
 # their held-out scores. Which one suggests is the setting ``active_model`` (empty: none).
+# ``rejections`` records each suggestion an annotator rejected (removed while still a
+# suggestion; undoing the removal deletes the record); ``suppressions`` holds the user's own
+# entries of the list of texts that are no longer suggested (see core/suppressions.py).
 _V2 = """
 CREATE TABLE splits (
     doc_id   INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
@@ -98,6 +101,23 @@ CREATE TABLE models (
     weights   BLOB NOT NULL,
     sha256    TEXT NOT NULL
 );
+CREATE TABLE rejections (
+    doc_id    INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    start     INTEGER NOT NULL,
+    label     TEXT NOT NULL,
+    text      TEXT NOT NULL,
+    created   REAL NOT NULL,
+    PRIMARY KEY (doc_id, annotator, start, label)
+) WITHOUT ROWID;
+CREATE INDEX rejections_by_text ON rejections(text, label);
+CREATE TABLE suppressions (
+    text    TEXT NOT NULL,
+    label   TEXT NOT NULL,
+    state   TEXT NOT NULL CHECK (state IN ('suppressed', 'allowed')),
+    created REAL NOT NULL,
+    PRIMARY KEY (text, label)
+) WITHOUT ROWID;
 """
 
 # Index = target version. Each entry is a script run inside one transaction.

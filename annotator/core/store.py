@@ -35,6 +35,7 @@ from annotator.core.model_versions import ModelVersionsMixin
 from annotator.core.project_stats import StatsMixin
 from annotator.core.schema import SchemaError, migrate
 from annotator.core.suggestion_cache import SuggestionCacheMixin
+from annotator.core.suppressions import SuppressionsMixin
 
 __all__ = [
     "APPLICATION_ID",
@@ -124,7 +125,7 @@ def _span_from_row(row: Sequence[Any]) -> Span:
     return Span(start, end, label, SpanState(state), source, score)
 
 
-class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin):
+class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, SuppressionsMixin):
     """A connection to one project file."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
@@ -623,6 +624,8 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin):
                     f"spans overlap: [{clash[0]}, {clash[1]}) {clash[2]} and "
                     f"[{span.start}, {span.end}) {span.label}"
                 )
+            if span.state == SpanState.SUGGESTED:
+                self._forget_rejection(doc_id, annotator, span)  # an undone rejection
             conn.execute(
                 _INSERT_SPAN,
                 (
@@ -637,25 +640,37 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin):
             )
             self._touch(annotation_id)
 
-    def remove_span(self, doc_id: int, annotator: str, span: Span) -> None:
-        """Remove the span at exactly [start, end) with the same label."""
+    def remove_span(
+        self, doc_id: int, annotator: str, span: Span, *, rejection: bool = True
+    ) -> None:
+        """Remove the span at exactly [start, end) with the same label.
+
+        Removing a suggestion records its rejection (``core.suppressions``) unless
+        ``rejection`` is False.
+        """
         with self.transaction() as conn:
             annotation_id = self._annotation_id(doc_id, annotator, create=False)
-            cursor = conn.execute(
+            removed = conn.execute(
                 'DELETE FROM spans WHERE annotation_id = ? AND start = ? AND "end" = ? '
-                "AND label = ?",
+                "AND label = ? RETURNING state",
                 (annotation_id, span.start, span.end, span.label),
-            )
-            if cursor.rowcount != 1:
+            ).fetchall()
+            if len(removed) != 1:
                 raise ValidationError(
                     f"no span [{span.start}, {span.end}) {span.label} in document {doc_id}"
                 )
+            if rejection and removed[0][0] == SpanState.SUGGESTED.value:
+                self._record_rejection(doc_id, annotator, span)
             self._touch(annotation_id)
 
     def replace_span(self, doc_id: int, annotator: str, old: Span, new: Span) -> None:
-        """Change a span's offsets, label, state or source in one step."""
+        """Change a span's offsets, label, state or source in one step.
+
+        A suggestion changed into another span (label or bounds) counts as rejected; one only
+        accepted does not.
+        """
         with self.transaction():
-            self.remove_span(doc_id, annotator, old)
+            self.remove_span(doc_id, annotator, old, rejection=old.key != new.key)
             self.add_span(doc_id, annotator, new)
 
     def set_answer(self, doc_id: int, annotator: str, answer: Answer | None) -> None:

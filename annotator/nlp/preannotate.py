@@ -23,13 +23,16 @@ _CHUNK = 256
 
 def suggester_for_project(store: ProjectStore) -> SpanSource:
     """What suggests in the project: its active trained model (``annotator models``), or the
-    untrained suggester when none is in use."""
+    untrained suggester when none is in use; either without the texts its annotators taught
+    it to leave out (``core.suppressions``)."""
+    from annotator.nlp.suppress import with_suppressions
+
     model_id = store.active_model()
     if model_id is None:
-        return untrained_suggester(store)
+        return with_suppressions(untrained_suggester(store), store.suppressed())
     from annotator.nlp.train.load import learned_suggester
 
-    return learned_suggester(store, model_id)
+    return with_suppressions(learned_suggester(store, model_id), store.suppressed())
 
 
 def untrained_suggester(store: ProjectStore) -> Suggester:

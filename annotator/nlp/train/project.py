@@ -290,14 +290,24 @@ def train_project(
     per_text = LearnedSuggester(rules, {}, {}, "candidate").by_source(heldout_texts)
     for source in per_text[0] if per_text else ():
         outputs[source] = [found[source] for found in per_text]
+    suppressed = store.suppressed()  # what suggests is filtered by it; so are the candidates
+    outputs = {
+        source: [
+            [s for s in spans if (text[s.start : s.end], s.label) not in suppressed]
+            for text, spans in zip(heldout_texts, predicted, strict=True)
+        ]
+        for source, predicted in outputs.items()
+    }
     tables = {
         source: score_table(scores_of(heldout_gold, predicted, labels), labels)
         for source, predicted in outputs.items()
     }
     choice, rank = choose_sources(tables, labels)
     combined = [
-        combine({**found, UNTRAINED: base}, choice, rank)
-        for found, base in zip(per_text, outputs[UNTRAINED], strict=True)
+        combine(
+            {**{k: outputs[k][i] for k in found}, UNTRAINED: outputs[UNTRAINED][i]}, choice, rank
+        )
+        for i, found in enumerate(per_text)
     ]
     tables["new"] = score_table(scores_of(heldout_gold, combined, labels), labels)
     report.tables, report.choice, report.rank = tables, choice, rank
