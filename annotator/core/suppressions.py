@@ -112,6 +112,15 @@ class SuppressionsMixin:
         )
         return {(text, label) for text, label in rows if (text, label) in keys}
 
+    def suppressions_stamp(self) -> tuple[object, ...]:
+        """Changes whenever a rejection or an entry of the list is added or removed."""
+        return tuple(
+            self._conn.execute(
+                "SELECT (SELECT count(*) FROM rejections), (SELECT max(created) FROM rejections), "
+                "(SELECT count(*) FROM suppressions), (SELECT max(created) FROM suppressions)"
+            ).fetchone()
+        )
+
     def suppressed(self) -> frozenset[tuple[str, str]]:
         """(text, label) pairs not to suggest."""
         return frozenset((e.text, e.label) for e in self.suppressions() if e.active)

@@ -223,6 +223,7 @@ def _model_loop(project_path: str, jobs: queue.Queue[Message | None], replies: A
     It has its own store connection (SQLite connections stay in their thread).
     """
     from annotator.core.store import ProjectStore
+    from annotator.nlp.suppress import refresh_suppressions
 
     try:
         store = ProjectStore.open(project_path)
@@ -241,6 +242,10 @@ def _model_loop(project_path: str, jobs: queue.Queue[Message | None], replies: A
             if suggester is None:
                 replies.put(("error", "the suggester could not be built"))
                 continue
+            rewrapped = refresh_suppressions(suggester, store)
+            if rewrapped is not None:  # annotators' rejections changed the list
+                suggester = rewrapped
+                replies.put(("ready", suggester.version, _describe(suggester)))
             try:
                 _suggest(store, suggester, list(job[1]))
             except Exception:

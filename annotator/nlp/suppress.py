@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 from annotator.core.model import Span
 
 if TYPE_CHECKING:
+    from annotator.core.store import ProjectStore
     from annotator.nlp.suggest import SpanSource
 
-__all__ = ["SuppressingSuggester", "with_suppressions"]
+__all__ = ["SuppressingSuggester", "refresh_suppressions", "with_suppressions"]
 
 
 class SuppressingSuggester:
@@ -51,3 +52,21 @@ class SuppressingSuggester:
 def with_suppressions(inner: SpanSource, suppressed: frozenset[tuple[str, str]]) -> SpanSource:
     """``inner`` itself when nothing is suppressed (its version, and cache, unchanged)."""
     return SuppressingSuggester(inner, suppressed) if suppressed else inner
+
+
+def refresh_suppressions(suggester: SpanSource, store: ProjectStore) -> SpanSource | None:
+    """``suggester`` re-wrapped when the project's list changed since it was made, else None.
+
+    Cheap when nothing changed: the list is read again only when the rejection and entry
+    tables changed (their row counts and newest times).
+    """
+    stamp = store.suppressions_stamp()
+    if getattr(suggester, "_stamp", None) == stamp:
+        return None
+    inner = suggester.inner if isinstance(suggester, SuppressingSuggester) else suggester
+    suppressed = store.suppressed()
+    current = suggester.suppressed if isinstance(suggester, SuppressingSuggester) else frozenset()
+    fresh = None if suppressed == current else with_suppressions(inner, suppressed)
+    target = fresh if fresh is not None else suggester
+    target._stamp = stamp  # type: ignore[attr-defined,union-attr]
+    return fresh

@@ -100,3 +100,19 @@ def test_cli_lists_and_edits_the_list(
     assert main(["patterns", path, "--clear", "ORG=Defence Ministry"]) == 0
     assert project.suppressed() == frozenset()
     assert main(["patterns", path, "--allow", "no-equals-sign"]) == 2
+
+
+def test_the_suggest_process_picks_up_a_changed_list_without_reloading(
+    project: ProjectStore,
+) -> None:
+    from annotator.nlp.suppress import refresh_suppressions
+
+    project.add_documents([NewDocument(TEXT, {})])
+    suggester = suggester_for_project(project)
+    assert refresh_suppressions(suggester, project) is None  # first look: nothing changed
+    assert refresh_suppressions(suggester, project) is None
+    project.set_suppression("Iskander", "WEAPON", "suppressed")
+    fresh = refresh_suppressions(suggester, project)
+    assert fresh is not None and fresh.version != suggester.version
+    assert "Iskander" not in {TEXT[s.start : s.end] for s in fresh.suggest_one(TEXT)}
+    assert refresh_suppressions(fresh, project) is None
