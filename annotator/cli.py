@@ -21,7 +21,7 @@ from annotator.core.schema import SchemaError
 from annotator.core.store import ProjectStore, StoreError
 from annotator.formats.records import FormatError
 from annotator.nlp.patterns import PatternError
-from annotator.nlp.pipeline import PipelineError
+from annotator.nlp.pipeline_spec import PipelineError, locate_pipeline
 from annotator.progressbar import ProgressBar
 
 __all__ = ["build_parser", "main"]
@@ -46,6 +46,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
     names = [n.strip() for n in args.labels.split(",") if n.strip()]
     if not names:
         raise CommandError("--labels needs at least one label name")
+    locate_pipeline(args.pipeline)  # a pipeline that does not exist is refused before creating
     store = ProjectStore.create(args.project, LabelSet.from_names(names), pipeline=args.pipeline)
     store.close()
     print(f"created {args.project} with labels {', '.join(names)} (pipeline: {args.pipeline})")
