@@ -6,6 +6,7 @@ N-1 to N; a project written by a newer version of the app is refused, never alte
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 
 SCHEMA_VERSION = 1
@@ -116,5 +117,7 @@ def migrate(conn: sqlite3.Connection, path: str) -> None:
             conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back already (a full disk)
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             raise

@@ -8,6 +8,7 @@ only the rows they change. Each thread opens its own ``ProjectStore``.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import hashlib
 import json
@@ -32,6 +33,7 @@ from annotator.core.model import (
     ValidationError,
 )
 from annotator.core.project_stats import StatsMixin
+from annotator.core.safe_files import create_temp_file, fsync_folder, remove_stale_temporaries
 from annotator.core.schema import SchemaError, migrate
 from annotator.core.suggestion_cache import SuggestionCacheMixin
 
@@ -118,6 +120,27 @@ _INSERT_SPAN = (
 )
 
 
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back after an error, unless SQLite already did (a full disk, an I/O error): a
+    failing ROLLBACK must not hide the error that caused it."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+
+
+def _publish(tmp: Path, path: Path) -> None:
+    """Give the complete file ``tmp`` the name ``path``, never replacing a file there."""
+    try:
+        os.link(tmp, path)  # fails if ``path`` exists, even if it appeared a moment ago
+    except FileExistsError:
+        raise StoreError(f"{path}: already exists; open it instead of creating it") from None
+    except OSError:  # a file system without hard links
+        if os.path.lexists(path):
+            raise StoreError(f"{path}: already exists; open it instead of creating it") from None
+        os.rename(tmp, path)
+    fsync_folder(path.parent)
+
+
 def _span_from_row(row: Sequence[Any]) -> Span:
     start, end, label, state, source, score = row
     return Span(start, end, label, SpanState(state), source, score)
@@ -136,20 +159,49 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin):
     def create(
         cls, path: str | Path, labels: LabelSet | Iterable[str], pipeline: str = "auto"
     ) -> ProjectStore:
-        """Create a new project file; refuses to overwrite an existing file."""
+        """Create a new project file; refuses to overwrite an existing file.
+
+        The file is built under a temporary name beside ``path`` and linked into place once
+        complete, so a failure (a full disk) leaves no file behind.
+        """
         path = Path(path)
-        if path.exists():
+        if os.path.lexists(path):
             raise StoreError(f"{path}: already exists; open it instead of creating it")
         if not path.parent.exists():
             raise StoreError(f"{path.parent}: folder does not exist")
         label_set = labels if isinstance(labels, LabelSet) else LabelSet.from_names(labels)
-        store = cls._connect(path, create=True)
-        with store.transaction():
-            store._conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            store.set_setting("pipeline", pipeline)
-            store.set_setting("created", str(time.time()))
-            store._write_labels(label_set)
-        return store
+        remove_stale_temporaries(path)
+        tmp: Path | None = None
+        try:
+            fd, tmp = create_temp_file(path)
+            os.close(fd)
+            cls._build(tmp, label_set, pipeline)
+            _publish(tmp, path)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(
+                f"{path}: cannot create the project ({exc}); no file was left behind"
+            ) from exc
+        finally:
+            if tmp is not None:
+                for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+                    leftover.unlink(missing_ok=True)
+        return cls.open(path)
+
+    @classmethod
+    def _build(cls, tmp: Path, labels: LabelSet, pipeline: str) -> None:
+        """The whole new project in file ``tmp`` (rollback journal: complete once closed)."""
+        store = cls(sqlite3.connect(tmp, isolation_level=None), tmp)
+        try:
+            migrate(store._conn, str(tmp))
+            with store.transaction():
+                store._conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                store.set_setting("pipeline", pipeline)
+                store.set_setting("created", str(time.time()))
+                store._write_labels(labels)
+        finally:
+            store.close()
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
 
     @classmethod
     def open(cls, path: str | Path) -> ProjectStore:
@@ -239,7 +291,7 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin):
             yield self._conn
         except BaseException:
             self._depth = 0
-            self._conn.execute("ROLLBACK")
+            _rollback(self._conn)
             raise
         self._depth = 0
         self._conn.execute("COMMIT")
