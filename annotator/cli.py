@@ -132,6 +132,8 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
         raise CommandError("give a PROJECT, or --input IN.jsonl --output OUT.jsonl")
     with ProjectStore.open(args.project) as store:
         suggester = suggester_for_project(store)
+        for skipped in suggester.skipped_patterns:
+            print(f"warning: {skipped}", file=sys.stderr)
         bar = ProgressBar("suggest")
         try:
             report = pre_annotate(
