@@ -34,7 +34,8 @@ from annotator.core.model import (
 )
 from annotator.core.project_stats import StatsMixin
 from annotator.core.safe_files import create_temp_file, fsync_folder, remove_stale_temporaries
-from annotator.core.schema import SchemaError, migrate
+from annotator.core.schema import SchemaError, check_version, migrate
+from annotator.core.store_errors import StoreError, explain, open_error
 from annotator.core.suggestion_cache import SuggestionCacheMixin
 
 __all__ = [
@@ -60,10 +61,6 @@ def current_annotator() -> str:
         return getpass.getuser() or "annotator"
     except (KeyError, OSError):
         return "annotator"
-
-
-class StoreError(RuntimeError):
-    """The project file cannot be opened or used; the message names the file."""
 
 
 def text_hash(text: str) -> str:
@@ -149,6 +146,9 @@ def _span_from_row(row: Sequence[Any]) -> Span:
 class ProjectStore(SuggestionCacheMixin, StatsMixin):
     """A connection to one project file."""
 
+    #: Seconds a write waits for another connection's write to end before "locked".
+    busy_timeout = 10.0
+
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
         self.path = path
@@ -209,7 +209,7 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin):
         path = Path(path)
         if not path.is_file():
             raise StoreError(f"{path}: no such project file")
-        return cls._connect(path, create=False)
+        return cls._connect(path)
 
     @classmethod
     def open_reader(cls, path: str | Path) -> ProjectStore:
@@ -222,7 +222,7 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin):
                 f"{path.resolve().as_uri()}?mode=ro",
                 uri=True,
                 isolation_level=None,
-                timeout=10.0,
+                timeout=cls.busy_timeout,
                 check_same_thread=False,
             )
             conn.execute("PRAGMA query_only = ON")
@@ -231,31 +231,29 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin):
         return cls(conn, path)
 
     @classmethod
-    def _connect(cls, path: Path, create: bool) -> ProjectStore:
-        uri = f"{path.resolve().as_uri()}?mode={'rwc' if create else 'rw'}"
+    def _connect(cls, path: Path) -> ProjectStore:
+        uri = f"{path.resolve().as_uri()}?mode=rw"
         try:
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=10.0)
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=cls.busy_timeout)
         except sqlite3.Error as exc:
-            raise StoreError(f"{path}: cannot open project ({exc})") from exc
+            raise open_error(exc, path, cls.busy_timeout) from exc
         try:
             (app_id,) = conn.execute("PRAGMA application_id").fetchone()
             (version,) = conn.execute("PRAGMA user_version").fetchone()
-            if not create and (app_id != APPLICATION_ID or version == 0):
+            if app_id != APPLICATION_ID or version == 0:
                 raise StoreError(
                     f"{path}: not an annotator project (a SQLite file of another program?)"
                 )
+            check_version(version, str(path))  # before the first PRAGMA that writes
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             # 64 MB of page cache: a 100,000-document import stays in memory until its commit.
             conn.execute("PRAGMA cache_size = -65536")
             migrate(conn, str(path))
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             conn.close()
-            raise StoreError(
-                f"{path}: the project file is damaged or not a project ({exc}); "
-                "nothing was changed. Restore it from a backup or an export."
-            ) from exc
+            raise open_error(exc, path, cls.busy_timeout) from exc
         except (SchemaError, StoreError):
             conn.close()
             raise
@@ -277,7 +275,11 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin):
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One committed transaction; nested uses join the outermost one."""
+        """One committed transaction; nested uses join the outermost one.
+
+        A project that is locked (another window or command is writing) or read-only raises a
+        StoreError that names the file and says what to do, not SQLite's bare words.
+        """
         if self._depth:
             self._depth += 1
             try:
@@ -285,16 +287,20 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin):
             finally:
                 self._depth -= 1
             return
-        self._conn.execute("BEGIN IMMEDIATE")
-        self._depth = 1
         try:
-            yield self._conn
-        except BaseException:
-            self._depth = 0
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self._conn
+            finally:
+                self._depth = 0
+            self._conn.execute("COMMIT")
+        except BaseException as exc:
             _rollback(self._conn)
+            explained = explain(exc, self.path, self.busy_timeout)
+            if explained is not None:
+                raise explained from exc
             raise
-        self._depth = 0
-        self._conn.execute("COMMIT")
 
     # ---------------------------------------------------------------- settings
     def setting(self, key: str, default: str = "") -> str:
