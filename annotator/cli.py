@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -21,7 +23,7 @@ from annotator.core.schema import SchemaError
 from annotator.core.store import ProjectStore, StoreError
 from annotator.formats.records import FormatError
 from annotator.nlp.patterns import PatternError
-from annotator.nlp.pipeline import PipelineError
+from annotator.nlp.pipeline_spec import PipelineError, locate_pipeline
 from annotator.progressbar import ProgressBar
 
 __all__ = ["build_parser", "main"]
@@ -46,6 +48,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
     names = [n.strip() for n in args.labels.split(",") if n.strip()]
     if not names:
         raise CommandError("--labels needs at least one label name")
+    locate_pipeline(args.pipeline)  # a pipeline that does not exist is refused before creating
     store = ProjectStore.create(args.project, LabelSet.from_names(names), pipeline=args.pipeline)
     store.close()
     print(f"created {args.project} with labels {', '.join(names)} (pipeline: {args.pipeline})")
@@ -98,7 +101,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
             bar.close()
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
-    print(report.summary())
+    # With OUT "-" the data went to standard output: the summary must not join it.
+    print(report.summary(), file=sys.stderr if args.out == "-" else sys.stdout)
     return 0
 
 
@@ -128,6 +132,8 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
         raise CommandError("give a PROJECT, or --input IN.jsonl --output OUT.jsonl")
     with ProjectStore.open(args.project) as store:
         suggester = suggester_for_project(store)
+        for skipped in suggester.skipped_patterns:
+            print(f"warning: {skipped}", file=sys.stderr)
         bar = ProgressBar("suggest")
         try:
             report = pre_annotate(
@@ -352,7 +358,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="export answered documents")
     p.add_argument("project")
-    p.add_argument("out", help="a file for jsonl and conll, a folder for spacy")
+    p.add_argument(
+        "out", help="a file for jsonl and conll (- for standard output), a folder for spacy"
+    )
     p.add_argument("--format", choices=["jsonl", "spacy", "conll"], default="jsonl")
     p.add_argument(
         "--answers", default="accept", help="answers to export, e.g. accept,reject (default accept)"
@@ -443,7 +451,15 @@ def _normalise(argv: list[str], commands: Sequence[str]) -> list[str]:
     return argv
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None and threading.current_thread() is threading.main_thread():
+        # A command ended by SIGTERM (kill, a service manager) goes through the same cleanup
+        # as Ctrl+C: temporary files removed, transactions rolled back.
+        signal.signal(signal.SIGTERM, _interrupt)
     parser = build_parser()
     raw = list(sys.argv[1:] if argv is None else argv)
     commands = [

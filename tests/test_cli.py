@@ -78,3 +78,13 @@ def test_open_without_display_says_so(
     monkeypatch.setattr(sys, "platform", "linux")
     assert main([str(project)]) == 2
     assert "no display" in capsys.readouterr().err
+
+
+def test_new_refuses_a_pipeline_that_does_not_exist(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for pipeline in ("no_such_pipeline", "this", "blank:zz", str(tmp_path / "nowhere")):
+        path = tmp_path / "p.annot"
+        assert main(["new", str(path), "--pipeline", pipeline]) == 2
+        assert "pipeline" in capsys.readouterr().err
+        assert not path.exists()

@@ -6,6 +6,7 @@ N-1 to N; a project written by a newer version of the app is refused, never alte
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 
 SCHEMA_VERSION = 2
@@ -141,15 +142,21 @@ def _statements(script: str) -> list[str]:
     return statements
 
 
-def migrate(conn: sqlite3.Connection, path: str) -> None:
-    """Bring ``conn`` to SCHEMA_VERSION, refusing projects from a newer app."""
-    (current,) = conn.execute("PRAGMA user_version").fetchone()
+def check_version(current: int, path: str) -> None:
+    """Refuse a project written by a newer app; call it before anything that writes (even a
+    PRAGMA such as journal_mode), so that "the file was not changed" stays true."""
     if current > SCHEMA_VERSION:
         raise SchemaError(
             f"{path}: this project was written by a newer version of the annotator "
             f"(schema {current}, this app knows up to {SCHEMA_VERSION}); "
             "upgrade the app to open it. The file was not changed."
         )
+
+
+def migrate(conn: sqlite3.Connection, path: str) -> None:
+    """Bring ``conn`` to SCHEMA_VERSION, refusing projects from a newer app."""
+    (current,) = conn.execute("PRAGMA user_version").fetchone()
+    check_version(current, path)
     for version in range(current + 1, SCHEMA_VERSION + 1):
         script = MIGRATIONS[version]
         conn.execute("BEGIN IMMEDIATE")
@@ -159,5 +166,7 @@ def migrate(conn: sqlite3.Connection, path: str) -> None:
             conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back already (a full disk)
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             raise

@@ -8,6 +8,7 @@ only the rows they change. Each thread opens its own ``ProjectStore``.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import hashlib
 import json
@@ -33,7 +34,9 @@ from annotator.core.model import (
 )
 from annotator.core.model_versions import ModelVersionsMixin
 from annotator.core.project_stats import StatsMixin
-from annotator.core.schema import SchemaError, migrate
+from annotator.core.safe_files import create_temp_file, fsync_folder, remove_stale_temporaries
+from annotator.core.schema import SchemaError, check_version, migrate
+from annotator.core.store_errors import StoreError, explain, open_error
 from annotator.core.suggestion_cache import SuggestionCacheMixin
 from annotator.core.suppressions import SuppressionsMixin
 
@@ -60,10 +63,6 @@ def current_annotator() -> str:
         return getpass.getuser() or "annotator"
     except (KeyError, OSError):
         return "annotator"
-
-
-class StoreError(RuntimeError):
-    """The project file cannot be opened or used; the message names the file."""
 
 
 def text_hash(text: str) -> str:
@@ -120,6 +119,27 @@ _INSERT_SPAN = (
 )
 
 
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back after an error, unless SQLite already did (a full disk, an I/O error): a
+    failing ROLLBACK must not hide the error that caused it."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+
+
+def _publish(tmp: Path, path: Path) -> None:
+    """Give the complete file ``tmp`` the name ``path``, never replacing a file there."""
+    try:
+        os.link(tmp, path)  # fails if ``path`` exists, even if it appeared a moment ago
+    except FileExistsError:
+        raise StoreError(f"{path}: already exists; open it instead of creating it") from None
+    except OSError:  # a file system without hard links
+        if os.path.lexists(path):
+            raise StoreError(f"{path}: already exists; open it instead of creating it") from None
+        os.rename(tmp, path)
+    fsync_folder(path.parent)
+
+
 def _span_from_row(row: Sequence[Any]) -> Span:
     start, end, label, state, source, score = row
     return Span(start, end, label, SpanState(state), source, score)
@@ -127,6 +147,9 @@ def _span_from_row(row: Sequence[Any]) -> Span:
 
 class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, SuppressionsMixin):
     """A connection to one project file."""
+
+    #: Seconds a write waits for another connection's write to end before "locked".
+    busy_timeout = 10.0
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
@@ -138,20 +161,49 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
     def create(
         cls, path: str | Path, labels: LabelSet | Iterable[str], pipeline: str = "auto"
     ) -> ProjectStore:
-        """Create a new project file; refuses to overwrite an existing file."""
+        """Create a new project file; refuses to overwrite an existing file.
+
+        The file is built under a temporary name beside ``path`` and linked into place once
+        complete, so a failure (a full disk) leaves no file behind.
+        """
         path = Path(path)
-        if path.exists():
+        if os.path.lexists(path):
             raise StoreError(f"{path}: already exists; open it instead of creating it")
         if not path.parent.exists():
             raise StoreError(f"{path.parent}: folder does not exist")
         label_set = labels if isinstance(labels, LabelSet) else LabelSet.from_names(labels)
-        store = cls._connect(path, create=True)
-        with store.transaction():
-            store._conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            store.set_setting("pipeline", pipeline)
-            store.set_setting("created", str(time.time()))
-            store._write_labels(label_set)
-        return store
+        remove_stale_temporaries(path)
+        tmp: Path | None = None
+        try:
+            fd, tmp = create_temp_file(path)
+            os.close(fd)
+            cls._build(tmp, label_set, pipeline)
+            _publish(tmp, path)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(
+                f"{path}: cannot create the project ({exc}); no file was left behind"
+            ) from exc
+        finally:
+            if tmp is not None:
+                for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+                    leftover.unlink(missing_ok=True)
+        return cls.open(path)
+
+    @classmethod
+    def _build(cls, tmp: Path, labels: LabelSet, pipeline: str) -> None:
+        """The whole new project in file ``tmp`` (rollback journal: complete once closed)."""
+        store = cls(sqlite3.connect(tmp, isolation_level=None), tmp)
+        try:
+            migrate(store._conn, str(tmp))
+            with store.transaction():
+                store._conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                store.set_setting("pipeline", pipeline)
+                store.set_setting("created", str(time.time()))
+                store._write_labels(labels)
+        finally:
+            store.close()
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
 
     @classmethod
     def open(cls, path: str | Path) -> ProjectStore:
@@ -159,7 +211,7 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
         path = Path(path)
         if not path.is_file():
             raise StoreError(f"{path}: no such project file")
-        return cls._connect(path, create=False)
+        return cls._connect(path)
 
     @classmethod
     def open_reader(cls, path: str | Path) -> ProjectStore:
@@ -172,7 +224,7 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
                 f"{path.resolve().as_uri()}?mode=ro",
                 uri=True,
                 isolation_level=None,
-                timeout=10.0,
+                timeout=cls.busy_timeout,
                 check_same_thread=False,
             )
             conn.execute("PRAGMA query_only = ON")
@@ -181,31 +233,29 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
         return cls(conn, path)
 
     @classmethod
-    def _connect(cls, path: Path, create: bool) -> ProjectStore:
-        uri = f"{path.resolve().as_uri()}?mode={'rwc' if create else 'rw'}"
+    def _connect(cls, path: Path) -> ProjectStore:
+        uri = f"{path.resolve().as_uri()}?mode=rw"
         try:
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=10.0)
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=cls.busy_timeout)
         except sqlite3.Error as exc:
-            raise StoreError(f"{path}: cannot open project ({exc})") from exc
+            raise open_error(exc, path, cls.busy_timeout) from exc
         try:
             (app_id,) = conn.execute("PRAGMA application_id").fetchone()
             (version,) = conn.execute("PRAGMA user_version").fetchone()
-            if not create and (app_id != APPLICATION_ID or version == 0):
+            if app_id != APPLICATION_ID or version == 0:
                 raise StoreError(
                     f"{path}: not an annotator project (a SQLite file of another program?)"
                 )
+            check_version(version, str(path))  # before the first PRAGMA that writes
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             # 64 MB of page cache: a 100,000-document import stays in memory until its commit.
             conn.execute("PRAGMA cache_size = -65536")
             migrate(conn, str(path))
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             conn.close()
-            raise StoreError(
-                f"{path}: the project file is damaged or not a project ({exc}); "
-                "nothing was changed. Restore it from a backup or an export."
-            ) from exc
+            raise open_error(exc, path, cls.busy_timeout) from exc
         except (SchemaError, StoreError):
             conn.close()
             raise
@@ -227,7 +277,11 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One committed transaction; nested uses join the outermost one."""
+        """One committed transaction; nested uses join the outermost one.
+
+        A project that is locked (another window or command is writing) or read-only raises a
+        StoreError that names the file and says what to do, not SQLite's bare words.
+        """
         if self._depth:
             self._depth += 1
             try:
@@ -235,16 +289,20 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
             finally:
                 self._depth -= 1
             return
-        self._conn.execute("BEGIN IMMEDIATE")
-        self._depth = 1
         try:
-            yield self._conn
-        except BaseException:
-            self._depth = 0
-            self._conn.execute("ROLLBACK")
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self._conn
+            finally:
+                self._depth = 0
+            self._conn.execute("COMMIT")
+        except BaseException as exc:
+            _rollback(self._conn)
+            explained = explain(exc, self.path, self.busy_timeout)
+            if explained is not None:
+                raise explained from exc
             raise
-        self._depth = 0
-        self._conn.execute("COMMIT")
 
     # ---------------------------------------------------------------- settings
     def setting(self, key: str, default: str = "") -> str:

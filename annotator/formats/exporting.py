@@ -2,15 +2,19 @@
 
 Only accepted spans are written (suggestions nobody confirmed are not training data). Every
 span is checked against the project tokenizer's tokens; one that does not align stops the export
-with its document and text rather than being dropped. Every file is written atomically.
+with its document and text rather than being dropped. Every file is written atomically, and the
+spaCy export's three files are switched in together.
 """
 
 from __future__ import annotations
 
+import io
 import random
+import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 import srsly
 
@@ -18,7 +22,7 @@ from annotator.core.bulk import gc_paused
 from annotator.core.model import Answer, Document, Span
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import Annotation, ProjectStore
-from annotator.formats.atomic import atomic_write
+from annotator.formats.atomic import atomic_folder, atomic_write, check_folder_target
 from annotator.formats.conll import write_conll_document
 from annotator.formats.docbin import DocBinWriter
 from annotator.formats.jsonl import input_hash, task_hash
@@ -27,10 +31,12 @@ from annotator.nlp.pipeline import pipeline_info
 from annotator.nlp.tokens import AlignmentError, TokenIndex, Tokenizer
 from annotator.nlp.training import ner_training_config
 
-__all__ = ["FORMATS", "ExportFormat", "export_project"]
+__all__ = ["FORMATS", "SPACY_FILES", "STDOUT", "ExportFormat", "export_project"]
 
 ExportFormat = Literal["jsonl", "spacy", "conll"]
 FORMATS: tuple[ExportFormat, ...] = ("jsonl", "spacy", "conll")
+SPACY_FILES = ("train.spacy", "dev.spacy", "config.cfg")
+STDOUT = "-"  # as OUT of a jsonl or conll export: standard output
 _BATCH = 500
 
 
@@ -65,6 +71,22 @@ def _annotated(
     done += len(batch)
     yield from drain()
     progress(done, total, "documents")
+
+
+@contextmanager
+def _output(out: Path) -> Iterator[IO[str]]:
+    """The export's text file, written atomically; ``-`` is standard output (UTF-8)."""
+    if str(out) != STDOUT:
+        with atomic_write(out, "w") as handle:
+            yield handle
+        return
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+    try:
+        yield stream
+        stream.flush()
+    finally:
+        stream.detach()  # standard output stays open for the summary
 
 
 def _check(doc: Document, index: TokenIndex, spans: list[Span]) -> list[tuple[int, int]]:
@@ -112,7 +134,8 @@ def export_project(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> ExportReport:
-    """Write the export; OUT is a file for jsonl and conll, a folder for spacy."""
+    """Write the export; OUT is a file for jsonl and conll (``-``: standard output), a folder
+    for spacy. A target that is a symbolic link, a device or a FIFO is refused."""
     with gc_paused():
         return _export(
             store,
@@ -140,35 +163,30 @@ def _export(
     progress: ProgressCallback,
     cancel: CancelToken | None,
 ) -> ExportReport:
+    if fmt not in FORMATS:
+        raise FormatError(out, f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt == "spacy" and str(out) == STDOUT:
+        raise FormatError(
+            out, "the spacy export writes a folder; - (standard output) is for jsonl and conll"
+        )
     tokenizer = tokenizer or Tokenizer.for_pipeline(store.pipeline)
     items = _annotated(store, tokenizer, answers, annotator, progress, cancel)
     if fmt == "spacy":
         return _export_spacy(store, out, items, tokenizer, dev_ratio, seed)
-    if out.is_dir():
+    if str(out) != STDOUT and out.is_dir() and not out.is_symlink():
         raise FormatError(out, f"is a folder; the {fmt} export needs a file name")
     if not out.parent.is_dir():
         raise FormatError(out.parent, "folder does not exist")
     report = ExportReport(files=[out])
-    if fmt == "jsonl":
-
-        def records() -> Iterator[dict[str, Any]]:
-            for doc, annotation, index, spans in items:
-                report.documents += 1
-                report.spans += len(spans)
-                yield jsonl_record(doc, annotation, index, spans)
-
-        with atomic_write(out, "w") as handle:
-            for record in records():
-                handle.write(srsly.json_dumps(record) + "\n")
-    elif fmt == "conll":
-        with atomic_write(out, "w") as handle:
-            for doc, _annotation, index, spans in items:
+    with _output(out) as handle:
+        for doc, annotation, index, spans in items:
+            if fmt == "jsonl":
+                handle.write(srsly.json_dumps(jsonl_record(doc, annotation, index, spans)) + "\n")
+            else:
                 _check(doc, index, spans)
                 write_conll_document(handle, index, spans)
-                report.documents += 1
-                report.spans += len(spans)
-    else:
-        raise FormatError(out, f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+            report.documents += 1
+            report.spans += len(spans)
     if report.documents == 0:
         report.notes.append("no document has an answer that was asked for; the file is empty")
     return report
@@ -182,12 +200,11 @@ def _export_spacy(
     dev_ratio: float,
     seed: int,
 ) -> ExportReport:
-    """train.spacy + dev.spacy (seeded split) + config.cfg in folder ``out``."""
-    if out.exists() and not out.is_dir():
-        raise FormatError(out, "exists and is not a folder; the spacy export writes a folder")
+    """train.spacy + dev.spacy (seeded split) + config.cfg in folder ``out``, switched in as
+    one set (a reader never sees a new train.spacy beside an old dev.spacy)."""
     if not 0.0 <= dev_ratio < 1.0:
         raise FormatError(out, f"dev ratio must be in [0, 1), got {dev_ratio}")
-    out.mkdir(parents=True, exist_ok=True)
+    check_folder_target(out, SPACY_FILES)  # before the work, and again before the switch
     train, dev = DocBinWriter(tokenizer), DocBinWriter(tokenizer)
     rng = random.Random(seed)
     report = ExportReport()
@@ -208,13 +225,12 @@ def _export_spacy(
             "too few documents to split: one document is in both train.spacy and dev.spacy"
         )
     info = pipeline_info(store.pipeline)
-    lang = info.lang
     # The exported config fine-tunes the project's pipeline NER when it has one.
     source = info.location if info.labels else None
-    for name, data in (("train.spacy", train.to_bytes()), ("dev.spacy", dev.to_bytes())):
-        with atomic_write(out / name, "wb") as handle:
-            handle.write(data)
-    with atomic_write(out / "config.cfg", "w") as handle:
-        handle.write(ner_training_config(lang, source=source))
-    report.files = [out / "train.spacy", out / "dev.spacy", out / "config.cfg"]
+    config = ner_training_config(info.lang, source=source)
+    with atomic_folder(out, SPACY_FILES) as folder:
+        (folder / "train.spacy").write_bytes(train.to_bytes())
+        (folder / "dev.spacy").write_bytes(dev.to_bytes())
+        (folder / "config.cfg").write_text(config, encoding="utf-8")
+    report.files = [out / name for name in SPACY_FILES]
     return report

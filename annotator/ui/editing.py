@@ -27,7 +27,7 @@ from annotator.core.edits import (
     answer_document,
 )
 from annotator.core.model import Answer, Span, SpanState, ValidationError
-from annotator.core.store import Annotation, ProjectStore
+from annotator.core.store import Annotation, ProjectStore, StoreError
 from annotator.ui.document_view import DocumentView
 from annotator.ui.undo import EditCommand
 
@@ -198,7 +198,7 @@ class EditController(QObject):
         assert self.store is not None
         try:
             edit.apply(self.store)
-        except (ValidationError, KeyError) as exc:
+        except (ValidationError, KeyError, StoreError) as exc:  # StoreError: locked
             self.message.emit(f"Could not {edit.description.lower()}: {exc}")
             self._cached = None
             return
@@ -210,7 +210,7 @@ class EditController(QObject):
             return False
         try:
             edit.apply(self.store)
-        except (ValidationError, KeyError) as exc:
+        except (ValidationError, KeyError, StoreError) as exc:  # StoreError: locked
             self.message.emit(f"{edit.description}: {exc}")
             return False
         self.undo_stack.push(EditCommand(edit, self.apply))

@@ -7,7 +7,6 @@ itself, so nothing is created half-right. Checking a pipeline never loads spaCy 
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import DEFAULT_LABELS, LabelSet, ValidationError
+from annotator.nlp.pipeline_spec import PipelineError, locate_pipeline
 
 __all__ = ["NewProjectDialog", "check_pipeline", "parse_labels"]
 
@@ -45,21 +45,14 @@ def parse_labels(text: str) -> LabelSet:
 
 
 def check_pipeline(spec: str) -> str | None:
-    """None when ``spec`` can be used, else what is wrong (without loading spaCy)."""
-    spec = spec.strip()
-    if not spec:
+    """None when ``spec`` can be used, else what is wrong (without importing spaCy or the
+    pipeline: see ``annotator.nlp.pipeline_spec``)."""
+    if not spec.strip():
         return "choose a pipeline: auto, blank:en, a package name or a folder"
-    if spec == "auto" or spec.startswith("blank:"):
-        return None if spec == "auto" or len(spec) > len("blank:") else "blank: needs a language"
-    if "/" in spec or "\\" in spec or spec.startswith("."):
-        folder = Path(spec).expanduser()
-        if not folder.is_dir():
-            return f"{folder}: no such folder"
-        if not (folder / "config.cfg").is_file():
-            return f"{folder}: not a spaCy pipeline folder (no config.cfg)"
-        return None
-    if importlib.util.find_spec(spec) is None:
-        return f"no installed pipeline named {spec!r}: install it with pip, or choose auto"
+    try:
+        locate_pipeline(spec)
+    except PipelineError as exc:
+        return str(exc)
     return None
 
 

@@ -22,7 +22,7 @@ from annotator.core.store import ProjectStore
 
 # Qt- and spaCy-free; imported with the app (multiprocessing and all) rather than in the
 # worker thread, where its import held the GIL for ~25 ms of the window's first paint.
-from annotator.nlp.suggest_process import SuggestProcess, SuggestProcessDied
+from annotator.nlp.suggest_process import SuggestProcess, SuggestProcessDied, describe_suggester
 
 __all__ = [
     "SuggestAllRun",
@@ -83,9 +83,7 @@ class _InThread:
             self._post(("failed", f"{type(exc).__name__}: {exc}"))
             return
         self._suggester = suggester
-        info = getattr(suggester, "info", None)
-        description = f"{info.name} {info.version}" if info is not None else ""
-        self._post(("ready", suggester.version, description))
+        self._post(("ready", suggester.version, describe_suggester(suggester)))
 
     def tokens(self, doc_id: int) -> None:
         try:

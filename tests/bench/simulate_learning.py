@@ -45,6 +45,25 @@ def _score(suggester, files: list[str], labels: list[str]):
     return score(records, predictions, labels)
 
 
+def _print_sources(learned, files: list[str], labels: list[str]) -> None:
+    """Every source's per-label F1 on the files (what the per-label choice picks from)."""
+    from annotator.nlp.evaluate import Scores
+
+    inner = getattr(learned, "inner", learned)
+    if not hasattr(inner, "by_source"):
+        return
+    records = [r for f in files for r in read_gold(f)]
+    found = inner.by_source([r["text"] for r in records])
+    for source in found[0]:
+        scores = Scores()
+        keep = set(labels)
+        for record, spans in zip(records, found, strict=True):
+            scores.add({(s["start"], s["end"], s["label"]) for s in record["spans"] if s["label"] in keep},
+                       {s.key for s in spans[source]})
+        cells = "  ".join(f"{label} {scores.label(label)[2]:.3f}" for label in labels)
+        print(f"  {source:<15} {cells}  overall {scores.overall()[2]:.3f}", file=sys.stderr)
+
+
 def _row(name: str, before, after, labels: list[str]) -> dict:
     row = {"set": name}
     for label in [*labels, "overall"]:
@@ -76,6 +95,8 @@ def run(train: list[str], test: list[str], also: list[str], args: argparse.Names
         rows = [
             _row("test", _score(untrained, test, labels), _score(learned, test, labels), labels)
         ]
+        if args.sources:
+            _print_sources(learned, test, labels)
         for pattern in also:
             files = _files([pattern])
             rows.append(
@@ -110,6 +131,7 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=0)
     parser.add_argument("--rehearsal", type=float, default=1.0)
     parser.add_argument("--force", action="store_true", help="use the model even if not better")
+    parser.add_argument("--sources", action="store_true", help="score every source on the test")
     args = parser.parse_args()
     if args.halves:
         files = _files([str(Path(args.halves) / "*.gold.jsonl")])

@@ -53,7 +53,10 @@ def test_check_pipeline(tmp_path: Path) -> None:
     assert check_pipeline("auto") is None
     assert check_pipeline("blank:en") is None
     assert check_pipeline("blank:") is not None
-    assert check_pipeline("json") is None  # any importable package name passes the cheap check
+    assert check_pipeline("blank:xx") is None
+    assert "no language" in (check_pipeline("blank:zz") or "")
+    # An importable module is no pipeline: a project's pipeline is never imported.
+    assert "no installed pipeline" in (check_pipeline("json") or "")
     assert "no installed pipeline" in (check_pipeline("not_a_pipeline_xyz") or "")
     assert "no such folder" in (check_pipeline(str(tmp_path / "nope")) or "")
     assert "config.cfg" in (check_pipeline(str(tmp_path)) or "")

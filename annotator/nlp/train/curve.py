@@ -15,7 +15,7 @@ from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import ProjectStore
 from annotator.nlp.train.project import TrainOptions, train_project
 
-__all__ = ["FRACTIONS", "CurvePoint", "LearningCurve", "learning_curve"]
+__all__ = ["FRACTIONS", "CurveJob", "CurvePoint", "LearningCurve", "learning_curve"]
 
 FRACTIONS = (0.25, 0.5, 0.75, 1.0)
 
@@ -77,3 +77,20 @@ def learning_curve(
             )
         )
     return curve
+
+
+@dataclass(frozen=True)
+class CurveJob:
+    """The learning curve as a job of ``formats.task_process.TaskProcess``."""
+
+    options: TrainOptions = field(default_factory=TrainOptions)
+
+    @property
+    def what(self) -> str:
+        return "Learning curve"
+
+    def run(self, store: ProjectStore, progress: ProgressCallback, cancel: CancelToken) -> Any:
+        return learning_curve(store, self.options, progress=progress, cancel=cancel)
+
+    def cleanup(self, pid: int) -> None:
+        """Nothing to remove: the curve stores nothing."""

@@ -123,6 +123,7 @@ class LearnedSuggester:
         self.labels = rules.labels
         self.nlp = rules.nlp
         self.patterns = rules.patterns
+        self.skipped_patterns = rules.skipped_patterns
         self.info = info or rules.info
         self._run_rules = "model+rules" in self.choice.values()
         parts = [model_version, rules.version, json.dumps(self.choice, sort_keys=True)]
