@@ -163,6 +163,15 @@ class ModelVersionsMixin:
             raise KeyError(f"no model {model_id} in this project")
         return row[0], bytes(row[1]), row[2]
 
+    def check_model(self, model_id: int) -> None:
+        """KeyError when there is no such model, ValueError when its bytes are damaged."""
+        _, weights, digest = self.model_files(model_id)
+        if hashlib.sha256(weights).hexdigest() != digest:
+            raise ValueError(
+                f"model {model_id} is damaged (its checksum does not match); "
+                "train again or use another version"
+            )
+
     def active_model(self) -> int | None:
         """The id of the model that suggests, or None for the untrained suggester."""
         value = self.setting("active_model")

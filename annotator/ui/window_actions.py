@@ -163,6 +163,10 @@ class WindowActions:
             "Suggest for &all documents…", self.suggest_all
         )
 
+        from annotator.ui.train.model_menu import ModelMenu
+
+        self.model_menu = ModelMenu(w, bar.addMenu("&Model"), self._start)
+
         go = bar.addMenu("&Go")
         go.addAction(self._command("next_span", lambda: self._step_span(True)))
         go.addAction(self._command("previous_span", lambda: self._step_span(False)))
@@ -265,6 +269,7 @@ class WindowActions:
             self.suggest_all_action,
         ):
             action.setEnabled(enabled)
+        self.model_menu.set_enabled(enabled)
         if enabled:
             self.update_span_actions()
 
@@ -301,6 +306,9 @@ class WindowActions:
         verb = "Reject suggestion" if span.state is SpanState.SUGGESTED else "Delete span"
         menu.addAction(verb, lambda: w.controller.remove(span))
         menu.addAction("Suggest this everywhere", lambda: self.suggest_everywhere(span))
+        menu.addAction(
+            f"Never suggest this as {span.label}", lambda: self.model_menu.never_suggest(span)
+        )
         w.view.go_to_span(span)
         if not w.property("noPopups"):
             menu.popup(pos)

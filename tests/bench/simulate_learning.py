@@ -58,8 +58,10 @@ def _print_sources(learned, files: list[str], labels: list[str]) -> None:
         scores = Scores()
         keep = set(labels)
         for record, spans in zip(records, found, strict=True):
-            scores.add({(s["start"], s["end"], s["label"]) for s in record["spans"] if s["label"] in keep},
-                       {s.key for s in spans[source]})
+            scores.add(
+                {(s["start"], s["end"], s["label"]) for s in record["spans"] if s["label"] in keep},
+                {s.key for s in spans[source]},
+            )
         cells = "  ".join(f"{label} {scores.label(label)[2]:.3f}" for label in labels)
         print(f"  {source:<15} {cells}  overall {scores.overall()[2]:.3f}", file=sys.stderr)
 
@@ -99,6 +101,9 @@ def run(train: list[str], test: list[str], also: list[str], args: argparse.Names
             _print_sources(learned, test, labels)
         for pattern in also:
             files = _files([pattern])
+            if args.sources:
+                print(f" {pattern}:", file=sys.stderr)
+                _print_sources(learned, files, labels)
             rows.append(
                 _row(
                     pattern,

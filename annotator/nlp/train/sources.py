@@ -10,6 +10,9 @@ the project's held-out part, and each label is served by the best one:
                   where they overlap (a curated name beats a guess)
 ``model+rules``   the whole rule engine run on the trained model's entities instead of the
                   base model's (the rules' QUANTITY rebuild, name completion, place vetoes...)
+``model-then-rules``  the trained model's entities first; ``model+rules`` spans only where
+                  the model found nothing (rules written for the base model's habits must not
+                  overrule a model that learnt the project's own)
 ================  =============================================================================
 
 ``model``, ``model+patterns`` and ``model+rules`` come from one pass of the trained model
@@ -36,7 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["MODEL_SOURCES", "SOURCES", "UNTRAINED", "LearnedSuggester", "combine", "model_spans"]
 
 UNTRAINED = "untrained"
-MODEL_SOURCES = ("model", "model+patterns", "model+rules")
+MODEL_SOURCES = ("model", "model+patterns", "model+rules", "model-then-rules")
 SOURCES = (UNTRAINED, *MODEL_SOURCES)
 
 
@@ -125,17 +128,18 @@ class LearnedSuggester:
         self.patterns = rules.patterns
         self.skipped_patterns = rules.skipped_patterns
         self.info = info or rules.info
-        self._run_rules = "model+rules" in self.choice.values()
+        self._run_rules = bool({"model+rules", "model-then-rules"} & set(self.choice.values()))
         parts = [model_version, rules.version, json.dumps(self.choice, sort_keys=True)]
         if self.untrained is not None:
             parts.append(self.untrained.version)
         digest = hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:8]
         self.version = f"{model_version}+{digest}"
 
-    def _by_source(self, doc: Doc, text: str) -> dict[str, list[Span]]:
+    def _by_source(self, doc: Doc, text: str, every: bool = False) -> dict[str, list[Span]]:
         found = model_spans(doc, self.labels, self.rules.label_map.quantity_label)
-        if self._run_rules:
+        if every or self._run_rules:
             found["model+rules"] = self.rules.spans_from_doc(doc, text)
+            found["model-then-rules"] = _under(found["model"], found["model+rules"])
         return found
 
     def suggest(
@@ -163,7 +167,12 @@ class LearnedSuggester:
         out = []
         pairs = ((text, text) for text in texts)
         for doc, text in self.nlp.pipe(pairs, as_tuples=True, batch_size=32):
-            found = model_spans(doc, self.labels, self.rules.label_map.quantity_label)
-            found["model+rules"] = self.rules.spans_from_doc(doc, text)
-            out.append(found)
+            out.append(self._by_source(doc, text, every=True))
         return out
+
+
+def _under(first: Sequence[Span], then: Sequence[Span]) -> list[Span]:
+    """``first`` with the spans of ``then`` that overlap none of it."""
+    kept = list(first)
+    kept.extend(s for s in then if all(not s.overlaps(f) for f in first))
+    return sorted(kept, key=lambda s: s.start)

@@ -1,0 +1,253 @@
+"""Dialogs of the Model menu: a training run's report, the model versions, the learning
+curve and the list of texts no longer suggested. They read the store; every change goes
+through the caller (the undo stack, or a model switch that reloads the suggestions)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCharts import QChart, QChartView, QLineSeries, QScatterSeries, QValueAxis
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model_versions import ModelVersion
+from annotator.core.suppressions import Suppression
+from annotator.ui.train.report_view import ScoreTable
+
+__all__ = ["CurveDialog", "ModelsDialog", "SuppressionsDialog", "TrainReportDialog"]
+
+
+class TrainReportDialog(QDialog):
+    """The outcome of a training run: held-out scores now and new, and whether it suggests."""
+
+    def __init__(self, report: Any, on_use: Callable[[int], None], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Model {report.model_id} trained")
+        self.resize(760, 360)
+        layout = QVBoxLayout(self)
+        verdict = (
+            "It suggests now: it beat what suggested before on the held-out part."
+            if report.used
+            else "It does not suggest: it did not beat what suggests now on the held-out part."
+        )
+        summary = QLabel(
+            f"Trained on {report.train_documents} accepted documents ({report.epochs} epochs, "
+            f"{report.seconds:.0f} s), scored on {report.heldout_documents} held-out documents "
+            f"that it never saw.\n{verdict}"
+        )
+        summary.setWordWrap(True)
+        layout.addWidget(summary)
+        self.table = ScoreTable(self)
+        self.table.show_report(report.tables, report.labels, report.choice)
+        layout.addWidget(self.table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.use_button: QPushButton | None = None
+        if not report.used and report.model_id is not None:
+            self.use_button = buttons.addButton(
+                "&Use this model anyway", QDialogButtonBox.ButtonRole.ActionRole
+            )
+            model_id = int(report.model_id)
+
+            def use() -> None:
+                on_use(model_id)
+                self.accept()
+
+            self.use_button.clicked.connect(use)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
+class ModelsDialog(QDialog):
+    """The project's models with their held-out scores; Use one, or the untrained suggester."""
+
+    def __init__(
+        self,
+        models: list[ModelVersion],
+        active: int | None,
+        on_use: Callable[[int | None], None],
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Models")
+        self.resize(760, 320)
+        self._models = models
+        self._on_use = on_use
+        layout = QVBoxLayout(self)
+        note = QLabel(
+            "Held-out F1 is measured on the same held-out documents for every model, so the "
+            "rows can be compared. ● marks what suggests now."
+        )
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.table = QTableWidget(len(models) + 1, 5, self)
+        self.table.setHorizontalHeaderLabels(
+            ["", "Model", "Trained on", "Held-out F1", "Per label"]
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        rows: list[tuple[str, str, str, str, str]] = [
+            ("●" if active is None else "", "Untrained", "—", "—", "base model, patterns, rules")
+        ]
+        from annotator.nlp.train.load import time_label
+
+        for m in models:
+            choice = ", ".join(f"{k} ← {v}" for k, v in m.report.get("choice", {}).items())
+            rows.append(
+                (
+                    "●" if m.id == active else "",
+                    f"{m.id} ({time_label(m.created)})",
+                    f"{m.documents} documents",
+                    f"{m.heldout_f:.3f}",
+                    choice,
+                )
+            )
+        for i, row in enumerate(rows):
+            for j, text in enumerate(row):
+                self.table.setItem(i, j, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.table.selectRow(len(rows) - 1)
+        layout.addWidget(self.table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.use_button = buttons.addButton("&Use selected", QDialogButtonBox.ButtonRole.ApplyRole)
+        self.use_button.clicked.connect(self._use)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _use(self) -> None:
+        row = self.table.currentRow()
+        if row < 0:
+            return
+        self._on_use(None if row == 0 else self._models[row - 1].id)
+        self.accept()
+
+
+class CurveDialog(QDialog):
+    """Held-out F1 after training on 25, 50, 75 and 100 % of the training part."""
+
+    def __init__(self, curve: Any, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Learning curve")
+        self.resize(620, 420)
+        layout = QVBoxLayout(self)
+        chart = QChart()
+        chart.setTitle("Held-out F1 by documents trained on")
+        series = QLineSeries()
+        series.setName("trained")
+        dots = QScatterSeries()
+        dots.setMarkerSize(8)
+        now = QLineSeries()
+        now.setName(f"now ({curve.current_f:.3f})")
+        points = [(p.documents, p.f) for p in curve.points]
+        for x, y in points:
+            series.append(x, y)
+            dots.append(x, y)
+        xs = [x for x, _ in points] or [0, 1]
+        now.append(min(xs), curve.current_f)
+        now.append(max(xs), curve.current_f)
+        for s in (series, dots, now):
+            chart.addSeries(s)
+        x_axis, y_axis = QValueAxis(), QValueAxis()
+        x_axis.setTitleText("accepted documents trained on")
+        x_axis.setLabelFormat("%d")
+        x_axis.setRange(0, max(xs) * 1.05 or 1)
+        low = min([y for _, y in points] + [curve.current_f])
+        y_axis.setRange(max(0.0, low - 0.05), 1.0)
+        y_axis.setTitleText("held-out F1")
+        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+        for s in (series, dots, now):
+            s.attachAxis(x_axis)
+            s.attachAxis(y_axis)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        dots.setName("")
+        chart.legend().markers(dots)[0].setVisible(False)
+        view = QChartView(chart, self)
+        view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        layout.addWidget(view)
+        gains = [b.f - a.f for a, b in zip(curve.points, curve.points[1:], strict=False)]
+        verdict = (
+            "Still rising: more accepted documents should give a better model."
+            if gains and gains[-1] > 0.005
+            else "Flat at the end: more documents of the same kind may add little."
+        )
+        layout.addWidget(QLabel(verdict))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
+class SuppressionsDialog(QDialog):
+    """Texts no longer suggested: rejected in two documents and never accepted, or set by
+    hand. "Suggest again" and "Stop suggesting" are undoable edits (``on_set``)."""
+
+    def __init__(
+        self,
+        entries: list[Suppression],
+        on_set: Callable[[Suppression, str | None], None],
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Texts no longer suggested")
+        self.resize(640, 380)
+        self._entries = entries
+        self._on_set = on_set
+        layout = QVBoxLayout(self)
+        note = QLabel(
+            "A suggestion rejected in two documents, and never accepted with its label, is no "
+            "longer suggested in this project. Ctrl+Z undoes a change made here."
+        )
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.table = QTableWidget(len(entries), 4, self)
+        self.table.setHorizontalHeaderLabels(["Suggested", "Text", "Label", "Why"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for i, e in enumerate(entries):
+            why = e.state or f"rejected in {e.rejected} documents"
+            if e.accepted and e.state is None:
+                why += ", accepted elsewhere"
+            cells = ("no" if e.active else "yes", e.text, e.label, why)
+            for j, text in enumerate(cells):
+                self.table.setItem(i, j, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        layout.addWidget(self.table)
+        row = QHBoxLayout()
+        self.allow_button = QPushButton("&Suggest again", self)
+        self.stop_button = QPushButton("S&top suggesting", self)
+        self.clear_button = QPushButton("&Leave to the rule", self)
+        for button, state in (
+            (self.allow_button, "allowed"),
+            (self.stop_button, "suppressed"),
+            (self.clear_button, None),
+        ):
+            button.clicked.connect(lambda _=False, s=state: self._set(s))
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _set(self, state: str | None) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self._entries):
+            self._on_set(self._entries[row], state)
+            self.accept()

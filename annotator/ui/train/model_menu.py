@@ -1,0 +1,177 @@
+"""The Model menu: train the project's model, see its versions and the learning curve, and
+the list of texts no longer suggested.
+
+Training and the curve run in a child process (``TaskProcess``: the GUI only polls its queue)
+with a progress dialog that does not block the window: the annotator goes on working while the
+model trains. A model switch reloads the suggestion process, whose new version makes the
+current document's suggestions be computed first, the rest after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMenu, QMessageBox
+
+from annotator.core.edits import Batch, RemoveSpan, SetSuppression
+from annotator.core.model import Span, SpanState
+from annotator.core.suppressions import Suppression
+from annotator.nlp.train.curve import CurveJob
+from annotator.nlp.train.project import TrainJob, TrainOptions
+from annotator.ui.import_export_dialogs import TaskRun
+from annotator.ui.train.dialogs import (
+    CurveDialog,
+    ModelsDialog,
+    SuppressionsDialog,
+    TrainReportDialog,
+)
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog
+
+    from annotator.formats.task_process import TaskJob
+    from annotator.ui.main_window import MainWindow
+
+__all__ = ["ModelMenu"]
+
+Starter = Callable[["TaskJob", str, Callable[[Any], None]], TaskRun]
+
+
+class ModelMenu:
+    """Builds the Model menu of ``window``; ``start`` runs a job as File › Import does."""
+
+    def __init__(self, window: MainWindow, menu: QMenu, start: Starter) -> None:
+        self.w = window
+        self._start = start
+        self.train_action = menu.addAction("&Train model…", self.train)
+        self.curve_action = menu.addAction("Learning &curve…", self.curve)
+        menu.addSeparator()
+        self.models_action = menu.addAction("&Models…", self.models)
+        self.suppressed_action = menu.addAction("Texts no longer &suggested…", self.suppressions)
+        self.actions = [
+            self.train_action,
+            self.curve_action,
+            self.models_action,
+            self.suppressed_action,
+        ]
+        self.last_dialog: QDialog | None = None
+        self.run: TaskRun | None = None
+
+    def set_enabled(self, enabled: bool) -> None:
+        for action in self.actions:
+            action.setEnabled(enabled)
+
+    # ------------------------------------------------------------- training
+    def _background(self, run: TaskRun) -> TaskRun:
+        """The progress dialog of a training run does not block the window."""
+        run.dialog.setWindowModality(Qt.WindowModality.NonModal)
+        self.run = run
+        return run
+
+    def train(self) -> TaskRun | None:
+        if self.w.store is None:
+            return None
+        if self.run is not None and not self.run.over:
+            self.run.dialog.show()
+            self.run.dialog.raise_()
+            return self.run
+        return self._background(self._start(TrainJob(TrainOptions()), "Training", self._trained))
+
+    def _trained(self, report: Any) -> None:
+        if report.used:
+            self._switched(f"model {report.model_id}")
+        self.w.message(
+            f"Model {report.model_id} trained: held-out F1 {report.new_f:.3f} "
+            f"(now {report.current_f:.3f}); "
+            + ("it suggests now." if report.used else "not used."),
+            0,
+        )
+        self._show(TrainReportDialog(report, self.use, self.w))
+
+    def curve(self) -> TaskRun | None:
+        if self.w.store is None:
+            return None
+        return self._background(
+            self._start(CurveJob(TrainOptions()), "Learning curve", self._curve_done)
+        )
+
+    def _curve_done(self, curve: Any) -> None:
+        self._show(CurveDialog(curve, self.w))
+
+    # --------------------------------------------------------------- models
+    def models(self) -> None:
+        store = self.w.store
+        if store is None:
+            return
+        self._show(ModelsDialog(store.models(), store.active_model(), self.use, self.w))
+
+    def use(self, model_id: int | None) -> None:
+        """Make ``model_id`` (None: the untrained suggester) suggest from now on."""
+        store = self.w.store
+        if store is None:
+            return
+        if model_id is not None:
+            try:  # the checksum, before the suggestion process is asked to load it
+                store.check_model(model_id)
+            except (KeyError, ValueError) as exc:
+                self._warn("Model", str(exc.args[0]))
+                return
+        store.use_model(model_id)
+        self._switched("the untrained suggester" if model_id is None else f"model {model_id}")
+
+    def _switched(self, what: str) -> None:
+        worker = self.w.suggest_worker
+        if worker is not None:
+            worker.reload()
+        self.w.message(f"Suggestions now come from {what}; the current document goes first.", 0)
+
+    # --------------------------------------------------------- suppressions
+    def suppressions(self) -> None:
+        store = self.w.store
+        if store is None:
+            return
+        self._show(SuppressionsDialog(store.suppressions(), self.set_suppression, self.w))
+
+    def set_suppression(self, entry: Suppression, state: str | None) -> None:
+        """Change the list as an undoable edit (on the document shown)."""
+        w = self.w
+        doc_id = w.view.document_id
+        if w.store is None or doc_id is None:
+            return
+        edit = SetSuppression(doc_id, w.annotator, entry.text, entry.label, state, entry.state)
+        w.controller.push(edit)
+
+    def never_suggest(self, span: Span) -> None:
+        """The span menu's "Never suggest": reject the suggestion and stop suggesting its text
+        with its label in this project, as one undoable edit."""
+        w = self.w
+        if w.store is None or w.view.document_id is None:
+            return
+        doc_id = w.view.document_id
+        text = w.view.text[span.start : span.end]
+        previous = w.store.suppression_state(text, span.label)
+        steps: list[Any] = [
+            SetSuppression(doc_id, w.annotator, text, span.label, "suppressed", previous)
+        ]
+        if span.state is SpanState.SUGGESTED:
+            steps.insert(0, RemoveSpan(doc_id, w.annotator, span))
+        w.controller.push(
+            Batch(doc_id, w.annotator, tuple(steps), f"Never suggest '{text}' as {span.label}")
+        )
+
+    # --------------------------------------------------------------- helpers
+    def _show(self, dialog: QDialog) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setModal(False)
+        self.last_dialog = dialog
+        if not self.w.property("noPopups"):
+            dialog.show()
+
+    def _warn(self, title: str, text: str) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self.w
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
