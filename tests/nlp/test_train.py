@@ -166,3 +166,28 @@ def test_model_files_checksum_is_sha256(trained_project: ProjectStore) -> None:
     assert report.model_id is not None
     _, weights, digest = trained_project.model_files(report.model_id)
     assert hashlib.sha256(weights).hexdigest() == digest
+
+
+def _table(f: dict[str, float], gold: int) -> dict[str, dict[str, float]]:
+    labels = {k: {"p": v, "r": v, "f": v, "gold": gold} for k, v in f.items() if k != "overall"}
+    return {**labels, "overall": {"p": f["overall"], "r": f["overall"], "f": f["overall"]}}
+
+
+def test_the_choice_is_one_source_unless_a_label_has_evidence_of_its_own() -> None:
+    from annotator.nlp.train.scoring import choose_sources
+
+    labels = ["PERSON", "ORG"]
+    small = {
+        "untrained": _table({"PERSON": 0.8, "ORG": 0.8, "overall": 0.8}, 10),
+        "model+rules": _table({"PERSON": 0.85, "ORG": 0.82, "overall": 0.84}, 10),
+        "model": _table({"PERSON": 0.95, "ORG": 0.5, "overall": 0.7}, 10),
+    }
+    choice, rank = choose_sources(small, labels)
+    assert choice == {"PERSON": "model+rules", "ORG": "model+rules"}  # 10 spans: no own choice
+    assert rank == {"PERSON": 0.85, "ORG": 0.82}
+    large = {k: {**v, "PERSON": {**v["PERSON"], "gold": 80}} for k, v in small.items()}
+    assert choose_sources(large, labels)[0] == {"PERSON": "model", "ORG": "model+rules"}
+    tie = {k: _table({"PERSON": 0.8, "ORG": 0.8, "overall": 0.8}, 10) for k in small}
+    assert set(choose_sources(tie, labels)[0].values()) == {
+        "untrained"
+    }  # no change without evidence

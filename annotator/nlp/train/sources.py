@@ -10,9 +10,6 @@ the project's held-out part, and each label is served by the best one:
                   where they overlap (a curated name beats a guess)
 ``model+rules``   the whole rule engine run on the trained model's entities instead of the
                   base model's (the rules' QUANTITY rebuild, name completion, place vetoes...)
-``model-then-rules``  the trained model's entities first; ``model+rules`` spans only where
-                  the model found nothing (rules written for the base model's habits must not
-                  overrule a model that learnt the project's own)
 ================  =============================================================================
 
 ``model``, ``model+patterns`` and ``model+rules`` come from one pass of the trained model
@@ -39,7 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["MODEL_SOURCES", "SOURCES", "UNTRAINED", "LearnedSuggester", "combine", "model_spans"]
 
 UNTRAINED = "untrained"
-MODEL_SOURCES = ("model", "model+patterns", "model+rules", "model-then-rules")
+MODEL_SOURCES = ("model+rules", "model+patterns", "model")
 SOURCES = (UNTRAINED, *MODEL_SOURCES)
 
 
@@ -128,7 +125,7 @@ class LearnedSuggester:
         self.patterns = rules.patterns
         self.skipped_patterns = rules.skipped_patterns
         self.info = info or rules.info
-        self._run_rules = bool({"model+rules", "model-then-rules"} & set(self.choice.values()))
+        self._run_rules = "model+rules" in self.choice.values()
         parts = [model_version, rules.version, json.dumps(self.choice, sort_keys=True)]
         if self.untrained is not None:
             parts.append(self.untrained.version)
@@ -139,7 +136,6 @@ class LearnedSuggester:
         found = model_spans(doc, self.labels, self.rules.label_map.quantity_label)
         if every or self._run_rules:
             found["model+rules"] = self.rules.spans_from_doc(doc, text)
-            found["model-then-rules"] = _under(found["model"], found["model+rules"])
         return found
 
     def suggest(
@@ -169,10 +165,3 @@ class LearnedSuggester:
         for doc, text in self.nlp.pipe(pairs, as_tuples=True, batch_size=32):
             out.append(self._by_source(doc, text, every=True))
         return out
-
-
-def _under(first: Sequence[Span], then: Sequence[Span]) -> list[Span]:
-    """``first`` with the spans of ``then`` that overlap none of it."""
-    kept = list(first)
-    kept.extend(s for s in then if all(not s.overlaps(f) for f in first))
-    return sorted(kept, key=lambda s: s.start)
