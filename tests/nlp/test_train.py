@@ -168,26 +168,28 @@ def test_model_files_checksum_is_sha256(trained_project: ProjectStore) -> None:
     assert hashlib.sha256(weights).hexdigest() == digest
 
 
-def _table(f: dict[str, float], gold: int) -> dict[str, dict[str, float]]:
-    labels = {k: {"p": v, "r": v, "f": v, "gold": gold} for k, v in f.items() if k != "overall"}
-    return {**labels, "overall": {"p": f["overall"], "r": f["overall"], "f": f["overall"]}}
+def _counts(per_doc: list[tuple[int, int, int]], labels: list[str]) -> list[dict]:
+    return [{**{label: c for label in labels}, "overall": c} for c in per_doc]
 
 
-def test_the_choice_is_one_source_unless_a_label_has_evidence_of_its_own() -> None:
+def test_the_default_source_stays_unless_the_held_out_part_is_sure() -> None:
     from annotator.nlp.train.scoring import choose_sources
 
     labels = ["PERSON", "ORG"]
-    small = {
-        "untrained": _table({"PERSON": 0.8, "ORG": 0.8, "overall": 0.8}, 10),
-        "model+rules": _table({"PERSON": 0.85, "ORG": 0.82, "overall": 0.84}, 10),
-        "model": _table({"PERSON": 0.95, "ORG": 0.5, "overall": 0.7}, 10),
+    good, poor = (9, 1, 1), (6, 4, 4)
+    few = {
+        "untrained": _counts([poor, poor], labels),
+        "model+rules": _counts([poor, good], labels),
+        "model": _counts([good, good], labels),  # better, but on 2 documents only
     }
-    choice, rank = choose_sources(small, labels)
-    assert choice == {"PERSON": "model+rules", "ORG": "model+rules"}  # 10 spans: no own choice
-    assert rank == {"PERSON": 0.85, "ORG": 0.82}
-    large = {k: {**v, "PERSON": {**v["PERSON"], "gold": 80}} for k, v in small.items()}
-    assert choose_sources(large, labels)[0] == {"PERSON": "model", "ORG": "model+rules"}
-    tie = {k: _table({"PERSON": 0.8, "ORG": 0.8, "overall": 0.8}, 10) for k in small}
-    assert set(choose_sources(tie, labels)[0].values()) == {
-        "untrained"
-    }  # no change without evidence
+    choice, rank = choose_sources(few, labels)
+    assert choice == {"PERSON": "model+rules", "ORG": "model+rules"}
+    assert rank["PERSON"] == pytest.approx(0.75)
+    many = {k: v * 6 for k, v in few.items()}  # the same, on 12 documents: sure now
+    assert set(choose_sources(many, labels)[0].values()) == {"model"}
+    mixed = {
+        "untrained": _counts([poor] * 12, labels),
+        "model+rules": _counts([poor] * 12, labels),
+        "model": _counts([good, (4, 6, 6)] * 6, labels),  # better on half, worse on half
+    }
+    assert set(choose_sources(mixed, labels)[0].values()) == {"model+rules"}

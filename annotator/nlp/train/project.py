@@ -28,7 +28,7 @@ from annotator.nlp.train.data import (
     shipped_rehearsal_texts,
 )
 from annotator.nlp.train.finetune import FineTuneOptions, fine_tune
-from annotator.nlp.train.scoring import choose_sources, score_table, scores_of
+from annotator.nlp.train.scoring import choose_sources, doc_counts, score_table, scores_of
 from annotator.nlp.train.sources import UNTRAINED, LearnedSuggester, combine
 
 __all__ = [
@@ -302,7 +302,12 @@ def train_project(
         source: score_table(scores_of(heldout_gold, predicted, labels), labels)
         for source, predicted in outputs.items()
     }
-    choice, rank = choose_sources(tables, labels)
+    counts = {
+        source: doc_counts(heldout_gold, predicted, labels)
+        for source, predicted in outputs.items()
+        if source != "current"
+    }
+    choice, rank = choose_sources(counts, labels)
     combined = [
         combine(
             {**{k: outputs[k][i] for k in found}, UNTRAINED: outputs[UNTRAINED][i]}, choice, rank
