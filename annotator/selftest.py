@@ -147,6 +147,8 @@ def _selftest(workdir: Path, pipeline: str) -> str:
     )
     _check((spacy_out / "config.cfg").is_file(), "export spacy: no config.cfg written")
 
+    trained = _step("train", lambda: _train_tiny(workdir, text, suggester))
+
     # (The frozen app's Qt runtime hook imports PySide6.QtCore at start; widgets never load.)
     gui = sorted(
         m
@@ -160,9 +162,42 @@ def _selftest(workdir: Path, pipeline: str) -> str:
     where = "frozen" if getattr(sys, "frozen", False) else str(resources)
     return (
         f"selftest ok: pipeline {info.location} {info.version}, {len(spans)} suggestions, "
-        f"export 1 doc/{len(ents)} spans read back (jsonl + spacy), "
+        f"export 1 doc/{len(ents)} spans read back (jsonl + spacy), {trained}, "
         f"resources {where}, {elapsed:.1f} s"
     )
+
+
+def _train_tiny(workdir: Path, text: str, suggester: Any) -> str:
+    """Train a model for one epoch on the sample article's paragraphs, accepted as suggested,
+    store it in a project, load it back from the project and suggest with it."""
+    from annotator.core.model import DEFAULT_LABELS, Answer, LabelSet, SpanState
+    from annotator.core.store import NewDocument, ProjectStore
+    from annotator.nlp.preannotate import suggester_for_project
+    from annotator.nlp.train.project import TrainOptions, train_project
+
+    paragraphs = [p.strip() for p in text.split("\n\n") if len(p.strip()) > 40][:8]
+    _check(len(paragraphs) >= 6, f"train: the sample has {len(paragraphs)} paragraphs, need 6")
+    store = ProjectStore.create(workdir / "train.annot", LabelSet.from_names(DEFAULT_LABELS))
+    try:
+        store.add_documents(
+            NewDocument(
+                paragraph,
+                {},
+                spans=tuple(
+                    s.with_(state=SpanState.ACCEPTED) for s in suggester.suggest_one(paragraph)
+                ),
+                answer=Answer.ACCEPT,
+            )
+            for paragraph in paragraphs
+        )
+        report = train_project(store, TrainOptions(epochs=1, use="always"))
+        learned = suggester_for_project(store)
+        spans = learned.suggest_one(paragraphs[0])
+    finally:
+        store.close()
+    _check(report.model_id is not None, "train: no model was stored")
+    _check(bool(spans), "train: the trained model suggested nothing on its own training text")
+    return f"trained model {report.model_id} ({len(spans)} suggestions)"
 
 
 def run_selftest(pipeline: str = "auto", debug: bool = False) -> int:
