@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self.store: ProjectStore | None = None
         self.annotator = current_annotator()
         self.suggest_version: str | None = None
+        self.suggest_description = ""
         # Tokens and suggestions, from the suggestion process (no spaCy in this process).
         self.suggest_worker: SuggestWorker | None = None
         self._tokens_pending: set[int] = set()
@@ -369,7 +370,8 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------- suggestions
     def _model_ready(self, version: str, description: str) -> None:
         self.suggest_version = version
-        self.model_label.setText(f"Model: ready ({description or version})"[:60])
+        self.suggest_description = (description or version)[:48]
+        self.model_label.setText(f"Model: {self.suggest_description}, ready")
         self.model_label.setToolTip(f"Suggestions cache key: {version}")
         self._request_suggestions()
 
@@ -381,7 +383,7 @@ class MainWindow(QMainWindow):
     def _suggest_busy(self, remaining: int) -> None:
         if self.suggest_version:
             state = f"suggesting, {remaining} ahead" if remaining else "ready"
-            self.model_label.setText(f"Model: {state}")
+            self.model_label.setText(f"Model: {self.suggest_description}, {state}")
 
     def _request_suggestions(self) -> None:
         doc_id = self.view.document_id

@@ -322,6 +322,7 @@ def train_project(
     if cancel is not None:
         cancel.check()
     report.seconds = round(time.monotonic() - started, 1)
+    report.used = use
     if not options.keep:
         return report
     stored_report = report.to_json()
@@ -341,7 +342,6 @@ def train_project(
         )
         if use:
             store.use_model(report.model_id)
-    report.used = use
     if options.output:
         out = Path(options.output)
         write_pipeline(

@@ -27,7 +27,13 @@ from annotator.core.model_versions import ModelVersion
 from annotator.core.suppressions import Suppression
 from annotator.ui.train.report_view import ScoreTable
 
-__all__ = ["CurveDialog", "ModelsDialog", "SuppressionsDialog", "TrainReportDialog"]
+__all__ = [
+    "CurveDialog",
+    "ModelsDialog",
+    "SuppressionsDialog",
+    "TrainReportDialog",
+    "describe_choice",
+]
 
 
 class TrainReportDialog(QDialog):
@@ -101,13 +107,22 @@ class ModelsDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # The untrained suggester's score on the held-out part, as the newest run measured it.
+        latest = models[-1].report.get("tables", {}) if models else {}
+        untrained_f = latest.get("untrained", {}).get("overall", {}).get("f")
         rows: list[tuple[str, str, str, str, str]] = [
-            ("●" if active is None else "", "Untrained", "—", "—", "base model, patterns, rules")
+            (
+                "●" if active is None else "",
+                "Untrained",
+                "—",
+                "—" if untrained_f is None else f"{untrained_f:.3f}",
+                "base model, patterns, rules",
+            )
         ]
         from annotator.nlp.train.load import time_label
 
         for m in models:
-            choice = ", ".join(f"{k} ← {v}" for k, v in m.report.get("choice", {}).items())
+            choice = describe_choice(m.report.get("choice", {}))
             rows.append(
                 (
                     "●" if m.id == active else "",
@@ -135,6 +150,16 @@ class ModelsDialog(QDialog):
             return
         self._on_use(None if row == 0 else self._models[row - 1].id)
         self.accept()
+
+
+def describe_choice(choice: dict[str, str]) -> str:
+    """ "every label ← model+rules", or the labels grouped by their source."""
+    sources = sorted(set(choice.values()))
+    if len(sources) == 1:
+        return f"every label ← {sources[0]}"
+    return "; ".join(
+        f"{', '.join(k for k, v in choice.items() if v == source)} ← {source}" for source in sources
+    )
 
 
 class CurveDialog(QDialog):
