@@ -65,6 +65,10 @@ def test_training_stores_a_scored_model_and_fixes_the_split(trained_project: Pro
     assert any(s.startswith("epoch 3/3, loss") and "held-out F1" in s for s in steps)
     assert report.heldout_documents == 2  # exactly round(0.2 * 11)
     assert report.train_documents == 9
+    # 2 held-out documents are too few to choose sources on: the training part was
+    # cross-checked (two half models suggested for the other half) and added to the evidence.
+    assert report.evidence_documents == 11
+    assert any(s.startswith("cross-check 2/2: epoch") for s in steps)
     assert set(report.choice) == {"PERSON", "ORG", "WEAPON", "QUANTITY"}
     for source in ("untrained", "current", "model", "model+patterns", "model+rules", "new"):
         assert set(report.tables[source]) == {"PERSON", "ORG", "WEAPON", "QUANTITY", "overall"}
@@ -77,15 +81,15 @@ def test_training_stores_a_scored_model_and_fixes_the_split(trained_project: Pro
     assert sorted(parts.values()).count("heldout") == 2
     # The split is fixed: a second run with another ratio is refused, the same run is not.
     with pytest.raises(TrainError, match="fixed"):
-        train_project(trained_project, TrainOptions(epochs=1, eval_ratio=0.5))
-    train_project(trained_project, TrainOptions(epochs=1, use="never"))
+        train_project(trained_project, TrainOptions(cross_check=False, epochs=1, eval_ratio=0.5))
+    train_project(trained_project, TrainOptions(cross_check=False, epochs=1, use="never"))
     assert trained_project.parts() == parts
     assert len(trained_project.models()) == 2
 
 
 def test_the_used_model_suggests_with_its_own_version(trained_project: ProjectStore) -> None:
     before = suggester_for_project(trained_project).version
-    report = train_project(trained_project, TrainOptions(epochs=3, use="always"))
+    report = train_project(trained_project, TrainOptions(cross_check=False, epochs=3, use="always"))
     assert trained_project.active_model() == report.model_id
     learned = suggester_for_project(trained_project)
     assert learned.version != before
@@ -104,14 +108,19 @@ def test_cancel_leaves_the_project_as_it_was(trained_project: ProjectStore) -> N
             token.cancel()
 
     with pytest.raises(Cancelled):
-        train_project(trained_project, TrainOptions(epochs=5), progress=progress, cancel=token)
+        train_project(
+            trained_project,
+            TrainOptions(cross_check=False, epochs=5),
+            progress=progress,
+            cancel=token,
+        )
     assert trained_project.models() == []
     assert trained_project.parts() == {}
     assert trained_project.setting("heldout_ratio") == ""
 
 
 def test_damaged_or_crafted_models_are_refused(trained_project: ProjectStore) -> None:
-    report = train_project(trained_project, TrainOptions(epochs=1, use="always"))
+    report = train_project(trained_project, TrainOptions(cross_check=False, epochs=1, use="always"))
     assert report.model_id is not None
     config, weights, digest = trained_project.model_files(report.model_id)
     load_model(config, weights, digest)  # the real one loads
@@ -139,7 +148,20 @@ def test_cli_train_models_use_and_output(
 ) -> None:
     path = str(trained_project.path)
     out = tmp_path / "pipeline"
-    code = main(["train", path, "--epochs", "2", "--json", "--output", str(out), "--use", "never"])
+    code = main(
+        [
+            "train",
+            path,
+            "--epochs",
+            "2",
+            "--json",
+            "--output",
+            str(out),
+            "--use",
+            "never",
+            "--no-cross-check",
+        ]
+    )
     assert code == 0
     report = json.loads(capsys.readouterr().out)
     assert report["model_id"] == 1 and report["used"] is False
@@ -162,7 +184,7 @@ def _last_json(capsys: pytest.CaptureFixture[str]) -> str:
 
 
 def test_model_files_checksum_is_sha256(trained_project: ProjectStore) -> None:
-    report = train_project(trained_project, TrainOptions(epochs=1, use="never"))
+    report = train_project(trained_project, TrainOptions(cross_check=False, epochs=1, use="never"))
     assert report.model_id is not None
     _, weights, digest = trained_project.model_files(report.model_id)
     assert hashlib.sha256(weights).hexdigest() == digest

@@ -11,7 +11,7 @@ combination beats what suggests now on the held-out part (or when asked to).
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -27,9 +27,22 @@ from annotator.nlp.train.data import (
     make_examples,
     shipped_rehearsal_texts,
 )
+from annotator.nlp.train.evidence import (
+    Outputs,
+    checked_indices,
+    cross_check,
+    model_outputs,
+    without_suppressed,
+)
 from annotator.nlp.train.finetune import FineTuneOptions, fine_tune
-from annotator.nlp.train.scoring import choose_sources, doc_counts, score_table, scores_of
-from annotator.nlp.train.sources import UNTRAINED, LearnedSuggester, combine
+from annotator.nlp.train.scoring import (
+    MIN_DOCUMENTS,
+    choose_sources,
+    doc_counts,
+    score_table,
+    scores_of,
+)
+from annotator.nlp.train.sources import UNTRAINED, combine
 
 __all__ = [
     "MIN_HELDOUT",
@@ -62,6 +75,7 @@ class TrainOptions:
     epochs: int = 0
     rehearsal_ratio: float = 1.0
     use: str = "if-better"  # or "always", "never"
+    cross_check: bool = True  # small held-out part: also choose sources on out-of-fold texts
     output: str | None = None
     train_fraction: float = 1.0  # the learning curve trains on parts of the training part
     keep: bool = True  # False: score only, store nothing (the learning curve)
@@ -84,6 +98,7 @@ class TrainReport:
     rank: dict[str, float] = field(default_factory=dict)
     current: str = UNTRAINED  # what suggested before this run
     skipped_texts: int = 0
+    evidence_documents: int = 0  # documents the choice of sources was made on
     output: str | None = None
 
     @property
@@ -204,7 +219,6 @@ def train_project(
     """Train, score, store (and maybe use) a model of the project; see the module docstring."""
     from annotator.nlp.pipeline import load_for_ner
     from annotator.nlp.preannotate import suggester_for_project, untrained_suggester
-    from annotator.nlp.suggest import Suggester
     from annotator.nlp.train.stored import model_to_bytes, write_pipeline
 
     started = time.monotonic()
@@ -273,46 +287,50 @@ def train_project(
     config_text, weights = model_to_bytes(nlp)
 
     progress(0, None, "scoring on the held-out part")
-    raw_map = store.setting("label_map")
-    rules = Suggester(
-        store.pipeline,
-        labels,
-        label_map=json.loads(raw_map) if raw_map else None,
-        extra_patterns=store.project_patterns(),
-        nlp=nlp,
-    )
     current = suggester_for_project(store)
     report.current = current.version if current.version != untrained.version else UNTRAINED
-    outputs: dict[str, list[Any]] = {
+    suppressed = store.suppressed()
+    held: Outputs = {
         UNTRAINED: list(untrained.suggest(heldout_texts)),
-        "current": list(current.suggest(heldout_texts)),
+        **model_outputs(store, labels, nlp, heldout_texts),
     }
-    per_text = LearnedSuggester(rules, {}, {}, "candidate").by_source(heldout_texts)
-    for source in per_text[0] if per_text else ():
-        outputs[source] = [found[source] for found in per_text]
-    suppressed = store.suppressed()  # what suggests is filtered by it; so are the candidates
-    outputs = {
-        source: [
-            [s for s in spans if (text[s.start : s.end], s.label) not in suppressed]
-            for text, spans in zip(heldout_texts, predicted, strict=True)
-        ]
-        for source, predicted in outputs.items()
-    }
-    tables = {
-        source: score_table(scores_of(heldout_gold, predicted, labels), labels)
-        for source, predicted in outputs.items()
-    }
+    held = without_suppressed(held, heldout_texts, suppressed)
+    evidence_gold = list(heldout_gold)
+    evidence = {source: list(spans) for source, spans in held.items()}
+    if options.cross_check and len(heldout) < MIN_DOCUMENTS:
+        hashes = [g.text_hash for g in train]
+        if checked_indices(hashes, seed):
+            oof = cross_check(
+                store,
+                labels,
+                hashes,
+                labelled[: len(train)],
+                rehearsal_examples,
+                dataclasses.replace(tune, epochs=report.epochs),
+                progress=progress,
+                cancel=cancel,
+            )
+            train_texts = [g.text for g in train]
+            oof[UNTRAINED] = list(untrained.suggest(train_texts))
+            oof = without_suppressed(oof, train_texts, suppressed)
+            evidence_gold += [list(g.spans) for g in train]
+            for source in evidence:
+                evidence[source] += oof[source]
+            report.evidence_documents = len(evidence_gold)
     counts = {
-        source: doc_counts(heldout_gold, predicted, labels)
-        for source, predicted in outputs.items()
-        if source != "current"
+        source: doc_counts(evidence_gold, predicted, labels)
+        for source, predicted in evidence.items()
     }
     choice, rank = choose_sources(counts, labels)
+    tables = {
+        source: score_table(scores_of(heldout_gold, predicted, labels), labels)
+        for source, predicted in held.items()
+    }
+    current_out = list(current.suggest(heldout_texts))  # (filtered by the list already)
+    tables["current"] = score_table(scores_of(heldout_gold, current_out, labels), labels)
     combined = [
-        combine(
-            {**{k: outputs[k][i] for k in found}, UNTRAINED: outputs[UNTRAINED][i]}, choice, rank
-        )
-        for i, found in enumerate(per_text)
+        combine({source: held[source][i] for source in held}, choice, rank)
+        for i in range(len(heldout_texts))
     ]
     tables["new"] = score_table(scores_of(heldout_gold, combined, labels), labels)
     report.tables, report.choice, report.rank = tables, choice, rank
