@@ -215,7 +215,6 @@ def _cmd_train(args: argparse.Namespace) -> int:
         rehearsal_ratio=args.rehearsal,
         use=args.use,
         output=args.output,
-        cross_check=not args.no_cross_check,
     )
     bar = ProgressBar("train")
     with ProjectStore.open(args.project) as store:
@@ -419,11 +418,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="suggest with the new model (default: only if it beats what suggests now)",
     )
     p.add_argument("--output", default=None, help="also write the model as a spaCy pipeline folder")
-    p.add_argument(
-        "--no-cross-check",
-        action="store_true",
-        help="with under 10 held-out documents, choose sources on them alone (faster, noisier)",
-    )
     p.add_argument(
         "--curve", action="store_true", help="learning curve: 25/50/75/100%% of the data"
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ __all__ = [
     "PatternError",
     "load_pattern_file",
     "load_patterns",
+    "pattern_labels",
     "patterns_fingerprint",
     "shipped_pattern_files",
     "validate_pattern",
@@ -151,3 +153,13 @@ def patterns_fingerprint(patterns: Iterable[Mapping[str, Any]]) -> str:
         digest.update(json.dumps(pattern, sort_keys=True, ensure_ascii=False).encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _shipped_labels() -> frozenset[str]:
+    return frozenset(p["label"] for f in shipped_pattern_files() for p in load_pattern_file(f))
+
+
+def pattern_labels(extra_patterns: Iterable[Mapping[str, Any]] = ()) -> frozenset[str]:
+    """Labels that the shipped patterns, or the given project patterns, suggest."""
+    return _shipped_labels() | {str(p.get("label", "")) for p in extra_patterns}

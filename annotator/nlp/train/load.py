@@ -3,17 +3,49 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from annotator.nlp.pipeline import PipelineInfo
+from annotator.nlp.patterns import pattern_labels
+from annotator.nlp.pipeline import PipelineInfo, pipeline_info
 from annotator.nlp.suggest import Suggester
 from annotator.nlp.train.sources import UNTRAINED, LearnedSuggester
 from annotator.nlp.train.stored import StoredModelError, load_model
 
 if TYPE_CHECKING:
+    from spacy.language import Language
+
     from annotator.core.store import ProjectStore
 
-__all__ = ["learned_suggester"]
+__all__ = ["learned_suggester", "rules_over_model"]
+
+
+def rules_over_model(store: ProjectStore, labels: Sequence[str], nlp: Language) -> Suggester:
+    """The project's rule engine run over a trained model's entities (``model+rules``).
+
+    A label the base pipeline never predicted (WEAPON for en_core_web_sm) and that patterns
+    serve (the shipped weapon gazetteer) stays with the patterns and rules: the trained model's
+    own entities of it are not used. Measured on four sets the model was not trained on
+    (transcripts, unseen7, unseen8, reports), the model's WEAPON entities cost 0.025 to 0.06
+    WEAPON F1 against the gazetteer and rules alone; a model trained on a dozen documents
+    does not know more systems than a gazetteer of 6,600. A label without patterns (or a
+    blank pipeline, which has no entities of its own) is served by the model.
+    """
+    raw_map = store.setting("label_map")
+    overrides: dict[str, str | None] = json.loads(raw_map) if raw_map else {}
+    base = set(pipeline_info(store.pipeline).labels)
+    if base:
+        served = pattern_labels(store.project_patterns())
+        for label in labels:
+            if label not in base and label in served and label not in overrides:
+                overrides[label] = None
+    return Suggester(
+        store.pipeline,
+        labels,
+        label_map=overrides,
+        extra_patterns=store.project_patterns(),
+        nlp=nlp,
+    )
 
 
 def learned_suggester(store: ProjectStore, model_id: int) -> LearnedSuggester:
@@ -30,14 +62,7 @@ def learned_suggester(store: ProjectStore, model_id: int) -> LearnedSuggester:
         raise StoredModelError(f"{store.path}: {exc.args[0]}") from exc
     nlp = load_model(config, weights, sha256)
     labels = store.labels().names
-    raw_map = store.setting("label_map")
-    rules = Suggester(
-        store.pipeline,
-        labels,
-        label_map=json.loads(raw_map) if raw_map else None,
-        extra_patterns=store.project_patterns(),
-        nlp=nlp,
-    )
+    rules = rules_over_model(store, labels, nlp)
     choice = {label: version.report.get("choice", {}).get(label, UNTRAINED) for label in labels}
     rank = {label: float(version.report.get("rank", {}).get(label, 0.0)) for label in labels}
     untrained = untrained_suggester(store) if UNTRAINED in choice.values() else None

@@ -11,7 +11,6 @@ combination beats what suggests now on the held-out part (or when asked to).
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -27,21 +26,9 @@ from annotator.nlp.train.data import (
     make_examples,
     shipped_rehearsal_texts,
 )
-from annotator.nlp.train.evidence import (
-    Outputs,
-    checked_indices,
-    cross_check,
-    model_outputs,
-    without_suppressed,
-)
+from annotator.nlp.train.evidence import Outputs, model_outputs, without_suppressed
 from annotator.nlp.train.finetune import FineTuneOptions, fine_tune
-from annotator.nlp.train.scoring import (
-    MIN_DOCUMENTS,
-    choose_sources,
-    doc_counts,
-    score_table,
-    scores_of,
-)
+from annotator.nlp.train.scoring import choose_sources, doc_counts, score_table, scores_of
 from annotator.nlp.train.sources import UNTRAINED, combine
 
 __all__ = [
@@ -75,7 +62,6 @@ class TrainOptions:
     epochs: int = 0
     rehearsal_ratio: float = 1.0
     use: str = "if-better"  # or "always", "never"
-    cross_check: bool = True  # small held-out part: also choose sources on out-of-fold texts
     output: str | None = None
     train_fraction: float = 1.0  # the learning curve trains on parts of the training part
     keep: bool = True  # False: score only, store nothing (the learning curve)
@@ -98,7 +84,6 @@ class TrainReport:
     rank: dict[str, float] = field(default_factory=dict)
     current: str = UNTRAINED  # what suggested before this run
     skipped_texts: int = 0
-    evidence_documents: int = 0  # documents the choice of sources was made on
     output: str | None = None
 
     @property
@@ -297,26 +282,6 @@ def train_project(
     held = without_suppressed(held, heldout_texts, suppressed)
     evidence_gold = list(heldout_gold)
     evidence = {source: list(spans) for source, spans in held.items()}
-    if options.cross_check and len(heldout) < MIN_DOCUMENTS:
-        hashes = [g.text_hash for g in train]
-        if checked_indices(hashes, seed):
-            oof = cross_check(
-                store,
-                labels,
-                hashes,
-                labelled[: len(train)],
-                rehearsal_examples,
-                dataclasses.replace(tune, epochs=report.epochs),
-                progress=progress,
-                cancel=cancel,
-            )
-            train_texts = [g.text for g in train]
-            oof[UNTRAINED] = list(untrained.suggest(train_texts))
-            oof = without_suppressed(oof, train_texts, suppressed)
-            evidence_gold += [list(g.spans) for g in train]
-            for source in evidence:
-                evidence[source] += oof[source]
-            report.evidence_documents = len(evidence_gold)
     counts = {
         source: doc_counts(evidence_gold, predicted, labels)
         for source, predicted in evidence.items()
