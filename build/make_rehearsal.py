@@ -16,14 +16,25 @@ import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SETS = ("dev-0", "fresh/", "heldout/", "unseen/", "unseen2/", "unseen3/", "unseen4/",
-        "unseen5/", "unseen6/")
+SETS = (
+    "dev-0",
+    "fresh/",
+    "heldout/",
+    "unseen/",
+    "unseen2/",
+    "unseen3/",
+    "unseen4/",
+    "unseen5/",
+    "unseen6/",
+)
 
 
 def main() -> None:
     texts: list[str] = []
     seed = ROOT / "corpora" / "seed"
-    gold = sorted(seed.glob("*.gold.jsonl")) + sorted((ROOT / "corpora" / "dev").rglob("*.gold.jsonl"))
+    gold = sorted(seed.glob("*.gold.jsonl")) + sorted(
+        (ROOT / "corpora" / "dev").rglob("*.gold.jsonl")
+    )
     for path in gold:
         rel = path.relative_to(ROOT / "corpora").as_posix()
         if path.parent != seed and not any(f"dev/{s}" in rel for s in SETS):
@@ -36,7 +47,9 @@ def main() -> None:
     with out.open("w", encoding="utf-8") as handle:
         for text in texts:
             handle.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
-    print(f"{out.relative_to(ROOT)}: {len(texts)} texts, {sum(len(t.split()) for t in texts)} words")
+    print(
+        f"{out.relative_to(ROOT)}: {len(texts)} texts, {sum(len(t.split()) for t in texts)} words"
+    )
 
 
 if __name__ == "__main__":

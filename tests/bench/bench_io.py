@@ -1,6 +1,6 @@
 """Benchmark: import and export of a large generated JSONL corpus against a plain baseline.
 
-    python -m annotator.formats.bench_io [--docs 100000] [--keep DIR]
+    python tests/bench/bench_io.py [--docs 100000] [--keep DIR]
 
 Each step runs in its own process so that its peak memory (ru_maxrss) is its own. The baseline
 is what any script would do: ``srsly.read_jsonl`` + ``executemany`` into SQLite, and a SELECT +
@@ -152,7 +152,7 @@ def run_step(step: str, data: Path, db: Path, out: Path) -> dict[str, float]:
 
 
 def _spawn(step: str, data: Path, db: Path, out: Path) -> dict[str, float]:
-    args = [sys.executable, "-m", "annotator.formats.bench_io", "--step", step]
+    args = [sys.executable, __file__, "--step", step]
     args += ["--data", str(data), "--db", str(db), "--out", str(out)]
     done = subprocess.run(args, capture_output=True, text=True, check=False)
     if done.returncode:

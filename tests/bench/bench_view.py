@@ -1,4 +1,4 @@
-"""Benchmark of the document view (not a test): ``python -m annotator.ui.bench_view``.
+"""Benchmark of the document view (not a test): ``python tests/bench/bench_view.py``.
 
 Opens a generated 20,000-word article with 2,000 spans and prints the time to show it, the
 time to apply one span edit (store commit + view update) and the longest event-loop stall
@@ -91,9 +91,9 @@ def make_article(words: int = 20_000, spans: int = 2_000) -> tuple[str, list[Spa
 
 
 def main() -> int:
+    from bench_stalls import StallMeter
     from PySide6.QtCore import QSettings
 
-    from annotator.ui.bench_stalls import StallMeter
     from annotator.ui.gc_timer import GarbageCollector
     from annotator.ui.main_window import MainWindow
 

@@ -1,9 +1,9 @@
 """Benchmark (not a test): GUI stalls while the window imports (and exports) a big JSONL file.
 
-``python -m annotator.ui.bench_import_window [--docs 50000] [--pipeline auto] [--export]
+``python tests/bench/bench_import_window.py [--docs 50000] [--pipeline auto] [--export]
 [--no-browse]``
 
-Generates a JSONL corpus with ``annotator.formats.bench_io.generate`` (news-like documents
+Generates a JSONL corpus with ``bench_io.generate`` (beside this script) (news-like documents
 with four spans each), opens the real main window offscreen on a new project, runs the same
 import File › Import… runs (``WindowActions.import_paths``) and measures the longest gap of a
 1 ms QTimer while the job runs, and apart from it the gap when it ends (the window's
@@ -31,12 +31,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from bench_stalls import StallMeter
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import DEFAULT_LABELS, Answer
 from annotator.core.store import ProjectStore
-from annotator.ui.bench_stalls import StallMeter
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from annotator.formats.bench_io import generate
+    from bench_io import generate
+
     from annotator.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)

@@ -1,6 +1,6 @@
 """Benchmark (not a test): GUI stalls while the window pre-annotates 200 documents.
 
-``python -m annotator.ui.bench_suggest_window [--docs 200] [--pipeline auto]``
+``python tests/bench/bench_suggest_window.py [--docs 200] [--pipeline auto]``
 
 Builds a project of news-like documents (paragraphs of the sample and development articles,
 recombined, with numbers and names varied), opens the real main window offscreen with the
@@ -22,12 +22,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from bench_stalls import StallMeter
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import DEFAULT_LABELS
 from annotator.core.store import NewDocument, ProjectStore
-from annotator.ui.bench_stalls import StallMeter
 
 _REPO = Path(__file__).resolve().parents[2]
 _SWAPS = {

@@ -2,7 +2,7 @@
 
 Both run the same pipeline (NER plus the pattern ruler) on the same texts in one process, so
 the difference is the app's own work (label mapping, QUANTITY rule, span objects). Run:
-``python -m annotator.nlp.bench_suggest [--docs 400] [--repeat 3]``.
+``python tests/bench/bench_suggest.py [--docs 400] [--repeat 3]``.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def _texts(count: int) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m annotator.nlp.bench_suggest")
+    parser = argparse.ArgumentParser(prog="python tests/bench/bench_suggest.py")
     parser.add_argument("--docs", type=int, default=400)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pipeline", default="auto")
