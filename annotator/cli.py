@@ -126,6 +126,10 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 def _cmd_suggest(args: argparse.Namespace) -> int:
     from annotator.nlp.preannotate import pre_annotate, suggester_for_project
 
+    if args.project_option:
+        if args.project and args.project != args.project_option:
+            raise CommandError("give the project once: PROJECT or --project PROJECT")
+        args.project = args.project_option
     if args.input or args.output:
         return _suggest_file(args)  # with a PROJECT: that project's suggester, read-only
     if not args.project:
@@ -380,6 +384,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project", nargs="?")
     p.add_argument("--n-process", type=int, default=1, help="worker processes for spaCy")
     p.add_argument("--limit", type=int, default=None, help="suggest at most N documents")
+    p.add_argument(
+        "--project",
+        dest="project_option",
+        default=None,
+        help="with --input/--output: suggest with this project's model, labels and patterns",
+    )
     p.add_argument("--input", default=None, help='JSONL file of {"text": ...} lines')
     p.add_argument("--output", default=None, help="JSONL file to write (export shape)")
     p.add_argument("--labels", default=",".join(DEFAULT_LABELS), help="labels (with --input)")

@@ -132,14 +132,17 @@ def main() -> int:
     parser.add_argument(
         "--halves", default=None, help="a folder of gold files: odd files train, even test"
     )
+    parser.add_argument(
+        "--halves-of", default=None, help="a glob of gold files: odd ones train, even ones test"
+    )
     parser.add_argument("--also", nargs="*", default=[])
     parser.add_argument("--epochs", type=int, default=0)
     parser.add_argument("--rehearsal", type=float, default=1.0)
     parser.add_argument("--force", action="store_true", help="use the model even if not better")
     parser.add_argument("--sources", action="store_true", help="score every source on the test")
     args = parser.parse_args()
-    if args.halves:
-        files = _files([str(Path(args.halves) / "*.gold.jsonl")])
+    if args.halves or args.halves_of:
+        files = _files([args.halves_of or str(Path(args.halves) / "*.gold.jsonl")])
         train, test = files[0::2], files[1::2]
     else:
         train, test = _files(args.train), _files(args.test)

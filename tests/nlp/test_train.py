@@ -213,3 +213,24 @@ def test_labels_new_to_the_pipeline_stay_with_their_gazetteer(tmp_path: Path) ->
         assert rules.label_map.overrides == {"WEAPON": None}
     with ProjectStore.create(tmp_path / "blank.annot", labels, pipeline="blank:en") as blank:
         assert rules_over_model(blank, labels, spacy.blank("en")).label_map.overrides == {}
+
+
+def test_cli_curve_and_suggest_file_with_the_project_model(
+    trained_project: ProjectStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(trained_project.path)
+    assert main(["train", path, "--curve", "--epochs", "1", "--json"]) == 0
+    curve = json.loads(capsys.readouterr().out)
+    assert [p["fraction"] for p in curve["points"]] == [0.25, 0.5, 0.75, 1.0]
+    assert [p["documents"] for p in curve["points"]] == [2, 4, 7, 9]
+    assert trained_project.models() == []  # the curve stores nothing
+    report = train_project(trained_project, TrainOptions(epochs=2, use="always"))
+    before = trained_project.path.read_bytes()
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_text(json.dumps({"text": "Rui Tanaka joined Astel Labs."}) + "\n")
+    assert main(["suggest", "--input", str(source), "--output", str(out), "--project", path]) == 0
+    (record,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert record["text"] == "Rui Tanaka joined Astel Labs."
+    assert all(s["label"] in {"PERSON", "ORG", "WEAPON", "QUANTITY"} for s in record["spans"])
+    assert trained_project.path.read_bytes() == before  # read-only: the project is unchanged
+    assert report.model_id == trained_project.active_model()

@@ -218,10 +218,6 @@ def train_project(
     parts = {**existing, **new_parts}
     train = [g for g in gold_docs if parts.get(g.doc_id) == TRAIN]
     heldout = [g for g in gold_docs if parts.get(g.doc_id) == HELDOUT]
-    if options.train_fraction < 1.0:
-        train = train[: max(1, round(len(train) * options.train_fraction))]
-    report.documents = len(gold_docs)
-    report.train_documents, report.heldout_documents = len(train), len(heldout)
     if len(train) < MIN_TRAIN or (len(heldout) < MIN_HELDOUT and ratio > 0):
         raise TrainError(
             f"training needs at least {MIN_TRAIN} accepted documents to train on and "
@@ -229,6 +225,10 @@ def train_project(
             f"{len(train)} to train on, {len(heldout)} held out); accept more documents in "
             "the window, or import annotated ones with `annotator import --as accepted`"
         )
+    if options.train_fraction < 1.0:  # a point of the learning curve
+        train = train[: max(1, round(len(train) * options.train_fraction))]
+    report.documents = len(gold_docs)
+    report.train_documents, report.heldout_documents = len(train), len(heldout)
 
     progress(0, None, "loading the untrained suggester")
     untrained = untrained_suggester(store)
