@@ -227,10 +227,10 @@ def _export_spacy(
     info = pipeline_info(store.pipeline)
     # The exported config fine-tunes the project's pipeline NER when it has one.
     source = info.location if info.labels else None
-    config = ner_training_config(info.lang, source=source)
     with atomic_folder(out, SPACY_FILES) as folder:
         (folder / "train.spacy").write_bytes(train.to_bytes())
         (folder / "dev.spacy").write_bytes(dev.to_bytes())
+        config = ner_training_config(info.lang, source=source)
         (folder / "config.cfg").write_text(config, encoding="utf-8")
     report.files = [out / name for name in SPACY_FILES]
     return report

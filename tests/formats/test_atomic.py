@@ -170,7 +170,7 @@ def test_spacy_export_replaces_the_set_or_nothing(
     before = _spacy_set(out)
     assert set(before) == {"train.spacy", "dev.spacy", "config.cfg"}
 
-    def disk_full(lang: str) -> str:
+    def disk_full(lang: str, source: str | None = None) -> str:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(exporting, "ner_training_config", disk_full)
