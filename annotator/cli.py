@@ -293,7 +293,16 @@ def _normalise(argv: list[str], commands: Sequence[str]) -> list[str]:
     return argv
 
 
+def _printable_output() -> None:
+    """Print what cannot be encoded (a file name that is not UTF-8) as escapes, not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _printable_output()
     parser = build_parser()
     raw = list(sys.argv[1:] if argv is None else argv)
     commands = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from annotator.formats.records import FormatError, LineError, Record
+from annotator.formats.records import FormatError, LineError, Record, display_path
 from annotator.formats.sniff import check_text_file
 
 __all__ = ["read_text", "text_files"]
@@ -27,9 +27,11 @@ def read_text(path: Path) -> Iterator[Record | LineError]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        yield LineError(str(path), line, f"not UTF-8 text (bad byte at offset {exc.start})")
+        yield LineError(
+            display_path(path), line, f"not UTF-8 text (bad byte at offset {exc.start})"
+        )
         return
     if not text.strip():
-        yield LineError(str(path), 1, "the file is empty")
+        yield LineError(display_path(path), 1, "the file is empty")
         return
-    yield Record(text=text, line=1, meta={"file": path.name})
+    yield Record(text=text, line=1, meta={"file": display_path(path.name)})
