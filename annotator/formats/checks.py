@@ -2,8 +2,8 @@
 
 A lone surrogate (which no UTF-8 file can hold, but a JSON ``\\ud800`` escape can) crashes the
 JSON serialiser and the database driver; a NUL cuts a text short in SQLite; an infinite number
-cannot be written as JSON. Each is refused here, with the record's own line, so one bad record
-stays one bad record.
+cannot be written as JSON; deep meta breaks every later export. Each is refused here, with the
+record's own line, so one bad record stays one bad record.
 """
 
 from __future__ import annotations
@@ -11,10 +11,24 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from annotator.core.limits import clip
+from annotator.core.limits import (
+    MAX_ANNOTATOR_CHARS,
+    MAX_LABEL_CHARS,
+    MAX_META_CHARS,
+    MAX_META_DEPTH,
+    MAX_TEXT_CHARS,
+    clip,
+)
 from annotator.core.model import ValidationError
 
-__all__ = ["check_annotator", "check_meta", "check_string", "check_text"]
+__all__ = [
+    "check_annotator",
+    "check_label",
+    "check_meta",
+    "check_string",
+    "check_text",
+    "text_too_long",
+]
 
 
 def _surrogate_at(value: str) -> int | None:
@@ -46,27 +60,63 @@ def check_string(value: str, what: str, *, limit: int | None = None, nul: bool =
         )
 
 
+def text_too_long(length: int | None) -> ValidationError:
+    """The error for a text of ``length`` characters (None: more than the limit)."""
+    size = "longer than" if length is None else f"{length:,} characters long, above"
+    return ValidationError(
+        f"the text is {size} the limit of {MAX_TEXT_CHARS:,} characters; "
+        "split the document into smaller ones"
+    )
+
+
 def check_text(text: str) -> None:
     """A document text the store, spaCy and the exporters all take."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise text_too_long(len(text))
     check_string(text, '"text"', nul=False)
 
 
+def check_label(label: str, what: str) -> None:
+    check_string(label, what, limit=MAX_LABEL_CHARS, nul=False)
+
+
 def check_annotator(name: str) -> None:
-    check_string(name, "the annotator id", nul=False)
+    check_string(name, "the annotator id", limit=MAX_ANNOTATOR_CHARS, nul=False)
 
 
 def check_meta(meta: dict[str, Any]) -> None:
-    """Meta the JSON writer takes: no lone surrogates, no infinite numbers."""
-    stack: list[Any] = [meta]
+    """Meta the JSON writer takes and the exports can read back: depth, size, values."""
+    size = 0
+    stack: list[tuple[Any, int]] = [(meta, 1)]
     while stack:
-        value = stack.pop()
+        value, depth = stack.pop()
         if isinstance(value, dict):
+            items: list[Any] = list(value.values())
             for key in value:
                 check_string(key, '"meta" key')
-            stack.extend(value.values())
+                size += len(key)
         elif isinstance(value, list):
-            stack.extend(value)
-        elif isinstance(value, str):
-            check_string(value, '"meta" value')
-        elif isinstance(value, float) and not math.isfinite(value):
-            raise ValidationError(f'"meta" holds {value}, which JSON cannot hold')
+            items = value
+        else:
+            if isinstance(value, str):
+                check_string(value, '"meta" value')
+                size += len(value)
+            elif isinstance(value, float) and not math.isfinite(value):
+                raise ValidationError(f'"meta" holds {value}, which JSON cannot hold')
+            size += 4
+            if size > MAX_META_CHARS:
+                raise _too_big()
+            continue
+        if depth > MAX_META_DEPTH:
+            raise ValidationError(f'"meta" is nested deeper than {MAX_META_DEPTH} levels')
+        size += 2 + len(items)
+        if size > MAX_META_CHARS:
+            raise _too_big()
+        stack.extend((item, depth + 1) for item in items)
+
+
+def _too_big() -> ValidationError:
+    return ValidationError(
+        f'"meta" is larger than the limit of about {MAX_META_CHARS:,} characters; '
+        "keep large data outside the record"
+    )

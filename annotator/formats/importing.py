@@ -21,6 +21,7 @@ from annotator.formats.checks import check_annotator
 from annotator.formats.docbin import read_docbin
 from annotator.formats.jsonl import read_jsonl
 from annotator.formats.records import FormatError, ImportReport, LineError, Record, display_path
+from annotator.formats.sniff import open_regular
 from annotator.formats.text import read_text, text_files
 from annotator.nlp.tokens import Tokenizer
 
@@ -68,7 +69,7 @@ def _count_lines(path: Path) -> int | None:
     if path.suffix.lower() != ".jsonl":
         return None
     count = 0
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
         while chunk := handle.read(1 << 20):
             count += chunk.count(b"\n")
     return count

@@ -14,11 +14,11 @@ from typing import Any
 
 import srsly
 
-from annotator.core.limits import clip
+from annotator.core.limits import MAX_LINE_BYTES, MAX_SPANS, clip
 from annotator.core.model import Answer, Span, ValidationError
-from annotator.formats.checks import check_annotator, check_meta, check_text
+from annotator.formats.checks import check_annotator, check_label, check_meta, check_text
 from annotator.formats.records import FormatError, LineError, Record, display_path
-from annotator.formats.sniff import check_text_file
+from annotator.formats.sniff import check_text_file, open_regular
 
 __all__ = ["input_hash", "parse_record", "read_jsonl", "task_hash", "write_jsonl"]
 
@@ -28,12 +28,22 @@ _ANSWERS = frozenset(answer.value for answer in Answer)
 def read_jsonl(path: Path) -> Iterator[Record | LineError]:
     """Records of a JSONL file, streamed a line at a time; bad lines come out as LineErrors.
 
-    A file that is binary, UTF-16/32, or ends in the middle of a record raises FormatError.
+    A file that is binary, UTF-16/32, not a regular file, or ends in the middle of a record
+    raises FormatError.
     """
     check_text_file(path)
     name = display_path(path)
-    with open(path, "rb") as handle:
-        for number, raw in enumerate(handle, start=1):
+    with open_regular(path) as handle:
+        number = 0
+        while raw := handle.readline(MAX_LINE_BYTES + 1):
+            number += 1
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass  # the rest of the line, never held whole
+                yield LineError(
+                    name, number, f"the line is longer than the limit of {MAX_LINE_BYTES:,} bytes"
+                )
+                continue
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             if not raw.strip():
@@ -92,6 +102,8 @@ def _spans(raw: Any) -> tuple[Span, ...]:
         return ()
     if not isinstance(raw, list):
         raise ValidationError(f'"spans" must be a list, got {_shown(raw)}')
+    if len(raw) > MAX_SPANS:
+        raise ValidationError(f"{len(raw):,} spans, above the limit of {MAX_SPANS:,} a record")
     spans = []
     for index, item in enumerate(raw, start=1):
         if not isinstance(item, dict):
@@ -100,6 +112,7 @@ def _spans(raw: Any) -> tuple[Span, ...]:
         label = item.get("label")
         if not isinstance(label, str) or not label:
             raise ValidationError(f'span {index} needs a "label" string, got {_shown(label)}')
+        check_label(label, f"span {index} label")
         spans.append(Span(start, end, label, source="import"))
     return tuple(spans)
 

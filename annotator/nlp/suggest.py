@@ -61,6 +61,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from annotator.core.limits import MAX_TEXT_CHARS
 from annotator.core.model import Span, SpanState
 from annotator.nlp.labelmap import (
     COMPANY_SUFFIXES,
@@ -157,6 +158,8 @@ class Suggester:
         )
         self.info = pipeline_info(pipeline)
         self.nlp = nlp if nlp is not None else load_for_ner(pipeline)
+        # Deliberately the import limit: every text a project or an input file can hold runs.
+        self.nlp.max_length = max(self.nlp.max_length, MAX_TEXT_CHARS)
         self._quantity_label = self.label_map.quantity_label
         self._weapon_prefixes = designation_prefixes(self.patterns)
         self._given_names = given_names() if include_shipped_patterns else GivenNames(frozenset())

@@ -12,10 +12,23 @@ import os
 import resource
 import subprocess
 import sys
+import time
+import zlib
 from pathlib import Path
 
+import numpy
 import pytest
+import spacy
+import srsly
+from spacy.tokens import DocBin
 
+from annotator.core.limits import (
+    MAX_LABEL_CHARS,
+    MAX_META_CHARS,
+    MAX_META_DEPTH,
+    MAX_SPANS,
+    MAX_TEXT_CHARS,
+)
 from annotator.core.store import ProjectStore
 from annotator.formats.importing import import_files
 
@@ -119,3 +132,136 @@ def test_a_file_name_that_is_not_utf8(project: ProjectStore, tmp_path: Path) -> 
     done = _cli("import", project_path, os.fsdecode(raw))
     assert done.returncode == 0, done.stderr
     assert f"{shown}:2: not valid JSON" in done.stderr and "1 added" in done.stdout
+
+
+# ---- 2. limits -------------------------------------------------------------------------------
+
+
+def _long_record(length: int) -> str:
+    return json.dumps({"text": "word " * (length // 5) + "x" * (length % 5)})
+
+
+def test_text_above_the_limit_is_refused_naming_the_record(
+    project: ProjectStore, tmp_path: Path
+) -> None:
+    data = _jsonl(
+        tmp_path / "long.jsonl",
+        FIRST,
+        _long_record(MAX_TEXT_CHARS + 1),
+        _long_record(MAX_TEXT_CHARS),
+    )
+    report = import_files(project, [data])
+    assert report.added == 2
+    (error,) = report.errors
+    assert error.line == 2 and f"above the limit of {MAX_TEXT_CHARS:,}" in error.reason
+
+    text = tmp_path / "long.txt"
+    text.write_text("word " * (MAX_TEXT_CHARS // 5 + 1), encoding="utf-8")
+    report = import_files(project, [text])
+    assert "above the limit" in report.errors[0].reason
+
+
+def test_suggest_input_refuses_a_long_text_instead_of_e088(tmp_path: Path) -> None:
+    data = _jsonl(tmp_path / "in.jsonl", _long_record(int(1.5 * MAX_TEXT_CHARS)), FIRST)
+    out = tmp_path / "out.jsonl"
+    done = _cli("suggest", "--input", str(data), "--output", str(out), "--pipeline", "blank:en")
+    assert done.returncode == 0, done.stderr
+    assert f"{data}:1: the text is 1,500,000 characters long" in done.stderr
+    assert "E088" not in done.stderr and len(out.read_text().splitlines()) == 1
+
+
+def _nested(depth: int) -> str:
+    """A record whose meta is ``depth`` objects deep."""
+    return '{"text": "Nested meta.", "meta": ' + '{"k": ' * depth + "1" + "}" * depth + "}"
+
+
+def test_span_meta_and_label_limits(project: ProjectStore, tmp_path: Path) -> None:
+    words = "a " * (MAX_SPANS + 1)
+    spans = [{"start": 2 * i, "end": 2 * i + 1, "label": "ORG"} for i in range(MAX_SPANS + 1)]
+    lines = [
+        json.dumps({"text": words, "spans": spans}),
+        _nested(1000),
+        _nested(MAX_META_DEPTH + 1),
+        json.dumps({"text": "Big meta.", "meta": {"k": "x" * MAX_META_CHARS}}),
+        json.dumps({"text": "A label.", "spans": [{"start": 0, "end": 1, "label": "L" * 10**6}]}),
+        _nested(MAX_META_DEPTH),
+    ]
+    report = import_files(project, [_jsonl(tmp_path / "in.jsonl", FIRST, *lines, LAST)])
+    reasons = [e.reason for e in report.errors]
+    assert [e.line for e in report.errors] == [2, 3, 4, 5, 6] and report.added == 3
+    assert f"above the limit of {MAX_SPANS:,}" in reasons[0]
+    assert f"nested deeper than {MAX_META_DEPTH} levels" in reasons[1] == reasons[2]
+    assert "larger than the limit" in reasons[3]
+    assert f"above the limit of {MAX_LABEL_CHARS}" in reasons[4]
+    assert max(map(len, reasons)) < 300  # a 1 MB label is never echoed in full
+
+
+def test_long_values_are_clipped_in_messages(project: ProjectStore, tmp_path: Path) -> None:
+    text = "A" * 500_000 + " and more."
+    spans = [{"start": 0, "end": 500_000, "label": "ORG"}, {"start": 1, "end": 3, "label": "ORG"}]
+    report = import_files(
+        project, [_jsonl(tmp_path / "in.jsonl", json.dumps({"text": text, "spans": spans}))]
+    )
+    assert "overlap" in report.errors[0].reason and len(report.errors[0].reason) < 400
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".txt", ".spacy"])
+def test_devices_and_fifos_are_refused_before_they_are_opened(tmp_path: Path, suffix: str) -> None:
+    project = str(tmp_path / "p.annot")
+    _cli("new", project, "--pipeline", "blank:en")
+    zero = tmp_path / f"zero{suffix}"
+    zero.symlink_to("/dev/zero")
+    fifo = tmp_path / f"fifo{suffix}"
+    os.mkfifo(fifo)
+    good = _jsonl(tmp_path / "good.jsonl", FIRST)
+    started = time.monotonic()
+    done = _cli("import", project, str(zero), str(fifo), str(good), timeout=30)
+    assert time.monotonic() - started < 20
+    assert f"{zero}: is a device, not a regular file" in done.stderr
+    assert f"{fifo}: is a pipe (FIFO), not a regular file" in done.stderr
+    assert "3 files: 1 added, 0 duplicates skipped, 0 bad records, 2 files not imported" in (
+        done.stdout
+    )
+    if suffix == ".jsonl":
+        out = str(tmp_path / "out.jsonl")
+        args = ("--input", str(fifo), "--output", out, "--pipeline", "blank:en")
+        done = _cli("suggest", *args, timeout=30)
+        assert done.returncode == 2 and "is a pipe (FIFO), not a regular file" in done.stderr
+
+
+def test_a_compression_bomb_spacy_file_is_refused(project: ProjectStore, tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.spacy"
+    packer = zlib.compressobj()
+    with open(bomb, "wb") as handle:
+        for _ in range(300):
+            handle.write(packer.compress(bytes(1 << 20)))
+        handle.write(packer.flush())
+    started = time.monotonic()
+    report = import_files(project, [bomb])
+    assert time.monotonic() - started < 10
+    assert "unpacks to more than" in str(report.failed_files[0])
+
+
+def _docbin_bytes(count: int, lengths: list[int] | None = None) -> bytes:
+    nlp = spacy.blank("en")
+    docs = [nlp(f"Document number {i} here.") for i in range(count)]
+    data = DocBin(docs=docs).to_bytes()
+    if lengths is None:
+        return data
+    msg = srsly.msgpack_loads(zlib.decompress(data))
+    msg["lengths"] = numpy.array(lengths, dtype="int32").tobytes()
+    return zlib.compress(srsly.msgpack_dumps(msg))
+
+
+@pytest.mark.parametrize("lengths", [[25], [5, 5, 5, 5, 6], [5, 5, 5, 15, -5]])
+def test_spacy_file_with_damaged_lengths_is_refused(
+    project: ProjectStore, tmp_path: Path, lengths: list[int]
+) -> None:
+    good = tmp_path / "good.spacy"
+    good.write_bytes(_docbin_bytes(5))
+    assert import_files(project, [good]).added == 5
+    bad = tmp_path / "bad.spacy"
+    bad.write_bytes(_docbin_bytes(5, lengths))
+    report = import_files(project, [bad])
+    assert "damaged .spacy file" in str(report.failed_files[0])
+    assert project.count_documents() == 5
