@@ -19,9 +19,9 @@ from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import NewDocument, ProjectStore, current_annotator
 from annotator.formats.checks import check_annotator
 from annotator.formats.docbin import read_docbin
-from annotator.formats.jsonl import read_jsonl
+from annotator.formats.jsonl import jsonl_records
 from annotator.formats.records import FormatError, ImportReport, LineError, Record, display_path
-from annotator.formats.sniff import open_regular
+from annotator.formats.sniff import check_text_file
 from annotator.formats.text import read_text, text_files
 from annotator.nlp.tokens import Tokenizer
 
@@ -56,23 +56,14 @@ def expand_paths(paths: Iterable[Path | str | bytes]) -> list[Path]:
     return files
 
 
-def _records(path: Path, tokenizer: Tokenizer) -> Iterator[Record | LineError]:
+def _records(path: Path, tokenizer: Tokenizer) -> tuple[int | None, Iterator[Record | LineError]]:
+    """How many records to expect (None: unknown) and the records of one file."""
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
-        return read_jsonl(path)
+        return check_text_file(path), jsonl_records(path)
     if suffix == ".spacy":
-        return read_docbin(path, tokenizer)
-    return read_text(path)
-
-
-def _count_lines(path: Path) -> int | None:
-    if path.suffix.lower() != ".jsonl":
-        return None
-    count = 0
-    with open_regular(path) as handle:
-        while chunk := handle.read(1 << 20):
-            count += chunk.count(b"\n")
-    return count
+        return None, read_docbin(path, tokenizer)
+    return None, read_text(path)
 
 
 def _to_document(
@@ -158,7 +149,7 @@ def _import_one(
     progress: ProgressCallback,
     cancel: CancelToken | None,
 ) -> None:
-    total = _count_lines(path)
+    total, records = _records(path, tokenizer)
     name = display_path(path.name)
     added = duplicates = 0
     errors: list[LineError] = []
@@ -173,7 +164,7 @@ def _import_one(
         batch.clear()
 
     with store.transaction():  # the whole file, or nothing of it
-        for item in _records(path, tokenizer):
+        for item in records:
             done += 1
             if isinstance(item, LineError):
                 errors.append(item)

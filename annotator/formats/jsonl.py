@@ -20,7 +20,14 @@ from annotator.formats.checks import check_annotator, check_label, check_meta, c
 from annotator.formats.records import FormatError, LineError, Record, display_path
 from annotator.formats.sniff import check_text_file, open_regular
 
-__all__ = ["input_hash", "parse_record", "read_jsonl", "task_hash", "write_jsonl"]
+__all__ = [
+    "input_hash",
+    "jsonl_records",
+    "parse_record",
+    "read_jsonl",
+    "task_hash",
+    "write_jsonl",
+]
 
 _ANSWERS = frozenset(answer.value for answer in Answer)
 
@@ -29,9 +36,14 @@ def read_jsonl(path: Path) -> Iterator[Record | LineError]:
     """Records of a JSONL file, streamed a line at a time; bad lines come out as LineErrors.
 
     A file that is binary, UTF-16/32, not a regular file, or ends in the middle of a record
-    raises FormatError.
+    or a character raises FormatError (checked as a whole before the first record).
     """
     check_text_file(path)
+    return jsonl_records(path)
+
+
+def jsonl_records(path: Path) -> Iterator[Record | LineError]:
+    """The records of a JSONL file ``check_text_file`` has passed."""
     name = display_path(path)
     with open_regular(path) as handle:
         number = 0

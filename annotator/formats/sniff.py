@@ -1,7 +1,10 @@
-"""Checks on a file before anything of it reaches the project: what it is, its first bytes.
+"""Checks on a file before anything of it reaches the project: what it is, what it holds.
 
 Only regular files are read: a FIFO would block forever and ``/dev/zero`` never ends, so both
-(and every other device, also behind a symlink) are refused before they are opened.
+(and every other device, also behind a symlink) are refused before they are opened. A text
+file is scanned as a whole before its first record is read, so a file that is binary (a NUL
+anywhere), UTF-16/32 (with or without a byte-order mark) or cut off inside a character is
+refused as a whole.
 """
 
 from __future__ import annotations
@@ -22,6 +25,10 @@ _BOMS = {
     codecs.BOM_UTF16_LE: "UTF-16",
     codecs.BOM_UTF16_BE: "UTF-16",
 }
+_CHUNK = 1 << 20
+_HEAD = 65536
+# Bytes that plain text does not hold (C0 controls but tab, newlines, form feed, escape).
+_CONTROLS = bytes(b for b in range(32) if b not in b"\t\n\r\f\v\x1b")
 
 
 def _refuse(path: Path, mode: int) -> FormatError:
@@ -60,12 +67,64 @@ def open_regular(path: Path) -> BinaryIO:
     return os.fdopen(fd, "rb")
 
 
-def check_text_file(path: Path) -> None:
-    """Raise FormatError for a file that is binary or not in UTF-8 as a whole."""
+def _utf16_without_bom(head: bytes) -> bool:
+    """Text in UTF-16: every other byte, a character's high byte, is mostly a control as
+    UTF-8 (0x00 for Latin letters, 0x04 for Cyrillic), and the whole reads as UTF-16.
+    """
+    even = head[: len(head) // 2 * 2]
+    if len(even) < 4:
+        return False
+    for codec, high in (("utf-16-le", even[1::2]), ("utf-16-be", even[0::2])):
+        if sum(map(high.count, _CONTROLS)) * 2 < len(high):
+            continue
+        try:
+            text = even.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if sum(ch.isprintable() or ch.isspace() for ch in text) >= 0.95 * len(text):
+            return True
+    return False
+
+
+def check_text_file(path: Path) -> int:
+    """Raise FormatError for a file that is not UTF-8 text as a whole; returns its line count.
+
+    Bytes that are not UTF-8 in the middle of a file are left to the reader (they make one bad
+    record); a file that is valid UTF-8 up to a character cut off at its end was truncated.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    valid = True
+    lines = 0
     with open_regular(path) as handle:
-        head = handle.read(65536)
-    for bom, name in _BOMS.items():
-        if head.startswith(bom):
-            raise FormatError(path, f"file is encoded as {name}; save it as UTF-8 and import again")
-    if b"\x00" in head:
-        raise FormatError(path, "this is a binary file, not text; nothing was imported")
+        head = handle.read(_HEAD)
+        for bom, name in _BOMS.items():
+            if head.startswith(bom):
+                raise FormatError(
+                    path, f"file is encoded as {name}; save it as UTF-8 and import again"
+                )
+        if _utf16_without_bom(head):
+            raise FormatError(
+                path,
+                "file looks encoded as UTF-16 (without a byte-order mark); "
+                "save it as UTF-8 and import again",
+            )
+        chunk = head
+        while chunk:
+            if b"\x00" in chunk:
+                raise FormatError(path, "this is a binary file, not text; nothing was imported")
+            lines += chunk.count(b"\n")
+            if valid:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    valid = False  # a bad byte inside: the reader reports its line
+            chunk = handle.read(_CHUNK)
+    if valid:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            raise FormatError(
+                path,
+                "the file ends in the middle of a character (truncated?); nothing was imported",
+            ) from exc
+    return lines

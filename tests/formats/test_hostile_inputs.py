@@ -242,6 +242,48 @@ def test_a_compression_bomb_spacy_file_is_refused(project: ProjectStore, tmp_pat
     assert "unpacks to more than" in str(report.failed_files[0])
 
 
+# ---- 3. files refused as a whole -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ((FIRST + '\n{"text": "café"}\n').encode()[:-4], "middle of a character"),
+        (
+            (FIRST + "\n").encode() * 4000 + b'{"text": "x\x00"}\n' + (LAST + "\n").encode(),
+            "binary",
+        ),
+    ],
+    ids=["cut-in-a-character", "nul-after-64k"],
+)
+def test_cut_or_binary_jsonl_is_refused_as_a_whole(
+    project: ProjectStore, tmp_path: Path, content: bytes, reason: str
+) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(content)
+    report = import_files(project, [path])
+    assert reason in str(report.failed_files[0]) and report.added == 0
+    assert project.count_documents() == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("ПриветМир".encode("utf-16-le"), "UTF-16"),
+        ("Москва заявила, что 2000 военных прибудут.\n".encode("utf-16-le"), "UTF-16"),
+        (b"Plain text.\n" * 7000 + b"a NUL\x00 inside", "binary"),
+    ],
+    ids=["cyrillic-no-nul", "cyrillic", "nul-after-64k"],
+)
+def test_utf16_without_bom_or_nul_text_file_is_refused(
+    project: ProjectStore, tmp_path: Path, content: bytes, reason: str
+) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_bytes(content)
+    report = import_files(project, [path])
+    assert reason in str(report.failed_files[0]) and project.count_documents() == 0
+
+
 def _docbin_bytes(count: int, lengths: list[int] | None = None) -> bytes:
     nlp = spacy.blank("en")
     docs = [nlp(f"Document number {i} here.") for i in range(count)]
