@@ -17,8 +17,12 @@ _MAX_BYTES = 4 * MAX_TEXT_CHARS + 3  # a UTF-8 character takes at most 4 bytes (
 
 
 def text_files(folder: Path) -> list[Path]:
-    """The .txt files under ``folder``, in a stable order."""
-    return sorted(p for p in folder.rglob("*.txt") if p.is_file())
+    """The .txt files under ``folder``, in a stable order.
+
+    Every entry but folders: a pipe or a device named ``.txt`` is refused by the reader with
+    a message, not skipped without a word.
+    """
+    return sorted(p for p in folder.rglob("*.txt") if not p.is_dir())
 
 
 def read_text(path: Path) -> Iterator[Record | LineError]:

@@ -229,6 +229,20 @@ def test_devices_and_fifos_are_refused_before_they_are_opened(tmp_path: Path, su
         assert done.returncode == 2 and "is a pipe (FIFO), not a regular file" in done.stderr
 
 
+def test_special_files_in_a_folder_are_reported_not_skipped(
+    project: ProjectStore, tmp_path: Path
+) -> None:
+    (tmp_path / "a.txt").write_text("A plain article.", encoding="utf-8")
+    os.mkfifo(tmp_path / "b.txt")
+    (tmp_path / "c.txt").symlink_to("/dev/zero")
+    report = import_files(project, [tmp_path])
+    assert report.added == 1 and report.files == 3
+    assert sorted(f.reason.split(",")[0] for f in report.failed_files) == [
+        "is a device",
+        "is a pipe (FIFO)",
+    ]
+
+
 def test_a_compression_bomb_spacy_file_is_refused(project: ProjectStore, tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.spacy"
     packer = zlib.compressobj()
