@@ -465,7 +465,16 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _printable_output() -> None:
+    """Print what cannot be encoded (a file name that is not UTF-8) as escapes, not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _printable_output()
     if argv is None and threading.current_thread() is threading.main_thread():
         # A command ended by SIGTERM (kill, a service manager) goes through the same cleanup
         # as Ctrl+C: temporary files removed, transactions rolled back.

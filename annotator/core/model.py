@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.core.limits import clip
+
 __all__ = [
     "DEFAULT_LABELS",
     "Answer",
@@ -110,13 +112,13 @@ def check_spans(
             )
         if known is not None and span.label not in known:
             raise ValidationError(
-                f"unknown label {span.label!r} (project labels: {', '.join(sorted(known))})"
+                f"unknown label {clip(span.label)} (project labels: {', '.join(sorted(known))})"
             )
         if previous is not None and previous.overlaps(span):
             raise ValidationError(
                 f"spans overlap: [{previous.start}, {previous.end}) {previous.label} "
-                f"{text[previous.start : previous.end]!r} and [{span.start}, {span.end}) "
-                f"{span.label} {text[span.start : span.end]!r}"
+                f"{clip(text[previous.start : previous.end])} and [{span.start}, {span.end}) "
+                f"{span.label} {clip(text[span.start : span.end])}"
             )
         previous = span
     return ordered

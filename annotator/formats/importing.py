@@ -7,16 +7,21 @@ line and reason, and the good ones still go in. Duplicates (same text) are skipp
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annotator.core.bulk import gc_paused
+from annotator.core.limits import clip
 from annotator.core.model import Answer, SpanState, ValidationError, check_spans
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import NewDocument, ProjectStore, current_annotator
+from annotator.formats.checks import check_annotator
 from annotator.formats.docbin import read_docbin
-from annotator.formats.jsonl import read_jsonl
-from annotator.formats.records import FormatError, ImportReport, LineError, Record
+from annotator.formats.jsonl import jsonl_records
+from annotator.formats.records import FormatError, ImportReport, LineError, Record, display_path
+from annotator.formats.sniff import check_text_file
 from annotator.formats.text import read_text, text_files
 from annotator.nlp.tokens import Tokenizer
 
@@ -24,13 +29,15 @@ __all__ = ["SUPPORTED_SUFFIXES", "expand_paths", "import_files"]
 
 SUPPORTED_SUFFIXES = (".jsonl", ".txt", ".spacy")
 _BATCH = 2000
+# What a record that slipped past every check can still raise in the store or in spaCy.
+_RECORD_FAILURES = (sqlite3.DataError, sqlite3.IntegrityError, UnicodeError, OverflowError)
 
 
-def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
+def expand_paths(paths: Iterable[Path | str | bytes]) -> list[Path]:
     """Files to import: folders become their .txt files; unknown types are an error."""
     files: list[Path] = []
     for raw in paths:
-        path = Path(raw)
+        path = Path(os.fsdecode(raw))
         if path.is_dir():
             found = text_files(path)
             if not found:
@@ -49,23 +56,14 @@ def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
     return files
 
 
-def _records(path: Path, tokenizer: Tokenizer) -> Iterator[Record | LineError]:
+def _records(path: Path, tokenizer: Tokenizer) -> tuple[int | None, Iterator[Record | LineError]]:
+    """How many records to expect (None: unknown) and the records of one file."""
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
-        return read_jsonl(path)
+        return check_text_file(path), jsonl_records(path)
     if suffix == ".spacy":
-        return read_docbin(path, tokenizer)
-    return read_text(path)
-
-
-def _count_lines(path: Path) -> int | None:
-    if path.suffix.lower() != ".jsonl":
-        return None
-    count = 0
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            count += chunk.count(b"\n")
-    return count
+        return None, read_docbin(path, tokenizer)
+    return None, read_text(path)
 
 
 def _to_document(
@@ -90,7 +88,7 @@ def _to_document(
     return NewDocument(
         text=record.text,
         meta=record.meta,
-        source=path.name,
+        source=display_path(path.name),
         line=record.line,
         spans=tuple(spans),
         answer=answer,
@@ -100,7 +98,7 @@ def _to_document(
 
 def import_files(
     store: ProjectStore,
-    paths: Iterable[Path | str],
+    paths: Iterable[Path | str | bytes],
     *,
     as_suggestions: bool = False,
     annotator: str | None = None,
@@ -113,10 +111,11 @@ def import_files(
     Incoming spans become accepted annotations of ``annotator`` (the record's own
     ``_annotator_id`` wins), or suggestions when ``as_suggestions`` is set.
     """
-    files = expand_paths(paths)
+    files = expand_paths(paths)  # a missing or unknown file stops before anything is read
+    who = annotator or current_annotator()
+    check_annotator(who)
     tokenizer = tokenizer or Tokenizer.for_pipeline(store.pipeline)
     labels = set(store.labels().names)
-    who = annotator or current_annotator()
     report = ImportReport(files=len(files))
     with gc_paused():
         for path in files:
@@ -126,6 +125,16 @@ def import_files(
                 )
             except FormatError as exc:
                 report.failed_files.append(exc)
+            except (ValidationError, *_RECORD_FAILURES) as exc:
+                # The file's transaction rolled back: a record the checks above let through
+                # costs its own file, never the files after it.
+                report.failed_files.append(
+                    FormatError(
+                        path,
+                        f"could not be imported ({exc.__class__.__name__}: {clip(str(exc), 200)}); "
+                        "nothing of it was imported",
+                    )
+                )
     return report
 
 
@@ -140,7 +149,8 @@ def _import_one(
     progress: ProgressCallback,
     cancel: CancelToken | None,
 ) -> None:
-    total = _count_lines(path)
+    total, records = _records(path, tokenizer)
+    name = display_path(path.name)
     added = duplicates = 0
     errors: list[LineError] = []
     batch: list[NewDocument] = []
@@ -154,7 +164,7 @@ def _import_one(
         batch.clear()
 
     with store.transaction():  # the whole file, or nothing of it
-        for item in _records(path, tokenizer):
+        for item in records:
             done += 1
             if isinstance(item, LineError):
                 errors.append(item)
@@ -162,15 +172,15 @@ def _import_one(
                 try:
                     batch.append(_to_document(item, path, labels, tokenizer, as_suggestions))
                 except ValidationError as exc:
-                    errors.append(LineError(str(path), item.line, str(exc)))
+                    errors.append(LineError(display_path(path), item.line, str(exc)))
             if len(batch) >= _BATCH:
                 flush()
             if done % 500 == 0:
                 if cancel is not None:
                     cancel.check()
-                progress(done, total, path.name)
+                progress(done, total, name)
         flush()
-    progress(done, total, path.name)
+    progress(done, total, name)
     report.added += added
     report.duplicates += duplicates
     report.errors.extend(errors)

@@ -14,22 +14,48 @@ from typing import Any
 
 import srsly
 
+from annotator.core.limits import MAX_LINE_BYTES, MAX_SPANS, clip
 from annotator.core.model import Answer, Span, ValidationError
-from annotator.formats.records import FormatError, LineError, Record
-from annotator.formats.sniff import check_text_file
+from annotator.formats.checks import check_annotator, check_label, check_meta, check_text
+from annotator.formats.records import FormatError, LineError, Record, display_path
+from annotator.formats.sniff import check_text_file, open_regular
 
-__all__ = ["input_hash", "parse_record", "read_jsonl", "task_hash", "write_jsonl"]
+__all__ = [
+    "input_hash",
+    "jsonl_records",
+    "parse_record",
+    "read_jsonl",
+    "task_hash",
+    "write_jsonl",
+]
+
+_ANSWERS = frozenset(answer.value for answer in Answer)
 
 
 def read_jsonl(path: Path) -> Iterator[Record | LineError]:
     """Records of a JSONL file, streamed a line at a time; bad lines come out as LineErrors.
 
-    A file that is binary, UTF-16/32, or ends in the middle of a record raises FormatError.
+    A file that is binary, UTF-16/32, not a regular file, or ends in the middle of a record
+    or a character raises FormatError (checked as a whole before the first record).
     """
     check_text_file(path)
-    name = str(path)
-    with open(path, "rb") as handle:
-        for number, raw in enumerate(handle, start=1):
+    return jsonl_records(path)
+
+
+def jsonl_records(path: Path) -> Iterator[Record | LineError]:
+    """The records of a JSONL file ``check_text_file`` has passed."""
+    name = display_path(path)
+    with open_regular(path) as handle:
+        number = 0
+        while raw := handle.readline(MAX_LINE_BYTES + 1):
+            number += 1
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass  # the rest of the line, never held whole
+                yield LineError(
+                    name, number, f"the line is longer than the limit of {MAX_LINE_BYTES:,} bytes"
+                )
+                continue
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             if not raw.strip():
@@ -63,8 +89,52 @@ def _json_reason(exc: ValueError) -> str:
     return text.splitlines()[0][:120]
 
 
+def _shown(value: Any) -> str:
+    """A JSON value as a message names it: ``true``, ``1.5``, ``'x'``, ``an object``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return clip(value)
+
+
+def _offset(item: dict[str, Any], key: str, index: int) -> int:
+    value = item.get(key)
+    if type(value) is not int:  # true and false are ints to Python, never offsets
+        raise ValidationError(f'span {index} needs an integer "{key}", got {_shown(value)}')
+    return value
+
+
+def _spans(raw: Any) -> tuple[Span, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ValidationError(f'"spans" must be a list, got {_shown(raw)}')
+    if len(raw) > MAX_SPANS:
+        raise ValidationError(f"{len(raw):,} spans, above the limit of {MAX_SPANS:,} a record")
+    spans = []
+    for index, item in enumerate(raw, start=1):
+        if not isinstance(item, dict):
+            raise ValidationError(f"span {index} is not an object")
+        start, end = _offset(item, "start", index), _offset(item, "end", index)
+        label = item.get("label")
+        if not isinstance(label, str) or not label:
+            raise ValidationError(f'span {index} needs a "label" string, got {_shown(label)}')
+        check_label(label, f"span {index} label")
+        spans.append(Span(start, end, label, source="import"))
+    return tuple(spans)
+
+
 def parse_record(data: Any, line: int) -> Record:
-    """Check one decoded JSON value's structure and turn it into a Record."""
+    """Check one decoded JSON value's structure and values and turn it into a Record.
+
+    Values of the wrong type are errors, never read as something else (``"end": true`` is
+    not 1, ``"spans": {}`` is not "no spans").
+    """
     if not isinstance(data, dict):
         raise ValidationError(f"expected a JSON object, got {type(data).__name__}")
     text = data.get("text")
@@ -74,40 +144,33 @@ def parse_record(data: Any, line: int) -> Record:
         raise ValidationError(f'"text" must be a string, got {type(text).__name__}')
     if not text.strip():
         raise ValidationError('"text" is empty')
+    check_text(text)
     meta = data.get("meta", {})
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        raise ValidationError('"meta" must be an object')
-    raw_spans = data.get("spans") or []
-    if not isinstance(raw_spans, list):
-        raise ValidationError('"spans" must be a list')
-    spans = []
-    for index, item in enumerate(raw_spans):
-        if not isinstance(item, dict):
-            raise ValidationError(f"span {index + 1} is not an object")
-        start, end, label = item.get("start"), item.get("end"), item.get("label")
-        if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
-            raise ValidationError(f'span {index + 1} needs integer "start" and "end"')
-        if not isinstance(label, str) or not label:
-            raise ValidationError(f'span {index + 1} has no "label"')
-        spans.append(Span(start, end, label, source="import"))
+        raise ValidationError(f'"meta" must be an object, got {_shown(meta)}')
+    check_meta(meta)
+    spans = _spans(data.get("spans"))
     answer = data.get("answer")
     if answer is not None:
-        try:
-            answer = Answer(answer)
-        except ValueError:
+        if not isinstance(answer, str) or answer not in _ANSWERS:
             raise ValidationError(
-                f'"answer" must be accept, reject or ignore, got {answer!r}'
-            ) from None
+                f'"answer" must be accept, reject or ignore, got {_shown(answer)}'
+            )
+        answer = Answer(answer)
     annotator = data.get("_annotator_id")
+    if annotator is not None:
+        if not isinstance(annotator, str):
+            raise ValidationError(f'"_annotator_id" must be a string, got {_shown(annotator)}')
+        check_annotator(annotator)
     return Record(
         text=text,
         line=line,
         meta=meta,
-        spans=tuple(spans),
+        spans=spans,
         answer=answer,
-        annotator=annotator if isinstance(annotator, str) and annotator else None,
+        annotator=annotator or None,
     )
 
 

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from annotator.core.model import Answer, Span
 
-__all__ = ["ExportReport", "FormatError", "ImportReport", "LineError", "Record"]
+__all__ = ["ExportReport", "FormatError", "ImportReport", "LineError", "Record", "display_path"]
+
+
+def display_path(path: Path | str | bytes) -> str:
+    """``path`` as printable text: bytes that are not UTF-8 (``caf\\xe9.jsonl``) as escapes.
+
+    Python keeps such bytes of a file name as lone surrogates, which cannot be printed,
+    stored or written as JSON.
+    """
+    raw = os.fsencode(path)
+    return raw.decode("utf-8", "backslashreplace")
 
 
 class FormatError(RuntimeError):
     """A whole file cannot be read (binary, truncated, wrong encoding); nothing of it is kept."""
 
     def __init__(self, path: Path | str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = str(path)
+        shown = display_path(path)
+        super().__init__(f"{shown}: {reason}")
+        self.path = shown
         self.reason = reason
 
     def __reduce__(self) -> tuple[type[FormatError], tuple[str, str]]:
@@ -83,5 +95,5 @@ class ExportReport:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        written = ", ".join(str(p) for p in self.files)
+        written = ", ".join(display_path(p) for p in self.files)
         return f"{self.documents} documents, {self.spans} spans -> {written}"

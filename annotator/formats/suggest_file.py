@@ -19,7 +19,13 @@ from annotator.core.store import Annotation
 from annotator.formats.atomic import atomic_write
 from annotator.formats.exporting import jsonl_record
 from annotator.formats.jsonl import read_jsonl
-from annotator.formats.records import ExportReport, FormatError, LineError, Record
+from annotator.formats.records import (
+    ExportReport,
+    FormatError,
+    LineError,
+    Record,
+    display_path,
+)
 from annotator.nlp.suggest import SpanSource
 from annotator.nlp.tokens import Tokenizer
 
@@ -42,6 +48,7 @@ def suggest_file(
     pending: deque[Record] = deque()
     tokenizer = Tokenizer(suggester.nlp)
     report = ExportReport(files=[out])
+    name = display_path(source)
 
     def texts() -> Iterator[str]:
         for item in read_jsonl(source):
@@ -54,7 +61,7 @@ def suggest_file(
     with atomic_write(out, "w") as handle:
         for spans in suggester.suggest(texts(), n_process=n_process):
             record = pending.popleft()
-            doc = Document(record.line, record.text, record.meta, str(source), record.line)
+            doc = Document(record.line, record.text, record.meta, name, record.line)
             annotation = Annotation(doc.id, "model", None, tuple(spans))
             line = jsonl_record(doc, annotation, tokenizer.index(record.text), list(spans))
             del line["answer"], line["_annotator_id"]

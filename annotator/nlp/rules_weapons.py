@@ -266,11 +266,14 @@ def dual_weapon_names(
         ):
             label = "WEAPON"
         out.append((start, end, label, source))
-    present = {(e[0], e[1]) for e in out}
+    inside = [False] * len(doc)  # tokens of the entities above
+    for start, end, _, _ in out:
+        for k in range(start, end):
+            inside[k] = True
     for k in range(len(doc) - 1):
         if (
             tokens[k].text in _DUAL_WEAPON_NAMES
-            and not any(s <= k < e for s, e in present)
+            and not inside[k]
             and _weapon_noun_follows(doc, k + 1)
         ):
             out.append((k, k + 1, "WEAPON", "rule"))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from annotator.core.limits import clip
 from annotator.core.model import Span, ValidationError
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ class TokenIndex:
         first = bisect.bisect_right(self.ends, start)
         last = bisect.bisect_left(self.starts, end) - 1
         if first >= len(self.starts) or last < first:
-            raise AlignmentError(f"no token lies inside {text[start:end]!r}")
+            raise AlignmentError(f"no token lies inside {clip(text[start:end])}")
         return self.starts[first], self.ends[last]
 
     def check(self, span: Span) -> tuple[int, int]:
@@ -97,9 +98,14 @@ class TokenIndex:
         if found is not None:
             return found
         snapped = self.snap(span.start, span.end) if span.end <= len(self.text) else None
-        hint = f"; the nearest tokens are {self.text[snapped[0] : snapped[1]]!r}" if snapped else ""
+        hint = (
+            f"; the nearest tokens are {clip(self.text[snapped[0] : snapped[1]])}"
+            if snapped
+            else ""
+        )
+        quoted = clip(self.text[span.start : span.end])
         raise AlignmentError(
-            f"span [{span.start}, {span.end}) {span.label} {self.text[span.start : span.end]!r} "
+            f"span [{span.start}, {span.end}) {span.label} {quoted} "
             f"does not fall on spaCy token boundaries{hint}"
         )
 
@@ -133,8 +139,16 @@ class Tokenizer:
             self._nlp = self._factory()
         return self._nlp
 
+    def doc(self, text: str) -> Doc:
+        """The tokens of ``text`` as a Doc.
+
+        The tokenizer alone, not ``make_doc``: tokenizing costs linear time and memory, so
+        spaCy's ``max_length`` (E088, guarding the parser and NER) does not apply here.
+        """
+        return self.nlp.tokenizer(text)
+
     def index(self, text: str) -> TokenIndex:
-        return TokenIndex.from_doc(self.nlp.make_doc(text), text)
+        return TokenIndex.from_doc(self.doc(text), text)
 
     def indexes(self, texts: Sequence[str], batch_size: int = 1000) -> Iterator[TokenIndex]:
         tokenizer: Any = self.nlp.tokenizer
@@ -142,7 +156,7 @@ class Tokenizer:
             yield TokenIndex.from_doc(doc, text)
 
     def _boundaries_of_chunk(self, chunk: str) -> frozenset[int]:
-        doc = self.nlp.make_doc(chunk)
+        doc = self.doc(chunk)
         return frozenset(t.idx for t in doc) | frozenset(t.idx + len(t.text) for t in doc)
 
     def is_boundary(self, text: str, pos: int) -> bool:
