@@ -11,6 +11,7 @@ import argparse
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from annotator.nlp.evaluate import read_gold
 from annotator.nlp.suggest import Suggester
@@ -30,19 +31,43 @@ def _texts(count: int) -> list[str]:
     return out
 
 
+def _project(path: str) -> tuple[Any, Any]:
+    from annotator.core.store import ProjectStore
+    from annotator.nlp.pipeline import load_for_ner
+    from annotator.nlp.preannotate import suggester_for_project
+    from annotator.nlp.train.stored import load_model
+
+    with ProjectStore.open(path) as store:
+        suggester = suggester_for_project(store)
+        model_id = store.active_model()
+        if model_id is None:
+            return suggester, load_for_ner(store.pipeline)
+        return suggester, load_model(*store.model_files(model_id))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python tests/bench/bench_suggest.py")
     parser.add_argument("--docs", type=int, default=400)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pipeline", default="auto")
+    parser.add_argument(
+        "--project",
+        default=None,
+        help="measure this project's suggester (its trained model when one is in use) against "
+        "a bare nlp.pipe of the same model without the pattern matchers",
+    )
     args = parser.parse_args(argv)
-    suggester = Suggester(args.pipeline)
     texts = _texts(args.docs)
+    if args.project:
+        suggester, bare_nlp = _project(args.project)
+    else:
+        suggester = Suggester(args.pipeline)
+        bare_nlp = suggester.nlp
     list(suggester.suggest(texts[:20]))  # warm up
     bare, app = [], []
     for _ in range(args.repeat):
         t0 = time.perf_counter()
-        for _doc in suggester.nlp.pipe(texts, batch_size=64):
+        for _doc in bare_nlp.pipe(texts, batch_size=64):
             pass
         bare.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
