@@ -18,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from annotator.core.regular_files import read_regular_text
+
 __all__ = [
     "Pattern",
     "PatternError",
@@ -30,6 +32,8 @@ __all__ = [
 ]
 
 Pattern = dict[str, Any]
+#: A pattern file larger than this is refused (the shipped gazetteers are under 2 MB).
+MAX_PATTERN_FILE_BYTES = 64 * 1024 * 1024
 
 
 class PatternError(ValueError):
@@ -85,7 +89,7 @@ def load_pattern_file(path: str | Path) -> list[Pattern]:
     """All patterns of one JSONL file; blank lines are allowed, broken ones are errors."""
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = read_regular_text(path, MAX_PATTERN_FILE_BYTES).splitlines()
     except OSError as exc:
         raise PatternError(f"{path}: cannot read pattern file: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:

@@ -120,6 +120,7 @@ __all__ = [
     "RULES_VERSION",
     "SpanSource",
     "Suggester",
+    "fitting",
     "suggest_everywhere_pattern",
 ]
 
@@ -134,6 +135,13 @@ _INSIDE_QUANTITY_OK = frozenset({"GPE", "LOC", "NORP"})
 _ORG_ADJECTIVES = frozenset({"Federal", "Royal", "Imperial", "Presidential", "Joint"})
 # Country abbreviations that belong to the name of the body after them.
 _ORG_PREFIXES = frozenset({"US", "U.S.", "UK", "U.K.", "UN", "U.N."})
+
+
+def fitting(nlp: Language, text: str) -> str:
+    """``text``, or "" (no suggestions) when it is longer than the model takes: a document an
+    older version imported above today's limit gets none rather than failing every batch
+    (spaCy's E088)."""
+    return text if len(text) <= nlp.max_length else ""
 
 
 class SpanSource(Protocol):
@@ -258,7 +266,8 @@ class Suggester:
         self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
     ) -> Iterator[list[Span]]:
         """One list of suggested spans per text, in order; lazily, batch by batch."""
-        pairs = ((text, text) for text in texts)  # the text rides along: doc.text is slow
+        # The text rides along (doc.text is slow); one too long for the model gets none.
+        pairs = ((fitting(self.nlp, text),) * 2 for text in texts)
         for doc, text in self.nlp.pipe(
             pairs, batch_size=batch_size, n_process=n_process, as_tuples=True
         ):
@@ -266,6 +275,7 @@ class Suggester:
 
     def suggest_one(self, text: str) -> list[Span]:
         """Suggestions for a single text."""
+        text = fitting(self.nlp, text)
         return self.spans_from_doc(self.nlp(text), text)
 
     def spans_from_doc(self, doc: Doc, text: str | None = None) -> list[Span]:

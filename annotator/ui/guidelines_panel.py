@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -15,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.regular_files import read_regular_text
 from annotator.core.resources import ResourceError, resource_path
 from annotator.core.store import ProjectStore
 
@@ -84,7 +83,7 @@ class GuidelinesPanel(QWidget):
         if not name:
             return
         try:
-            text = Path(name).read_text(encoding="utf-8")
+            text = read_regular_text(name, 4 * 1024 * 1024)
         except (OSError, UnicodeDecodeError) as exc:
             QMessageBox.warning(self, "Guidelines", f"{name}: cannot read it ({exc}).")
             return

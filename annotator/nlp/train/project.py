@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotator.core.limits import MAX_TEXT_CHARS
 from annotator.core.model import Answer
 from annotator.core.model_versions import HELDOUT, TRAIN, assign_parts
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
@@ -216,7 +217,9 @@ def train_project(
     pairs = [(g.doc_id, g.text_hash) for g in gold_docs]
     new_parts = assign_parts(pairs, existing, ratio, seed)
     parts = {**existing, **new_parts}
-    train = [g for g in gold_docs if parts.get(g.doc_id) == TRAIN]
+    # A document above the text limit (imported by an older version) is left out of training.
+    too_long = sum(1 for g in gold_docs if len(g.text) > MAX_TEXT_CHARS)
+    train = [g for g in gold_docs if parts.get(g.doc_id) == TRAIN and len(g.text) <= MAX_TEXT_CHARS]
     heldout = [g for g in gold_docs if parts.get(g.doc_id) == HELDOUT]
     if len(train) < MIN_TRAIN or (len(heldout) < MIN_HELDOUT and ratio > 0):
         raise TrainError(
@@ -249,7 +252,7 @@ def train_project(
     nlp = load_for_ner(store.pipeline)
     gold_examples, skipped = make_examples(nlp, labelled[: len(train)])
     rehearsal_examples, skipped_r = make_examples(nlp, labelled[len(train) :])
-    report.skipped_texts = skipped + skipped_r
+    report.skipped_texts = skipped + skipped_r + too_long
     heldout_texts = [g.text for g in heldout]
     heldout_gold = [list(g.spans) for g in heldout]
 

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from annotator.core.model import Span, SpanState
-from annotator.nlp.suggest import PATTERNS_KEY, Suggester
+from annotator.nlp.suggest import PATTERNS_KEY, Suggester, fitting
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -146,7 +146,7 @@ class LearnedSuggester:
         base: Iterator[list[Span]] | None = None
         if self.untrained is not None:
             base = self.untrained.suggest(texts, batch_size=batch_size, n_process=n_process)
-        pairs = ((text, text) for text in texts)
+        pairs = ((fitting(self.nlp, text),) * 2 for text in texts)
         for doc, text in self.nlp.pipe(
             pairs, batch_size=batch_size, n_process=n_process, as_tuples=True
         ):
@@ -161,7 +161,7 @@ class LearnedSuggester:
     def by_source(self, texts: Sequence[str]) -> list[dict[str, list[Span]]]:
         """Every model source's spans for each text (for scoring, not for suggesting)."""
         out = []
-        pairs = ((text, text) for text in texts)
+        pairs = ((fitting(self.nlp, text),) * 2 for text in texts)
         for doc, text in self.nlp.pipe(pairs, as_tuples=True, batch_size=32):
             out.append(self._by_source(doc, text, every=True))
         return out
