@@ -21,7 +21,7 @@ from annotator.core.limits import MAX_TEXT_CHARS
 from annotator.core.model import Answer
 from annotator.core.model_versions import HELDOUT, TRAIN, assign_parts
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
-from annotator.core.store import ProjectStore, StoreError
+from annotator.core.store import ProjectStore, StoreError, text_hash
 from annotator.nlp.train.data import (
     base_labelled,
     make_examples,
@@ -176,17 +176,18 @@ def _split_settings(store: ProjectStore, options: TrainOptions) -> tuple[float, 
 def _rehearsal_texts(store: ProjectStore, exclude: set[int], wanted: int) -> list[str]:
     """The project's unanswered documents first, then shipped news texts."""
     texts: list[str] = []
+    in_project: set[str] = set()
     answered = store.answered_ids()
     for document in store.iter_documents():
-        if len(texts) >= wanted:
-            break
-        if document.id in exclude or document.id in answered:
+        in_project.add(document.text_hash)
+        if len(texts) >= wanted or document.id in exclude or document.id in answered:
             continue
         texts.append(document.text)
     for text in shipped_rehearsal_texts():
         if len(texts) >= wanted:
             break
-        texts.append(text)
+        if text_hash(text) not in in_project:  # the project's own gold is never rehearsed
+            texts.append(text)
     return texts
 
 
