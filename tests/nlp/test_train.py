@@ -234,3 +234,31 @@ def test_cli_curve_and_suggest_file_with_the_project_model(
     assert all(s["label"] in {"PERSON", "ORG", "WEAPON", "QUANTITY"} for s in record["spans"])
     assert trained_project.path.read_bytes() == before  # read-only: the project is unchanged
     assert report.model_id == trained_project.active_model()
+
+
+def test_kill_9_during_training_leaves_the_project_and_the_model_in_use(
+    trained_project: ProjectStore,
+) -> None:
+    import os
+    import signal
+    import time
+
+    from annotator.formats.task_process import TaskProcess
+    from annotator.nlp.train.project import TrainJob
+
+    first = train_project(trained_project, TrainOptions(epochs=1, use="always"))
+    parts = trained_project.parts()
+    process = TaskProcess(str(trained_project.path), TrainJob(TrainOptions(epochs=200)))
+    process.start()
+    deadline = time.monotonic() + 120
+    seen: list[str] = []
+    while not any(text.startswith("epoch 2/") for text in seen):
+        assert time.monotonic() < deadline, seen[-3:]
+        seen += [str(m[3]) for m in process.poll() if m[0] == "progress"]
+        time.sleep(0.05)
+    assert process.pid is not None
+    os.kill(process.pid, signal.SIGKILL)  # mid-training, as a crash or the OOM killer would
+    process.wait(10)
+    assert [m.id for m in trained_project.models()] == [first.model_id]
+    assert trained_project.active_model() == first.model_id  # the previous model suggests
+    assert trained_project.parts() == parts
