@@ -1,0 +1,101 @@
+"""Benchmark (not a test): GUI stalls while the window trains the project's model.
+
+``python tests/bench/bench_train_window.py [--docs 12]``
+
+Builds a project of accepted documents from the transcripts gold set, opens the real main window
+offscreen with the real suggester, waits for the model, starts Model › Train model… and
+measures the longest gap of a 1 ms QTimer until the training report arrives, while the window
+also steps through documents every 200 ms as an annotator would. Goal: no gap over 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bench_stalls import StallMeter
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from annotator.core.model import Answer, Span
+from annotator.core.store import NewDocument, ProjectStore
+
+_REPO = Path(__file__).resolve().parents[2]
+
+
+def _project(path: Path, count: int) -> None:
+    docs = []
+    files = sorted(glob.glob(str(_REPO / "corpora" / "dev" / "transcripts" / "*.gold.jsonl")))
+    for name in files[:count]:
+        record = json.loads(Path(name).read_text(encoding="utf-8").splitlines()[0])
+        spans = tuple(Span(s["start"], s["end"], s["label"]) for s in record["spans"])
+        docs.append(NewDocument(record["text"], {}, spans=spans, answer=Answer.ACCEPT))
+    for name in files[count : count + 6]:  # unanswered: what the annotator works on meanwhile
+        record = json.loads(Path(name).read_text(encoding="utf-8").splitlines()[0])
+        docs.append(NewDocument(record["text"], {}))
+    with ProjectStore.create(path, ["PERSON", "ORG", "WEAPON", "QUANTITY"]) as store:
+        store.add_documents(docs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python tests/bench/bench_train_window.py")
+    parser.add_argument("--docs", type=int, default=12)
+    parser.add_argument("--why", type=float, default=0, help="print the stack of stalls over N ms")
+    args = parser.parse_args(argv)
+    app = QApplication(sys.argv[:1])
+    from annotator.ui.main_window import MainWindow
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.annot"
+        _project(path, args.docs)
+        window = MainWindow(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
+        window.setProperty("noPopups", True)
+        window.show()
+        window.open_project(path)
+        meter = StallMeter("opening: model loads")
+        if args.why:
+            meter.watch(args.why)
+        meter.start()
+        deadline = time.monotonic() + 120
+        while "ready" not in window.model_label.text() and time.monotonic() < deadline:
+            app.processEvents()
+        stepper = QTimer()
+        stepper.setInterval(200)
+        stepper.timeout.connect(lambda: window.step_document(1))
+        meter.set_phase("stepping, no training")
+        stepper.start()
+        baseline_end = time.monotonic() + 20
+        while time.monotonic() < baseline_end:
+            app.processEvents()
+        meter.set_phase("training")
+        started = time.monotonic()
+        done: list[str] = []
+        window.statusBar().messageChanged.connect(
+            lambda text: done.append(text) if text.startswith("Model 1 trained") else None
+        )
+        window.actions_.model_menu.train()
+        while not done and time.monotonic() - started < 600:
+            app.processEvents()
+        stepper.stop()
+        meter.stop()
+        seconds = time.monotonic() - started
+        window.close_project()
+    print(f"trained on {args.docs} accepted documents in {seconds:.1f} s while stepping documents")
+    for phase in ("stepping, no training", "training"):
+        part = [g.ms for g in meter.gaps[1:] if g.phase == phase]
+        over = sum(1 for ms in part if ms > 50)
+        print(f"{phase:<22} longest stall {max(part, default=0.0):6.1f} ms ({over} over 50 ms)")
+    print(done[0] if done else "training did not finish")
+    return 0 if done else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
