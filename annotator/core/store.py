@@ -628,6 +628,13 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
             "UPDATE annotations SET updated = ? WHERE id = ?", (time.time(), annotation_id)
         )
 
+    def suggestions_seeded(self, doc_id: int, annotator: str) -> bool:
+        """Whether the suggester's spans were put into this annotation (see seed_suggestions)."""
+        row = self._conn.execute(
+            "SELECT seeded FROM annotations WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
+        ).fetchone()
+        return bool(row and row[0])
+
     def seed_suggestions(self, doc_id: int, annotator: str, spans: Sequence[Span]) -> bool:
         """Put suggestions into an annotation once; later calls (after the annotator has
         rejected some) change nothing. Suggestions overlapping existing spans are skipped."""

@@ -274,12 +274,15 @@ class WindowActions:
             self.update_span_actions()
 
     def update_span_actions(self) -> None:
-        span = self.w.view.current_span()
+        view = self.w.view
+        span = view.current_span()
         has_project = self.w.store is not None
+        # With no span picked, Enter and Delete pick the first suggestion (see EditController).
+        pick = span is None and view.suggestion_from_caret() is not None
         self.commands["accept_span"].setEnabled(
-            has_project and span is not None and span.state is SpanState.SUGGESTED
+            has_project and (pick or (span is not None and span.state is SpanState.SUGGESTED))
         )
-        self.commands["reject_span"].setEnabled(has_project and span is not None)
+        self.commands["reject_span"].setEnabled(has_project and (pick or span is not None))
         for cid in ("widen_start", "widen_end", "narrow_start", "narrow_end", "suggest_everywhere"):
             self.commands[cid].setEnabled(has_project and span is not None)
 
