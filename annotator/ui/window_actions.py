@@ -27,6 +27,7 @@ from annotator.ui.import_export_dialogs import (
     run_task,
 )
 from annotator.ui.labels_dialog import LabelsDialog
+from annotator.ui.menu_keys import MenuKeys
 from annotator.ui.new_project_dialog import NewProjectDialog
 from annotator.ui.shortcuts import COMMANDS, ShortcutMap
 from annotator.ui.shortcuts_dialog import ShortcutsDialog
@@ -159,8 +160,9 @@ class WindowActions:
             resize.addAction(self._command(cid, lambda e=edge, g=grow: c.resize(e, g)))
         annotate.addAction(self._command("suggest_everywhere", self.suggest_everywhere))
         annotate.addSeparator()
+        # (Mnemonics are never an answer key: A, X, Space; and open menus keep plain keys.)
         self.suggest_all_action = annotate.addAction(
-            "Suggest for &all documents…", self.suggest_all
+            "&Suggest for all documents…", self.suggest_all
         )
 
         from annotator.ui.train.model_menu import ModelMenu
@@ -186,7 +188,7 @@ class WindowActions:
         help_ = bar.addMenu("&Help")
         help_.addAction("&Keyboard shortcuts", self.shortcuts_dialog, QKeySequence("F1"))
         help_.addAction("&Guidelines", self.show_guidelines)
-        help_.addAction("&About", self.about)
+        help_.addAction("A&bout", self.about)
 
         toolbar = w.addToolBar("Answer")
         toolbar.setObjectName("answerToolbar")
@@ -200,6 +202,8 @@ class WindowActions:
         for cid in ("accept_span", "accept_all", "reject_span"):
             toolbar.addAction(self.commands[cid])
         self.toolbar = toolbar
+        self.menu_keys = MenuKeys(w)
+        self.menu_keys.watch([bar, *bar.findChildren(QMenu)])
         self.apply_shortcuts()
         self.rebuild_recent_menu()
 
@@ -296,6 +300,7 @@ class WindowActions:
         """The popup for a clicked span: accept, change label, delete, suggest everywhere."""
         w = self.w
         menu = QMenu(w)
+        self.menu_keys.watch([menu])
         title = menu.addAction(describe_span(span, w.view.text))
         title.setEnabled(False)
         menu.addSeparator()

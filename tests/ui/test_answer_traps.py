@@ -177,3 +177,45 @@ def test_close_project_leaves_nothing_of_it_on_screen(qtbot, window, project):  
 
 def test_answers_read_as_words() -> None:
     assert [a.past for a in Answer] == ["accepted", "rejected", "ignored"]
+
+
+def _menus(window):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMenu
+
+    return window.menuBar().findChildren(QMenu)
+
+
+def test_menu_mnemonics_are_never_answer_or_label_keys(qtbot, window, project):  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QKeySequence
+
+    assert window.open_project(project)
+    plain = {
+        window.shortcuts.key(cid).toString().lower()
+        for cid in ("answer_accept", "answer_reject", "answer_ignore")
+    } | {label.key.lower() for label in window.store.labels() if label.key}
+    for menu in _menus(window):
+        if not menu.title():
+            continue  # the menu bar's overflow menu: its mnemonics go with Alt
+        for action in menu.actions():
+            mnemonic = QKeySequence.mnemonic(action.text()).toString().lower()
+            key = mnemonic.removeprefix("alt+")
+            assert not key or key not in plain, (menu.title(), action.text())
+
+
+def test_a_key_in_an_open_menu_is_the_menus(qtbot, window, project):  # type: ignore[no-untyped-def]
+    _fill(project, 1)
+    assert window.open_project(project)
+    doc_id = window.view.document_id
+    qtbot.waitUntil(lambda: window.store.suggestions_seeded(doc_id, window.annotator))
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.view, timeout=5000)
+    ran: list[str] = []
+    window.actions_.suggest_all_action.triggered.connect(lambda: ran.append("suggest all"))
+    (annotate,) = [m for m in _menus(window) if m.title() == "&Annotate"]
+    for key in (Qt.Key.Key_A, Qt.Key.Key_X, Qt.Key.Key_S):
+        window.menuBar().setActiveAction(annotate.menuAction())
+        qtbot.waitUntil(annotate.isVisible, timeout=5000)
+        qtbot.keyClick(QApplication.activePopupWidget(), key)
+        assert _answer_of(window, doc_id) is None  # the answer keys do nothing in a menu
+        annotate.hide()
+    assert ran == ["suggest all"]  # its mnemonic
+    window.actions_.suggest_run.cancel()
