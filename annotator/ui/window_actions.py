@@ -46,6 +46,9 @@ TOOLBAR_TEXT = {
     "answer_accept": "✔ Accept",
     "answer_reject": "✘ Reject",
     "answer_ignore": "Ignore",
+    # Fixed words on the buttons: "Undo Add PERSON" made every button after it move.
+    "undo": "Undo",
+    "redo": "Redo",
     "accept_span": "Accept span",
     "accept_all": "Accept all",
     "reject_span": "Reject span",
@@ -132,6 +135,9 @@ class WindowActions:
         undo = w.undo_stack.createUndoAction(w, "Undo")
         redo = w.undo_stack.createRedoAction(w, "Redo")
         self.commands["undo"], self.commands["redo"] = undo, redo
+        # The buttons keep their words; what would be undone is in their tooltips.
+        w.undo_stack.undoTextChanged.connect(lambda _text: self._undo_tooltips())
+        w.undo_stack.redoTextChanged.connect(lambda _text: self._undo_tooltips())
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()
@@ -220,6 +226,13 @@ class WindowActions:
                 # The key on the button itself: the toolbar teaches the keyboard.
                 key = sequence.toString(QKeySequence.SequenceFormat.NativeText)
                 action.setIconText(f"{TOOLBAR_TEXT[cid]}  ·  {key}" if key else TOOLBAR_TEXT[cid])
+        self._undo_tooltips()
+
+    def _undo_tooltips(self) -> None:
+        for cid in ("undo", "redo"):
+            action = self.commands[cid]
+            key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{action.text()} ({key})" if key else action.text())
 
     def _scope(self, action: QAction, sequence: QKeySequence) -> None:
         for widget in (self.w.view, self.w.list_view):
@@ -325,7 +338,7 @@ class WindowActions:
     # ------------------------------------------------------------- projects
     def new_project(self) -> None:
         """Ask for the file, labels and pipeline, then create and open the project."""
-        dialog = NewProjectDialog(str(Path.home()), self.w)
+        dialog = NewProjectDialog(self.start_folder(), self.w)
         if dialog.exec() == NewProjectDialog.DialogCode.Accepted:
             self.create_project(dialog.project_path(), dialog.labels(), dialog.pipeline())
 
@@ -344,14 +357,27 @@ class WindowActions:
         )
         return True
 
+    def start_folder(self) -> str:
+        """Where file dialogs open: the project's folder, else the last project's, else home
+        (never the working directory the app happened to be started in)."""
+        store = self.w.store
+        if store is not None:
+            return str(store.path.parent)
+        for recent in self.w.recent_projects():
+            if Path(recent).parent.is_dir():
+                return str(Path(recent).parent)
+        return str(Path.home())
+
     def open_dialog(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self.w, "Open project", "", PROJECT_FILTER)
+        folder = self.start_folder()
+        name, _ = QFileDialog.getOpenFileName(self.w, "Open project", folder, PROJECT_FILTER)
         if name:
             self.w.open_project(name)
 
     # -------------------------------------------------------- import/export
     def import_dialog(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self.w, "Import documents", "", IMPORT_FILTER)
+        folder = self.start_folder()
+        names, _ = QFileDialog.getOpenFileNames(self.w, "Import documents", folder, IMPORT_FILTER)
         if names:
             self.import_paths(names)
 
