@@ -295,6 +295,7 @@ class MainWindow(QMainWindow):
         self.suggest_version = None
         self.controller.set_store(None, self.annotator)
         self.list_model.set_store(None, self.annotator)
+        self.list_model.set_suggest_version(None)
         self.view.clear_document()
         self.undo_stack.clear()
         self.set_project_widgets_enabled(False)
@@ -392,6 +393,7 @@ class MainWindow(QMainWindow):
         self.suggest_description = (description or version)[:48]
         self.model_label.setText(f"Model: {self.suggest_description}, ready")
         self.model_label.setToolTip(f"Suggestions cache key: {version}")
+        self.list_model.set_suggest_version(version)
         self._request_suggestions()
 
     def _model_failed(self, message: str) -> None:
