@@ -112,7 +112,10 @@ class MainWindow(QMainWindow):
         self._tokens_pending: set[int] = set()
         self._worker_start: _AfterPaint | None = None
         self.answer_gate = AnswerGate()
-        self._span_message = ""  # the status text describing the span at the caret
+        # Status texts that name a span (the one at the caret; what an edit did): cleared when
+        # the span goes, so the status bar never describes a span that was rejected or undone.
+        self._span_message = ""
+        self._edit_message = ""
         self.shortcuts = ShortcutMap(self.settings)
         self.undo_stack = QUndoStack(self)
         self.setWindowTitle("Annotator")
@@ -121,7 +124,8 @@ class MainWindow(QMainWindow):
         self.controller: EditController = EditController(
             self.view, self.undo_stack, self.show_document, self
         )
-        self.controller.message.connect(self.message)
+        self.controller.message.connect(self._edit_said)
+        self.undo_stack.indexChanged.connect(self._forget_span_messages)
         self.controller.saved.connect(self._mark_saved)
         self._build_docks()
         self._build_status_bar()
@@ -629,6 +633,16 @@ class MainWindow(QMainWindow):
     def _stats_ready(self, snapshot: StatsSnapshot) -> None:
         if self.store is not None and snapshot.annotator == self.annotator:
             self.stats.show_snapshot(snapshot)
+
+    def _edit_said(self, text: str) -> None:
+        self._edit_message = text
+        self.message(text)
+
+    def _forget_span_messages(self) -> None:
+        """An edit was made, undone or redone: what the status bar said of spans is stale."""
+        if self.statusBar().currentMessage() in {self._span_message, self._edit_message} - {""}:
+            self.statusBar().clearMessage()
+        self._edit_message = ""
 
     def _current_span_changed(self, span: Span | None) -> None:
         self.actions_.update_span_actions()

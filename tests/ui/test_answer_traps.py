@@ -165,6 +165,19 @@ def test_status_never_describes_a_rejected_or_undone_span(qtbot, window, project
     assert "suggestion" not in window.statusBar().currentMessage()
 
 
+def test_status_never_describes_an_undone_edit(qtbot, window, project):  # type: ignore[no-untyped-def]
+    _fill(project, 1)
+    assert window.open_project(project)
+    view = window.view
+    qtbot.waitUntil(lambda: window.controller.has_tokens(view.document_id), timeout=10_000)
+    start = view.text.index("soldiers")
+    view.set_caret(start, anchor=start + len("soldiers"))
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    assert "Added PERSON 'soldiers'" in window.statusBar().currentMessage()
+    window.undo_stack.undo()
+    assert "soldiers" not in window.statusBar().currentMessage()
+
+
 def test_close_project_leaves_nothing_of_it_on_screen(qtbot, window, project):  # type: ignore[no-untyped-def]
     _fill(project, 1)
     assert window.open_project(project)
