@@ -8,16 +8,13 @@ document is saved as the annotator's cursor on every move, so reopening returns 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
 from PySide6.QtCore import (
     QByteArray,
-    QEvent,
     QItemSelectionModel,
     QModelIndex,
-    QObject,
     QSettings,
     Qt,
     QTimer,
@@ -41,6 +38,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Answer, Span, SpanState
 from annotator.core.project_stats import StatsSnapshot
 from annotator.core.store import Annotation, ProjectStore, StoreError, current_annotator
+from annotator.ui.after_paint import AfterPaint
 from annotator.ui.answer_gate import AnswerGate, SuggesterState
 from annotator.ui.colors import is_dark_palette
 from annotator.ui.document_list_model import DocumentListModel
@@ -50,6 +48,7 @@ from annotator.ui.editing import EditController
 from annotator.ui.guidelines_panel import GuidelinesPanel
 from annotator.ui.label_bar import LabelBar
 from annotator.ui.shortcuts import ShortcutMap
+from annotator.ui.span_messages import SpanMessages
 from annotator.ui.stats_view import StatsView
 from annotator.ui.stats_worker import StatsRefresher
 from annotator.ui.theme import apply_theme, saved_dark
@@ -62,34 +61,6 @@ MAX_RECENT = 8
 #: What Enter and Delete do to suggestions (with none picked they pick the first one).
 SUGGESTION_KEYS = "Enter accepts, Delete rejects; with none picked they pick the first"
 AHEAD = 5  # documents whose suggestions are computed ahead of the annotator
-
-
-class _AfterPaint(QObject):
-    """Calls ``action`` once, right after ``widget`` paints, or after ``latest`` ms (a window
-    that is not on screen never paints). ``cancel()`` drops it."""
-
-    def __init__(self, widget: QWidget, action: Callable[[], None], latest: int = 250) -> None:
-        super().__init__(widget)
-        self._widget = widget
-        self._action: Callable[[], None] | None = action
-        widget.installEventFilter(self)
-        QTimer.singleShot(latest, self, self._fire)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            QTimer.singleShot(0, self, self._fire)  # once this paint is on screen
-        return False
-
-    def _fire(self) -> None:
-        action, self._action = self._action, None
-        if action is not None:
-            self.cancel()
-            action()
-
-    def cancel(self) -> None:
-        self._action = None
-        self._widget.removeEventFilter(self)
-        self.deleteLater()
 
 
 class MainWindow(QMainWindow):
@@ -110,12 +81,8 @@ class MainWindow(QMainWindow):
         # Tokens and suggestions, from the suggestion process (no spaCy in this process).
         self.suggest_worker: SuggestWorker | None = None
         self._tokens_pending: set[int] = set()
-        self._worker_start: _AfterPaint | None = None
+        self._worker_start: AfterPaint | None = None
         self.answer_gate = AnswerGate()
-        # Status texts that name a span (the one at the caret; what an edit did): cleared when
-        # the span goes, so the status bar never describes a span that was rejected or undone.
-        self._span_message = ""
-        self._edit_message = ""
         self.shortcuts = ShortcutMap(self.settings)
         self.undo_stack = QUndoStack(self)
         self.setWindowTitle("Annotator")
@@ -124,8 +91,9 @@ class MainWindow(QMainWindow):
         self.controller: EditController = EditController(
             self.view, self.undo_stack, self.show_document, self
         )
-        self.controller.message.connect(self._edit_said)
-        self.undo_stack.indexChanged.connect(self._forget_span_messages)
+        self.span_messages = SpanMessages(self.statusBar())
+        self.controller.message.connect(self.span_messages.edit_said)
+        self.undo_stack.indexChanged.connect(self.span_messages.forget)
         self.controller.saved.connect(self._mark_saved)
         self._build_docks()
         self._build_status_bar()
@@ -287,7 +255,7 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
         # The suggestion process starts once the project is on screen: starting it (a thread,
         # a process spawn) while the window paints the project made that paint twice as long.
-        self._worker_start = _AfterPaint(self.view.viewport(), self._start_workers)
+        self._worker_start = AfterPaint(self.view.viewport(), self._start_workers)
         return True
 
     def close_project(self) -> None:
@@ -634,27 +602,13 @@ class MainWindow(QMainWindow):
         if self.store is not None and snapshot.annotator == self.annotator:
             self.stats.show_snapshot(snapshot)
 
-    def _edit_said(self, text: str) -> None:
-        self._edit_message = text
-        self.message(text)
-
-    def _forget_span_messages(self) -> None:
-        """An edit was made, undone or redone: what the status bar said of spans is stale."""
-        if self.statusBar().currentMessage() in {self._span_message, self._edit_message} - {""}:
-            self.statusBar().clearMessage()
-        self._edit_message = ""
-
     def _current_span_changed(self, span: Span | None) -> None:
         self.actions_.update_span_actions()
-        status = self.statusBar()
-        if span is not None:
-            hint = " — Enter accepts, Delete rejects" if span.state is SpanState.SUGGESTED else ""
-            self._span_message = describe_span(span, self.view.text) + hint
-            self.message(self._span_message, 5000)
-        elif self._span_message and status.currentMessage() == self._span_message:
-            status.clearMessage()  # it described a span that is gone (rejected, undone, left)
         if span is None:
-            self._span_message = ""
+            self.span_messages.at_caret(None)
+            return
+        hint = " — Enter accepts, Delete rejects" if span.state is SpanState.SUGGESTED else ""
+        self.span_messages.at_caret(describe_span(span, self.view.text) + hint)
 
     # ---------------------------------------------------------- settings
     def add_recent(self, path: str) -> None:
