@@ -1,7 +1,9 @@
 """The `annotator` command: projects, import, export, statistics, and the window.
 
-Errors end the command with a one-line cause and a non-zero exit status; ``--debug`` shows the
-traceback as well.
+Errors end the command with a one-line cause and a non-zero exit status; ``--debug`` (before
+or after the command) shows the traceback as well. Exit statuses: 0 done, 1 an unexpected
+failure, 2 a usage error or a refused command, 3 done but some records or files were refused,
+130 interrupted, 141 standard output was closed (``| head``).
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ EXPECTED_ERRORS = (
     FileNotFoundError,
     PermissionError,
 )
+
+
+EXIT_REFUSED = 3  # the command ran, but some input records or files were refused
+EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, as a C tool killed by the closed pipe would end
 
 
 class CommandError(RuntimeError):
@@ -77,13 +83,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
     for failed in report.failed_files:
         print(f"error: {failed}", file=sys.stderr)
     print(report.summary())
-    return 1 if report.failed_files else 0
+    return EXIT_REFUSED if report.failed_files or report.errors else 0
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from annotator.formats.exporting import export_project
 
-    answers = [Answer(a.strip()) for a in args.answers.split(",") if a.strip()]
+    answers: list[Answer] = args.answers
     bar = ProgressBar("export")
     with ProjectStore.open(args.project) as store:
         try:
@@ -174,7 +180,7 @@ def _suggest_file(args: argparse.Namespace) -> int:
     for error in errors[:50]:
         print(f"  {error}", file=sys.stderr)
     print(report.summary() + (f"; {len(errors)} bad lines skipped" if errors else ""))
-    return 0
+    return EXIT_REFUSED if errors else 0
 
 
 def _cmd_patterns(args: argparse.Namespace) -> int:
@@ -241,7 +247,7 @@ def _cmd_models(args: argparse.Namespace) -> int:
 
     with ProjectStore.open(args.project) as store:
         if args.use is not None:
-            model_id = None if args.use == "untrained" else int(args.use)
+            model_id = None if args.use == "untrained" else _model_id(args.use)
             if model_id is not None:
                 from annotator.nlp.train.load import learned_suggester
 
@@ -275,6 +281,28 @@ def _cmd_models(args: argparse.Namespace) -> int:
         when = time_label(m.created)
         print(f"{marker:2}{m.id:>4}  {when:<16} {m.documents:>5} {m.heldout_f:>12.3f}  {choice}")
     return 0
+
+
+def _model_id(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise CommandError(
+            f"--use {value!r}: give a model id (a number from `annotator models`) or 'untrained'"
+        ) from None
+
+
+def _answers(value: str) -> list[Answer]:
+    """``--answers accept,reject``: refused with the valid answers named (never a ValueError)."""
+    valid = [a.value for a in Answer]
+    names = [a.strip() for a in value.split(",") if a.strip()]
+    wrong = [n for n in names if n not in valid]
+    if wrong or not names:
+        what = ", ".join(repr(n) for n in wrong) if wrong else "nothing"
+        raise argparse.ArgumentTypeError(
+            f"{what} is not an answer; choose from {', '.join(valid)} (comma-separated)"
+        )
+    return [Answer(n) for n in names]
 
 
 def _label_text(value: str) -> tuple[str, str]:
@@ -334,9 +362,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Global options are also accepted after the command (`annotator stats P --debug`);
+    # SUPPRESS keeps a subcommand that was not given --debug from resetting the global one.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks on errors"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("new", help="create a project")
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return subparsers.add_parser(name, help=help, parents=[common])
+
+    p = command("new", "create a project")
     p.add_argument("project")
     p.add_argument("--labels", default=",".join(DEFAULT_LABELS), help="comma-separated labels")
     p.add_argument(
@@ -346,7 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_new)
 
-    p = sub.add_parser("import", help="import .jsonl, .txt, .spacy files or folders of .txt")
+    p = command("import", "import .jsonl, .txt, .spacy files or folders of .txt")
     p.add_argument("project")
     p.add_argument("files", nargs="+")
     p.add_argument(
@@ -360,27 +397,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-errors", type=int, default=50, help="bad records to list")
     p.set_defaults(func=_cmd_import)
 
-    p = sub.add_parser("export", help="export answered documents")
+    p = command("export", "export answered documents")
     p.add_argument("project")
     p.add_argument(
         "out", help="a file for jsonl and conll (- for standard output), a folder for spacy"
     )
     p.add_argument("--format", choices=["jsonl", "spacy", "conll"], default="jsonl")
     p.add_argument(
-        "--answers", default="accept", help="answers to export, e.g. accept,reject (default accept)"
+        "--answers",
+        type=_answers,
+        default=[Answer.ACCEPT],
+        help="answers to export: accept, reject, ignore, comma-separated (default accept)",
     )
     p.add_argument("--annotator", default=None, help="only this annotator's work")
     p.add_argument("--dev-ratio", type=float, default=0.2, help="share of documents in dev.spacy")
     p.add_argument("--seed", type=int, default=0, help="seed of the train/dev split")
     p.set_defaults(func=_cmd_export)
 
-    p = sub.add_parser("stats", help="documents, answers and spans per label")
+    p = command("stats", "documents, answers and spans per label")
     p.add_argument("project")
     p.add_argument("--json", action="store_true")
     p.add_argument("--annotator", default=None)
     p.set_defaults(func=_cmd_stats)
 
-    p = sub.add_parser("suggest", help="pre-annotate a project, or a JSONL file without one")
+    p = command("suggest", "pre-annotate a project, or a JSONL file without one")
     p.add_argument("project", nargs="?")
     p.add_argument("--n-process", type=int, default=1, help="worker processes for spaCy")
     p.add_argument("--limit", type=int, default=None, help="suggest at most N documents")
@@ -396,7 +436,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pipeline", default="auto", help="spaCy pipeline (with --input)")
     p.set_defaults(func=_cmd_suggest)
 
-    p = sub.add_parser("patterns", help="add match pattern files (EntityRuler JSONL) to a project")
+    p = command("patterns", "add match pattern files (EntityRuler JSONL) to a project")
     p.add_argument("project")
     p.add_argument("files", nargs="*", help="pattern files; none lists the project's patterns")
     for flag, what in (
@@ -407,7 +447,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(flag, action="append", default=[], metavar="LABEL=TEXT", help=what)
     p.set_defaults(func=_cmd_patterns)
 
-    p = sub.add_parser("train", help="train the project's own model from accepted documents")
+    p = command("train", "train the project's own model from accepted documents")
     p.add_argument("project")
     p.add_argument(
         "--eval-ratio",
@@ -434,17 +474,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_train)
 
-    p = sub.add_parser("models", help="list the project's trained models, or choose one")
+    p = command("models", "list the project's trained models, or choose one")
     p.add_argument("project")
     p.add_argument("--use", default=None, help="a model id, or 'untrained'")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_models)
 
-    p = sub.add_parser("open", help="open the window (also: `annotator [PROJECT]`)")
+    p = command("open", "open the window (also: `annotator [PROJECT]`)")
     p.add_argument("project", nargs="?")
     p.set_defaults(func=_cmd_open)
 
-    p = sub.add_parser("selftest", help="check the installation headless: suggest, export, read")
+    p = command("selftest", "check the installation headless: suggest, export, read")
     p.add_argument("--pipeline", default="auto", help="spaCy pipeline to test (default: auto)")
     p.set_defaults(func=_cmd_selftest)
     return parser
@@ -490,7 +530,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(_normalise(raw, commands))
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        return func(args)
+        status = func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        return status
+    except BrokenPipeError:
+        # `annotator stats P --json | head -1`: the reader has what it wanted. Point standard
+        # output at /dev/null so the interpreter's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_CLOSED_PIPE
     except KeyboardInterrupt:
         print("interrupted; nothing half-written was kept", file=sys.stderr)
         return 130

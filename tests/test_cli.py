@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.cli import main
+from annotator.cli import EXIT_CLOSED_PIPE, EXIT_REFUSED, main
 
 GOOD = '{"text": "Joe Biden met NATO.", "spans": [{"start": 0, "end": 9, "label": "PERSON"}]}\n'
 
@@ -20,7 +20,7 @@ def test_new_import_stats_export(tmp_path: Path, capsys: pytest.CaptureFixture[s
     project = _project(tmp_path)
     data = tmp_path / "in.jsonl"
     data.write_text(GOOD + "{broken\n" + '{"text": "No spans here."}\n', encoding="utf-8")
-    assert main(["import", str(project), str(data), "--annotator", "ann"]) == 0
+    assert main(["import", str(project), str(data), "--annotator", "ann"]) == EXIT_REFUSED
     out, err = capsys.readouterr()
     assert "2 added" in out and "1 bad records" in out
     assert f"{data}:2: not valid JSON" in err
@@ -46,7 +46,7 @@ def test_errors_exit_non_zero_with_one_line(
     assert "already exists" in capsys.readouterr().err
     binary = tmp_path / "x.jsonl"
     binary.write_bytes(b"\x00\x01\x02")
-    assert main(["import", str(project), str(binary)]) == 1
+    assert main(["import", str(project), str(binary)]) == EXIT_REFUSED
     assert "binary" in capsys.readouterr().err
 
 
@@ -88,3 +88,53 @@ def test_new_refuses_a_pipeline_that_does_not_exist(
         assert main(["new", str(path), "--pipeline", pipeline]) == 2
         assert "pipeline" in capsys.readouterr().err
         assert not path.exists()
+
+
+def test_refused_records_have_their_own_exit_status(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A script must tell "all imported" (0) from "some refused" (3) and from a failure."""
+    project = _project(tmp_path)
+    good = tmp_path / "good.jsonl"
+    good.write_text(GOOD, encoding="utf-8")
+    assert main(["import", str(project), str(good)]) == 0
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "Fine."}\n{broken\n', encoding="utf-8")
+    assert main(["import", str(project), str(bad)]) == EXIT_REFUSED == 3
+    assert "1 added" in capsys.readouterr().out
+
+
+def test_global_options_after_the_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["stats", str(tmp_path / "missing.annot"), "--debug"]) == 2
+    assert "Traceback" in capsys.readouterr().err
+    assert main(["stats", str(tmp_path / "missing.annot")]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_wrong_choices_name_the_valid_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _project(tmp_path)
+    with pytest.raises(SystemExit) as exit_:
+        main(["export", str(project), str(tmp_path / "o.jsonl"), "--answers", "accept,maybe"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "'maybe' is not an answer; choose from accept, reject, ignore" in err
+    assert "ValueError" not in err
+    assert main(["models", str(project), "--use", "latest"]) == 2
+    err = capsys.readouterr().err
+    assert "'untrained'" in err and "ValueError" not in err
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`annotator stats P --json | head -1`: no BrokenPipeError when the reader stops."""
+    project = _project(tmp_path)
+    command = [sys.executable, "-m", "annotator", "stats", str(project), "--json"]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # the reader is gone before the command writes a byte
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=60) == EXIT_CLOSED_PIPE
+    assert "BrokenPipe" not in err and "Traceback" not in err and "Exception" not in err

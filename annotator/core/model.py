@@ -40,6 +40,11 @@ class Answer(str, enum.Enum):
     REJECT = "reject"
     IGNORE = "ignore"
 
+    @property
+    def past(self) -> str:
+        """ "accepted", "rejected", "ignored" (not value + "ed": that gave "ignoreed")."""
+        return self.value.removesuffix("e") + "ed"
+
 
 class SpanState(str, enum.Enum):
     """Whether a human has confirmed a span or it is still a suggestion to check."""

@@ -486,15 +486,20 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
         after: int = 0,
         through: int | None = None,
         limit: int | None = None,
+        version: str | None = None,
     ) -> list[tuple[int, Answer | None, int]]:
         """(id, answer, span count) of the document list for one annotator, filtered by answer
         ('all', 'todo' or an Answer) and by a case-insensitive text search. No text is read
         (unless searching), so the list of a 100,000-document project refreshes quickly.
 
         ``after``, ``through`` and ``limit`` read a part of the list: ids in (after, through],
-        at most ``limit`` of them, so that a window can read a long list in short steps."""
+        at most ``limit`` of them, so that a window can read a long list in short steps.
+
+        With a suggester ``version``, an unanswered document whose suggestions of that version
+        are computed but not yet put into the annotation (they are when it is first shown)
+        counts them too: after "suggest for all" the list showed 0 everywhere."""
         where = ["d.id > ?"]
-        params: list[Any] = [annotator, after]
+        params: list[Any] = [version, version, annotator, after]
         if through is not None:
             where.append("d.id <= ?")
             params.append(through)
@@ -514,6 +519,9 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
         # the annotation id): a part of the list costs what it shows, not the whole project.
         rows = self._conn.execute(
             "SELECT d.id, a.answer, (SELECT count(*) FROM spans s WHERE s.annotation_id = a.id) "
+            "+ CASE WHEN ? IS NULL OR a.answer IS NOT NULL OR coalesce(a.seeded, 0) THEN 0 ELSE "
+            "coalesce((SELECT json_array_length(g.spans) FROM suggestions g "
+            "WHERE g.doc_id = d.id AND g.version = ?), 0) END "
             "FROM documents d "
             "LEFT JOIN annotations a ON a.doc_id = d.id AND a.annotator = ? "
             f"WHERE {' AND '.join(where)} ORDER BY d.id"
@@ -627,6 +635,13 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
         self._conn.execute(
             "UPDATE annotations SET updated = ? WHERE id = ?", (time.time(), annotation_id)
         )
+
+    def suggestions_seeded(self, doc_id: int, annotator: str) -> bool:
+        """Whether the suggester's spans were put into this annotation (see seed_suggestions)."""
+        row = self._conn.execute(
+            "SELECT seeded FROM annotations WHERE doc_id = ? AND annotator = ?", (doc_id, annotator)
+        ).fetchone()
+        return bool(row and row[0])
 
     def seed_suggestions(self, doc_id: int, annotator: str, spans: Sequence[Span]) -> bool:
         """Put suggestions into an annotation once; later calls (after the annotator has

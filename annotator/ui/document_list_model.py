@@ -89,6 +89,7 @@ class DocumentListModel(QAbstractTableModel):
         self._annotator = annotator
         self._answer: Answer | str = "all"
         self._search = ""
+        self._version: str | None = None  # the suggester's: its cached suggestions count
         self._rows: list[State] = []  # in id order
         self._previews: dict[int, tuple[str, str]] = {}
         self._scanned = 0  # every listed document with an id up to this one is in _rows
@@ -117,6 +118,13 @@ class DocumentListModel(QAbstractTableModel):
         self._answer = answer
         self._search = search
         self._restart()
+
+    def set_suggest_version(self, version: str | None) -> None:
+        """Count the cached suggestions of ``version`` in the Spans column of documents that
+        have not shown them yet (see ``ProjectStore.document_states``)."""
+        if version != self._version:
+            self._version = version
+            self.refresh()
 
     def refresh(self) -> None:
         """Re-read the rows read so far, and learn of documents added after them; only rows
@@ -269,7 +277,7 @@ class DocumentListModel(QAbstractTableModel):
         assert self._store is not None
         started = time.perf_counter()
         states = self._store.document_states(
-            self._annotator, self._answer, self._search, after, through, limit
+            self._annotator, self._answer, self._search, after, through, limit, self._version
         )
         took = time.perf_counter() - started
         if limit is None or len(states) < limit:  # it looked through the whole span

@@ -175,6 +175,17 @@ class DocumentView(QPlainTextEdit):
     def go_to_span(self, span: Span) -> None:
         self.set_caret(span.start)
 
+    def suggestion_from_caret(self) -> Span | None:
+        """The first suggestion at or after the caret (wrapping around); None without any."""
+        caret = self.caret()
+        first = None
+        for span in self._spans:
+            if span.state is SpanState.SUGGESTED:
+                if span.start >= caret:
+                    return span
+                first = first or span
+        return first
+
     def neighbour_span(self, forward: bool, suggestions_only: bool = False) -> Span | None:
         """The next (or previous) span from the caret, wrapping around."""
         candidates = [

@@ -281,7 +281,7 @@ class EditController(QObject):
         annotation = self.annotation()
         span = span or self.view.current_span()
         if annotation is None or span is None:
-            self.message.emit("No span at the cursor.")
+            self._pick_suggestion()
             return
         self.push(RemoveSpan(annotation.doc_id, self.annotator, span))
 
@@ -289,7 +289,7 @@ class EditController(QObject):
         annotation = self.annotation()
         span = span or self.view.current_span()
         if annotation is None or span is None:
-            self.message.emit("No span at the cursor.")
+            self._pick_suggestion()
             return
         if span.state is SpanState.ACCEPTED:
             text = self.view.text[span.start : span.end]
@@ -302,6 +302,15 @@ class EditController(QObject):
             following = self.view.neighbour_span(forward=True, suggestions_only=True)
             if following is not None and following.start > span.start:
                 self.view.go_to_span(following)
+
+    def _pick_suggestion(self) -> None:
+        """Enter or Delete with no span picked: pick the first suggestion from the caret and
+        show it, without acting on it (the annotator decides on what they have looked at)."""
+        span = self.view.suggestion_from_caret() if self.annotation() is not None else None
+        if span is None:
+            self.message.emit("No span at the cursor, and no suggestions left to pick.")
+            return
+        self.view.go_to_span(span)
 
     def accept_all(self) -> None:
         annotation = self.annotation()

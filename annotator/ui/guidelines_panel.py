@@ -78,7 +78,10 @@ class GuidelinesPanel(QWidget):
         if self._store is None:
             return
         name, _ = QFileDialog.getOpenFileName(
-            self, "Project guidelines", "", "Markdown or text (*.md *.markdown *.txt)"
+            self,
+            "Project guidelines",
+            str(self._store.path.parent),  # the project's folder, not the working directory
+            "Markdown or text (*.md *.markdown *.txt)",
         )
         if not name:
             return

@@ -8,16 +8,13 @@ document is saved as the annotator's cursor on every move, so reopening returns 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
 from PySide6.QtCore import (
     QByteArray,
-    QEvent,
     QItemSelectionModel,
     QModelIndex,
-    QObject,
     QSettings,
     Qt,
     QTimer,
@@ -41,6 +38,8 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Answer, Span, SpanState
 from annotator.core.project_stats import StatsSnapshot
 from annotator.core.store import Annotation, ProjectStore, StoreError, current_annotator
+from annotator.ui.after_paint import AfterPaint
+from annotator.ui.answer_gate import AnswerGate, SuggesterState
 from annotator.ui.colors import is_dark_palette
 from annotator.ui.document_list_model import DocumentListModel
 from annotator.ui.document_list_view import DocumentListView
@@ -49,6 +48,7 @@ from annotator.ui.editing import EditController
 from annotator.ui.guidelines_panel import GuidelinesPanel
 from annotator.ui.label_bar import LabelBar
 from annotator.ui.shortcuts import ShortcutMap
+from annotator.ui.span_messages import SpanMessages
 from annotator.ui.stats_view import StatsView
 from annotator.ui.stats_worker import StatsRefresher
 from annotator.ui.theme import apply_theme, saved_dark
@@ -58,35 +58,9 @@ from annotator.ui.workers import SuggesterFactory, SuggestWorker, default_sugges
 __all__ = ["MainWindow"]
 
 MAX_RECENT = 8
+#: What Enter and Delete do to suggestions (with none picked they pick the first one).
+SUGGESTION_KEYS = "Enter accepts, Delete rejects; with none picked they pick the first"
 AHEAD = 5  # documents whose suggestions are computed ahead of the annotator
-
-
-class _AfterPaint(QObject):
-    """Calls ``action`` once, right after ``widget`` paints, or after ``latest`` ms (a window
-    that is not on screen never paints). ``cancel()`` drops it."""
-
-    def __init__(self, widget: QWidget, action: Callable[[], None], latest: int = 250) -> None:
-        super().__init__(widget)
-        self._widget = widget
-        self._action: Callable[[], None] | None = action
-        widget.installEventFilter(self)
-        QTimer.singleShot(latest, self, self._fire)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            QTimer.singleShot(0, self, self._fire)  # once this paint is on screen
-        return False
-
-    def _fire(self) -> None:
-        action, self._action = self._action, None
-        if action is not None:
-            self.cancel()
-            action()
-
-    def cancel(self) -> None:
-        self._action = None
-        self._widget.removeEventFilter(self)
-        self.deleteLater()
 
 
 class MainWindow(QMainWindow):
@@ -107,7 +81,8 @@ class MainWindow(QMainWindow):
         # Tokens and suggestions, from the suggestion process (no spaCy in this process).
         self.suggest_worker: SuggestWorker | None = None
         self._tokens_pending: set[int] = set()
-        self._worker_start: _AfterPaint | None = None
+        self._worker_start: AfterPaint | None = None
+        self.answer_gate = AnswerGate()
         self.shortcuts = ShortcutMap(self.settings)
         self.undo_stack = QUndoStack(self)
         self.setWindowTitle("Annotator")
@@ -116,7 +91,9 @@ class MainWindow(QMainWindow):
         self.controller: EditController = EditController(
             self.view, self.undo_stack, self.show_document, self
         )
-        self.controller.message.connect(self.message)
+        self.span_messages = SpanMessages(self.statusBar())
+        self.controller.message.connect(self.span_messages.edit_said)
+        self.undo_stack.indexChanged.connect(self.span_messages.forget)
         self.controller.saved.connect(self._mark_saved)
         self._build_docks()
         self._build_status_bar()
@@ -257,6 +234,9 @@ class MainWindow(QMainWindow):
         self.add_recent(str(Path(path).resolve()))
         self.setWindowTitle(f"{Path(path).name} — Annotator")
         self.set_project_widgets_enabled(True)
+        # Suggestions are coming from the first moment: no answer before they are shown.
+        loading = SuggesterState.LOADING if self.suggester_factory else SuggesterState.OFF
+        self.answer_gate.state = loading
         start = store.cursor(self.annotator)
         if start is None or not self.list_model.listed(start):
             first = self.list_model.doc_id(0) if self.list_model.rowCount() else None
@@ -270,9 +250,12 @@ class MainWindow(QMainWindow):
             )
         self.update_status()
         self._mark_saved()
+        # Keys start in the text: in the document list, Page Down jumped to the last document
+        # and the next Space answered that one, unseen.
+        self.view.setFocus()
         # The suggestion process starts once the project is on screen: starting it (a thread,
         # a process spawn) while the window paints the project made that paint twice as long.
-        self._worker_start = _AfterPaint(self.view.viewport(), self._start_workers)
+        self._worker_start = AfterPaint(self.view.viewport(), self._start_workers)
         return True
 
     def close_project(self) -> None:
@@ -284,10 +267,17 @@ class MainWindow(QMainWindow):
         self.suggest_version = None
         self.controller.set_store(None, self.annotator)
         self.list_model.set_store(None, self.annotator)
+        self.list_model.set_suggest_version(None)
         self.view.clear_document()
         self.undo_stack.clear()
         self.set_project_widgets_enabled(False)
         self.setWindowTitle("Annotator")
+        # Nothing may still name the closed project's document or state.
+        self.doc_header.setText("")
+        self.model_label.setText("")
+        self.save_label.setText("")
+        self.statusBar().clearMessage()
+        self.update_status()
 
     def set_dark_theme(self, dark: bool) -> None:
         """Switch the theme (remembered); the view re-tints its spans for the new background."""
@@ -336,6 +326,7 @@ class MainWindow(QMainWindow):
             self.suggest_worker.deleteLater()
             self.suggest_worker = None
         self._tokens_pending.clear()
+        self.answer_gate.state = SuggesterState.OFF
 
     # --------------------------------------------------------------- tokens
     def _tokens_ready(self, doc_id: int, boundaries: object) -> None:
@@ -370,12 +361,16 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------- suggestions
     def _model_ready(self, version: str, description: str) -> None:
         self.suggest_version = version
+        self.answer_gate.state = SuggesterState.READY
         self.suggest_description = (description or version)[:48]
         self.model_label.setText(f"Model: {self.suggest_description}, ready")
         self.model_label.setToolTip(f"Suggestions cache key: {version}")
+        self.list_model.set_suggest_version(version)
         self._request_suggestions()
 
     def _model_failed(self, message: str) -> None:
+        self.answer_gate.state = SuggesterState.FAILED
+        self._update_doc_header()
         self.model_label.setText("Model: unavailable")
         self.model_label.setToolTip(message)
         self.message(f"Suggestions are unavailable: {message.splitlines()[-1]}", 0)
@@ -408,12 +403,16 @@ class MainWindow(QMainWindow):
 
     def _suggestions_ready(self, doc_id: int, version: str) -> None:
         self.suggest_version = version
-        if doc_id == self.view.document_id and self._seed(doc_id):
+        if doc_id != self.view.document_id:
+            return
+        if self._seed(doc_id):
             self.controller.invalidate()
             self.show_document(doc_id)
             annotation = self.controller.annotation()
             count = len(annotation.suggested) if annotation is not None else 0
-            self.message(f"{count} suggestions to check (Enter accepts, Delete rejects).")
+            self.message(f"{count} suggestions to check ({SUGGESTION_KEYS}).")
+        else:
+            self._update_doc_header()  # none were found: no longer "being computed"
 
     def refresh_suggestions(self, doc_id: int) -> None:
         """Show a document again after its suggestions were computed elsewhere."""
@@ -436,6 +435,7 @@ class MainWindow(QMainWindow):
             self._update_list_row(doc_id, annotation)
             self._select_row(doc_id)
             self._update_doc_header()
+            self.actions_.update_span_actions()
             if answered:
                 self.update_status()
             return
@@ -454,6 +454,7 @@ class MainWindow(QMainWindow):
         self._request_suggestions()
         self._select_row(doc_id)
         self._update_doc_header()
+        self.actions_.update_span_actions()
         self.update_status()
 
     def _update_list_row(self, doc_id: int, annotation: Annotation) -> None:
@@ -517,19 +518,33 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
 
     def answer(self, answer: Answer) -> None:
-        """Answer the document and go to the next one still to do."""
+        """Answer the document and go to the next one still to do; not before its suggestions
+        are shown (the annotator would answer what they have not seen)."""
         doc_id = self.view.document_id
-        if doc_id is None or self.store is None or not self.controller.answer(answer):
+        if doc_id is None or self.store is None:
+            return
+        refusal = self.answer_gate.refusal(doc_id, *self._answer_state(doc_id))
+        if refusal is not None:
+            self.message(refusal)
+            return
+        if not self.controller.answer(answer):
             return
         following = self.store.next_to_do(self.annotator, after=doc_id)
         if following is not None:
             self.show_document(following)
             todo = self.store.count_to_do(self.annotator)
-            self.message(f"Document {doc_id}: {answer.value}ed. {todo} to do.")
+            self.message(f"Document {doc_id}: {answer.past}. {todo} to do.")
         else:
-            self.message(f"Document {doc_id}: {answer.value}ed. Every document is answered.", 0)
+            self.message(f"Document {doc_id}: {answer.past}. Every document is answered.", 0)
         self._stats_timer.start()
         self.view.setFocus()
+
+    def _answer_state(self, doc_id: int) -> tuple[bool, bool]:
+        """(answered, suggestions seeded) of the annotator's annotation of ``doc_id``."""
+        assert self.store is not None
+        annotation = self.controller.annotation(doc_id)
+        is_answered = annotation is not None and annotation.answer is not None
+        return is_answered, self.store.suggestions_seeded(doc_id, self.annotator)
 
     # -------------------------------------------------------------- status
     def _update_doc_header(self) -> None:
@@ -537,16 +552,20 @@ class MainWindow(QMainWindow):
         if annotation is None or self.store is None:
             self.doc_header.setText("")
             return
-        status = annotation.answer.value + "ed" if annotation.answer else "to do"
+        status = annotation.answer.past if annotation.answer else "to do"
         suggested = len(annotation.suggested)
         pending = "#ffb347" if is_dark_palette(self.palette()) else "#b26a00"
+        if suggested:
+            waiting = f"<span style='color:{pending}'>{suggested} suggestions to check</span>"
+        elif self.answer_gate.pending(*self._answer_state(annotation.doc_id)):
+            waiting = f"<span style='color:{pending}'>{self.answer_gate.header_text()}</span>"
+        else:
+            waiting = "no suggestions pending"
         parts = [
             f"<b>Document {annotation.doc_id}</b>",
             status,
             f"{len(annotation.accepted)} accepted",
-            f"<span style='color:{pending}'>{suggested} suggestions to check</span>"
-            if suggested
-            else "no suggestions pending",
+            waiting,
         ]
         self.doc_header.setText(" · ".join(parts))
 
@@ -585,9 +604,11 @@ class MainWindow(QMainWindow):
 
     def _current_span_changed(self, span: Span | None) -> None:
         self.actions_.update_span_actions()
-        if span is not None:
-            hint = " — Enter accepts, Delete rejects" if span.state is SpanState.SUGGESTED else ""
-            self.message(describe_span(span, self.view.text) + hint, 5000)
+        if span is None:
+            self.span_messages.at_caret(None)
+            return
+        hint = " — Enter accepts, Delete rejects" if span.state is SpanState.SUGGESTED else ""
+        self.span_messages.at_caret(describe_span(span, self.view.text) + hint)
 
     # ---------------------------------------------------------- settings
     def add_recent(self, path: str) -> None:

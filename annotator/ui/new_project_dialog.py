@@ -158,6 +158,7 @@ class NewProjectDialog(QDialog):
             self.path.setText(name)
 
     def _pick_pipeline_folder(self) -> None:
-        name = QFileDialog.getExistingDirectory(self, "spaCy pipeline folder")
+        folder = str(Path(self.path.text()).parent)  # beside the new project
+        name = QFileDialog.getExistingDirectory(self, "spaCy pipeline folder", folder)
         if name:
             self.pipeline_box.setEditText(name)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -26,22 +26,52 @@ __all__ = ["KeyCaptureDialog", "ShortcutsDialog"]
 
 
 class KeyCaptureDialog(QDialog):
-    """Asks for one key combination."""
+    """Asks for one key combination.
+
+    The first key pressed is recorded, whatever it is (Return can be bound); once a key is
+    recorded, Return or Enter confirms it instead of replacing it (it used to be recorded as
+    the new key by the press meant to confirm).
+    """
 
     def __init__(self, text: str, current: QKeySequence, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Rebind shortcut")
-        self.edit = QKeySequenceEdit(current, self)
+        self.current = current
+        self.edit = QKeySequenceEdit(self)
         self.edit.setMaximumSequenceLength(1)
+        self.edit.setClearButtonEnabled(True)
+        for widget in (self.edit, *self.edit.findChildren(QWidget)):
+            widget.installEventFilter(self)
         box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         box.accepted.connect(self.accept)
         box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Press the new key for “{text}”:"))
+        now = current.toString(QKeySequence.SequenceFormat.NativeText) or "none"
+        layout.addWidget(QLabel(f"Press the new key for “{text}” (now: {now}),"))
         layout.addWidget(self.edit)
+        layout.addWidget(QLabel("then Return to confirm."))
         layout.addWidget(box)
+
+    def key_sequence(self) -> QKeySequence:
+        """The key recorded; the current one when none was pressed."""
+        recorded = self.edit.keySequence()
+        return self.current if recorded.isEmpty() else recorded
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride)
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            and not self.edit.keySequence().isEmpty()
+        ):
+            if event.type() == QEvent.Type.KeyPress:
+                self.accept()
+            event.accept()
+            return True
+        return False
 
 
 class ShortcutsDialog(QDialog):
@@ -52,7 +82,7 @@ class ShortcutsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
-        self.resize(560, 620)
+        self.resize(560, 400)
         self.shortcuts = shortcuts
         self.labels = labels
         self.changed = False
@@ -61,6 +91,7 @@ class ShortcutsDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.cellDoubleClicked.connect(lambda row, _c: self.rebind_row(row))
         self.fill()
@@ -78,6 +109,16 @@ class ShortcutsDialog(QDialog):
         )
         layout.addWidget(self.table)
         layout.addLayout(row)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Tall enough for every row (the last one was cut off), within the screen."""
+        table = self.table
+        rows = table.verticalHeader().length() + table.horizontalHeader().sizeHint().height()
+        wanted = rows + 2 * table.frameWidth() + 2
+        screen = self.screen().availableGeometry().height() if self.screen() else 900
+        table.setMinimumHeight(min(wanted, max(200, screen - 160)))
+        self.resize(max(self.width(), 560), self.sizeHint().height())
 
     def fill(self) -> None:
         self.table.setRowCount(0)
@@ -120,7 +161,7 @@ class ShortcutsDialog(QDialog):
             return
         capture = KeyCaptureDialog(name_item.text(), self.shortcuts.key(command_id), self)
         if capture.exec() == QDialog.DialogCode.Accepted:
-            self.rebind(command_id, capture.edit.keySequence())
+            self.rebind(command_id, capture.key_sequence())
 
     def _reset(self) -> None:
         self.shortcuts.reset()

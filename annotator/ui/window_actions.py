@@ -27,6 +27,7 @@ from annotator.ui.import_export_dialogs import (
     run_task,
 )
 from annotator.ui.labels_dialog import LabelsDialog
+from annotator.ui.menu_keys import MenuKeys
 from annotator.ui.new_project_dialog import NewProjectDialog
 from annotator.ui.shortcuts import COMMANDS, ShortcutMap
 from annotator.ui.shortcuts_dialog import ShortcutsDialog
@@ -45,6 +46,9 @@ TOOLBAR_TEXT = {
     "answer_accept": "✔ Accept",
     "answer_reject": "✘ Reject",
     "answer_ignore": "Ignore",
+    # Fixed words on the buttons: "Undo Add PERSON" made every button after it move.
+    "undo": "Undo",
+    "redo": "Redo",
     "accept_span": "Accept span",
     "accept_all": "Accept all",
     "reject_span": "Reject span",
@@ -131,6 +135,9 @@ class WindowActions:
         undo = w.undo_stack.createUndoAction(w, "Undo")
         redo = w.undo_stack.createRedoAction(w, "Redo")
         self.commands["undo"], self.commands["redo"] = undo, redo
+        # The buttons keep their words; what would be undone is in their tooltips.
+        w.undo_stack.undoTextChanged.connect(lambda _text: self._undo_tooltips())
+        w.undo_stack.redoTextChanged.connect(lambda _text: self._undo_tooltips())
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()
@@ -159,8 +166,9 @@ class WindowActions:
             resize.addAction(self._command(cid, lambda e=edge, g=grow: c.resize(e, g)))
         annotate.addAction(self._command("suggest_everywhere", self.suggest_everywhere))
         annotate.addSeparator()
+        # (Mnemonics are never an answer key: A, X, Space; and open menus keep plain keys.)
         self.suggest_all_action = annotate.addAction(
-            "Suggest for &all documents…", self.suggest_all
+            "&Suggest for all documents…", self.suggest_all
         )
 
         from annotator.ui.train.model_menu import ModelMenu
@@ -186,7 +194,7 @@ class WindowActions:
         help_ = bar.addMenu("&Help")
         help_.addAction("&Keyboard shortcuts", self.shortcuts_dialog, QKeySequence("F1"))
         help_.addAction("&Guidelines", self.show_guidelines)
-        help_.addAction("&About", self.about)
+        help_.addAction("A&bout", self.about)
 
         toolbar = w.addToolBar("Answer")
         toolbar.setObjectName("answerToolbar")
@@ -200,6 +208,8 @@ class WindowActions:
         for cid in ("accept_span", "accept_all", "reject_span"):
             toolbar.addAction(self.commands[cid])
         self.toolbar = toolbar
+        self.menu_keys = MenuKeys(w)
+        self.menu_keys.watch([bar, *bar.findChildren(QMenu)])
         self.apply_shortcuts()
         self.rebuild_recent_menu()
 
@@ -216,6 +226,13 @@ class WindowActions:
                 # The key on the button itself: the toolbar teaches the keyboard.
                 key = sequence.toString(QKeySequence.SequenceFormat.NativeText)
                 action.setIconText(f"{TOOLBAR_TEXT[cid]}  ·  {key}" if key else TOOLBAR_TEXT[cid])
+        self._undo_tooltips()
+
+    def _undo_tooltips(self) -> None:
+        for cid in ("undo", "redo"):
+            action = self.commands[cid]
+            key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{action.text()} ({key})" if key else action.text())
 
     def _scope(self, action: QAction, sequence: QKeySequence) -> None:
         for widget in (self.w.view, self.w.list_view):
@@ -274,12 +291,15 @@ class WindowActions:
             self.update_span_actions()
 
     def update_span_actions(self) -> None:
-        span = self.w.view.current_span()
+        view = self.w.view
+        span = view.current_span()
         has_project = self.w.store is not None
+        # With no span picked, Enter and Delete pick the first suggestion (see EditController).
+        pick = span is None and view.suggestion_from_caret() is not None
         self.commands["accept_span"].setEnabled(
-            has_project and span is not None and span.state is SpanState.SUGGESTED
+            has_project and (pick or (span is not None and span.state is SpanState.SUGGESTED))
         )
-        self.commands["reject_span"].setEnabled(has_project and span is not None)
+        self.commands["reject_span"].setEnabled(has_project and (pick or span is not None))
         for cid in ("widen_start", "widen_end", "narrow_start", "narrow_end", "suggest_everywhere"):
             self.commands[cid].setEnabled(has_project and span is not None)
 
@@ -293,6 +313,7 @@ class WindowActions:
         """The popup for a clicked span: accept, change label, delete, suggest everywhere."""
         w = self.w
         menu = QMenu(w)
+        self.menu_keys.watch([menu])
         title = menu.addAction(describe_span(span, w.view.text))
         title.setEnabled(False)
         menu.addSeparator()
@@ -317,7 +338,7 @@ class WindowActions:
     # ------------------------------------------------------------- projects
     def new_project(self) -> None:
         """Ask for the file, labels and pipeline, then create and open the project."""
-        dialog = NewProjectDialog(str(Path.home()), self.w)
+        dialog = NewProjectDialog(self.start_folder(), self.w)
         if dialog.exec() == NewProjectDialog.DialogCode.Accepted:
             self.create_project(dialog.project_path(), dialog.labels(), dialog.pipeline())
 
@@ -336,14 +357,27 @@ class WindowActions:
         )
         return True
 
+    def start_folder(self) -> str:
+        """Where file dialogs open: the project's folder, else the last project's, else home
+        (never the working directory the app happened to be started in)."""
+        store = self.w.store
+        if store is not None:
+            return str(store.path.parent)
+        for recent in self.w.recent_projects():
+            if Path(recent).parent.is_dir():
+                return str(Path(recent).parent)
+        return str(Path.home())
+
     def open_dialog(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self.w, "Open project", "", PROJECT_FILTER)
+        folder = self.start_folder()
+        name, _ = QFileDialog.getOpenFileName(self.w, "Open project", folder, PROJECT_FILTER)
         if name:
             self.w.open_project(name)
 
     # -------------------------------------------------------- import/export
     def import_dialog(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self.w, "Import documents", "", IMPORT_FILTER)
+        folder = self.start_folder()
+        names, _ = QFileDialog.getOpenFileNames(self.w, "Import documents", folder, IMPORT_FILTER)
         if names:
             self.import_paths(names)
 

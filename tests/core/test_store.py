@@ -291,3 +291,20 @@ def test_thin_history_keeps_the_last_point() -> None:
     assert len(thinned) <= 101 and thinned[0] == history[0] and thinned[-1] == history[-1]
     assert thinned == sorted(thinned)
     assert thin_history(history[:50], 100) == history[:50]
+
+
+def test_document_list_counts_suggestions_not_yet_shown(project: ProjectStore) -> None:
+    """With a suggester version, computed suggestions count before they are put in (issue 12:
+    the Spans column showed 0 after "suggest for all"); seeded or answered ones do not."""
+    project.add_documents(NewDocument(f"NATO and NATO {i}.", {}) for i in range(3))
+    ids = project.document_ids()
+    spans = [Span(0, 4, "ORG", SpanState.SUGGESTED), Span(9, 13, "ORG", SpanState.SUGGESTED)]
+    project.store_suggestions([(doc_id, spans) for doc_id in ids], "v1")
+    project.seed_suggestions(ids[1], "ann", spans[:1])  # shown: its own spans count
+    project.set_answer(ids[2], "ann", Answer.REJECT)
+    counts = {i: n for i, _, n in project.document_states("ann", version="v1")}
+    assert counts == {ids[0]: 2, ids[1]: 1, ids[2]: 0}
+    assert project.suggestions_seeded(ids[1], "ann")
+    assert not project.suggestions_seeded(ids[0], "ann")
+    assert {n for _, _, n in project.document_states("ann")} == {0, 1}  # no version: as before
+    assert {n for _, _, n in project.document_states("ann", version="v2")} == {0, 1}

@@ -102,14 +102,14 @@ def test_a_surrogate_meta_key_is_a_bad_record_not_a_crash(tmp_path: Path) -> Non
     project = str(tmp_path / "p.annot")
     assert _cli("new", project, "--pipeline", "blank:en").returncode == 0
     done = _cli("import", project, str(data), str(later))
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 3, done.stderr  # done, but a record was refused
     assert f'{data}:2: "meta" key holds a lone surrogate' in done.stderr
     assert "2 files: 3 added, 0 duplicates skipped, 1 bad records" in done.stdout
 
     out = tmp_path / "out.jsonl"
     args = ("--input", str(data), "--output", str(out), "--pipeline", "blank:en")
     done = _cli("suggest", *args)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 3, done.stderr
     assert f"{data}:2:" in done.stderr and "1 bad lines skipped" in done.stdout
     assert [json.loads(x)["text"] for x in out.read_text().splitlines()] == [
         "First good record.",
@@ -130,7 +130,7 @@ def test_a_file_name_that_is_not_utf8(project: ProjectStore, tmp_path: Path) -> 
     project_path = str(tmp_path / "cli.annot")
     _cli("new", project_path, "--pipeline", "blank:en")
     done = _cli("import", project_path, os.fsdecode(raw))
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 3, done.stderr
     assert f"{shown}:2: not valid JSON" in done.stderr and "1 added" in done.stdout
 
 
@@ -165,7 +165,7 @@ def test_suggest_input_refuses_a_long_text_instead_of_e088(tmp_path: Path) -> No
     data = _jsonl(tmp_path / "in.jsonl", _long_record(int(1.5 * MAX_TEXT_CHARS)), FIRST)
     out = tmp_path / "out.jsonl"
     done = _cli("suggest", "--input", str(data), "--output", str(out), "--pipeline", "blank:en")
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 3, done.stderr
     assert f"{data}:1: the text is 1,500,000 characters long" in done.stderr
     assert "E088" not in done.stderr and len(out.read_text().splitlines()) == 1
 

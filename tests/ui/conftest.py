@@ -68,3 +68,17 @@ def window(qtbot, settings: QSettings):  # type: ignore[no-untyped-def]
     qtbot.waitExposed(win)
     yield win
     win.close_project()
+
+
+@pytest.fixture
+def answer_shown(qtbot):  # type: ignore[no-untyped-def]
+    """Answer the shown document once its suggestions are shown (the window refuses before)."""
+
+    def answer(window, value) -> None:  # type: ignore[no-untyped-def]
+        doc_id = window.view.document_id
+        qtbot.waitUntil(
+            lambda: window.store.suggestions_seeded(doc_id, window.annotator), timeout=10_000
+        )
+        window.answer(value)
+
+    return answer

@@ -212,6 +212,8 @@ def test_window_next_to_do_and_step_cross_pages(qtbot, small_pages, window, big_
     assert window.view.document_id == 1
     assert window.list_model.rowCount() < 30
     window.view.setFocus()
+    # A answers only once the document's suggestions are shown.
+    qtbot.waitUntil(lambda: window.store.suggestions_seeded(1, window.annotator), timeout=10_000)
     qtbot.keyClick(window.view, Qt.Key.Key_A)  # accept, then the next to do: 30
     assert window.view.document_id == 30
     qtbot.waitUntil(lambda: _selected_doc(window) == 30, timeout=5000)

@@ -56,7 +56,11 @@ def test_annotate_undo_answer_reopen_export(qtbot, window, project, sample, tmp_
     assert labels == {"ORG"}
     window.undo_stack.undo()  # back to PERSON
 
-    # Accept the document with A.
+    # Accept the document with A (once its suggestions are shown).
+    doc_id = window.view.document_id
+    qtbot.waitUntil(
+        lambda: window.store.suggestions_seeded(doc_id, window.annotator), timeout=10_000
+    )
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_A)
     doc_id = window.view.document_id

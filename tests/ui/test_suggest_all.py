@@ -107,3 +107,24 @@ def test_suggest_all_cancel_keeps_what_was_done(qtbot, settings, project):  # ty
     assert store.documents_without_suggestions("fake-1") == []
     store.close()
     window.close_project()
+
+
+def test_spans_column_counts_suggestions_after_suggest_all(qtbot, settings, project):  # type: ignore[no-untyped-def]
+    """It showed 0 for every document not yet opened (issue 12)."""
+    from annotator.ui.main_window import MainWindow
+
+    _project_with(project, 12)
+    window = MainWindow(settings, suggester_factory=lambda store: FakeSuggester())
+    qtbot.addWidget(window)
+    assert window.open_project(project)
+    qtbot.waitUntil(lambda: window.suggest_version is not None, timeout=10_000)
+    run = window.actions_.suggest_all()
+    assert run is not None
+    with qtbot.waitSignal(run.done, timeout=20_000):
+        pass
+    model = window.list_model
+    last = model.rowCount() - 1
+    qtbot.waitUntil(lambda: not model.pending(), timeout=5000)
+    assert model.doc_id(last) != window.view.document_id  # never shown, not seeded
+    assert model.data(model.index(last, 2)) == "1"  # its NATO suggestion
+    window.close_project()
