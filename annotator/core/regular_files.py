@@ -12,17 +12,20 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["read_regular_text"]
+__all__ = ["file_kind", "read_regular_text"]
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular one is, for messages ("a pipe (FIFO)")."""
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
         return "a pipe (FIFO)"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "a device"
-    return "not a regular file"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
 
 
 def read_regular_text(path: str | Path, max_bytes: int) -> str:
@@ -30,7 +33,7 @@ def read_regular_text(path: str | Path, max_bytes: int) -> str:
     UnicodeDecodeError for bytes that are not UTF-8."""
     mode = os.stat(path).st_mode
     if not stat.S_ISREG(mode):
-        raise OSError(errno.EINVAL, f"it is {_kind(mode)}, not a regular file")
+        raise OSError(errno.EINVAL, f"it is {file_kind(mode)}, not a regular file")
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):

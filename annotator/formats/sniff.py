@@ -15,6 +15,7 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
+from annotator.core.regular_files import file_kind
 from annotator.formats.records import FormatError
 
 __all__ = ["check_text_file", "open_regular"]
@@ -32,19 +33,7 @@ _CONTROLS = bytes(b for b in range(32) if b not in b"\t\n\r\f\v\x1b")
 
 
 def _refuse(path: Path, mode: int) -> FormatError:
-    return FormatError(path, f"is {_kind(mode)}, not a regular file; it was not read")
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a special file"
+    return FormatError(path, f"is {file_kind(mode)}, not a regular file; it was not read")
 
 
 def open_regular(path: Path) -> BinaryIO:

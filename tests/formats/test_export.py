@@ -167,6 +167,13 @@ def _spacy(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _spacy_train(folder: Path, steps: int) -> subprocess.CompletedProcess[str]:
+    """`spacy train` on an export, a few steps, writing folder/model."""
+    paths = ["--paths.train", "train.spacy", "--paths.dev", "dev.spacy"]
+    limits = ["--training.max_steps", str(steps), "--training.eval_frequency", str(steps // 2)]
+    return _spacy("train", "config.cfg", *paths, "--output", "model", *limits, cwd=folder)
+
+
 @pytest.mark.slow
 def test_spacy_debug_data_and_train_accept_the_export(filled: ProjectStore, tmp_path: Path) -> None:
     folder = tmp_path / "spacy"
@@ -176,18 +183,7 @@ def test_spacy_debug_data_and_train_accept_the_export(filled: ProjectStore, tmp_
     assert checked.returncode == 0, checked.stdout + checked.stderr
     summary = checked.stdout.split("Summary")[-1]
     assert "error" not in summary.lower(), checked.stdout
-    trained = _spacy(
-        "train",
-        "config.cfg",
-        *paths,
-        "--output",
-        "model",
-        "--training.max_steps",
-        "6",
-        "--training.eval_frequency",
-        "3",
-        cwd=folder,
-    )
+    trained = _spacy_train(folder, steps=6)
     assert trained.returncode == 0, trained.stdout + trained.stderr
     nlp = spacy.load(folder / "model" / "model-last")
     assert "ner" in nlp.pipe_names
@@ -210,19 +206,7 @@ def test_exported_config_fine_tunes_the_installed_ner(tmp_path: Path) -> None:
     store.close()
     config = (folder / "config.cfg").read_text(encoding="utf-8")
     assert 'source = "en_core_web_sm' in config
-    paths = ["--paths.train", "train.spacy", "--paths.dev", "dev.spacy"]
-    trained = _spacy(
-        "train",
-        "config.cfg",
-        *paths,
-        "--output",
-        "model",
-        "--training.max_steps",
-        "4",
-        "--training.eval_frequency",
-        "2",
-        cwd=folder,
-    )
+    trained = _spacy_train(folder, steps=4)
     assert trained.returncode == 0, trained.stdout + trained.stderr
     labels = set(spacy.load(folder / "model" / "model-last").get_pipe("ner").labels)
     assert {"WEAPON", "GPE", "DATE", "CARDINAL"} <= labels  # sourced: the base labels stay

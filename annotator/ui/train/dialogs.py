@@ -36,6 +36,23 @@ __all__ = [
 ]
 
 
+def _note(layout: QVBoxLayout, text: str) -> None:
+    note = QLabel(text)
+    note.setWordWrap(True)
+    layout.addWidget(note)
+
+
+def _row_table(parent: QWidget, rows: int, headers: list[str]) -> QTableWidget:
+    """A read-only table whose rows are picked whole."""
+    table = QTableWidget(rows, len(headers), parent)
+    table.setHorizontalHeaderLabels(headers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
 class TrainReportDialog(QDialog):
     """The outcome of a training run: held-out scores now and new, and whether it suggests."""
 
@@ -49,13 +66,12 @@ class TrainReportDialog(QDialog):
             if report.used
             else "It does not suggest: it did not beat what suggests now on the held-out part."
         )
-        summary = QLabel(
+        _note(
+            layout,
             f"Trained on {report.train_documents} accepted documents ({report.epochs} epochs, "
             f"{report.seconds:.0f} s), scored on {report.heldout_documents} held-out documents "
-            f"that it never saw.\n{verdict}"
+            f"that it never saw.\n{verdict}",
         )
-        summary.setWordWrap(True)
-        layout.addWidget(summary)
         self.table = ScoreTable(self)
         self.table.show_report(report.tables, report.labels, report.choice)
         layout.addWidget(self.table)
@@ -92,21 +108,14 @@ class ModelsDialog(QDialog):
         self._models = models
         self._on_use = on_use
         layout = QVBoxLayout(self)
-        note = QLabel(
+        _note(
+            layout,
             "Held-out F1 is measured on the same held-out documents for every model, so the "
-            "rows can be compared. ● marks what suggests now."
+            "rows can be compared. ● marks what suggests now.",
         )
-        note.setWordWrap(True)
-        layout.addWidget(note)
-        self.table = QTableWidget(len(models) + 1, 5, self)
-        self.table.setHorizontalHeaderLabels(
-            ["", "Model", "Trained on", "Held-out F1", "Per label"]
-        )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        headers = ["", "Model", "Trained on", "Held-out F1", "Per label"]
+        self.table = _row_table(self, len(models) + 1, headers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
         # The untrained suggester's score on the held-out part, as the newest run measured it.
         latest = models[-1].report.get("tables", {}) if models else {}
         untrained_f = latest.get("untrained", {}).get("overall", {}).get("f")
@@ -233,18 +242,12 @@ class SuppressionsDialog(QDialog):
         self._entries = entries
         self._on_set = on_set
         layout = QVBoxLayout(self)
-        note = QLabel(
+        _note(
+            layout,
             "A suggestion rejected in two documents, and never accepted with its label, is no "
-            "longer suggested in this project. Ctrl+Z undoes a change made here."
+            "longer suggested in this project. Ctrl+Z undoes a change made here.",
         )
-        note.setWordWrap(True)
-        layout.addWidget(note)
-        self.table = QTableWidget(len(entries), 4, self)
-        self.table.setHorizontalHeaderLabels(["Suggested", "Text", "Label", "Why"])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = _row_table(self, len(entries), ["Suggested", "Text", "Label", "Why"])
         for i, e in enumerate(entries):
             why = e.state or f"rejected in {e.rejected} documents"
             if e.accepted and e.state is None:
