@@ -277,7 +277,7 @@ def _cmd_models(args: argparse.Namespace) -> int:
     print(f"{marker:2}{'-':>4}  {'(untrained)':<16} {'':>5} {'':>12}  rules and base model")
     for m in models:
         marker = "*" if m.id == active else " "
-        choice = ", ".join(f"{k}<-{v}" for k, v in m.report.get("choice", {}).items())
+        choice = m.choice_text
         when = time_label(m.created)
         print(f"{marker:2}{m.id:>4}  {when:<16} {m.documents:>5} {m.heldout_f:>12.3f}  {choice}")
     return 0

@@ -86,6 +86,18 @@ class ModelVersion:
         return float(self.report.get("tables", {}).get("new", {}).get("overall", {}).get("f", 0.0))
 
     @property
+    def choice_text(self) -> str:
+        """ "every label ← model+rules", or the labels grouped by the source serving them."""
+        choice: dict[str, str] = self.report.get("choice", {})
+        sources = sorted(set(choice.values()))
+        if len(sources) == 1:
+            return f"every label ← {sources[0]}"
+        return "; ".join(
+            f"{', '.join(k for k, v in choice.items() if v == source)} ← {source}"
+            for source in sources
+        )
+
+    @property
     def version(self) -> str:
         """The suggester version prefix of this model (enters the suggestion cache key)."""
         return f"{self.name}-m{self.id}"

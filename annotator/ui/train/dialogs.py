@@ -32,7 +32,6 @@ __all__ = [
     "ModelsDialog",
     "SuppressionsDialog",
     "TrainReportDialog",
-    "describe_choice",
 ]
 
 
@@ -131,7 +130,7 @@ class ModelsDialog(QDialog):
         from annotator.nlp.train.load import time_label
 
         for m in models:
-            choice = describe_choice(m.report.get("choice", {}))
+            choice = m.choice_text
             rows.append(
                 (
                     "●" if m.id == active else "",
@@ -159,16 +158,6 @@ class ModelsDialog(QDialog):
             return
         self._on_use(None if row == 0 else self._models[row - 1].id)
         self.accept()
-
-
-def describe_choice(choice: dict[str, str]) -> str:
-    """ "every label ← model+rules", or the labels grouped by their source."""
-    sources = sorted(set(choice.values()))
-    if len(sources) == 1:
-        return f"every label ← {sources[0]}"
-    return "; ".join(
-        f"{', '.join(k for k, v in choice.items() if v == source)} ← {source}" for source in sources
-    )
 
 
 class CurveDialog(QDialog):
