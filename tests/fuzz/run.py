@@ -117,6 +117,10 @@ class Summary:
         return "\n".join(lines)
 
 
+#: The exit status of a command that ran but refused some records (annotator.cli).
+RECORDS_REFUSED = 3
+
+
 def shown(path: Path) -> str:
     """The file's name as the app prints it (bytes that are not UTF-8 as escapes)."""
     return os.fsencode(path).decode("utf-8", "backslashreplace")
@@ -265,11 +269,11 @@ class Checker:
         if not self.common(done, name, "suggest"):
             return
         self.messages(done, case, "suggest")
-        if done.returncode != 0:
+        if done.returncode not in (0, RECORDS_REFUSED):
             self.summary.suggest_refused += 1
             if "error: " + name not in done.stderr:
                 self.violation("refusal without message", name, "suggest", done.stderr)
-        else:
+        else:  # 3: some lines were refused (each named by file:line above), the rest written
             self.valid_jsonl(out, name, "suggest")
         out.unlink(missing_ok=True)
 
