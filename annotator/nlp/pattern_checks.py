@@ -46,10 +46,25 @@ def _subpatterns(value: Any) -> Iterator[Any]:
             yield from _subpatterns(item)
 
 
+def _overlapping(alternatives: Any) -> bool:
+    """True unless every alternative starts with a literal character of its own (``foo|bar``);
+    an empty alternative, a class or anything else counts as overlapping."""
+    seen: set[int] = set()
+    for alternative in alternatives:
+        if not len(alternative) or alternative[0][0] != sre_constants.LITERAL:
+            return True
+        first = alternative[0][1]
+        if first in seen:
+            return True
+        seen.add(first)
+    return False
+
+
 def _nested_repeat(parsed: Any, outer: int | None = None) -> bool:
     """A repeat of variable length inside a repeat that can run more than once, with one of
-    the two unbounded: ``(a+)+``, ``(\\w+\\s?)*``. Such a regex can take exponential time on
-    a string that almost matches."""
+    the two unbounded: ``(a+)+``, ``(\\w+\\s?)*``; or alternatives under an unbounded repeat:
+    ``(a|a)+`` (a character class says the same without the risk: ``[ab]+``). Such a regex
+    can take exponential time on a string that almost matches."""
     unbounded = sre_constants.MAXREPEAT
     for op, value in parsed:
         if op in _NO_BACKTRACK:
@@ -64,6 +79,8 @@ def _nested_repeat(parsed: Any, outer: int | None = None) -> bool:
             if _nested_repeat(body, high if high > 1 else outer):
                 return True
             continue
+        if op == sre_constants.BRANCH and outer == unbounded and _overlapping(value[1]):
+            return True  # (a|a)+, (a|ab)*: alternatives that can start alike, repeated
         if any(_nested_repeat(sub, outer) for sub in _subpatterns(value)):
             return True
     return False
@@ -80,8 +97,9 @@ def regex_problem(regex: Any) -> str | None:
         return f"REGEX {regex!r} is not a valid regular expression ({exc})"
     if _nested_repeat(parsed):
         return (
-            f"REGEX {regex!r} has a repeat inside a repeat (like (a+)+), which can take "
-            "exponential time on a text that almost matches; write it without the nesting"
+            f"REGEX {regex!r} has a repeat inside a repeat (like (a+)+) or alternatives under "
+            "a repeat (like (a|ab)+), which can take exponential time on a text that almost "
+            "matches; write it without them (a character class: [ab]+)"
         )
     return None
 

@@ -26,6 +26,8 @@ TEXT = "a" * 34 + "b and the Grom launcher."
     [
         ([{"TEXT": {"REGEX": "^(a+)+$"}}], r"\^\(a\+\)\+\$.*repeat inside a repeat"),
         ([{"LOWER": {"REGEX": r"(\w+\s?)*x"}}], "repeat inside a repeat"),
+        ([{"TEXT": {"REGEX": "^(a|ab)*$"}}], "alternatives under a repeat"),
+        ([{"TEXT": {"REGEX": "(a|a)+$"}}], "alternatives under a repeat"),
         ([{"TEXT": {"NOT_IN": ["a"]}}, {"TEXT": {"REGEX": "(["}}], "not a valid regular"),
         ([{"LOWER": "grom", "OP": "{5,2}"}], "Unknown operator"),
         ([{"FOO": "x"}], "FOO"),
@@ -39,7 +41,16 @@ def test_bad_token_patterns_are_refused_at_entry(pattern: list[object], message:
 
 
 @pytest.mark.parametrize(
-    "regex", [r"^\d+(?:,\d{3})*$", r"^[A-Z][a-z]+$", r"^(?:ab)+$", r"^(?:foo|bar)+-\d+$"]
+    "regex",
+    [
+        r"^\d+(?:,\d{3})*$",
+        r"^[A-Z][a-z]+$",
+        r"^(?:ab)+$",
+        r"^(?:foo|bar)+-\d+$",
+        r"^[A-Z]{2,4}-\d+$",
+        r"^(?:Mk|Mark) ?\d+$",
+        "(?:ab|cd){1,3}",
+    ],
 )
 def test_ordinary_regexes_pass(regex: str) -> None:
     validate_pattern({"label": "WEAPON", "pattern": [{"TEXT": {"REGEX": regex}}]})
