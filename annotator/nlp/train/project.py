@@ -15,7 +15,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.limits import MAX_TEXT_CHARS
 from annotator.core.model import Answer
@@ -31,6 +31,9 @@ from annotator.nlp.train.evidence import Outputs, model_outputs, without_suppres
 from annotator.nlp.train.finetune import FineTuneOptions, fine_tune
 from annotator.nlp.train.scoring import choose_sources, doc_counts, score_table, scores_of
 from annotator.nlp.train.sources import UNTRAINED, combine
+
+if TYPE_CHECKING:
+    from annotator.nlp.suggest import SpanSource
 
 __all__ = [
     "MIN_HELDOUT",
@@ -206,6 +209,7 @@ def train_project(
     """Train, score, store (and maybe use) a model of the project; see the module docstring."""
     from annotator.nlp.pipeline import load_for_ner
     from annotator.nlp.preannotate import suggester_for_project, untrained_suggester
+    from annotator.nlp.suppress import with_suppressions
     from annotator.nlp.train.stored import model_to_bytes, write_pipeline
 
     started = time.monotonic()
@@ -276,19 +280,20 @@ def train_project(
     config_text, weights = model_to_bytes(nlp)
 
     progress(0, None, "scoring on the held-out part")
-    current = suggester_for_project(store)
-    report.current = current.version if current.version != untrained.version else UNTRAINED
     suppressed = store.suppressed()
+    if store.active_model() is None:  # what suggests now is the untrained suggester
+        current: SpanSource = with_suppressions(untrained, suppressed)
+        report.current = UNTRAINED
+    else:
+        current = suggester_for_project(store)
+        report.current = current.version
     held: Outputs = {
         UNTRAINED: list(untrained.suggest(heldout_texts)),
         **model_outputs(store, labels, nlp, heldout_texts),
     }
     held = without_suppressed(held, heldout_texts, suppressed)
-    evidence_gold = list(heldout_gold)
-    evidence = {source: list(spans) for source, spans in held.items()}
     counts = {
-        source: doc_counts(evidence_gold, predicted, labels)
-        for source, predicted in evidence.items()
+        source: doc_counts(heldout_gold, predicted, labels) for source, predicted in held.items()
     }
     choice, rank = choose_sources(counts, labels)
     tables = {
