@@ -23,7 +23,7 @@ from annotator.core.model import Label
 from annotator.core.project_stats import StatsSnapshot
 from annotator.core.store import ProjectStore
 
-__all__ = ["StatsView"]
+__all__ = ["StatsView", "time_axis_format"]
 
 _ANSWER_COLORS = {"accept": "#2e9d52", "reject": "#d04545", "ignore": "#c08a1e"}
 
@@ -31,6 +31,18 @@ _ANSWER_COLORS = {"accept": "#2e9d52", "reject": "#d04545", "ignore": "#c08a1e"}
 def _label_color(label: Label | None) -> str:
     """A label's colour; grey for spans whose label is no longer in the project."""
     return label.color if label is not None else "#9e9e9e"
+
+
+def time_axis_format(start_ms: float, end_ms: float) -> tuple[str, str]:
+    """Short tick labels that fit a narrow dock, the rest in the axis title: the hours within
+    one day ("14:05", title "6 Dec 2026"), else the days ("6 Dec", title "2026")."""
+    first = dt.datetime.fromtimestamp(start_ms / 1000)
+    last = dt.datetime.fromtimestamp(end_ms / 1000)
+    if first.date() == last.date():
+        return "hh:mm", f"{first.day} {first:%b %Y}"
+    if first.year == last.year:
+        return "d MMM", str(first.year)
+    return "MMM yyyy", ""
 
 
 def _chart(title: str) -> QChart:
@@ -153,12 +165,14 @@ class StatsView(QScrollArea):
             series.append(now, 0.0)
         chart.addSeries(series)
         axis_x = QDateTimeAxis()
-        axis_x.setFormat("dd MMM hh:mm")
         axis_x.setTickCount(4)
         times = [p.x() for p in series.points()]
         start, end = min(times), max(times)
         if end - start < 60_000:
             end = start + 60_000
+        label_format, title = time_axis_format(start, end)
+        axis_x.setFormat(label_format)
+        axis_x.setTitleText(title)
         axis_x.setRange(
             QDateTime.fromMSecsSinceEpoch(int(start)), QDateTime.fromMSecsSinceEpoch(int(end))
         )

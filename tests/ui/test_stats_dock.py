@@ -85,3 +85,19 @@ def test_stale_results_are_dropped(qtbot, project):  # type: ignore[no-untyped-d
     assert refresher.wait(5000)
     qtbot.wait(50)
     assert [s.annotator for s in got] == ["new"]
+
+
+def test_time_axis_labels_are_short_enough_for_the_dock() -> None:
+    import datetime as dt
+
+    from annotator.ui.stats_view import time_axis_format
+
+    def ms(*args: int) -> float:
+        return dt.datetime(*args).timestamp() * 1000
+
+    assert time_axis_format(ms(2026, 12, 6, 8, 0), ms(2026, 12, 6, 17, 30)) == (
+        "hh:mm",
+        "6 Dec 2026",
+    )
+    assert time_axis_format(ms(2026, 12, 1, 8), ms(2026, 12, 6, 9)) == ("d MMM", "2026")
+    assert time_axis_format(ms(2025, 12, 30, 8), ms(2026, 1, 2, 9))[0] == "MMM yyyy"
