@@ -670,6 +670,26 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
             conn.execute("UPDATE annotations SET seeded = 1 WHERE id = ?", (annotation_id,))
             return True
 
+    def unseed_untouched(self, annotator: str) -> int:
+        """Take the suggestions back out of ``annotator``'s unanswered annotations that nobody
+        has touched (no span accepted, none rejected), so that they are seeded again from
+        whatever suggests now; returns how many. Anything an annotator accepted or rejected
+        stays as it is."""
+        untouched = (
+            "SELECT a.id FROM annotations a WHERE a.annotator = ? AND a.answer IS NULL "
+            "AND a.seeded = 1 AND NOT EXISTS (SELECT 1 FROM spans s WHERE "
+            "s.annotation_id = a.id AND s.state = 'accepted') AND NOT EXISTS (SELECT 1 FROM "
+            "rejections r WHERE r.doc_id = a.doc_id AND r.annotator = a.annotator)"
+        )
+        with self.transaction() as conn:
+            ids = [r[0] for r in conn.execute(untouched, (annotator,))]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                conn.execute(f"DELETE FROM spans WHERE annotation_id IN ({marks})", chunk)
+                conn.execute(f"UPDATE annotations SET seeded = 0 WHERE id IN ({marks})", chunk)
+        return len(ids)
+
     def add_span(self, doc_id: int, annotator: str, span: Span) -> None:
         """Add one span; refuses spans outside the text or overlapping another span.
 

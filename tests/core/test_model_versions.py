@@ -81,3 +81,29 @@ def test_fix_parts_persists_and_reset_forgets(project: ProjectStore) -> None:
     assert sum(p == HELDOUT for p in project.parts().values()) == 3
     project.reset_parts()
     assert project.parts() == {}
+
+
+def test_untouched_suggestions_are_taken_back_for_a_new_model(project: ProjectStore) -> None:
+    from annotator.core.edits import RemoveSpan
+    from annotator.core.model import Answer, Span, SpanState
+
+    project.add_documents(NewDocument(f"NATO and EU met, day {i}.", {}) for i in range(4))
+    ids = project.document_ids()
+    nato, eu = (
+        Span(0, 4, "ORG", SpanState.SUGGESTED, "model"),
+        Span(9, 11, "ORG", SpanState.SUGGESTED, "model"),
+    )
+    for doc_id in ids:
+        project.seed_suggestions(doc_id, "ann", [nato, eu])
+    untouched, accepted, rejected, answered = ids
+    project.replace_span(accepted, "ann", nato, nato.with_(state=SpanState.ACCEPTED))
+    RemoveSpan(rejected, "ann", eu).apply(project)
+    project.set_answer(answered, "ann", Answer.IGNORE)
+
+    assert project.unseed_untouched("ann") == 1
+    assert project.annotation(untouched, "ann").spans == ()  # type: ignore[union-attr]
+    assert project.seed_suggestions(untouched, "ann", [eu])  # seeded again, from the new model
+    for doc_id in (accepted, rejected, answered):
+        assert project.annotation(doc_id, "ann").spans  # type: ignore[union-attr]
+        assert not project.seed_suggestions(doc_id, "ann", [eu])
+    assert project.unseed_untouched("someone else") == 0

@@ -107,3 +107,21 @@ def test_never_suggest_is_one_undoable_edit(qtbot, window, project):  # type: ig
     assert store.suppressed() == frozenset()
     window.undo_stack.undo()
     assert store.suppressed() == {("NATO", "ORG")}
+
+
+def test_a_switch_reseeds_the_untouched_document_shown(qtbot, window, project):  # type: ignore[no-untyped-def]
+    _fill(project)
+    with ProjectStore.open(project) as store:
+        model_id = store.add_model(
+            name="m", base="b", documents=1, report={}, config="c", weights=b"w"
+        )
+    assert window.open_project(project)
+    doc_id = window.list_model.doc_id(8)
+    window.show_document(doc_id)
+    qtbot.waitUntil(lambda: bool(window.controller.annotation().suggested), timeout=CHILD_S)
+    window.actions_.model_menu.use(model_id)
+    assert "1 untouched documents" in _status(window)
+    assert window.store.annotation(doc_id, window.annotator).spans == ()  # taken back
+    # Taken back at once, then seeded again from what suggests now (the fake suggester here).
+    qtbot.waitUntil(lambda: bool(window.controller.annotation().suggested), timeout=CHILD_S)
+    assert window.store.active_model() == model_id

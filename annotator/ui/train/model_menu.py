@@ -122,10 +122,21 @@ class ModelMenu:
         self._switched("the untrained suggester" if model_id is None else f"model {model_id}")
 
     def _switched(self, what: str) -> None:
-        worker = self.w.suggest_worker
+        """Documents nobody touched get the new model's suggestions (the current one first);
+        what an annotator accepted or rejected stays."""
+        w = self.w
+        again = w.store.unseed_untouched(w.annotator) if w.store is not None else 0
+        worker = w.suggest_worker
         if worker is not None:
             worker.reload()
-        self.w.message(f"Suggestions now come from {what}; the current document goes first.", 0)
+        if w.view.document_id is not None:
+            w.controller.invalidate()
+            w.show_document(w.view.document_id)
+        w.message(
+            f"Suggestions now come from {what}; {again} untouched documents will show its "
+            "suggestions, the current one first.",
+            0,
+        )
 
     # --------------------------------------------------------- suppressions
     def suppressions(self) -> None:
