@@ -82,7 +82,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         print(f"  ... and {len(report.errors) - args.max_errors} more", file=sys.stderr)
     for failed in report.failed_files:
         print(f"error: {failed}", file=sys.stderr)
-    print(report.summary())
+    print(json.dumps(report.to_json(), indent=2) if args.json else report.summary())
     return EXIT_REFUSED if report.failed_files or report.errors else 0
 
 
@@ -108,7 +108,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
     # With OUT "-" the data went to standard output: the summary must not join it.
-    print(report.summary(), file=sys.stderr if args.out == "-" else sys.stdout)
+    summary = json.dumps(report.to_json(), indent=2) if args.json else report.summary()
+    print(summary, file=sys.stderr if args.out == "-" else sys.stdout)
     return 0
 
 
@@ -151,7 +152,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
             )
         finally:
             bar.close()
-    print(report.summary())
+    print(json.dumps(report.to_json(), indent=2) if args.json else report.summary())
     return 0
 
 
@@ -179,7 +180,11 @@ def _suggest_file(args: argparse.Namespace) -> int:
         bar.close()
     for error in errors[:50]:
         print(f"  {error}", file=sys.stderr)
-    print(report.summary() + (f"; {len(errors)} bad lines skipped" if errors else ""))
+    if args.json:
+        bad = [{"file": e.file, "line": e.line, "reason": e.reason} for e in errors]
+        print(json.dumps({**report.to_json(), "bad_lines": bad}, indent=2))
+    else:
+        print(report.summary() + (f"; {len(errors)} bad lines skipped" if errors else ""))
     return EXIT_REFUSED if errors else 0
 
 
@@ -395,6 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--annotator", default=None, help="whose annotations the spans become")
     p.add_argument("--max-errors", type=int, default=50, help="bad records to list")
+    p.add_argument("--json", action="store_true", help="the summary as JSON, for scripts")
     p.set_defaults(func=_cmd_import)
 
     p = command("export", "export answered documents")
@@ -412,6 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--annotator", default=None, help="only this annotator's work")
     p.add_argument("--dev-ratio", type=float, default=0.2, help="share of documents in dev.spacy")
     p.add_argument("--seed", type=int, default=0, help="seed of the train/dev split")
+    p.add_argument("--json", action="store_true", help="the summary as JSON, for scripts")
     p.set_defaults(func=_cmd_export)
 
     p = command("stats", "documents, answers and spans per label")
@@ -434,6 +441,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", default=None, help="JSONL file to write (export shape)")
     p.add_argument("--labels", default=",".join(DEFAULT_LABELS), help="labels (with --input)")
     p.add_argument("--pipeline", default="auto", help="spaCy pipeline (with --input)")
+    p.add_argument("--json", action="store_true", help="the summary as JSON, for scripts")
     p.set_defaults(func=_cmd_suggest)
 
     p = command("patterns", "add match pattern files (EntityRuler JSONL) to a project")

@@ -138,3 +138,27 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     err = child.stderr.read().decode()
     assert child.wait(timeout=60) == EXIT_CLOSED_PIPE
     assert "BrokenPipe" not in err and "Traceback" not in err and "Exception" not in err
+
+
+def test_json_summaries_for_scripts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = str(tmp_path / "j.annot")
+    assert main(["new", project, "--pipeline", "blank:en"]) == 0
+    data = tmp_path / "d.jsonl"
+    data.write_text('{"text": "NATO met."}\nnot json\n', encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", project, str(data), "--json"]) == 3  # a record was refused
+    report = json.loads(capsys.readouterr().out)
+    assert report["added"] == 1 and report["files"] == 1
+    assert [(e["line"], e["file"].endswith("d.jsonl")) for e in report["bad_records"]] == [
+        (2, True)
+    ]
+    assert main(["suggest", project, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["documents"] == 1
+    out = tmp_path / "out.jsonl"
+    assert main(["export", project, str(out), "--answers", "accept,ignore", "--json"]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert exported["documents"] == 0 and exported["files"][0].endswith("out.jsonl")
+    result = tmp_path / "s.jsonl"
+    assert main(["suggest", "--input", str(data), "--output", str(result), "--json"]) == 3
+    suggested = json.loads(capsys.readouterr().out)
+    assert [e["line"] for e in suggested["bad_lines"]] == [2]

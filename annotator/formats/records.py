@@ -84,6 +84,18 @@ class ImportReport:
             parts.append(f"{len(self.failed_files)} files not imported")
         return f"{self.files} files: " + ", ".join(parts)
 
+    def to_json(self) -> dict[str, Any]:
+        """The report for scripts (``annotator import --json``)."""
+        return {
+            "files": self.files,
+            "added": self.added,
+            "duplicates": self.duplicates,
+            "bad_records": [
+                {"file": e.file, "line": e.line, "reason": e.reason} for e in self.errors
+            ],
+            "files_not_imported": [{"file": f.path, "reason": f.reason} for f in self.failed_files],
+        }
+
 
 @dataclass
 class ExportReport:
@@ -97,3 +109,12 @@ class ExportReport:
     def summary(self) -> str:
         written = ", ".join(display_path(p) for p in self.files)
         return f"{self.documents} documents, {self.spans} spans -> {written}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The report for scripts (``annotator export --json``)."""
+        return {
+            "documents": self.documents,
+            "spans": self.spans,
+            "files": [display_path(p) for p in self.files],
+            "notes": list(self.notes),
+        }

@@ -8,6 +8,7 @@ view seeds them into their annotation when the document opens.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,10 @@ class PreannotateReport:
     spans: int = 0
     cached: int = 0
     version: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The report for scripts (``annotator suggest --json``)."""
+        return dataclasses.asdict(self)
 
     def summary(self) -> str:
         return (
