@@ -262,3 +262,11 @@ def test_kill_9_during_training_leaves_the_project_and_the_model_in_use(
     assert [m.id for m in trained_project.models()] == [first.model_id]
     assert trained_project.active_model() == first.model_id  # the previous model suggests
     assert trained_project.parts() == parts
+
+
+def test_a_damaged_split_setting_is_a_clear_error(trained_project: ProjectStore) -> None:
+    trained_project.set_setting("heldout_ratio", "nan")
+    with pytest.raises(TrainError, match=r"damaged.*--resplit"):
+        train_project(trained_project, TrainOptions(epochs=1))
+    report = train_project(trained_project, TrainOptions(epochs=1, resplit=True, use="never"))
+    assert report.heldout_documents == 2

@@ -164,7 +164,15 @@ def _split_settings(store: ProjectStore, options: TrainOptions) -> tuple[float, 
     seed = 0 if options.seed is None else options.seed
     if not stored_ratio or options.resplit:
         return ratio, seed, bool(stored_ratio)
-    fixed_ratio, fixed_seed = float(stored_ratio), int(stored_seed or 0)
+    try:  # a project file is untrusted input: its settings are checked, not believed
+        fixed_ratio, fixed_seed = float(stored_ratio), int(stored_seed or 0)
+        if not 0.0 <= fixed_ratio < 1.0:
+            raise ValueError(stored_ratio)
+    except ValueError as exc:
+        raise TrainError(
+            f"this project's held-out setting is damaged ({stored_ratio!r}, seed "
+            f"{stored_seed!r}); pass --resplit to start a new split"
+        ) from exc
     if (options.eval_ratio is not None and abs(options.eval_ratio - fixed_ratio) > 1e-9) or (
         options.seed is not None and options.seed != fixed_seed
     ):
