@@ -14,10 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
-from annotator.core.store import ProjectStore
+from annotator.core.store import ProjectStore, StoreError
 from annotator.nlp.suggest import SpanSource, Suggester
 
-__all__ = ["PreannotateReport", "pre_annotate", "suggester_for_project", "untrained_suggester"]
+__all__ = [
+    "PreannotateReport",
+    "pre_annotate",
+    "project_label_map",
+    "suggester_for_project",
+    "untrained_suggester",
+]
 
 _CHUNK = 256
 
@@ -36,14 +42,34 @@ def suggester_for_project(store: ProjectStore) -> SpanSource:
     return with_suppressions(learned_suggester(store, model_id), store.suppressed())
 
 
+def project_label_map(store: ProjectStore) -> dict[str, str | None]:
+    """The project's ``label_map`` setting (pipeline label -> project label or null), checked:
+    a project file is untrusted input, so anything but such an object is refused with a
+    message rather than failing somewhere inside the suggester."""
+    raw = store.setting("label_map")
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in value.items()
+    ):
+        raise StoreError(
+            f"{store.path}: the project's label map setting is damaged; it must map pipeline "
+            'labels to project labels or null, like {"NORP": null, "FAC": "ORG"}'
+        )
+    return value
+
+
 def untrained_suggester(store: ProjectStore) -> Suggester:
     """A new Suggester for the project: its pipeline, labels, label map and own patterns.
 
     Settings read: ``pipeline``; ``label_map`` (JSON object, pipeline label -> project label
     or null). Project patterns are the ones stored with ``add_project_pattern``.
     """
-    raw_map = store.setting("label_map")
-    label_map: dict[str, Any] | None = json.loads(raw_map) if raw_map else None
+    label_map = project_label_map(store) or None
     return Suggester(
         store.pipeline,
         store.labels().names,

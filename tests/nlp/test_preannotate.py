@@ -78,3 +78,17 @@ def test_cli_suggest_and_patterns(filled: ProjectStore, tmp_path: Path) -> None:
     assert main(["suggest", str(filled.path)]) == 0
     version = suggester_for_project(filled).version
     assert filled.documents_without_suggestions(version) == []
+
+
+@pytest.mark.parametrize("raw", ['["ORG"]', "not json", '{"NORP": 5}'])
+def test_a_damaged_label_map_setting_is_refused_with_a_message(
+    project: ProjectStore, raw: str
+) -> None:
+    from annotator.core.store import StoreError
+    from annotator.nlp.preannotate import project_label_map
+
+    project.set_setting("label_map", raw)
+    with pytest.raises(StoreError, match="label map setting is damaged"):
+        suggester_for_project(project)
+    project.set_setting("label_map", '{"NORP": null, "FAC": "ORG"}')
+    assert project_label_map(project) == {"NORP": None, "FAC": "ORG"}

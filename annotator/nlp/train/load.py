@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -31,8 +30,9 @@ def rules_over_model(store: ProjectStore, labels: Sequence[str], nlp: Language) 
     does not know more systems than a gazetteer of 6,600. A label without patterns (or a
     blank pipeline, which has no entities of its own) is served by the model.
     """
-    raw_map = store.setting("label_map")
-    overrides: dict[str, str | None] = json.loads(raw_map) if raw_map else {}
+    from annotator.nlp.preannotate import project_label_map
+
+    overrides = project_label_map(store)
     base = set(pipeline_info(store.pipeline).labels)
     if base:
         served = pattern_labels(store.project_patterns())
