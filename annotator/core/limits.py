@@ -16,6 +16,8 @@ __all__ = [
     "MAX_LINE_BYTES",
     "MAX_META_CHARS",
     "MAX_META_DEPTH",
+    "MAX_MODEL_BYTES",
+    "MAX_MODEL_REPORT_CHARS",
     "MAX_SPANS",
     "MAX_TEXT_CHARS",
     "clip",
@@ -41,6 +43,12 @@ MAX_LINE_BYTES = 64 * 1024 * 1024
 MAX_DOCBIN_BYTES = 1024 * 1024 * 1024
 #: ... and at most this many times its own size (spaCy's DocBins unpack to 4-15 times).
 MAX_DOCBIN_RATIO = 100
+
+#: Bytes of a trained model stored in a project (en_core_web_sm's NER is about 7 MB); checked
+#: before the bytes are read, since a project file from someone else is untrusted input.
+MAX_MODEL_BYTES = 512 * 1024 * 1024
+#: Characters of a stored model's report (scores, choice of sources; a few KB).
+MAX_MODEL_REPORT_CHARS = 1_000_000
 
 _CLIP = 60
 

@@ -22,6 +22,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
+from annotator.core.limits import MAX_MODEL_BYTES, MAX_MODEL_REPORT_CHARS
+
 __all__ = [
     "HELDOUT",
     "TRAIN",
@@ -66,6 +68,15 @@ def assign_parts(
         else:
             parts[doc_id] = TRAIN
     return parts
+
+
+def _report(raw: str) -> dict[str, Any]:
+    """A stored report, or {} when it is not a JSON object (a damaged or crafted file)."""
+    try:
+        value = json.loads(raw)
+    except (ValueError, TypeError, RecursionError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 @dataclass(frozen=True)
@@ -155,10 +166,12 @@ class ModelVersionsMixin:
     def models(self) -> list[ModelVersion]:
         """Every stored model, oldest first."""
         rows = self._conn.execute(
-            "SELECT id, created, name, base, documents, report, length(weights) FROM models "
-            "ORDER BY id"
+            "SELECT id, created, name, base, documents, "
+            "CASE WHEN length(report) <= ? THEN report ELSE '{}' END, length(weights) "
+            "FROM models ORDER BY id",
+            (MAX_MODEL_REPORT_CHARS,),
         )
-        return [ModelVersion(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows]
+        return [ModelVersion(r[0], r[1], r[2], r[3], r[4], _report(r[5]), r[6]) for r in rows]
 
     def model(self, model_id: int) -> ModelVersion:
         for version in self.models():
@@ -168,12 +181,17 @@ class ModelVersionsMixin:
 
     def model_files(self, model_id: int) -> tuple[str, bytes, str]:
         """(config, weights, sha256) of a stored model; KeyError when there is none."""
+        sizes = self._conn.execute(
+            "SELECT length(weights), length(config) FROM models WHERE id = ?", (model_id,)
+        ).fetchone()
+        if sizes is None:
+            raise KeyError(f"no model {model_id} in this project")
+        if sizes[0] > MAX_MODEL_BYTES or sizes[1] > MAX_MODEL_REPORT_CHARS:
+            raise ValueError(f"model {model_id} is too large to be a model ({sizes[0]:,} bytes)")
         row = self._conn.execute(
             "SELECT config, weights, sha256 FROM models WHERE id = ?", (model_id,)
         ).fetchone()
-        if row is None:
-            raise KeyError(f"no model {model_id} in this project")
-        return row[0], bytes(row[1]), row[2]
+        return str(row[0]), bytes(row[1]), str(row[2])
 
     def check_model(self, model_id: int) -> None:
         """KeyError when there is no such model, ValueError when its bytes are damaged."""

@@ -107,3 +107,24 @@ def test_untouched_suggestions_are_taken_back_for_a_new_model(project: ProjectSt
         assert project.annotation(doc_id, "ann").spans  # type: ignore[union-attr]
         assert not project.seed_suggestions(doc_id, "ann", [eu])
     assert project.unseed_untouched("someone else") == 0
+
+
+def test_a_crafted_model_row_is_refused_before_its_bytes_are_read(
+    project: ProjectStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import annotator.core.model_versions as versions
+
+    model_id = project.add_model(
+        name="m", base="b", documents=1, report={}, config="c", weights=b"x" * 100
+    )
+    monkeypatch.setattr(versions, "MAX_MODEL_BYTES", 50)
+    with pytest.raises(ValueError, match="too large"):
+        project.model_files(model_id)
+    with pytest.raises(ValueError, match="too large"):
+        project.check_model(model_id)
+    # A report that is not a JSON object reads as an empty one, never as a crash.
+    project._conn.execute("UPDATE models SET report = '[1, 2' WHERE id = ?", (model_id,))
+    assert project.model(model_id).report == {}
+    monkeypatch.setattr(versions, "MAX_MODEL_REPORT_CHARS", 3)
+    project._conn.execute("UPDATE models SET report = '{\"a\": 1}' WHERE id = ?", (model_id,))
+    assert project.model(model_id).report == {}

@@ -58,7 +58,7 @@ def learned_suggester(store: ProjectStore, model_id: int) -> LearnedSuggester:
     try:
         version = store.model(model_id)
         config, weights, sha256 = store.model_files(model_id)
-    except KeyError as exc:
+    except (KeyError, ValueError) as exc:
         raise StoredModelError(f"{store.path}: {exc.args[0]}") from exc
     nlp = load_model(config, weights, sha256)
     labels = store.labels().names

@@ -16,14 +16,14 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from annotator.core.limits import MAX_MODEL_BYTES
 from annotator.nlp.pipeline import PipelineError
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-__all__ = ["MAX_MODEL_BYTES", "StoredModelError", "load_model", "model_to_bytes"]
+__all__ = ["StoredModelError", "load_model", "model_to_bytes"]
 
-MAX_MODEL_BYTES = 512 * 1024 * 1024
 _ALLOWED_FACTORIES = frozenset({"ner", "tok2vec"})
 _LANG = re.compile(r"^[a-z]{2,3}$")
 
