@@ -34,6 +34,7 @@ __all__ = [
     "LocatedPipeline",
     "PipelineError",
     "installed_pipelines",
+    "language_problem",
     "locate_pipeline",
 ]
 
@@ -129,15 +130,24 @@ def _spacy_has_language(lang: str) -> bool:
         return False
 
 
-def _blank(spec: str) -> LocatedPipeline:
-    lang = spec.removeprefix("blank:")
-    if not _LANG.fullmatch(lang):
-        raise PipelineError(
-            f"pipeline {_short(spec)}: blank: needs a language code of two or three lower-case "
-            "letters, e.g. blank:en (or blank:xx for any language)"
+def language_problem(lang: object) -> str | None:
+    """Why ``lang`` is no language code spaCy can build a pipeline for, or None. Checked
+    before spaCy imports ``spacy.lang.<lang>`` for a name read from a project file."""
+    if not isinstance(lang, str) or not _LANG.fullmatch(lang):
+        return (
+            "needs a language code of two or three lower-case letters, e.g. en "
+            "(or xx for any language)"
         )
     if not _spacy_has_language(lang):
-        raise PipelineError(f"pipeline {_short(spec)}: spaCy has no language {lang!r}")
+        return f"spaCy has no language {lang!r}"
+    return None
+
+
+def _blank(spec: str) -> LocatedPipeline:
+    lang = spec.removeprefix("blank:")
+    problem = language_problem(lang)
+    if problem is not None:
+        raise PipelineError(f"pipeline {_short(spec)}: blank: {problem}")
     return LocatedPipeline("blank", f"blank:{lang}")
 
 

@@ -270,3 +270,13 @@ def test_a_damaged_split_setting_is_a_clear_error(trained_project: ProjectStore)
         train_project(trained_project, TrainOptions(epochs=1))
     report = train_project(trained_project, TrainOptions(epochs=1, resplit=True, use="never"))
     assert report.heldout_documents == 2
+
+
+def test_a_stored_model_naming_no_spacy_language_is_refused(trained_project: ProjectStore) -> None:
+    report = train_project(trained_project, TrainOptions(epochs=1, use="never"))
+    assert report.model_id is not None
+    config, weights, digest = trained_project.model_files(report.model_id)
+    for lang in ("zz", "../x", "EN"):
+        crafted = config.replace('lang = "en"', f'lang = "{lang}"')
+        with pytest.raises(StoredModelError, match="language"):
+            load_model(crafted, weights, digest)

@@ -12,12 +12,12 @@ below a size limit. Nothing in the config names a module to import.
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotator.core.limits import MAX_MODEL_BYTES
+from annotator.core.limits import MAX_MODEL_BYTES, clip
 from annotator.nlp.pipeline import PipelineError
+from annotator.nlp.pipeline_spec import language_problem
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 __all__ = ["StoredModelError", "load_model", "model_to_bytes"]
 
 _ALLOWED_FACTORIES = frozenset({"ner", "tok2vec"})
-_LANG = re.compile(r"^[a-z]{2,3}$")
 
 
 class StoredModelError(PipelineError):
@@ -66,8 +65,9 @@ def _registered_names(block: Any) -> list[str]:
 def _check_config(config: Any) -> None:
     nlp_block = config.get("nlp", {})
     lang = nlp_block.get("lang", "")
-    if not isinstance(lang, str) or not (_LANG.match(lang) or lang == "xx"):
-        raise StoredModelError(f"the stored model names an unknown language {lang!r}")
+    problem = language_problem(lang)
+    if problem is not None:
+        raise StoredModelError(f"the stored model's language {clip(lang)}: {problem}")
     pipeline = nlp_block.get("pipeline", [])
     components = config.get("components", {})
     if not pipeline or set(pipeline) != set(components):
