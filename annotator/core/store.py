@@ -368,7 +368,7 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
         now = time.time()
         hashes = [text_hash(doc.text) for doc in batch]
         with self.transaction() as conn:
-            existing = self._existing_hashes(hashes)
+            existing = self.existing_hashes(hashes)
             fresh: dict[str, NewDocument] = {}
             for digest, doc in zip(hashes, batch, strict=True):
                 if digest not in existing and digest not in fresh:
@@ -410,7 +410,8 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
     def _max_id(self, table: str) -> int:
         return int(self._conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])
 
-    def _existing_hashes(self, hashes: list[str]) -> set[str]:
+    def existing_hashes(self, hashes: list[str]) -> set[str]:
+        """Which of these text hashes the project holds."""
         found: set[str] = set()
         for i in range(0, len(hashes), 500):
             chunk = hashes[i : i + 500]

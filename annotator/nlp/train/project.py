@@ -185,16 +185,14 @@ def _split_settings(store: ProjectStore, options: TrainOptions) -> tuple[float, 
 
 
 def _rehearsal_texts(store: ProjectStore, exclude: set[int], wanted: int) -> list[str]:
-    """The project's unanswered documents first, then shipped news texts."""
-    texts: list[str] = []
-    in_project: set[str] = set()
+    """The project's unanswered documents first, then shipped news texts (never one that is
+    a document of the project). Only the texts used are read."""
     answered = store.answered_ids()
-    for document in store.iter_documents():
-        in_project.add(document.text_hash)
-        if len(texts) >= wanted or document.id in exclude or document.id in answered:
-            continue
-        texts.append(document.text)
-    for text in shipped_rehearsal_texts():
+    unanswered = [i for i in store.document_ids() if i not in exclude and i not in answered]
+    texts = [store.document(doc_id).text for doc_id in unanswered[:wanted]]
+    shipped = shipped_rehearsal_texts()
+    in_project = store.existing_hashes([text_hash(t) for t in shipped])
+    for text in shipped:
         if len(texts) >= wanted:
             break
         if text_hash(text) not in in_project:  # the project's own gold is never rehearsed
