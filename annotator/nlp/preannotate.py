@@ -39,7 +39,7 @@ def suggester_for_project(store: ProjectStore) -> SpanSource:
         return with_suppressions(untrained_suggester(store), store.suppressed())
     from annotator.nlp.train.load import learned_suggester
 
-    return with_suppressions(learned_suggester(store, model_id), store.suppressed())
+    return learned_suggester(store, model_id)
 
 
 def project_label_map(store: ProjectStore) -> dict[str, str | None]:

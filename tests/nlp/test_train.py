@@ -150,8 +150,9 @@ def test_cli_train_models_use_and_output(
     assert report["model_id"] == 1 and report["used"] is False
     import spacy
 
-    nlp = spacy.load(out)
-    assert "ner" in nlp.pipe_names
+    nlp = spacy.load(out, exclude=["annotator_suggestions"])
+    assert nlp.pipe_names == [] and "ner" in nlp.disabled  # the suggester runs the model
+    nlp.enable_pipe("ner")
     assert {"PERSON", "ORG"} <= set(nlp.get_pipe("ner").labels)  # type: ignore[attr-defined]
     assert main(["models", path, "--use", "1"]) == 0
     assert main(["models", path, "--json"]) == 0
@@ -203,16 +204,16 @@ def test_the_default_source_stays_unless_the_held_out_part_is_sure() -> None:
 def test_labels_new_to_the_pipeline_stay_with_their_gazetteer(tmp_path: Path) -> None:
     import spacy
 
-    from annotator.nlp.train.load import rules_over_model
+    from annotator.nlp.train.load import project_rules
 
     labels = ["PERSON", "ORG", "WEAPON", "QUANTITY", "VESSEL"]
     with ProjectStore.create(tmp_path / "real.annot", labels) as real:
-        rules = rules_over_model(real, labels, spacy.blank("en"))
+        rules = project_rules(real, labels, spacy.blank("en"))
         # WEAPON: unknown to en_core_web_sm, served by the shipped gazetteer -> patterns/rules;
         # VESSEL: no pattern serves it -> the trained model; PERSON, ORG: the model knew them.
         assert rules.label_map.overrides == {"WEAPON": None}
     with ProjectStore.create(tmp_path / "blank.annot", labels, pipeline="blank:en") as blank:
-        assert rules_over_model(blank, labels, spacy.blank("en")).label_map.overrides == {}
+        assert project_rules(blank, labels, spacy.blank("en")).label_map.overrides == {}
 
 
 def test_cli_curve_and_suggest_file_with_the_project_model(
@@ -280,3 +281,47 @@ def test_a_stored_model_naming_no_spacy_language_is_refused(trained_project: Pro
         crafted = config.replace('lang = "en"', f'lang = "{lang}"')
         with pytest.raises(StoredModelError, match="language"):
             load_model(crafted, weights, digest)
+
+
+def test_output_folder_suggests_what_the_app_suggests(
+    trained_project: ProjectStore, tmp_path: Path
+) -> None:
+    """`spacy.load(DIR)` in a fresh interpreter (found through the package's entry point)
+    gives the spans the app suggests with that model: its patterns, label choice and the
+    texts it no longer suggests included."""
+    import subprocess
+    import sys
+
+    trained_project.add_project_pattern({"label": "ORG", "pattern": "Moon Council"})
+    trained_project.set_suppression("Rui Tanaka", "PERSON", "suppressed")
+    path = str(trained_project.path)
+    out = tmp_path / "pipeline"
+    assert main(["train", path, "--epochs", "3", "--output", str(out), "--use", "always"]) == 0
+    texts = [
+        "Anna Kowalski met the Moon Council and Rui Tanaka at Norvik Group.",
+        "Sara Lund left Astel Labs. Omar Haddad stayed.",
+        "Nothing happened on Tuesday.",
+    ]
+    app = suggester_for_project(trained_project)
+    expected = [[[s.start, s.end, s.label] for s in app.suggest_one(t)] for t in texts]
+    assert any(expected), "the model suggests nothing: the comparison would be empty"
+    council = texts[0].index("Moon Council")
+    assert [council, council + len("Moon Council"), "ORG"] in expected[0]  # the pattern
+    rui = texts[0].index("Rui Tanaka")
+    assert [rui, rui + len("Rui Tanaka"), "PERSON"] not in expected[0]  # suppressed
+    script = (
+        "import json, sys, spacy\n"
+        "nlp = spacy.load(sys.argv[1])\n"
+        "texts = json.loads(sys.stdin.read())\n"
+        "print(json.dumps([[[e.start_char, e.end_char, e.label_] for e in nlp(t).ents]"
+        " for t in texts]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(out)],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == expected

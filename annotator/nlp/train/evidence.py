@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from annotator.core.model import Span
-from annotator.nlp.train.load import rules_over_model
+from annotator.nlp.train.load import project_rules
 from annotator.nlp.train.sources import MODEL_SOURCES, LearnedSuggester
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ def model_outputs(
 
     Adds the pattern matchers to ``nlp`` (serialise it before).
     """
-    rules = rules_over_model(store, labels, nlp)
+    rules = project_rules(store, labels, nlp)
     per_text = LearnedSuggester(rules, {}, {}, "candidate").by_source(texts)
     return {source: [found[source] for found in per_text] for source in MODEL_SOURCES}
 

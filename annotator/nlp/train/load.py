@@ -1,13 +1,23 @@
-"""The project's suggester built from one of its stored models."""
+"""The project's suggester built from one of its stored models.
+
+What a trained model suggests depends on more than its weights: the project's base pipeline
+(for labels served by the untrained suggester), labels, label map, patterns, the per-label
+choice of sources measured when it was trained, and the texts the annotators asked not to be
+suggested. ``SuggesterRecipe`` gathers them, so the same suggester can be built from the
+project file (``learned_suggester``) and from a pipeline folder written by
+``annotator train --output`` (``nlp.train.exported``), with no second copy of the assembly.
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from annotator.nlp.patterns import pattern_labels
 from annotator.nlp.pipeline import PipelineInfo, pipeline_info
-from annotator.nlp.suggest import Suggester
+from annotator.nlp.suggest import SpanSource, Suggester
 from annotator.nlp.train.sources import UNTRAINED, LearnedSuggester
 from annotator.nlp.train.stored import StoredModelError, load_model
 
@@ -16,10 +26,84 @@ if TYPE_CHECKING:
 
     from annotator.core.store import ProjectStore
 
-__all__ = ["learned_suggester", "rules_over_model"]
+__all__ = [
+    "SuggesterRecipe",
+    "learned_suggester",
+    "project_rules",
+    "recipe_for",
+    "rules_over_model",
+    "suggester_from_recipe",
+]
 
 
-def rules_over_model(store: ProjectStore, labels: Sequence[str], nlp: Language) -> Suggester:
+@dataclass(frozen=True)
+class SuggesterRecipe:
+    """Everything but the weights that decides what a trained model suggests."""
+
+    pipeline: str
+    labels: tuple[str, ...]
+    label_map: dict[str, str | None]
+    patterns: tuple[dict[str, Any], ...]
+    choice: dict[str, str]
+    rank: dict[str, float]
+    model_version: str
+    model_name: str
+    created: float
+    suppressed: tuple[tuple[str, str], ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SuggesterRecipe:
+        """The recipe written by ``to_json`` (ValueError when it is not one)."""
+        try:
+            return cls(
+                pipeline=str(data["pipeline"]),
+                labels=tuple(str(x) for x in data["labels"]),
+                label_map={
+                    str(k): (None if v is None else str(v)) for k, v in data["label_map"].items()
+                },
+                patterns=tuple(dict(p) for p in data["patterns"]),
+                choice={str(k): str(v) for k, v in data["choice"].items()},
+                rank={str(k): float(v) for k, v in data["rank"].items()},
+                model_version=str(data["model_version"]),
+                model_name=str(data["model_name"]),
+                created=float(data["created"]),
+                suppressed=tuple((str(t), str(lab)) for t, lab in data["suppressed"]),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"not a suggester recipe ({exc!r})") from exc
+
+
+def recipe_for(store: ProjectStore, model_id: int) -> SuggesterRecipe:
+    """The recipe of stored model ``model_id`` in ``store`` (KeyError when there is none)."""
+    from annotator.nlp.preannotate import project_label_map
+
+    version = store.model(model_id)
+    labels = tuple(store.labels().names)
+    report = version.report
+    return SuggesterRecipe(
+        pipeline=store.pipeline,
+        labels=labels,
+        label_map=project_label_map(store),
+        patterns=tuple(store.project_patterns()),
+        choice={label: str(report.get("choice", {}).get(label, UNTRAINED)) for label in labels},
+        rank={label: float(report.get("rank", {}).get(label, 0.0)) for label in labels},
+        model_version=version.version,
+        model_name=f"model {model_id}",
+        created=version.created,
+        suppressed=tuple(sorted(store.suppressed())),
+    )
+
+
+def rules_over_model(
+    pipeline: str,
+    labels: Sequence[str],
+    label_map: dict[str, str | None],
+    patterns: Sequence[dict[str, Any]],
+    nlp: Language,
+) -> Suggester:
     """The project's rule engine run over a trained model's entities (``model+rules``).
 
     A label the base pipeline never predicted (WEAPON for en_core_web_sm) and that patterns
@@ -30,49 +114,59 @@ def rules_over_model(store: ProjectStore, labels: Sequence[str], nlp: Language) 
     does not know more systems than a gazetteer of 6,600. A label without patterns (or a
     blank pipeline, which has no entities of its own) is served by the model.
     """
-    from annotator.nlp.preannotate import project_label_map
-
-    overrides = project_label_map(store)
-    base = set(pipeline_info(store.pipeline).labels)
+    overrides = dict(label_map)
+    base = set(pipeline_info(pipeline).labels)
     if base:
-        served = pattern_labels(store.project_patterns())
+        served = pattern_labels(patterns)
         for label in labels:
             if label not in base and label in served and label not in overrides:
                 overrides[label] = None
-    return Suggester(
-        store.pipeline,
-        labels,
-        label_map=overrides,
-        extra_patterns=store.project_patterns(),
-        nlp=nlp,
+    return Suggester(pipeline, labels, label_map=overrides, extra_patterns=patterns, nlp=nlp)
+
+
+def project_rules(store: ProjectStore, labels: Sequence[str], nlp: Language) -> Suggester:
+    """``rules_over_model`` with the project's pipeline, label map and patterns."""
+    from annotator.nlp.preannotate import project_label_map
+
+    return rules_over_model(
+        store.pipeline, labels, project_label_map(store), store.project_patterns(), nlp
     )
 
 
-def learned_suggester(store: ProjectStore, model_id: int) -> LearnedSuggester:
-    """The stored model ``model_id`` with the per-label choice recorded when it was trained.
+def suggester_from_recipe(recipe: SuggesterRecipe, nlp: Language) -> SpanSource:
+    """The suggester of ``recipe`` around the trained pipeline ``nlp`` (suppressions applied)."""
+    from annotator.nlp.suppress import with_suppressions
+
+    labels = list(recipe.labels)
+    rules = rules_over_model(recipe.pipeline, labels, recipe.label_map, recipe.patterns, nlp)
+    untrained = None
+    if UNTRAINED in recipe.choice.values():
+        untrained = Suggester(
+            recipe.pipeline,
+            labels,
+            label_map=recipe.label_map or None,
+            extra_patterns=recipe.patterns,
+        )
+    info = PipelineInfo(recipe.model_name, time_label(recipe.created), rules.info.lang, "project")
+    learned = LearnedSuggester(
+        rules, recipe.choice, recipe.rank, recipe.model_version, untrained, info
+    )
+    return with_suppressions(learned, frozenset(recipe.suppressed))
+
+
+def learned_suggester(store: ProjectStore, model_id: int) -> SpanSource:
+    """The stored model ``model_id`` with the per-label choice recorded when it was trained,
+    without the texts the project no longer suggests.
 
     Raises StoredModelError when the model is missing, damaged or not what it claims to be.
     """
-    from annotator.nlp.preannotate import untrained_suggester
-
     try:
-        version = store.model(model_id)
+        recipe = recipe_for(store, model_id)
         config, weights, sha256 = store.model_files(model_id)
     except (KeyError, ValueError) as exc:
         raise StoredModelError(f"{store.path}: {exc.args[0]}") from exc
-    nlp = load_model(config, weights, sha256)
-    labels = store.labels().names
-    rules = rules_over_model(store, labels, nlp)
-    choice = {label: version.report.get("choice", {}).get(label, UNTRAINED) for label in labels}
-    rank = {label: float(version.report.get("rank", {}).get(label, 0.0)) for label in labels}
-    untrained = untrained_suggester(store) if UNTRAINED in choice.values() else None
-    info = PipelineInfo(
-        f"model {model_id}", time_label(version.created), rules.info.lang, "project"
-    )
-    return LearnedSuggester(rules, choice, rank, version.version, untrained, info)
+    return suggester_from_recipe(recipe, load_model(config, weights, sha256))
 
 
 def time_label(created: float) -> str:
-    import time
-
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(created))

@@ -216,7 +216,7 @@ def train_project(
     from annotator.nlp.pipeline import load_for_ner
     from annotator.nlp.preannotate import suggester_for_project, untrained_suggester
     from annotator.nlp.suppress import with_suppressions
-    from annotator.nlp.train.stored import model_to_bytes, write_pipeline
+    from annotator.nlp.train.stored import model_to_bytes
 
     started = time.monotonic()
     labels = store.labels().names
@@ -340,10 +340,16 @@ def train_project(
         )
         if use:
             store.use_model(report.model_id)
-    if options.output:
+    if options.output and report.model_id is not None:
+        from annotator.nlp.train.exported import write_suggesting_pipeline
+        from annotator.nlp.train.load import recipe_for
+        from annotator.nlp.train.stored import load_model
+
         out = Path(options.output)
-        write_pipeline(
-            nlp,
+        _, _, sha256 = store.model_files(report.model_id)
+        write_suggesting_pipeline(
+            load_model(config_text, weights, sha256),
+            recipe_for(store, report.model_id),
             out,
             {
                 "name": "trained",

@@ -12,7 +12,6 @@ below a size limit. Nothing in the config names a module to import.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.limits import MAX_MODEL_BYTES, clip
@@ -114,9 +113,3 @@ def load_model(config_text: str, weights: bytes, sha256: str) -> Language:
     except Exception as exc:
         raise StoredModelError(f"the stored model cannot be loaded ({exc})") from exc
     return nlp
-
-
-def write_pipeline(nlp: Language, folder: Path, meta: dict[str, Any]) -> None:
-    """The trained pipeline as a folder ``spacy.load`` reads, with ``meta`` merged in."""
-    nlp.meta.update(meta)
-    nlp.to_disk(folder)
