@@ -72,6 +72,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 args.files,
                 as_suggestions=args.as_ == "suggestions",
                 annotator=args.annotator,
+                update=args.update,
                 progress=bar,
             )
         finally:
@@ -398,7 +399,16 @@ def build_parser() -> argparse.ArgumentParser:
         default="accepted",
         help="what incoming spans become (default: accepted)",
     )
-    p.add_argument("--annotator", default=None, help="whose annotations the spans become")
+    p.add_argument(
+        "--annotator",
+        default=None,
+        help="whose annotations the spans become when a record names nobody (default: you)",
+    )
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help="replace an annotator's annotation already in the project (else skipped, counted)",
+    )
     p.add_argument("--max-errors", type=int, default=50, help="bad records to list")
     p.add_argument("--json", action="store_true", help="the summary as JSON, for scripts")
     p.set_defaults(func=_cmd_import)
