@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import srsly
-
 from annotator.core.model import (
     Answer,
     Document,

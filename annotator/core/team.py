@@ -51,7 +51,10 @@ def span_keys(spans: Iterable[Span]) -> frozenset[tuple[int, int, str, str]]:
 
 
 def same_annotation(
-    answer_a: Answer | None, spans_a: Iterable[Span], answer_b: Answer | None, spans_b: Iterable[Span]
+    answer_a: Answer | None,
+    spans_a: Iterable[Span],
+    answer_b: Answer | None,
+    spans_b: Iterable[Span],
 ) -> bool:
     """Whether two annotations of one document say the same (answer and spans)."""
     return answer_a == answer_b and span_keys(spans_a) == span_keys(spans_b)

@@ -119,12 +119,12 @@ class TeamMixin:
                 if not _carries_annotation(doc):
                     result.documents_present += 1
                     continue
-                target = self._document_id_of(digest)
+                target = self.document_id_by_hash(digest)
                 who = doc.annotator or fallback
                 self._attach(target, who, doc.answer, doc.spans, update, now, result)
         return result
 
-    def _document_id_of(self, digest: str) -> int:
+    def document_id_by_hash(self, digest: str) -> int:
         row = self._conn.execute("SELECT id FROM documents WHERE text_hash = ?", (digest,))
         return int(row.fetchone()[0])
 

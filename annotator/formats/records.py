@@ -66,9 +66,9 @@ class ImportReport:
     """Counts and problems of one import run.
 
     ``added`` counts new documents and ``duplicates`` records without an annotation whose text
-    was already present (a duplicate adds nothing); ``annotations`` counts the annotations records brought: added (to new
-    documents or beside other annotators' work on present ones), updated (``--update``) and
-    skipped with the reason.
+    was already present (a duplicate adds nothing); ``annotations`` counts the annotations
+    records brought: added (to new documents or beside other annotators' work on present
+    ones), updated (``--update``) and skipped with the reason.
     """
 
     added: int = 0
@@ -127,6 +127,8 @@ class ExportReport:
     spans: int = 0
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: documents the default export left out: annotators disagree, nobody reviewed them
+    undecided: int = 0
 
     def summary(self) -> str:
         written = ", ".join(display_path(p) for p in self.files)
@@ -139,4 +141,5 @@ class ExportReport:
             "spans": self.spans,
             "files": [display_path(p) for p in self.files],
             "notes": list(self.notes),
+            "left_out_undecided": self.undecided,
         }
