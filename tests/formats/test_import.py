@@ -6,8 +6,8 @@ import spacy
 from spacy.tokens import DocBin
 
 from annotator.core.model import Answer, SpanState
-from annotator.core.team_store import SAME
 from annotator.core.store import ProjectStore
+from annotator.core.team_store import SAME
 from annotator.formats.importing import expand_paths, import_files
 from annotator.formats.records import FormatError
 
