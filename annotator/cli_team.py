@@ -24,17 +24,11 @@ def _cmd_merge(args: argparse.Namespace) -> int:
 
 
 def _cmd_agreement(args: argparse.Namespace) -> int:
-    from annotator.core.agreement import agreement_of_project
-    from annotator.nlp.tokens import Tokenizer
+    from annotator.formats.agreement_job import project_agreement
 
     names = [n.strip() for n in (args.annotators or "").split(",") if n.strip()] or None
     with ProjectStore.open_reader(args.project) as store:
-        tokenizer = Tokenizer.for_pipeline(store.pipeline)
-
-        def tokenize(texts: list[str]) -> list[list[tuple[int, int]]]:
-            return [list(zip(i.starts, i.ends, strict=True)) for i in tokenizer.indexes(texts)]
-
-        report = agreement_of_project(store, tokenize, names, most=args.most)
+        report = project_agreement(store, names, most=args.most)
     print(json.dumps(report.to_json(), indent=2) if args.json else report.summary())
     return 0
 
