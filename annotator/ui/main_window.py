@@ -48,6 +48,7 @@ from annotator.ui.document_view import DocumentView, describe_span
 from annotator.ui.editing import EditController
 from annotator.ui.guidelines_panel import GuidelinesPanel
 from annotator.ui.label_bar import LabelBar
+from annotator.ui.review.agreement_view import AgreementView
 from annotator.ui.review.team import TeamView
 from annotator.ui.shortcuts import ShortcutMap
 from annotator.ui.span_messages import SpanMessages
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.actions_ = WindowActions(self)
         self.team = TeamView(self, self.actions_.view_menu)
+        self.agreement = AgreementView(self, self.actions_.view_menu)
         self.view.span_note = self.team.span_note
         self._stats_timer = QTimer(self, singleShot=True, interval=400)
         self._stats_timer.timeout.connect(self._refresh_stats)
@@ -218,6 +220,7 @@ class MainWindow(QMainWindow):
             widget.setEnabled(enabled)
         self.actions_.set_project_enabled(enabled)
         self.team.set_enabled(enabled)
+        self.agreement.set_enabled(enabled)
 
     def message(self, text: str, timeout: int = 8000) -> None:
         self.statusBar().showMessage(text, timeout)

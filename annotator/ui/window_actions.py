@@ -391,6 +391,10 @@ class WindowActions:
         job = ImportJob(tuple(str(p) for p in paths), annotator=w.user)
         return self._start(job, "Importing", self._imported)
 
+    def start_task(self, job: TaskJob, title: str, on_done: Callable[[Any], None]) -> TaskRun:
+        """Run ``job`` in a child process with the progress dialog (the agreement view)."""
+        return self._start(job, title, on_done)
+
     def _start(self, job: TaskJob, title: str, on_done: Callable[[Any], None]) -> TaskRun:
         assert self.w.store is not None
         project = self.w.store.path

@@ -171,7 +171,6 @@ class TeamView(QObject):
         self.combo.setCurrentIndex(index)
         for action in self.group.actions():
             action.setChecked(action.data() == name)
-        self.dock.setWindowTitle("Review" if self.reviewing else "Review (Ctrl+R to start)")
 
     # --------------------------------------------------------------- review
     def needs_review(self, doc_id: int) -> bool:
