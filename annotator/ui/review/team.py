@@ -70,6 +70,8 @@ class TeamView(QObject):
         window.tabifyDockWidget(window.guidelines_dock, self.dock)
         window.guidelines_dock.raise_()
         view_menu.addAction(self.dock.toggleViewAction())
+        self._stale = False
+        self.dock.visibilityChanged.connect(self._panel_visible)
         self.panel.take.connect(self.take_candidate)
         self.panel.go_to.connect(self._go_to_span)
         self.set_enabled(False)
@@ -183,11 +185,17 @@ class TeamView(QObject):
         return store is not None and store.seed_review(doc_id)
 
     def document_shown(self, doc_id: int) -> None:
-        """Bring the Review panel up to date with the document shown."""
+        """Bring the Review panel up to date with the document shown. Outside the review with
+        the panel hidden it waits until shown: the annotation view's edit path (one keystroke
+        in a document of thousands of spans) must not read every annotator's spans."""
         store = self.w.store
         if store is None:
             self.panel.clear()
             return
+        if not self.reviewing and not self.dock.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         sources = store.review_sources(doc_id)
         self._candidates = candidates(sources)
         reviewed = store.annotation(doc_id, REVIEWED)
@@ -198,6 +206,11 @@ class TeamView(QObject):
             list(reviewed.spans) if reviewed is not None else [],
             self.reviewing,
         )
+
+    def _panel_visible(self, visible: bool) -> None:
+        doc_id = self.w.view.document_id
+        if visible and self._stale and doc_id is not None:
+            self.document_shown(doc_id)
 
     def span_note(self, span: Span) -> str:
         """Who made ``span`` (the view's tooltip adds it in the review)."""
