@@ -63,7 +63,9 @@ class AgreementView(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.button = QPushButton("&Compute agreement", self)
         self.button.clicked.connect(self.compute)
-        self.figures = _tree(self, "agreementFigures", ["Pair", "Label", "F1", "α", "Spans"])
+        self.figures = _tree(
+            self, "agreementFigures", ["Pair", "Label", "F1", "α", "Both", "A only", "B only"]
+        )
         self.documents = _tree(
             self, "agreementDocuments", ["Document", "Disputed", "Annotators", "Text"]
         )
@@ -124,7 +126,7 @@ class AgreementView(QWidget):
             )
         self.figures.clear()
         for name, value in sorted(report.label_alpha.items()):
-            row = QTreeWidgetItem(["everyone", name, "", figure(value), "α of this label"])
+            row = QTreeWidgetItem(["everyone", name, "", figure(value)])
             self.figures.addTopLevelItem(row)
         for pair in report.pairs:
             overall = pair.overall
@@ -134,12 +136,13 @@ class AgreementView(QWidget):
                     f"overall ({pair.documents} docs)",
                     figure(overall.f1),
                     figure(pair.alpha),
-                    f"{overall.both} both, {overall.only_a} + {overall.only_b} alone",
+                    *map(str, (overall.both, overall.only_a, overall.only_b)),
                 ]
             )
+            row.setToolTip(0, f"A = {pair.a}, B = {pair.b}")
             font = row.font(0)
             font.setBold(True)
-            for column in range(5):
+            for column in range(7):
                 row.setFont(column, font)
             self.figures.addTopLevelItem(row)
             for label, counts in sorted(pair.labels.items()):
@@ -150,7 +153,7 @@ class AgreementView(QWidget):
                             label,
                             figure(counts.f1),
                             "",
-                            f"{counts.both} both, {counts.only_a} + {counts.only_b} alone",
+                            *map(str, (counts.both, counts.only_a, counts.only_b)),
                         ]
                     )
                 )

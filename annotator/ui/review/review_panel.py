@@ -108,6 +108,19 @@ class ReviewPanel(QWidget):
             )
             self.tree.addTopLevelItem(item)
 
+    def select(self, span: Span | None) -> None:
+        """Mark the row of the span at the caret (none: no row)."""
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item is None:
+                continue
+            candidate: Candidate = item.data(0, Qt.ItemDataRole.UserRole)
+            if span is not None and candidate.key == span.key:
+                self.tree.setCurrentItem(item)
+                self.tree.scrollToItem(item)
+                return
+        self.tree.clearSelection()
+
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         candidate: Candidate = item.data(0, Qt.ItemDataRole.UserRole)
         if item.text(3) == ACCEPTED:

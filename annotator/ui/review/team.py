@@ -73,6 +73,7 @@ class TeamView(QObject):
         self._stale = False
         self.dock.visibilityChanged.connect(self._panel_visible)
         self.panel.take.connect(self.take_candidate)
+        window.view.current_span_changed.connect(self.panel.select)
         self.panel.go_to.connect(self._go_to_span)
         self.set_enabled(False)
 
@@ -206,6 +207,7 @@ class TeamView(QObject):
             list(reviewed.spans) if reviewed is not None else [],
             self.reviewing,
         )
+        self.panel.select(self.w.view.current_span())
 
     def _panel_visible(self, visible: bool) -> None:
         doc_id = self.w.view.document_id
