@@ -74,6 +74,11 @@ def test_two_annotators_in_both_out_and_the_reviewed_one_with_from_reviewed(
     assert [(r["_annotator_id"], r["spans"]) for r in out] == [
         (REVIEWED, [{**BIDEN, "token_start": 0, "token_end": 1}])
     ]
+    # The same through the command line: both annotators out with --from all.
+    cli_out = tmp_path / "cli.jsonl"
+    assert main(["export", str(project.path), str(cli_out), "--from", "all"]) == 0
+    names = [json.loads(line)["_annotator_id"] for line in cli_out.read_text().splitlines()]
+    assert sorted(names) == [REVIEWED, "a1", "a2", "a2"]
     # Now the default takes the reviewed annotation for that document.
     auto = _export(project, tmp_path / "auto2.jsonl", "auto")
     assert sorted(str(r["_annotator_id"]) for r in auto) == [REVIEWED, "a2"]
