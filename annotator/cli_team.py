@@ -27,7 +27,7 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
     from annotator.formats.agreement_job import project_agreement
 
     names = [n.strip() for n in (args.annotators or "").split(",") if n.strip()] or None
-    with ProjectStore.open_reader(args.project) as store:
+    with ProjectStore.open(args.project) as store:
         report = project_agreement(store, names, most=args.most)
     print(json.dumps(report.to_json(), indent=2) if args.json else report.summary())
     return 0

@@ -23,10 +23,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import Answer, Span
 from annotator.core.team import candidates, is_reserved
+
+if TYPE_CHECKING:
+    from annotator.core.store import ProjectStore
 
 __all__ = [
     "AgreementReport",
@@ -265,9 +268,9 @@ def _disagreements(
 
 
 def agreement_of_project(
-    store: Any, tokenize: Tokenize, annotators: Sequence[str] | None = None, most: int = 20
+    store: ProjectStore, tokenize: Tokenize, annotators: Sequence[str] | None = None, most: int = 20
 ) -> AgreementReport:
-    """The report over a project's accepted documents (``store``: a ProjectStore); with
+    """The report over a project's accepted documents; with
     ``annotators`` only theirs, else every person's (never the reviewed annotation)."""
     chosen = set(annotators) if annotators else None
     collected: list[tuple[int, str, dict[str, list[Span]]]] = []

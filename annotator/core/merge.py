@@ -12,13 +12,11 @@ gets all of it or, on any failure, none of it. OTHER files are only read.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from annotator.core.model import Label, LabelSet
-from annotator.core.schema import check_version
 from annotator.core.store import NewDocument, ProjectStore, StoreError
 from annotator.core.team import same_annotation
 
@@ -96,12 +94,7 @@ def _open_other(path: Path, project: ProjectStore) -> ProjectStore:
         raise StoreError(f"{path}: is the project itself; merge another copy into it")
     other = ProjectStore.open_reader(path)
     try:
-        (version,) = other._conn.execute("PRAGMA user_version").fetchone()
-        check_version(version, str(path))
-        other.labels()  # not a project at all: fails here, before anything is merged
-    except sqlite3.Error as exc:
-        other.close()
-        raise StoreError(f"{path}: not an annotator project ({exc})") from exc
+        other.check_copy()  # before anything is merged
     except BaseException:
         other.close()
         raise

@@ -181,6 +181,27 @@ class TeamMixin:
             conn.execute("DELETE FROM spans WHERE annotation_id = ?", (annotation_id,))
             conn.executemany(_INSERT_SPAN, _span_rows(annotation_id, spans))
 
+    def check_copy(self) -> None:
+        """Refuse, before anything is read from it, a file opened with ``open_reader`` that is
+        not a project this app can read (another program's SQLite file, a newer schema)."""
+        from annotator.core.schema import check_version
+        from annotator.core.store import APPLICATION_ID
+        from annotator.core.store_errors import StoreError
+
+        path = getattr(self, "path", "project")
+        try:
+            (version,) = self._conn.execute("PRAGMA user_version").fetchone()
+            (app_id,) = self._conn.execute("PRAGMA application_id").fetchone()
+            if app_id == APPLICATION_ID and version:
+                check_version(version, str(path))
+                self._conn.execute("SELECT count(*) FROM annotations").fetchone()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot be read as an annotator project ({exc})") from exc
+        if app_id != APPLICATION_ID or not version:
+            raise StoreError(
+                f"{path}: not an annotator project (a SQLite file of another program?)"
+            )
+
     # ------------------------------------------------------------- annotators
     def people(self) -> list[str]:
         """The annotators of the project (not the reviewed annotation), by name."""

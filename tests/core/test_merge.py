@@ -79,3 +79,19 @@ def test_the_cli_says_conflicts_and_refuses_the_project_itself(
     assert "is the project itself" in capsys.readouterr().err
     with ProjectStore.open(ours) as store, pytest.raises(StoreError, match="no such project"):
         merge_projects(store, [tmp_path / "missing.annot"])
+
+
+def test_a_file_that_is_no_project_is_refused_and_nothing_merged(tmp_path: Path) -> None:
+    import sqlite3
+
+    _, ours, theirs = _copies(tmp_path)
+    _annotate(theirs, "a2", 1, [Span(0, 9, "PERSON")])
+    stranger = tmp_path / "other.db"
+    with sqlite3.connect(stranger) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    before = ours.read_bytes()
+    with ProjectStore.open(ours) as store, pytest.raises(StoreError, match="not an annotator"):
+        merge_projects(store, [theirs, stranger])
+    with ProjectStore.open(ours) as store:
+        assert store.annotation(1, "a2") is None
+    assert len(ours.read_bytes()) == len(before)

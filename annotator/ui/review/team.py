@@ -1,6 +1,6 @@
 """Whose annotation the window shows: yours, another annotator's (read-only), or the review.
 
-The choice is a combo box in the toolbar and the View › Annotation menu (radio actions, so
+The choice is a combo box in the toolbar and the View › Annotation shown menu (radio actions, so
 the keyboard reaches every entry; Ctrl+R goes straight to the review, Ctrl+Shift+R back to
 your own work). The window's ``annotator`` is the annotation shown:
 
@@ -52,7 +52,7 @@ class TeamView(QObject):
         toolbar.addSeparator()
         toolbar.addWidget(caption)
         toolbar.addWidget(self.combo)
-        self.menu = view_menu.addMenu("&Annotation")
+        self.menu = view_menu.addMenu("A&nnotation shown")
         self.group = QActionGroup(self)
         self.review_action = QAction("&Review mode", window)
         self.review_action.setShortcut(QKeySequence("Ctrl+R"))
