@@ -213,6 +213,8 @@ class EditController(QObject):
             self._cached = None
             return
         self._after(edit)
+        if edit.annotator != self.annotator:  # undone/redone in an annotation not shown
+            self.message.emit(f"{edit.description}: done in {edit.annotator}'s annotation")
 
     def push(self, edit: Edit) -> bool:
         """Apply a new edit and put it on the undo stack; False (with a message) if refused."""

@@ -557,10 +557,14 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
 
     def _answer_state(self, doc_id: int) -> tuple[bool, bool]:
-        """(answered, suggestions seeded) of the annotator's annotation of ``doc_id``."""
+        """(answered, suggestions seeded) of the annotator's annotation of ``doc_id``. The
+        suggester's spans are never put into the review or into another's work: nothing to
+        wait for there."""
         assert self.store is not None
         annotation = self.controller.annotation(doc_id)
         is_answered = annotation is not None and annotation.answer is not None
+        if self.annotator != self.user:
+            return is_answered, True
         return is_answered, self.store.suggestions_seeded(doc_id, self.annotator)
 
     # -------------------------------------------------------------- status

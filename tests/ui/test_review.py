@@ -95,6 +95,11 @@ def test_review_with_the_annotation_keys_committed_and_undoable(qtbot, window, t
     qtbot.keyClick(window.view, Qt.Key.Key_A)
     assert window.store.annotation(doc_id, REVIEWED).answer is Answer.ACCEPT
     assert window.view.document_id == 2 and window.store.count_to_do(REVIEWED) == 1
+    # A document fewer than two people accepted has nothing to review: edits are refused.
+    window.show_document(3)
+    qtbot.keyClick(window.view, Qt.Key.Key_A)
+    assert window.store.annotation(3, REVIEWED) is None
+    assert "nothing to review" in window.statusBar().currentMessage()
     # The annotators' own work is untouched.
     assert [s.key for s in window.store.annotation(doc_id, "a1").spans] == [BIDEN.key, NATO.key]
 

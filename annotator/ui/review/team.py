@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 __all__ = ["REVIEW_LABEL", "TeamView"]
 
 REVIEW_LABEL = "Review (reviewed annotation)"
+NOTHING_TO_REVIEW = (
+    "fewer than two annotators accepted this document: nothing to review "
+    "(the To do filter lists the documents waiting for a review)"
+)
 
 
 class TeamView(QObject):
@@ -200,6 +204,10 @@ class TeamView(QObject):
         sources = store.review_sources(doc_id)
         self._candidates = candidates(sources)
         reviewed = store.annotation(doc_id, REVIEWED)
+        if self.reviewing:
+            # Nothing to settle where fewer than two people accepted the document.
+            open_ = len(sources) >= 2 or reviewed is not None
+            self.w.controller.read_only = None if open_ else NOTHING_TO_REVIEW
         self.panel.show_spans(
             self.w.view.text,
             self._candidates,
