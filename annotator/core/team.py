@@ -64,6 +64,8 @@ def same_annotation(
 class AddResult:
     """What adding records to a project did (``ProjectStore.import_documents``)."""
 
+    #: records handed in
+    records: int = 0
     documents_added: int = 0
     #: records that carried no annotation and whose text the project already holds
     documents_present: int = 0
@@ -73,6 +75,7 @@ class AddResult:
     skipped: Counter[str] = field(default_factory=Counter)
 
     def add(self, other: AddResult) -> None:
+        self.records += other.records
         self.documents_added += other.documents_added
         self.documents_present += other.documents_present
         self.annotations_added += other.annotations_added

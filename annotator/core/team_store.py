@@ -69,7 +69,7 @@ class TeamMixin:
         from annotator.core.store import current_annotator, text_hash
 
         batch = list(documents)
-        result = AddResult()
+        result = AddResult(records=len(batch))
         if not batch:
             return result
         now = time.time()

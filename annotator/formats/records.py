@@ -80,14 +80,8 @@ class ImportReport:
 
     @property
     def read(self) -> int:
-        notes = self.annotations
-        with_annotation = notes.annotations_added + notes.annotations_updated
-        present = with_annotation + sum(notes.skipped.values())
-        return present + self.duplicates + len(self.errors) + self._empty_new()
-
-    def _empty_new(self) -> int:
-        """New documents that came without an annotation."""
-        return max(0, self.added - self.annotations.annotations_added)
+        """Records read: the good ones (each counted once in ``annotations``) and the bad."""
+        return self.annotations.records + len(self.errors)
 
     def summary(self) -> str:
         notes = self.annotations

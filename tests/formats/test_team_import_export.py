@@ -143,3 +143,4 @@ def test_the_annotator_comes_from_the_record_then_the_option(
     # "cli" came twice with different spans: the second is skipped and counted.
     assert report.annotations.skipped == {HAS_OWN: 1}
     assert [(e.line, "'@'" in e.reason) for e in report.errors] == [(5, True)]
+    assert report.read == 5
