@@ -112,7 +112,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     # With OUT "-" the data went to standard output: the summary must not join it.
     summary = json.dumps(report.to_json(), indent=2) if args.json else report.summary()
     print(summary, file=sys.stderr if args.out == "-" else sys.stdout)
-    return 0
+    # Documents left out because their annotators disagree and nobody reviewed them.
+    return EXIT_REFUSED if report.undecided else 0
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:

@@ -257,7 +257,7 @@ def _export(
                 write_conll_document(handle, index, spans)
             report.documents += 1
             report.spans += len(spans)
-    if report.documents == 0:
+    if report.documents == 0 and not report.undecided:
         report.notes.append("no document has an answer that was asked for; the file is empty")
     return report
 

@@ -61,6 +61,7 @@ def test_two_annotators_in_both_out_and_the_reviewed_one_with_from_reviewed(
     report_auto = export_project(project, tmp_path / "auto.jsonl", "jsonl")
     assert report_auto.documents == 1 and report_auto.undecided == 1
     assert f"documents {doc_id}" in report_auto.notes[0]
+    assert main(["export", str(project.path), str(tmp_path / "cli-auto.jsonl")]) == 3
 
     assert project.seed_review(doc_id)
     reviewed = project.annotation_or_empty(doc_id, REVIEWED)
