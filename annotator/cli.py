@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from annotator import __version__
+from annotator.cli_team import add_team_commands
 from annotator.core.model import DEFAULT_LABELS, Answer, LabelSet, ValidationError
 from annotator.core.progress import Cancelled
 from annotator.core.schema import SchemaError
@@ -72,6 +73,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 args.files,
                 as_suggestions=args.as_ == "suggestions",
                 annotator=args.annotator,
+                update=args.update,
                 progress=bar,
             )
         finally:
@@ -98,7 +100,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 args.out,
                 args.format,
                 answers=answers,
-                annotator=args.annotator,
+                source=args.annotator or args.source,
                 dev_ratio=args.dev_ratio,
                 seed=args.seed,
                 progress=bar,
@@ -110,7 +112,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     # With OUT "-" the data went to standard output: the summary must not join it.
     summary = json.dumps(report.to_json(), indent=2) if args.json else report.summary()
     print(summary, file=sys.stderr if args.out == "-" else sys.stdout)
-    return 0
+    # Documents left out because their annotators disagree and nobody reviewed them.
+    return EXIT_REFUSED if report.undecided else 0
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
@@ -398,7 +401,16 @@ def build_parser() -> argparse.ArgumentParser:
         default="accepted",
         help="what incoming spans become (default: accepted)",
     )
-    p.add_argument("--annotator", default=None, help="whose annotations the spans become")
+    p.add_argument(
+        "--annotator",
+        default=None,
+        help="whose annotations the spans become when a record names nobody (default: you)",
+    )
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help="replace an annotator's annotation already in the project (else skipped, counted)",
+    )
     p.add_argument("--max-errors", type=int, default=50, help="bad records to list")
     p.add_argument("--json", action="store_true", help="the summary as JSON, for scripts")
     p.set_defaults(func=_cmd_import)
@@ -415,7 +427,15 @@ def build_parser() -> argparse.ArgumentParser:
         default=[Answer.ACCEPT],
         help="answers to export: accept, reject, ignore, comma-separated (default accept)",
     )
-    p.add_argument("--annotator", default=None, help="only this annotator's work")
+    p.add_argument(
+        "--from",
+        dest="source",
+        default="auto",
+        metavar="reviewed|ANNOTATOR|all",
+        help="whose annotations: reviewed, an annotator, all; default: the reviewed one, else "
+        "the single or agreed one (documents whose annotators disagree are left out and named)",
+    )
+    p.add_argument("--annotator", default=None, help="only this annotator's work (= --from NAME)")
     p.add_argument("--dev-ratio", type=float, default=0.2, help="share of documents in dev.spacy")
     p.add_argument("--seed", type=int, default=0, help="seed of the train/dev split")
     p.add_argument("--json", action="store_true", help="the summary as JSON, for scripts")
@@ -487,6 +507,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--use", default=None, help="a model id, or 'untrained'")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_models)
+
+    add_team_commands(command)
 
     p = command("open", "open the window (also: `annotator [PROJECT]`)")
     p.add_argument("project", nargs="?")

@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import srsly
-
 from annotator.core.model import (
     Answer,
     Document,
@@ -39,6 +37,8 @@ from annotator.core.schema import SchemaError, check_version, migrate
 from annotator.core.store_errors import StoreError, explain, open_error
 from annotator.core.suggestion_cache import SuggestionCacheMixin
 from annotator.core.suppressions import SuppressionsMixin
+from annotator.core.team import REVIEWED, is_reserved
+from annotator.core.team_store import TeamMixin
 
 __all__ = [
     "APPLICATION_ID",
@@ -55,9 +55,11 @@ APPLICATION_ID = 0x414E4E4F  # "ANNO": marks a SQLite file as an annotator proje
 
 
 def current_annotator() -> str:
-    """Who is annotating: $ANNOTATOR_NAME, else the login name, else 'annotator'."""
+    """Who is annotating: $ANNOTATOR_NAME, else the login name, else 'annotator'.
+
+    A name starting with '@' is the app's own (the reviewed annotation): never a person's."""
     name = os.environ.get("ANNOTATOR_NAME", "").strip()
-    if name:
+    if name and not is_reserved(name):
         return name
     try:
         return getpass.getuser() or "annotator"
@@ -119,6 +121,13 @@ _INSERT_SPAN = (
 )
 
 
+# The reviewer's "to do": documents that two or more people accepted (``d`` is the document).
+_NEEDS_REVIEW = (
+    "(SELECT count(*) FROM annotations o WHERE o.doc_id = d.id AND o.answer = 'accept' "
+    "AND o.annotator NOT LIKE '@%') >= 2"
+)
+
+
 def _rollback(conn: sqlite3.Connection) -> None:
     """Roll back after an error, unless SQLite already did (a full disk, an I/O error): a
     failing ROLLBACK must not hide the error that caused it."""
@@ -145,7 +154,9 @@ def _span_from_row(row: Sequence[Any]) -> Span:
     return Span(start, end, label, SpanState(state), source, score)
 
 
-class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, SuppressionsMixin):
+class ProjectStore(
+    SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, SuppressionsMixin, TeamMixin
+):
     """A connection to one project file."""
 
     #: Seconds a write waits for another connection's write to end before "locked".
@@ -356,56 +367,16 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
     def add_documents(
         self, documents: Iterable[NewDocument], default_annotator: str | None = None
     ) -> tuple[int, int]:
-        """Insert documents (and the spans they bring); returns (added, duplicates).
+        """Insert documents (and the annotations they bring); returns (documents added,
+        records that added no document). See ``import_documents`` for what happens to the
+        annotation of a record whose text is already present.
 
-        Joins the caller's transaction, so an importer can roll a whole file back. Answers that
-        arrive with documents are not logged as events: the answer history charts the
-        annotators' work in the app, not bulk imports.
+        Joins the caller's transaction. Answers that arrive with documents are not logged as
+        events: the answer history charts the annotators' work in the app, not bulk imports.
         """
         batch = list(documents)
-        if not batch:
-            return 0, 0
-        now = time.time()
-        hashes = [text_hash(doc.text) for doc in batch]
-        with self.transaction() as conn:
-            existing = self.existing_hashes(hashes)
-            fresh: dict[str, NewDocument] = {}
-            for digest, doc in zip(hashes, batch, strict=True):
-                if digest not in existing and digest not in fresh:
-                    fresh[digest] = doc
-            # Ids are assigned here (the transaction holds the write lock) so that documents,
-            # annotations, spans and events each go in with one executemany.
-            doc_id = self._max_id("documents")
-            annotation_id = self._max_id("annotations")
-            doc_rows: list[tuple[Any, ...]] = []
-            annotation_rows: list[tuple[Any, ...]] = []
-            span_rows: list[tuple[Any, ...]] = []
-            for digest, doc in fresh.items():
-                doc_id += 1
-                meta = srsly.json_dumps(doc.meta) if doc.meta else "{}"
-                doc_rows.append((doc_id, doc.text, meta, doc.source, doc.line, digest, now))
-                if not doc.spans and doc.answer is None:
-                    continue
-                annotation_id += 1
-                who = doc.annotator or default_annotator or current_annotator()
-                answer = doc.answer.value if doc.answer else None
-                annotation_rows.append((annotation_id, doc_id, who, answer, now, now))
-                span_rows.extend(
-                    (annotation_id, s.start, s.end, s.label, s.state, s.source, s.score)
-                    for s in doc.spans  # str-enums bind as their text
-                )
-            conn.executemany(
-                "INSERT INTO documents(id, text, meta, source, line, text_hash, created) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                doc_rows,
-            )
-            conn.executemany(
-                "INSERT INTO annotations(id, doc_id, annotator, answer, seeded, created, updated) "
-                "VALUES (?, ?, ?, ?, 0, ?, ?)",
-                annotation_rows,
-            )
-            conn.executemany(_INSERT_SPAN, span_rows)
-        return len(fresh), len(batch) - len(fresh)
+        result = self.import_documents(batch, default_annotator)
+        return result.documents_added, len(batch) - result.documents_added
 
     def _max_id(self, table: str) -> int:
         return int(self._conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])
@@ -506,6 +477,8 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
             params.append(through)
         if answer == "todo":
             where.append("a.answer IS NULL")
+            if annotator == REVIEWED:
+                where.append(_NEEDS_REVIEW)
         elif isinstance(answer, Answer):
             # coalesce: keeps SQLite walking the documents by id (a range costs its size)
             # instead of the answer index, which reads every accepted document of the project.
@@ -569,7 +542,8 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
         query = (
             "SELECT d.id FROM documents d WHERE d.id > ? AND NOT EXISTS (SELECT 1 FROM "
             "annotations a WHERE a.doc_id = d.id AND a.annotator = ? AND a.answer IS NOT NULL) "
-            "ORDER BY d.id LIMIT 1"
+            + (f"AND {_NEEDS_REVIEW} " if annotator == REVIEWED else "")
+            + "ORDER BY d.id LIMIT 1"
         )
         if self.count_to_do(annotator) <= 0:
             # Two counts on indexes: with nothing left, the search below would visit every
@@ -582,7 +556,16 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
         return None
 
     def count_to_do(self, annotator: str) -> int:
-        """Documents this annotator has not answered yet."""
+        """Documents this annotator has not answered yet (for the reviewer: documents two or
+        more people accepted that are not reviewed yet)."""
+        if annotator == REVIEWED:
+            (waiting,) = self._conn.execute(
+                f"SELECT count(*) FROM documents d WHERE {_NEEDS_REVIEW} AND NOT EXISTS (SELECT 1 "
+                "FROM annotations a WHERE a.doc_id = d.id AND a.annotator = ? "
+                "AND a.answer IS NOT NULL)",
+                (annotator,),
+            ).fetchone()
+            return int(waiting)
         (answered,) = self._conn.execute(
             "SELECT count(*) FROM annotations WHERE annotator = ? AND answer IS NOT NULL",
             (annotator,),
@@ -753,7 +736,8 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
                 raise ValidationError(
                     f"no span [{span.start}, {span.end}) {span.label} in document {doc_id}"
                 )
-            if rejection and removed[0][0] == SpanState.SUGGESTED.value:
+            # A reviewer's rejection is about one annotator's span, not the suggester's.
+            if rejection and removed[0][0] == SpanState.SUGGESTED.value and annotator != REVIEWED:
                 self._record_rejection(doc_id, annotator, span)
             self._touch(annotation_id)
 

@@ -20,6 +20,7 @@ from annotator.core.limits import (
     clip,
 )
 from annotator.core.model import ValidationError
+from annotator.core.team import REVIEWED, is_reserved
 
 __all__ = [
     "check_annotator",
@@ -80,8 +81,15 @@ def check_label(label: str, what: str) -> None:
     check_string(label, what, limit=MAX_LABEL_CHARS, nul=False)
 
 
-def check_annotator(name: str) -> None:
-    check_string(name, "the annotator id", limit=MAX_ANNOTATOR_CHARS, nul=False)
+def check_annotator(name: str, what: str = "the annotator id") -> None:
+    """An annotator name a record or ``--annotator`` may give: names starting with '@' are
+    the app's own, except the reviewed annotation's (an export of it comes back in)."""
+    check_string(name, what, limit=MAX_ANNOTATOR_CHARS, nul=False)
+    if is_reserved(name) and name != REVIEWED:
+        raise ValidationError(
+            f"{what} {clip(name)!r} starts with '@', which the app keeps for itself "
+            f"(only {REVIEWED!r}, the reviewed annotation, may be imported)"
+        )
 
 
 def check_meta(meta: dict[str, Any]) -> None:

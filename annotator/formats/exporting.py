@@ -9,6 +9,7 @@ spaCy export's three files are switched in together.
 from __future__ import annotations
 
 import io
+import itertools
 import random
 import sys
 from collections.abc import Iterable, Iterator
@@ -22,6 +23,7 @@ from annotator.core.bulk import gc_paused
 from annotator.core.model import Answer, Document, Span
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import Annotation, ProjectStore
+from annotator.core.team import REVIEWED, is_reserved, same_annotation
 from annotator.formats.atomic import atomic_folder, atomic_write, check_folder_target
 from annotator.formats.conll import write_conll_document
 from annotator.formats.docbin import DocBinWriter
@@ -31,25 +33,88 @@ from annotator.nlp.pipeline import pipeline_info
 from annotator.nlp.tokens import AlignmentError, TokenIndex, Tokenizer
 from annotator.nlp.training import ner_training_config
 
-__all__ = ["FORMATS", "SPACY_FILES", "STDOUT", "ExportFormat", "export_project"]
+__all__ = [
+    "FORMATS",
+    "SOURCES",
+    "SPACY_FILES",
+    "STDOUT",
+    "ExportFormat",
+    "export_project",
+    "pick_annotation",
+]
 
 ExportFormat = Literal["jsonl", "spacy", "conll"]
 FORMATS: tuple[ExportFormat, ...] = ("jsonl", "spacy", "conll")
 SPACY_FILES = ("train.spacy", "dev.spacy", "config.cfg")
 STDOUT = "-"  # as OUT of a jsonl or conll export: standard output
 _BATCH = 500
+#: ``--from``: besides these, an annotator's name exports that annotator's work.
+SOURCES = ("auto", "reviewed", "all")
+
+
+def _chosen(
+    store: ProjectStore, answers: Iterable[Answer], source: str, report: ExportReport
+) -> Iterator[tuple[Document, Annotation]]:
+    """The annotations ``source`` picks (see ``SOURCES``), with the answers asked for."""
+    wanted = tuple(answers)
+    if source not in ("all", "auto"):
+        yield from store.iter_annotations(wanted, REVIEWED if source == "reviewed" else source)
+        return
+    if source == "all":
+        yield from store.iter_annotations(wanted, None)
+        return
+    undecided: list[int] = []
+    everything = store.iter_annotations(tuple(Answer), None)
+    for _doc_id, group in itertools.groupby(everything, key=lambda pair: pair[0].id):
+        pairs = list(group)
+        picked = pick_annotation(pairs)
+        if picked is None:
+            undecided.append(pairs[0][0].id)
+        elif picked[1].answer in wanted:
+            yield picked
+    if undecided:
+        shown = ", ".join(map(str, undecided[:20])) + (" ..." if undecided[20:] else "")
+        report.notes.append(
+            f"{len(undecided)} documents left out: their annotators disagree and nobody has "
+            f"reviewed them (documents {shown}); review them in the window, or export "
+            "--from all or --from ANNOTATOR"
+        )
+        report.undecided = len(undecided)
+
+
+def pick_annotation(
+    pairs: list[tuple[Document, Annotation]],
+) -> tuple[Document, Annotation] | None:
+    """The default export's choice for one document: the reviewed annotation, else the only
+    one, else the first when all annotators agree (same answer, same accepted spans); None when
+    they disagree: never one of them picked silently."""
+    for pair in pairs:
+        if pair[1].annotator == REVIEWED:
+            return pair
+    people = [pair for pair in pairs if not is_reserved(pair[1].annotator)]
+    if not people:
+        return None
+    first = people[0][1]
+    if all(
+        same_annotation(first.answer, first.accepted, other.answer, other.accepted)
+        for _, other in people[1:]
+    ):
+        return people[0]
+    return None
 
 
 def _annotated(
     store: ProjectStore,
     tokenizer: Tokenizer,
     answers: Iterable[Answer],
-    annotator: str | None,
+    source: str,
+    report: ExportReport,
     progress: ProgressCallback,
     cancel: CancelToken | None,
 ) -> Iterator[tuple[Document, Annotation, TokenIndex, list[Span]]]:
     """Answered documents with their tokens and accepted spans, tokenized in batches."""
-    stats = store.stats(annotator)
+    who = None if source in ("all", "auto") else REVIEWED if source == "reviewed" else source
+    stats = store.stats(who)
     total = sum(stats["answers"][a.value] for a in answers)
     done = 0
     batch: list[tuple[Document, Annotation]] = []
@@ -60,7 +125,7 @@ def _annotated(
             yield doc, annotation, index, annotation.accepted
         batch.clear()
 
-    for pair in store.iter_annotations(answers, annotator):
+    for pair in _chosen(store, answers, source, report):
         batch.append(pair)
         if len(batch) >= _BATCH:
             yield from drain()
@@ -127,7 +192,7 @@ def export_project(
     fmt: ExportFormat = "jsonl",
     *,
     answers: Iterable[Answer] = (Answer.ACCEPT,),
-    annotator: str | None = None,
+    source: str = "auto",
     dev_ratio: float = 0.2,
     seed: int = 0,
     tokenizer: Tokenizer | None = None,
@@ -135,14 +200,19 @@ def export_project(
     cancel: CancelToken | None = None,
 ) -> ExportReport:
     """Write the export; OUT is a file for jsonl and conll (``-``: standard output), a folder
-    for spacy. A target that is a symbolic link, a device or a FIFO is refused."""
+    for spacy. A target that is a symbolic link, a device or a FIFO is refused.
+
+    ``source`` picks whose annotations: ``auto`` (the reviewed annotation where there is one,
+    else the single annotation or the one all annotators agree on; documents whose annotators
+    disagree and that nobody reviewed are left out and named in the report's notes),
+    ``reviewed``, ``all`` (every annotator's, the reviewed one included) or an annotator."""
     with gc_paused():
         return _export(
             store,
             Path(out),
             fmt,
             tuple(answers),
-            annotator,
+            source,
             dev_ratio,
             seed,
             tokenizer,
@@ -156,7 +226,7 @@ def _export(
     out: Path,
     fmt: ExportFormat,
     answers: tuple[Answer, ...],
-    annotator: str | None,
+    source: str,
     dev_ratio: float,
     seed: int,
     tokenizer: Tokenizer | None,
@@ -170,14 +240,14 @@ def _export(
             out, "the spacy export writes a folder; - (standard output) is for jsonl and conll"
         )
     tokenizer = tokenizer or Tokenizer.for_pipeline(store.pipeline)
-    items = _annotated(store, tokenizer, answers, annotator, progress, cancel)
+    report = ExportReport(files=[out])
+    items = _annotated(store, tokenizer, answers, source, report, progress, cancel)
     if fmt == "spacy":
-        return _export_spacy(store, out, items, tokenizer, dev_ratio, seed)
+        return _export_spacy(store, out, items, tokenizer, dev_ratio, seed, report)
     if str(out) != STDOUT and out.is_dir() and not out.is_symlink():
         raise FormatError(out, f"is a folder; the {fmt} export needs a file name")
     if not out.parent.is_dir():
         raise FormatError(out.parent, "folder does not exist")
-    report = ExportReport(files=[out])
     with _output(out) as handle:
         for doc, annotation, index, spans in items:
             if fmt == "jsonl":
@@ -187,7 +257,7 @@ def _export(
                 write_conll_document(handle, index, spans)
             report.documents += 1
             report.spans += len(spans)
-    if report.documents == 0:
+    if report.documents == 0 and not report.undecided:
         report.notes.append("no document has an answer that was asked for; the file is empty")
     return report
 
@@ -199,6 +269,7 @@ def _export_spacy(
     tokenizer: Tokenizer,
     dev_ratio: float,
     seed: int,
+    report: ExportReport,
 ) -> ExportReport:
     """train.spacy + dev.spacy (seeded split) + config.cfg in folder ``out``, switched in as
     one set (a reader never sees a new train.spacy beside an old dev.spacy)."""
@@ -207,7 +278,6 @@ def _export_spacy(
     check_folder_target(out, SPACY_FILES)  # before the work, and again before the switch
     train, dev = DocBinWriter(tokenizer), DocBinWriter(tokenizer)
     rng = random.Random(seed)
-    report = ExportReport()
     first: tuple[str, list[Span]] | None = None
     for doc, _annotation, index, spans in items:
         _check(doc, index, spans)

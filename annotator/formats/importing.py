@@ -2,7 +2,8 @@
 
 Each file is one transaction: a fatal problem (binary, truncated) or a cancel rolls the whole
 file back, so the project is never left with half a file. Bad records are reported with file,
-line and reason, and the good ones still go in. Duplicates (same text) are skipped.
+line and reason, and the good ones still go in. A record whose text is already in the project
+adds its annotator's annotation to that document (see ``ProjectStore.import_documents``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from annotator.core.limits import clip
 from annotator.core.model import Answer, SpanState, ValidationError, check_spans
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import NewDocument, ProjectStore, current_annotator
+from annotator.core.team import AddResult
 from annotator.formats.checks import check_annotator
 from annotator.formats.docbin import read_docbin
 from annotator.formats.jsonl import jsonl_records
@@ -102,14 +104,17 @@ def import_files(
     *,
     as_suggestions: bool = False,
     annotator: str | None = None,
+    update: bool = False,
     tokenizer: Tokenizer | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> ImportReport:
     """Import every file; returns the counts and every problem found.
 
-    Incoming spans become accepted annotations of ``annotator`` (the record's own
-    ``_annotator_id`` wins), or suggestions when ``as_suggestions`` is set.
+    Incoming spans become accepted annotations of the annotator the record names
+    (``_annotator_id``, ``_session_id`` or ``annotator``), else of ``annotator``, else of the
+    current user; or suggestions when ``as_suggestions`` is set. An annotator's annotation that
+    is already in the project is replaced only with ``update``.
     """
     files = expand_paths(paths)  # a missing or unknown file stops before anything is read
     who = annotator or current_annotator()
@@ -121,7 +126,15 @@ def import_files(
         for path in files:
             try:
                 _import_one(
-                    store, path, labels, tokenizer, as_suggestions, who, report, progress, cancel
+                    store,
+                    path,
+                    labels,
+                    tokenizer,
+                    (as_suggestions, update),
+                    who,
+                    report,
+                    progress,
+                    cancel,
                 )
             except FormatError as exc:
                 report.failed_files.append(exc)
@@ -143,24 +156,22 @@ def _import_one(
     path: Path,
     labels: set[str],
     tokenizer: Tokenizer,
-    as_suggestions: bool,
+    modes: tuple[bool, bool],
     annotator: str,
     report: ImportReport,
     progress: ProgressCallback,
     cancel: CancelToken | None,
 ) -> None:
+    as_suggestions, update = modes
     total, records = _records(path, tokenizer)
     name = display_path(path.name)
-    added = duplicates = 0
+    result = AddResult()
     errors: list[LineError] = []
     batch: list[NewDocument] = []
     done = 0
 
     def flush() -> None:
-        nonlocal added, duplicates
-        new, dup = store.add_documents(batch, default_annotator=annotator)
-        added += new
-        duplicates += dup
+        result.add(store.import_documents(batch, default_annotator=annotator, update=update))
         batch.clear()
 
     with store.transaction():  # the whole file, or nothing of it
@@ -181,6 +192,7 @@ def _import_one(
                 progress(done, total, name)
         flush()
     progress(done, total, name)
-    report.added += added
-    report.duplicates += duplicates
+    report.added += result.documents_added
+    report.duplicates += result.documents_present
+    report.annotations.add(result)
     report.errors.extend(errors)

@@ -159,11 +159,7 @@ def parse_record(data: Any, line: int) -> Record:
                 f'"answer" must be accept, reject or ignore, got {_shown(answer)}'
             )
         answer = Answer(answer)
-    annotator = data.get("_annotator_id")
-    if annotator is not None:
-        if not isinstance(annotator, str):
-            raise ValidationError(f'"_annotator_id" must be a string, got {_shown(annotator)}')
-        check_annotator(annotator)
+    annotator = _annotator(data)
     return Record(
         text=text,
         line=line,
@@ -172,6 +168,23 @@ def parse_record(data: Any, line: int) -> Record:
         answer=answer,
         annotator=annotator or None,
     )
+
+
+#: Where a record names its annotator, first found wins: Prodigy's two keys, then ours.
+ANNOTATOR_KEYS = ("_annotator_id", "_session_id", "annotator")
+
+
+def _annotator(data: dict[str, Any]) -> str | None:
+    """The annotator a record names (None: the import's ``--annotator`` or the user)."""
+    for key in ANNOTATOR_KEYS:
+        value = data.get(key)
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            raise ValidationError(f'"{key}" must be a string, got {_shown(value)}')
+        check_annotator(value, "the annotator id" + ("" if key == "_annotator_id" else f" ({key})"))
+        return value
+    return None
 
 
 def _hash32(*parts: str) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.model import Answer, Span
+from annotator.core.team import AddResult
 
 __all__ = ["ExportReport", "FormatError", "ImportReport", "LineError", "Record", "display_path"]
 
@@ -62,19 +63,28 @@ class Record:
 
 @dataclass
 class ImportReport:
-    """Counts and problems of one import run."""
+    """Counts and problems of one import run.
+
+    ``added`` counts new documents and ``duplicates`` records without an annotation whose text
+    was already present (a duplicate adds nothing); ``annotations`` counts the annotations
+    records brought: added (to new documents or beside other annotators' work on present
+    ones), updated (``--update``) and skipped with the reason.
+    """
 
     added: int = 0
     duplicates: int = 0
     errors: list[LineError] = field(default_factory=list)
     failed_files: list[FormatError] = field(default_factory=list)
     files: int = 0
+    annotations: AddResult = field(default_factory=AddResult)
 
     @property
     def read(self) -> int:
-        return self.added + self.duplicates + len(self.errors)
+        """Records read: the good ones (each counted once in ``annotations``) and the bad."""
+        return self.annotations.records + len(self.errors)
 
     def summary(self) -> str:
+        notes = self.annotations
         parts = [
             f"{self.added} added",
             f"{self.duplicates} duplicates skipped",
@@ -82,7 +92,12 @@ class ImportReport:
         ]
         if self.failed_files:
             parts.append(f"{len(self.failed_files)} files not imported")
-        return f"{self.files} files: " + ", ".join(parts)
+        annotations = (
+            f"; annotations: {notes.annotations_added} added, {notes.annotations_updated} "
+            f"updated, {sum(notes.skipped.values())} skipped"
+        )
+        reasons = "".join(f"\n  skipped {n}: {why}" for why, n in sorted(notes.skipped.items()))
+        return f"{self.files} files: " + ", ".join(parts) + annotations + reasons
 
     def to_json(self) -> dict[str, Any]:
         """The report for scripts (``annotator import --json``)."""
@@ -90,6 +105,7 @@ class ImportReport:
             "files": self.files,
             "added": self.added,
             "duplicates": self.duplicates,
+            **self.annotations.to_json(),
             "bad_records": [
                 {"file": e.file, "line": e.line, "reason": e.reason} for e in self.errors
             ],
@@ -105,6 +121,8 @@ class ExportReport:
     spans: int = 0
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: documents the default export left out: annotators disagree, nobody reviewed them
+    undecided: int = 0
 
     def summary(self) -> str:
         written = ", ".join(display_path(p) for p in self.files)
@@ -117,4 +135,5 @@ class ExportReport:
             "spans": self.spans,
             "files": [display_path(p) for p in self.files],
             "notes": list(self.notes),
+            "left_out_undecided": self.undecided,
         }

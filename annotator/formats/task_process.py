@@ -123,7 +123,7 @@ class ExportJob:
             self.out,
             self.fmt,
             answers=self.answers,
-            annotator=self.annotator,
+            source=self.annotator or "auto",
             progress=progress,
             cancel=cancel,
         )

@@ -8,6 +8,7 @@ label as a tag. Only the visible blocks are painted, and an edit re-formats only
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from typing import cast
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
@@ -73,6 +74,8 @@ class DocumentView(QPlainTextEdit):
         self._starts: list[int] = []
         self._labels = LabelSet([])
         self._current: Span | None = None
+        #: Words the tooltip adds about a span (the review: who made it), or None.
+        self.span_note: Callable[[Span], str] | None = None
         self._highlighter = SpanHighlighter(self.document())
         self.cursorPositionChanged.connect(self._caret_moved)
 
@@ -366,7 +369,9 @@ class DocumentView(QPlainTextEdit):
             self.viewport().setCursor(Qt.CursorShape.IBeamCursor)
             return
         self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
-        QToolTip.showText(event.globalPosition().toPoint(), describe_span(span, self.text), self)
+        note = self.span_note(span) if self.span_note is not None else ""
+        shown = describe_span(span, self.text) + (f" — {note}" if note else "")
+        QToolTip.showText(event.globalPosition().toPoint(), shown, self)
 
 
 def _cursor_x(line: QTextLine, position: int) -> float:

@@ -122,6 +122,8 @@ class EditController(QObject):
         self._token_errors: dict[int, str] = {}  # doc id (-1: every document) -> why
         self._index: tuple[int, TokenIndex] | None = None
         self._cached: Annotation | None = None
+        #: Why edits are refused (another annotator's work is shown), or None.
+        self.read_only: str | None = None
 
     # ------------------------------------------------------------- plumbing
     def set_store(self, store: ProjectStore | None, annotator: str) -> None:
@@ -129,7 +131,15 @@ class EditController(QObject):
         self.annotator = annotator
         self._index = None
         self._cached = None
+        self.read_only = None
         self.clear_tokens()
+
+    def set_annotator(self, annotator: str, read_only: str | None = None) -> None:
+        """Show and edit ``annotator``'s annotation; with ``read_only`` (the reason) every edit
+        is refused. The tokens stay: they belong to the documents, not to an annotator."""
+        self.annotator = annotator
+        self.read_only = read_only
+        self._cached = None
 
     # --------------------------------------------------------------- tokens
     def set_tokens(
@@ -203,10 +213,15 @@ class EditController(QObject):
             self._cached = None
             return
         self._after(edit)
+        if edit.annotator != self.annotator:  # undone/redone in an annotation not shown
+            self.message.emit(f"{edit.description}: done in {edit.annotator}'s annotation")
 
     def push(self, edit: Edit) -> bool:
         """Apply a new edit and put it on the undo stack; False (with a message) if refused."""
         if self.store is None:
+            return False
+        if self.read_only is not None:
+            self.message.emit(f"{edit.description}: {self.read_only}")
             return False
         try:
             edit.apply(self.store)
@@ -218,8 +233,12 @@ class EditController(QObject):
         return True
 
     def _after(self, edit: Edit) -> None:
-        if self._cached is not None and self._cached.doc_id == edit.doc_id:
-            self._cached = applied(self._cached, edit)
+        cached = self._cached
+        if cached is not None and (cached.doc_id, cached.annotator) == (
+            edit.doc_id,
+            edit.annotator,
+        ):
+            self._cached = applied(cached, edit)
         else:
             self._cached = None
         self.saved.emit()

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Answer, Span, SpanState
 from annotator.core.project_stats import StatsSnapshot
 from annotator.core.store import Annotation, ProjectStore, StoreError, current_annotator
+from annotator.core.team import REVIEWED
 from annotator.ui.after_paint import AfterPaint
 from annotator.ui.answer_gate import AnswerGate, SuggesterState
 from annotator.ui.colors import is_dark_palette
@@ -47,6 +48,8 @@ from annotator.ui.document_view import DocumentView, describe_span
 from annotator.ui.editing import EditController
 from annotator.ui.guidelines_panel import GuidelinesPanel
 from annotator.ui.label_bar import LabelBar
+from annotator.ui.review.agreement_view import AgreementView
+from annotator.ui.review.team import TeamView
 from annotator.ui.shortcuts import ShortcutMap
 from annotator.ui.span_messages import SpanMessages
 from annotator.ui.stats_view import StatsView
@@ -75,7 +78,9 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.suggester_factory = suggester_factory
         self.store: ProjectStore | None = None
-        self.annotator = current_annotator()
+        #: Who uses the window, and whose annotation it shows (see ui/review/team.py).
+        self.user = current_annotator()
+        self.annotator = self.user
         self.suggest_version: str | None = None
         self.suggest_description = ""
         # Tokens and suggestions, from the suggestion process (no spaCy in this process).
@@ -98,6 +103,9 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_status_bar()
         self.actions_ = WindowActions(self)
+        self.team = TeamView(self, self.actions_.view_menu)
+        self.agreement = AgreementView(self, self.actions_.view_menu)
+        self.view.span_note = self.team.span_note
         self._stats_timer = QTimer(self, singleShot=True, interval=400)
         self._stats_timer.timeout.connect(self._refresh_stats)
         # The statistics are read in the background (0.2-0.4 s on 50,000 documents).
@@ -211,6 +219,8 @@ class MainWindow(QMainWindow):
         for widget in (self.list_view, self.filter_box, self.search_box, self.view, self.label_bar):
             widget.setEnabled(enabled)
         self.actions_.set_project_enabled(enabled)
+        self.team.set_enabled(enabled)
+        self.agreement.set_enabled(enabled)
 
     def message(self, text: str, timeout: int = 8000) -> None:
         self.statusBar().showMessage(text, timeout)
@@ -225,7 +235,7 @@ class MainWindow(QMainWindow):
             return False
         self.close_project()
         self.store = store
-        self.annotator = current_annotator()
+        self.user = self.annotator = current_annotator()
         self.controller.set_store(store, self.annotator)
         self.list_model.set_store(store, self.annotator)
         self.apply_labels()
@@ -234,6 +244,7 @@ class MainWindow(QMainWindow):
         self.add_recent(str(Path(path).resolve()))
         self.setWindowTitle(f"{Path(path).name} — Annotator")
         self.set_project_widgets_enabled(True)
+        self.team.rebuild()
         # Suggestions are coming from the first moment: no answer before they are shown.
         loading = SuggesterState.LOADING if self.suggester_factory else SuggesterState.OFF
         self.answer_gate.state = loading
@@ -390,8 +401,11 @@ class MainWindow(QMainWindow):
             self.suggest_worker.prioritize([doc_id, *ahead])
 
     def _seed(self, doc_id: int) -> bool:
-        """Put cached suggestions into an unanswered document once; True if any were added."""
-        if self.store is None or self.suggest_version is None:
+        """Put cached suggestions into an unanswered document once; True if any were added.
+        The review starts from the annotators' spans instead; another's work is left alone."""
+        if self.annotator == REVIEWED:
+            return self.team.seed(doc_id)
+        if self.store is None or self.suggest_version is None or self.annotator != self.user:
             return False
         annotation = self.controller.annotation(doc_id)
         if annotation is not None and annotation.answer is not None:
@@ -436,6 +450,7 @@ class MainWindow(QMainWindow):
             self._select_row(doc_id)
             self._update_doc_header()
             self.actions_.update_span_actions()
+            self.team.document_shown(doc_id)
             if answered:
                 self.update_status()
             return
@@ -449,7 +464,9 @@ class MainWindow(QMainWindow):
         annotation = self.controller.annotation(doc_id)
         assert annotation is not None
         self.view.show_document(document, annotation)
-        self.store.set_cursor(self.annotator, doc_id)
+        if self.controller.read_only is None:  # not another annotator's place
+            self.store.set_cursor(self.annotator, doc_id)
+        self.team.document_shown(doc_id)
         self._update_list_row(doc_id, annotation)
         self._request_suggestions()
         self._select_row(doc_id)
@@ -540,10 +557,14 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
 
     def _answer_state(self, doc_id: int) -> tuple[bool, bool]:
-        """(answered, suggestions seeded) of the annotator's annotation of ``doc_id``."""
+        """(answered, suggestions seeded) of the annotator's annotation of ``doc_id``. The
+        suggester's spans are never put into the review or into another's work: nothing to
+        wait for there."""
         assert self.store is not None
         annotation = self.controller.annotation(doc_id)
         is_answered = annotation is not None and annotation.answer is not None
+        if self.annotator != self.user:
+            return is_answered, True
         return is_answered, self.store.suggestions_seeded(doc_id, self.annotator)
 
     # -------------------------------------------------------------- status
@@ -561,7 +582,9 @@ class MainWindow(QMainWindow):
             waiting = f"<span style='color:{pending}'>{self.answer_gate.header_text()}</span>"
         else:
             waiting = "no suggestions pending"
+        whose = self.team.header()
         parts = [
+            *([whose] if whose else []),
             f"<b>Document {annotation.doc_id}</b>",
             status,
             f"{len(annotation.accepted)} accepted",
@@ -575,6 +598,10 @@ class MainWindow(QMainWindow):
             return
         # Two indexed counts, not store.stats(): this runs after every answer, and the full
         # statistics (spans per label) take a third of a second on a 100,000-document project.
+        if self.annotator == REVIEWED:
+            waiting = self.store.count_to_do(REVIEWED)
+            self.progress_label.setText(f"{waiting} documents waiting for a review")
+            return
         documents = self.store.count_documents()
         answered = documents - self.store.count_to_do(self.annotator)
         self.progress_label.setText(f"{answered} of {documents} answered")

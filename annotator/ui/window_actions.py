@@ -182,6 +182,7 @@ class WindowActions:
         go.addAction(self._command("previous_document", lambda: w.step_document(-1)))
 
         view = bar.addMenu("&View")
+        self.view_menu = view
         view.addAction(w.guidelines_dock.toggleViewAction())
         view.addAction(w.stats_dock.toggleViewAction())
         view.addSeparator()
@@ -386,8 +387,13 @@ class WindowActions:
         w = self.w
         if w.store is None:
             return None
-        job = ImportJob(tuple(str(p) for p in paths), annotator=w.annotator)
+        # Your own name even while the review or another's annotation is shown.
+        job = ImportJob(tuple(str(p) for p in paths), annotator=w.user)
         return self._start(job, "Importing", self._imported)
+
+    def start_task(self, job: TaskJob, title: str, on_done: Callable[[Any], None]) -> TaskRun:
+        """Run ``job`` in a child process with the progress dialog (the agreement view)."""
+        return self._start(job, title, on_done)
 
     def _start(self, job: TaskJob, title: str, on_done: Callable[[Any], None]) -> TaskRun:
         assert self.w.store is not None
@@ -432,6 +438,7 @@ class WindowActions:
 
     def _imported(self, report: Any) -> None:
         w = self.w
+        w.team.rebuild()  # the import may have brought other annotators' work
         w.list_model.refresh()  # (reads what is new a page at a time)
         if w.view.document_id is None and w.list_model.rowCount():
             w.show_document(w.list_model.doc_id(0))  # (updates the status bar too)

@@ -7,6 +7,7 @@ from spacy.tokens import DocBin
 
 from annotator.core.model import Answer, SpanState
 from annotator.core.store import ProjectStore
+from annotator.core.team_store import SAME
 from annotator.formats.importing import expand_paths, import_files
 from annotator.formats.records import FormatError
 
@@ -81,7 +82,9 @@ def test_importing_the_same_file_twice_adds_nothing(project: ProjectStore, tmp_p
     path = _write_lines(tmp_path / "in.jsonl", [json.dumps(GOOD), '{"text": "Second."}'])
     assert import_files(project, [path]).added == 2
     again = import_files(project, [path])
-    assert (again.added, again.duplicates) == (0, 2)
+    # The text-only record adds nothing; the annotated one is counted as the same annotation.
+    assert (again.added, again.duplicates) == (0, 1)
+    assert again.annotations.skipped == {SAME: 1}
     assert project.count_documents() == 2
 
 

@@ -22,6 +22,7 @@ from annotator.core.model import Answer
 from annotator.core.model_versions import HELDOUT, TRAIN, assign_parts
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import ProjectStore, StoreError, text_hash
+from annotator.core.team import REVIEWED
 from annotator.nlp.train.data import (
     base_labelled,
     make_examples,
@@ -145,15 +146,17 @@ class GoldDocument:
 
 
 def accepted_documents(store: ProjectStore, labels: Sequence[str]) -> list[GoldDocument]:
-    """One gold record per accepted document (the latest accepted annotation of it)."""
+    """One gold record per accepted document: the reviewed annotation where there is one,
+    else the latest accepted annotation of it."""
     keep = set(labels)
-    found: dict[int, tuple[float, GoldDocument]] = {}
+    found: dict[int, tuple[tuple[bool, float], GoldDocument]] = {}
     for document, annotation in store.iter_annotations((Answer.ACCEPT,)):
         spans = tuple(s.key for s in annotation.accepted if s.label in keep)
         gold = GoldDocument(document.id, document.text_hash, document.text, spans)
         previous = found.get(document.id)
-        if previous is None or annotation.updated > previous[0]:
-            found[document.id] = (annotation.updated, gold)
+        rank = (annotation.annotator == REVIEWED, annotation.updated)
+        if previous is None or rank > previous[0]:
+            found[document.id] = (rank, gold)
     return [gold for _, gold in sorted(found.values(), key=lambda pair: pair[1].doc_id)]
 
 
