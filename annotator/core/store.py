@@ -36,6 +36,7 @@ from annotator.core.model_versions import ModelVersionsMixin
 from annotator.core.project_stats import StatsMixin
 from annotator.core.safe_files import create_temp_file, fsync_folder, remove_stale_temporaries
 from annotator.core.schema import SchemaError, check_version, migrate
+from annotator.core.span_answers import SpanAnswersMixin
 from annotator.core.store_errors import StoreError, explain, open_error
 from annotator.core.suggestion_cache import SuggestionCacheMixin
 from annotator.core.suppressions import SuppressionsMixin
@@ -145,7 +146,9 @@ def _span_from_row(row: Sequence[Any]) -> Span:
     return Span(start, end, label, SpanState(state), source, score)
 
 
-class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, SuppressionsMixin):
+class ProjectStore(
+    SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, SuppressionsMixin, SpanAnswersMixin
+):
     """A connection to one project file."""
 
     #: Seconds a write waits for another connection's write to end before "locked".
@@ -345,11 +348,12 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
                 # One statement, so that every rename applies at once: a swap (A -> B and
                 # B -> A) or a chain (A -> B, B -> C) must not rename a span twice.
                 cases = " ".join("WHEN ? THEN ?" for _ in changed)
-                conn.execute(
-                    f"UPDATE spans SET label = CASE label {cases} END "
-                    f"WHERE label IN ({','.join('?' * len(changed))})",
-                    [*(x for pair in changed.items() for x in pair), *changed],
-                )
+                for table in ("spans", "span_answers"):
+                    conn.execute(
+                        f"UPDATE {table} SET label = CASE label {cases} END "
+                        f"WHERE label IN ({','.join('?' * len(changed))})",
+                        [*(x for pair in changed.items() for x in pair), *changed],
+                    )
             self._write_labels(labels)
 
     # --------------------------------------------------------------- documents
