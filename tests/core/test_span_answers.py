@@ -69,7 +69,7 @@ def test_binary_rejects_count_for_suppression_and_undo_forgets(project: ProjectS
 
 
 def test_span_answers_are_checked_and_iterated_per_document(project: ProjectStore) -> None:
-    first, second, third = _docs(project)
+    first, _, third = _docs(project)
     with pytest.raises(ValidationError, match="out of range"):
         project.add_span_answer(_answer(first, (0, 500, "ORG"), Answer.ACCEPT))
     with pytest.raises(KeyError):
