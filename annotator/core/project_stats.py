@@ -44,7 +44,7 @@ class StatsMixin:
     labels: Callable[[], LabelSet]
     count_documents: Callable[[], int]
     annotators: Callable[[], list[str]]
-    count_span_answers: Callable[[str | None], dict[str, int]]
+    count_span_answers: Callable[..., dict[str, int]]
 
     # ------------------------------------------------------------------- stats
     def stats_snapshot(self, annotator: str, max_points: int = 2000) -> StatsSnapshot:

@@ -356,6 +356,16 @@ class ProjectStore(
                     )
             self._write_labels(labels)
 
+    def add_labels(self, names: Iterable[str]) -> list[str]:
+        """Append labels the project lacks (colour and key as the Labels dialog picks them,
+        ``LabelSet.with_added``); returns the names added. Joins the caller's transaction."""
+        current = self.labels()
+        fresh = [name for name in dict.fromkeys(names) if current.get(name) is None]
+        if fresh:
+            with self.transaction():
+                self._write_labels(current.with_added(fresh))
+        return fresh
+
     # --------------------------------------------------------------- documents
     def add_documents(
         self, documents: Iterable[NewDocument], default_annotator: str | None = None
@@ -452,6 +462,22 @@ class ProjectStore(
         if answer is not None:
             self._log(annotator, doc_id, answer.value, now)
         return annotation_id
+
+    def attach_annotation(self, doc_id: int, annotator: str, doc: NewDocument) -> bool:
+        """Give a document already in the project the spans and answer ``doc`` arrives with,
+        when ``annotator`` has no annotation of it yet (an import of its text found it there);
+        returns whether it did. Joins the caller's transaction."""
+        with self.transaction():
+            if self.annotation(doc_id, annotator) is not None:
+                return False
+            # Inserted unanswered and answered after: an import is no event of the history.
+            annotation_id = self._insert_annotation(doc_id, annotator, None, doc.spans, time.time())
+            if doc.answer is not None:
+                self._conn.execute(
+                    "UPDATE annotations SET answer = ? WHERE id = ?",
+                    (doc.answer.value, annotation_id),
+                )
+            return True
 
     def document(self, doc_id: int) -> Document:
         row = self._conn.execute(

@@ -58,6 +58,12 @@ class Record:
     spans: tuple[Span, ...] = ()
     answer: Answer | None = None
     annotator: str | None = None
+    #: The record had a "spans" key (``"spans": []`` is "no entities here", not "not looked").
+    spans_given: bool = False
+    #: Prodigy's interface id ("ner": a binary task about one span; "ner_manual": a full one).
+    view_id: str | None = None
+    input_hash: int | None = None
+    task_hash: int | None = None
 
 
 @dataclass
@@ -69,10 +75,35 @@ class ImportReport:
     errors: list[LineError] = field(default_factory=list)
     failed_files: list[FormatError] = field(default_factory=list)
     files: int = 0
+    binary_answers: int = 0  # one-span answers stored as such (core.span_answers)
+    binary_duplicates: int = 0  # the same annotator's answer about the same span was stored
+    binary_by_rule: int = 0  # of them, told binary by shared _input_hash (no _view_id)
+    annotations_attached: int = 0  # annotations added to documents already in the project
+    dropped_spans: dict[str, int] = field(default_factory=dict)  # label -> spans, --label-map
+    renamed_spans: dict[str, int] = field(default_factory=dict)  # label -> spans, --label-map
+    labels_added: list[str] = field(default_factory=list)
 
     @property
     def read(self) -> int:
         return self.added + self.duplicates + len(self.errors)
+
+    def merge(self, other: ImportReport) -> None:
+        """Add the counts of one committed file (``other``) to this run's."""
+        self.added += other.added
+        self.duplicates += other.duplicates
+        self.errors.extend(other.errors)
+        self.failed_files.extend(other.failed_files)
+        self.binary_answers += other.binary_answers
+        self.binary_duplicates += other.binary_duplicates
+        self.binary_by_rule += other.binary_by_rule
+        self.annotations_attached += other.annotations_attached
+        for mine, theirs in (
+            (self.dropped_spans, other.dropped_spans),
+            (self.renamed_spans, other.renamed_spans),
+        ):
+            for label, count in theirs.items():
+                mine[label] = mine.get(label, 0) + count
+        self.labels_added.extend(other.labels_added)
 
     def summary(self) -> str:
         parts = [
@@ -82,7 +113,29 @@ class ImportReport:
         ]
         if self.failed_files:
             parts.append(f"{len(self.failed_files)} files not imported")
-        return f"{self.files} files: " + ", ".join(parts)
+        lines = [f"{self.files} files: " + ", ".join(parts)]
+        if self.annotations_attached:
+            lines.append(
+                f"{self.annotations_attached} annotations added to documents already in the project"
+            )
+        if self.binary_answers or self.binary_duplicates:
+            rule = (
+                f" ({self.binary_by_rule} of them without _view_id, told binary because several "
+                "one-span tasks share their _input_hash; --manual reads them as full annotations)"
+                if self.binary_by_rule
+                else ""
+            )
+            lines.append(
+                f"{self.binary_answers} binary answers (one span each, as ner.teach) stored as "
+                f"such{rule}; {self.binary_duplicates} already stored"
+            )
+        for label, count in sorted(self.dropped_spans.items()):
+            lines.append(f"DROPPED by --label-map: {count} {label} spans")
+        for label, count in sorted(self.renamed_spans.items()):
+            lines.append(f"renamed by --label-map: {count} {label} spans")
+        if self.labels_added:
+            lines.append(f"labels added to the project: {', '.join(self.labels_added)}")
+        return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
         """The report for scripts (``annotator import --json``)."""
@@ -94,6 +147,13 @@ class ImportReport:
                 {"file": e.file, "line": e.line, "reason": e.reason} for e in self.errors
             ],
             "files_not_imported": [{"file": f.path, "reason": f.reason} for f in self.failed_files],
+            "annotations_attached": self.annotations_attached,
+            "binary_answers": self.binary_answers,
+            "binary_duplicates": self.binary_duplicates,
+            "binary_by_rule": self.binary_by_rule,
+            "dropped_spans": dict(self.dropped_spans),
+            "renamed_spans": dict(self.renamed_spans),
+            "labels_added": list(self.labels_added),
         }
 
 
