@@ -30,6 +30,7 @@ from annotator.nlp.tokens import Tokenizer
 
 __all__ = ["FileImport", "ImportSettings"]
 
+
 @dataclass(frozen=True)
 class ImportSettings:
     """How records are read: into suggestions or answers, labels, binary tasks."""

@@ -64,7 +64,7 @@ def binary_span(record: Record) -> Span:
     if len(record.spans) != 1:
         raise ValidationError(
             f"a binary task (ner.teach) is about exactly one span, this one has "
-            f"{len(record.spans)}; full annotations have \"_view_id\": \"ner_manual\""
+            f'{len(record.spans)}; full annotations have "_view_id": "ner_manual"'
         )
     return record.spans[0]
 

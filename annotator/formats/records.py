@@ -165,16 +165,19 @@ class ExportReport:
     spans: int = 0
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    binary_answers: int = 0  # one-span answers written (core.span_answers)
 
     def summary(self) -> str:
         written = ", ".join(display_path(p) for p in self.files)
-        return f"{self.documents} documents, {self.spans} spans -> {written}"
+        binary = f", {self.binary_answers} binary answers" if self.binary_answers else ""
+        return f"{self.documents} documents, {self.spans} spans{binary} -> {written}"
 
     def to_json(self) -> dict[str, Any]:
         """The report for scripts (``annotator export --json``)."""
         return {
             "documents": self.documents,
             "spans": self.spans,
+            "binary_answers": self.binary_answers,
             "files": [display_path(p) for p in self.files],
             "notes": list(self.notes),
         }
