@@ -268,7 +268,9 @@ def _export_spacy(
     for doc, _annotation, index, spans in items:
         _check(doc, index, spans)
         target = dev if rng.random() < dev_ratio else train
-        evidence = binary_evidence(by_id.pop(doc.id, []), [s.key for s in spans])
+        found = by_id.pop(doc.id, [])
+        evidence = binary_evidence(found, [s.key for s in spans])
+        report.binary_answers += len(found)
         target.add(doc.text, spans, evidence.rejected)  # a full annotation's entities stand
         conflicts += evidence.conflicts
         rejected += len(evidence.rejected)

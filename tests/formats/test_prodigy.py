@@ -192,3 +192,42 @@ def test_as_suggestions_still_reads_binary_tasks_as_suggestions(
     annotation = project.annotation(project.document_ids()[0], "a")
     assert annotation is not None and annotation.answer is None
     assert [s.state for s in annotation.spans] == [SpanState.SUGGESTED]
+
+
+def test_the_spacy_export_keeps_binary_answers_as_what_they_are(
+    project: ProjectStore, tmp_path: Path
+) -> None:
+    import spacy
+    from spacy.tokens import DocBin
+
+    from annotator.nlp.train.binary_spans import INCORRECT_SPANS_KEY
+
+    import_files(project, [_write(tmp_path / "p.jsonl", TASKS)], annotator="ann")
+    out = tmp_path / "spacy"
+    report = export_project(project, out, "spacy", dev_ratio=0.0)
+    assert report.documents == 3 and report.binary_answers == 3  # ignore teaches nothing
+    vocab = spacy.blank("en").vocab
+    docs = {
+        doc.text: doc
+        for name in ("train.spacy", "dev.spacy")
+        for doc in DocBin().from_disk(out / name).get_docs(vocab)
+    }
+    teach = docs[TEACH]  # known only through binary answers: the rest is missing, not O
+    assert [(t.text, t.ent_iob_) for t in teach] == [
+        ("The", ""),
+        ("Pentagon", "B"),
+        ("sent", ""),
+        ("Javelin", ""),
+        ("missiles", ""),
+        ("to", ""),
+        ("Kyiv", ""),
+        (".", ""),
+    ]
+    assert [(s.text, s.label_) for s in teach.spans[INCORRECT_SPANS_KEY]] == [("Javelin", "PERSON")]
+    other = docs[OTHER]  # a full annotation (no entities) keeps its O, plus the binary reject
+    assert {t.ent_iob_ for t in other} == {"O"}
+    assert [(s.text, s.label_) for s in other.spans[INCORRECT_SPANS_KEY]] == [
+        ("Olaf Scholz", "ORG")
+    ]
+    config = (out / "config.cfg").read_text()
+    assert f'incorrect_spans_key = "{INCORRECT_SPANS_KEY}"' in config
