@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import spacy
 
-from annotator.core.model import Answer
+from annotator.core.model import Answer, Span
 from annotator.core.span_answers import SpanAnswer
+from annotator.core.store import NewDocument, ProjectStore
 from annotator.nlp.train.binary_spans import INCORRECT_SPANS_KEY, binary_evidence
 from annotator.nlp.train.data import LabelledText, make_examples, paragraphs
 from annotator.nlp.train.finetune import FineTuneOptions, fine_tune
+from annotator.nlp.train.project import TrainOptions, train_project
 
 ORGS = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay"]
 PEOPLE = ["Smith", "Jones", "Brown", "Taylor", "Wilson", "Davies"]
@@ -75,3 +77,30 @@ def test_contradicting_answers_are_counted_not_trained() -> None:
     assert evidence.accepted == ((0, 4, "ORG"),)
     assert evidence.rejected == ((11, 16, "ORG"),)
     assert evidence.conflicts == 2
+
+
+def test_the_project_training_loop_trains_on_binary_only_documents(project: ProjectStore) -> None:
+    gold = []
+    for i in range(10):
+        org = ORGS[i % len(ORGS)]
+        text = f"{org} opened an office on day {i}."
+        gold.append(NewDocument(text, {}, spans=(Span(0, len(org), "ORG"),), answer=Answer.ACCEPT))
+    binary_texts = ["Acme hired Smith today.", "Globex hired Jones today."]
+    project.add_documents([*gold, *(NewDocument(t, {}) for t in binary_texts)])
+    ids = project.document_ids()
+    project.add_span_answers(
+        [
+            SpanAnswer(ids[10], "ann", 0, 4, "ORG", Answer.ACCEPT),
+            SpanAnswer(ids[10], "ann", 11, 16, "ORG", Answer.REJECT),
+            SpanAnswer(ids[11], "ann", 14, 19, "ORG", Answer.REJECT),
+        ]
+    )
+    steps: list[str] = []
+    report = train_project(
+        project,
+        TrainOptions(epochs=1, use="never"),
+        progress=lambda done, total, text: steps.append(text),
+    )
+    assert report.binary_documents == 2
+    assert report.train_documents == 8 and report.heldout_documents == 2
+    assert any(step.startswith("epoch 1/1") for step in steps)
