@@ -152,6 +152,13 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         f"answered   {stats['answered']}  "
         + "  ".join(f"{k} {v}" for k, v in stats["answers"].items())
     )
+    binary = stats.get("span_answers", {})
+    if any(binary.values()):
+        print(
+            "binary     "
+            + "  ".join(f"{k} {v}" for k, v in binary.items())
+            + "  (answers about one span each; their documents stay to do)"
+        )
     print("spans per label (accepted)")
     for label, count in stats["spans"].items():
         print(f"  {label:<12} {count}")

@@ -135,7 +135,7 @@ class ImportReport:
             lines.append(f"renamed by --label-map: {count} {label} spans")
         if self.labels_added:
             lines.append(f"labels added to the project: {', '.join(self.labels_added)}")
-        return "\n".join(lines)
+        return "; ".join(lines)
 
     def to_json(self) -> dict[str, Any]:
         """The report for scripts (``annotator import --json``)."""

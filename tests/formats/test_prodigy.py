@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import srsly
 
 from annotator.core.model import Answer, SpanState
@@ -231,3 +232,20 @@ def test_the_spacy_export_keeps_binary_answers_as_what_they_are(
     ]
     config = (out / "config.cfg").read_text()
     assert f'incorrect_spans_key = "{INCORRECT_SPANS_KEY}"' in config
+
+
+def test_cli_binary_flag_and_stats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from annotator.cli import main
+
+    project = tmp_path / "p.annot"
+    lone = [
+        {k: v for k, v in _teach(text, part, "ORG", "reject", i).items() if k != "_view_id"}
+        for i, (text, part) in enumerate([(BIDEN, "NATO"), (OTHER, "Bundestag")])
+    ]
+    source = _write(tmp_path / "lone.jsonl", lone)
+    assert main(["new", str(project), "--pipeline", "blank:en"]) == 0
+    assert main(["import", str(project), str(source), "--binary", "--annotator", "ann"]) == 0
+    assert "2 binary answers" in capsys.readouterr().out
+    assert main(["stats", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "answered   0" in out and "binary     accept 0  reject 2  ignore 0" in out
