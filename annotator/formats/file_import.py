@@ -80,6 +80,7 @@ class FileImport:
             if self._take(record, kind) and kind == "binary":
                 self.report.binary_by_rule += 1
         self.flush()
+        self.report.errors.sort(key=lambda error: error.line)  # held records came last
         self.report.dropped_spans = dict(self._dropped)
         self.report.renamed_spans = dict(self._renamed)
 

@@ -249,3 +249,16 @@ def test_cli_binary_flag_and_stats(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["stats", str(project)]) == 0
     out = capsys.readouterr().out
     assert "answered   0" in out and "binary     accept 0  reject 2  ignore 0" in out
+
+
+def test_errors_of_held_records_are_listed_in_line_order(
+    project: ProjectStore, tmp_path: Path
+) -> None:
+    held = {k: v for k, v in _teach(BIDEN, "NATO", "GPE", "accept", 1).items() if k != "_view_id"}
+    path = tmp_path / "order.jsonl"
+    path.write_text(json.dumps(held) + "\n{not json\n", encoding="utf-8")
+    report = import_files(project, [path])
+    assert [(e.line, e.reason[:14] if e.line == 2 else e.reason[:20]) for e in report.errors] == [
+        (1, "unknown label 'GPE' "),
+        (2, "not valid JSON"),
+    ]
