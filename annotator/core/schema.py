@@ -136,8 +136,8 @@ CREATE TABLE span_answers (
     label      TEXT NOT NULL,
     answer     TEXT NOT NULL CHECK (answer IN ('accept', 'reject', 'ignore')),
     meta       TEXT NOT NULL DEFAULT '{}',
-    input_hash INTEGER,
-    task_hash  INTEGER,
+    input_hash BIGINT,
+    task_hash  BIGINT,
     created    REAL NOT NULL,
     CHECK ("end" > start),
     PRIMARY KEY (doc_id, annotator, start, "end", label)
@@ -145,9 +145,9 @@ CREATE TABLE span_answers (
 CREATE INDEX span_answers_by_answer ON span_answers(answer, doc_id);
 CREATE TABLE task_hashes (
     doc_id       INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
-    input_hash   INTEGER NOT NULL,
-    task_hash    INTEGER NOT NULL,
-    content_hash INTEGER NOT NULL
+    input_hash   BIGINT NOT NULL,
+    task_hash    BIGINT NOT NULL,
+    content_hash BIGINT NOT NULL
 );
 """
 

@@ -102,3 +102,17 @@ def test_a_label_rename_carries_binary_answers(project: ProjectStore) -> None:
     )
     project.set_labels(renamed, renames={"ORG": "AGENCY"})
     assert [a.label for a in project.span_answers(first)] == ["AGENCY"]
+
+
+def test_a_version_2_project_gets_the_binary_answer_tables(project: ProjectStore) -> None:
+    import sqlite3
+
+    path = project.path
+    project.close()
+    conn = sqlite3.connect(path)
+    conn.executescript("DROP TABLE span_answers; DROP TABLE task_hashes; PRAGMA user_version = 2;")
+    conn.close()
+    with ProjectStore.open(path) as store:
+        first, _, _ = _docs(store)
+        store.add_span_answer(_answer(first, MINISTRY, Answer.ACCEPT))
+        assert [a.key for a in store.span_answers(first)] == [MINISTRY]
