@@ -15,7 +15,7 @@ ner.teach lines of the same text), and skipped as a duplicate otherwise.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,14 +107,15 @@ class FileImport:
         except ValidationError as exc:
             self.report.errors.append(LineError(display_path(self.path), record.line, str(exc)))
             return False
-        self._dropped.update(mapped.dropped)
-        self._renamed.update(mapped.renamed)
+        if mapped.dropped or mapped.renamed:
+            self._dropped.update(mapped.dropped)
+            self._renamed.update(mapped.renamed)
         return True
 
     def _known_labels(self, spans: tuple[Span, ...]) -> None:
-        missing = unknown_labels(spans, self.labels)
-        if not missing:
+        if all(span.label in self.labels for span in spans):
             return
+        missing = unknown_labels(spans, self.labels)
         if not self.settings.labels.add_unknown:
             raise unknown_label_error(missing[0], self.labels)
         added = self.store.add_labels(missing)  # in the file's transaction
@@ -134,31 +135,37 @@ class FileImport:
         if not self._documents:
             return
         store, who = self.store, self.settings.annotator
-        hashes = [text_hash(doc.text) for doc, _ in self._documents]
-        existing = store.existing_hashes(hashes)
+        before = store.last_document_id()  # ids above it are the documents added now
         added, duplicates = store.add_documents(
             [doc for doc, _ in self._documents], default_annotator=who
         )
-        ids = store.document_ids_by_hash(hashes)
-        seen: set[str] = set()
-        kept: dict[int, TaskHashes] = {}
-        for digest, (doc, record) in zip(hashes, self._documents, strict=True):
-            fresh = digest not in existing and digest not in seen
-            seen.add(digest)
-            if not fresh:
-                if not (doc.spans or doc.answer) or not store.attach_annotation(
-                    ids[digest], doc.annotator or who, doc
-                ):
-                    continue
-                self.report.annotations_attached += 1
-                duplicates -= 1
-            if record.input_hash is not None and record.task_hash is not None:
-                content = task_hash(doc.text, [s.to_dict() for s in doc.spans])
-                kept[ids[digest]] = TaskHashes(record.input_hash, record.task_hash, content)
-        store.set_task_hashes(kept)
+        with_hashes = any(r.input_hash is not None and r.task_hash is not None for _, r in self)
+        if duplicates or with_hashes:  # else every document is new and has nothing to keep
+            hashes = [text_hash(doc.text) for doc, _ in self._documents]
+            ids = store.document_ids_by_hash(hashes)
+            seen: set[str] = set()
+            kept: dict[int, TaskHashes] = {}
+            for digest, (doc, record) in zip(hashes, self._documents, strict=True):
+                fresh = ids[digest] > before and digest not in seen
+                seen.add(digest)
+                if not fresh:
+                    if not (doc.spans or doc.answer) or not store.attach_annotation(
+                        ids[digest], doc.annotator or who, doc
+                    ):
+                        continue
+                    self.report.annotations_attached += 1
+                    duplicates -= 1
+                if record.input_hash is not None and record.task_hash is not None:
+                    content = task_hash(doc.text, [s.to_dict() for s in doc.spans])
+                    kept[ids[digest]] = TaskHashes(record.input_hash, record.task_hash, content)
+            store.set_task_hashes(kept)
         self.report.added += added
         self.report.duplicates += duplicates
         self._documents.clear()
+
+    def __iter__(self) -> Iterator[tuple[NewDocument, Record]]:
+        """The full annotations queued for the next flush."""
+        return iter(self._documents)
 
     def _flush_binary(self) -> None:
         if not self._binary:

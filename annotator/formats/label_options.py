@@ -9,8 +9,9 @@ names the label and both options.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from annotator.core.limits import clip
 from annotator.core.model import Label, Span, ValidationError
@@ -47,13 +48,16 @@ def unknown_label_error(label: str, known: Iterable[str]) -> ValidationError:
     )
 
 
+_NOTHING: Mapping[str, int] = MappingProxyType({})
+
+
 @dataclass(frozen=True)
 class Mapped:
-    """A record's spans after the label map, with what the map did to them."""
+    """A record's spans after the label map, with what the map did to them (label -> spans)."""
 
     spans: tuple[Span, ...]
-    dropped: Counter[str]
-    renamed: Counter[str]
+    dropped: Mapping[str, int] = field(default_factory=lambda: _NOTHING)
+    renamed: Mapping[str, int] = field(default_factory=lambda: _NOTHING)
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class LabelOptions:
 
     def apply(self, spans: Iterable[Span]) -> Mapped:
         """The spans with the map applied: renamed, or left out and counted as dropped."""
+        if not self.mapping:
+            return Mapped(tuple(spans))
         out: list[Span] = []
         dropped: Counter[str] = Counter()
         renamed: Counter[str] = Counter()
