@@ -64,6 +64,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from annotator.formats.importing import import_files
+    from annotator.formats.label_options import LabelOptions
 
     bar = ProgressBar("import")
     with ProjectStore.open(args.project) as store:
@@ -75,6 +76,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 annotator=args.annotator,
                 update=args.update,
                 progress=bar,
+                label_options=LabelOptions(args.label_map or {}, args.add_labels),
+                binary=args.binary,
             )
         finally:
             bar.close()
@@ -116,6 +119,31 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return EXIT_REFUSED if report.undecided else 0
 
 
+def _cmd_labels(args: argparse.Namespace) -> int:
+    names = [n.strip() for n in (args.add or "").split(",") if n.strip()]
+    with ProjectStore.open(args.project) as store:
+        added = store.add_labels(names) if names else []
+        labels = store.labels()
+    if args.json:
+        listed = [{"name": x.name, "color": x.color, "key": x.key} for x in labels]
+        print(json.dumps({"labels": listed, "added": added}, indent=2))
+        return 0
+    for label in labels:
+        print(f"{label.name:<16} {label.color}  {label.key or '-'}")
+    if added:
+        print(f"added: {', '.join(added)}")
+    return 0
+
+
+def _label_map(value: str) -> dict[str, str | None]:
+    from annotator.formats.label_options import parse_label_map
+
+    try:
+        return parse_label_map(value)
+    except ValueError as exc:  # ValidationError too: a bad target label name
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
 def _cmd_stats(args: argparse.Namespace) -> int:
     with ProjectStore.open(args.project) as store:
         stats = store.stats(args.annotator)
@@ -127,6 +155,13 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         f"answered   {stats['answered']}  "
         + "  ".join(f"{k} {v}" for k, v in stats["answers"].items())
     )
+    binary = stats.get("span_answers", {})
+    if any(binary.values()):
+        print(
+            "binary     "
+            + "  ".join(f"{k} {v}" for k, v in binary.items())
+            + "  (answers about one span each; their documents stay to do)"
+        )
     print("spans per label (accepted)")
     for label, count in stats["spans"].items():
         print(f"  {label:<12} {count}")
@@ -411,9 +446,45 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="replace an annotator's annotation already in the project (else skipped, counted)",
     )
+    p.add_argument(
+        "--label-map",
+        type=_label_map,
+        default=None,
+        metavar="OLD=NEW,...",
+        help="rename labels of incoming spans (OLD=NEW) or drop them (OLD=; counted in the report)",
+    )
+    p.add_argument(
+        "--add-labels",
+        action="store_true",
+        help="add labels the project does not have yet (otherwise such a record is refused)",
+    )
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument(
+        "--binary",
+        dest="binary",
+        action="store_const",
+        const="binary",
+        default="auto",
+        help="records without _view_id are binary answers about their one span (ner.teach)",
+    )
+    kind.add_argument(
+        "--manual",
+        dest="binary",
+        action="store_const",
+        const="manual",
+        help="records without _view_id are full annotations (ner.manual)",
+    )
     p.add_argument("--max-errors", type=int, default=50, help="bad records to list")
     p.add_argument("--json", action="store_true", help="the summary as JSON, for scripts")
     p.set_defaults(func=_cmd_import)
+
+    p = command("labels", "list the project's labels, or add some")
+    p.add_argument("project")
+    p.add_argument(
+        "--add", default=None, metavar="X[,Y]", help="labels to add (colour and key picked)"
+    )
+    p.add_argument("--json", action="store_true", help="the labels as JSON, for scripts")
+    p.set_defaults(func=_cmd_labels)
 
     p = command("export", "export answered documents")
     p.add_argument("project")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from annotator.core.model import Answer, Span, SpanState
+from annotator.core.span_answers import SpanAnswer
 from annotator.core.store import Annotation, ProjectStore
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "RemoveSpan",
     "ReplaceSpan",
     "SetAnswer",
+    "SetSpanAnswer",
     "SetSuppression",
     "accept_suggestions",
     "answer_document",
@@ -151,6 +153,39 @@ class SetAnswer:
 
     def relabel(self, renames: Mapping[str, str]) -> Edit:
         return self
+
+
+@dataclass(frozen=True)
+class SetSpanAnswer:
+    """A binary answer about one span (``core.span_answers``): ``new`` replaces ``old``; None
+    on either side means no answer. Not a document answer: the document stays to do."""
+
+    doc_id: int
+    annotator: str
+    span: Span
+    old: Answer | None
+    new: Answer | None
+
+    @property
+    def description(self) -> str:
+        if self.new is None:
+            return f"Clear the answer about {self.span.label}"
+        return f"Answer {self.new.value} about {self.span.label}"
+
+    def apply(self, store: ProjectStore) -> None:
+        if self.new is None:
+            store.remove_span_answer(self.doc_id, self.annotator, self.span)
+        else:
+            s = self.span
+            store.add_span_answer(
+                SpanAnswer(self.doc_id, self.annotator, s.start, s.end, s.label, self.new)
+            )
+
+    def invert(self) -> Edit:
+        return replace(self, old=self.new, new=self.old)
+
+    def relabel(self, renames: Mapping[str, str]) -> Edit:
+        return replace(self, span=relabel_span(self.span, renames))
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ __all__ = [
     "SpanState",
     "ValidationError",
     "check_spans",
+    "new_label",
 ]
 
 
@@ -155,6 +156,15 @@ _PALETTE = ("#7aa6ff", "#ffb347", "#ff6f91", "#5fd3a5", "#c9a0ff", "#ffd84d", "#
 DEFAULT_LABELS = ("PERSON", "ORG", "WEAPON", "QUANTITY")
 
 
+def new_label(name: str, position: int, used_keys: Iterable[str]) -> Label:
+    """The label added at ``position``: the palette's colour for that place and the first
+    digit key 1..9 not in use (none when all are taken). The Labels dialog and
+    ``annotator labels --add`` / ``import --add-labels`` add labels through it alike."""
+    used = set(used_keys)
+    key = next((str(k) for k in range(1, 10) if str(k) not in used), "")
+    return Label(name=name, color=_PALETTE[position % len(_PALETTE)], key=key)
+
+
 class LabelSet(Sequence[Label]):
     """An ordered set of labels with unique names and unique shortcut keys."""
 
@@ -190,6 +200,15 @@ class LabelSet(Sequence[Label]):
 
     def __repr__(self) -> str:
         return f"LabelSet({self._labels!r})"
+
+    def with_added(self, names: Iterable[str]) -> LabelSet:
+        """This set with the new ``names`` appended (``new_label``); known names are kept."""
+        labels = list(self._labels)
+        for name in names:
+            if any(label.name == name for label in labels):
+                continue
+            labels.append(new_label(name, len(labels), (label.key for label in labels)))
+        return LabelSet(labels)
 
     @property
     def names(self) -> list[str]:

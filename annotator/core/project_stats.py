@@ -44,6 +44,7 @@ class StatsMixin:
     labels: Callable[[], LabelSet]
     count_documents: Callable[[], int]
     annotators: Callable[[], list[str]]
+    count_span_answers: Callable[..., dict[str, int]]
 
     # ------------------------------------------------------------------- stats
     def stats_snapshot(self, annotator: str, max_points: int = 2000) -> StatsSnapshot:
@@ -56,7 +57,10 @@ class StatsMixin:
         )
 
     def stats(self, annotator: str | None = None) -> dict[str, Any]:
-        """Documents, answers and accepted spans per label (for one annotator or all)."""
+        """Documents, answers and accepted spans per label (for one annotator or all).
+
+        ``span_answers`` counts binary answers (one span each, ``core.span_answers``) apart:
+        they answer no document, so they are not in ``answered``."""
         who, params = ("WHERE a.annotator = ?", [annotator]) if annotator else ("", [])
         answers = dict.fromkeys([a.value for a in Answer], 0)
         for answer, count in self._conn.execute(
@@ -77,6 +81,7 @@ class StatsMixin:
             "answers": answers,
             "spans": per_label,
             "annotators": self.annotators(),
+            "span_answers": self.count_span_answers(annotator),
         }
 
     def answered_over_time(self, annotator: str | None = None) -> list[tuple[float, int]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _V1 = """
 CREATE TABLE settings (
@@ -121,8 +121,38 @@ CREATE TABLE suppressions (
 ) WITHOUT ROWID;
 """
 
+# v3, binary answers: ``span_answers`` holds an annotator's answer about ONE span of a document
+# (Prodigy's ner.teach, a "one suggestion at a time" mode): evidence about that span only, never
+# a document answer (see core/span_answers.py). ``meta`` and the Prodigy hashes are the task's
+# own, kept so that an imported task goes back out as it came. ``task_hashes`` keeps the hashes
+# a full (manual) annotation arrived with; ``content_hash`` is our own task hash of the spans
+# it arrived with, so an export reuses the imported ``_task_hash`` only while they are unchanged.
+_V3_SPAN_ANSWERS = """
+CREATE TABLE span_answers (
+    doc_id     INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator  TEXT NOT NULL,
+    start      INTEGER NOT NULL CHECK (start >= 0),
+    "end"      INTEGER NOT NULL,
+    label      TEXT NOT NULL,
+    answer     TEXT NOT NULL CHECK (answer IN ('accept', 'reject', 'ignore')),
+    meta       TEXT NOT NULL DEFAULT '{}',
+    input_hash BIGINT,
+    task_hash  BIGINT,
+    created    REAL NOT NULL,
+    CHECK ("end" > start),
+    PRIMARY KEY (doc_id, annotator, start, "end", label)
+);
+CREATE INDEX span_answers_by_answer ON span_answers(answer, doc_id);
+CREATE TABLE task_hashes (
+    doc_id       INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    input_hash   BIGINT NOT NULL,
+    task_hash    BIGINT NOT NULL,
+    content_hash BIGINT NOT NULL
+);
+"""
+
 # Index = target version. Each entry is a script run inside one transaction.
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3_SPAN_ANSWERS}
 
 
 class SchemaError(RuntimeError):

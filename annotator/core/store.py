@@ -34,6 +34,7 @@ from annotator.core.model_versions import ModelVersionsMixin
 from annotator.core.project_stats import StatsMixin
 from annotator.core.safe_files import create_temp_file, fsync_folder, remove_stale_temporaries
 from annotator.core.schema import SchemaError, check_version, migrate
+from annotator.core.span_answers import SpanAnswersMixin
 from annotator.core.store_errors import StoreError, explain, open_error
 from annotator.core.suggestion_cache import SuggestionCacheMixin
 from annotator.core.suppressions import SuppressionsMixin
@@ -155,7 +156,12 @@ def _span_from_row(row: Sequence[Any]) -> Span:
 
 
 class ProjectStore(
-    SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, SuppressionsMixin, TeamMixin
+    SuggestionCacheMixin,
+    StatsMixin,
+    ModelVersionsMixin,
+    SuppressionsMixin,
+    TeamMixin,
+    SpanAnswersMixin,
 ):
     """A connection to one project file."""
 
@@ -356,12 +362,23 @@ class ProjectStore(
                 # One statement, so that every rename applies at once: a swap (A -> B and
                 # B -> A) or a chain (A -> B, B -> C) must not rename a span twice.
                 cases = " ".join("WHEN ? THEN ?" for _ in changed)
-                conn.execute(
-                    f"UPDATE spans SET label = CASE label {cases} END "
-                    f"WHERE label IN ({','.join('?' * len(changed))})",
-                    [*(x for pair in changed.items() for x in pair), *changed],
-                )
+                for table in ("spans", "span_answers"):
+                    conn.execute(
+                        f"UPDATE {table} SET label = CASE label {cases} END "
+                        f"WHERE label IN ({','.join('?' * len(changed))})",
+                        [*(x for pair in changed.items() for x in pair), *changed],
+                    )
             self._write_labels(labels)
+
+    def add_labels(self, names: Iterable[str]) -> list[str]:
+        """Append labels the project lacks (colour and key as the Labels dialog picks them,
+        ``LabelSet.with_added``); returns the names added. Joins the caller's transaction."""
+        current = self.labels()
+        fresh = [name for name in dict.fromkeys(names) if current.get(name) is None]
+        if fresh:
+            with self.transaction():
+                self._write_labels(current.with_added(fresh))
+        return fresh
 
     # --------------------------------------------------------------- documents
     def add_documents(

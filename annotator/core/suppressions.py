@@ -6,8 +6,9 @@ the project. The list is the project's own and can be edited: a user suppresses 
 or allows one that the rule suppressed; each change is one ``SetSuppression`` edit that undoes.
 
 A mixin of ``ProjectStore``. Rejections are recorded by the store when a span that is still a
-suggestion is removed (or changed into another span), and forgotten when the removal is
-undone, so the counts follow the annotation as it is.
+suggestion is removed (or changed into another span) and when a binary answer rejects a span
+(``core.span_answers``), and forgotten when the removal or the answer is undone, so the counts
+follow the annotation as it is.
 """
 
 from __future__ import annotations
@@ -107,8 +108,12 @@ class SuppressionsMixin:
         rows = self._conn.execute(
             'SELECT substr(d.text, s.start + 1, s."end" - s.start), s.label FROM spans s '
             "JOIN annotations a ON a.id = s.annotation_id JOIN documents d ON d.id = a.doc_id "
-            f"WHERE s.state = 'accepted' AND s.label IN ({','.join('?' * len(labels))})",
-            labels,
+            f"WHERE s.state = 'accepted' AND s.label IN ({','.join('?' * len(labels))}) "
+            # a binary accept (core.span_answers) is an acceptance too
+            'UNION SELECT substr(d.text, b.start + 1, b."end" - b.start), b.label '
+            "FROM span_answers b JOIN documents d ON d.id = b.doc_id "
+            f"WHERE b.answer = 'accept' AND b.label IN ({','.join('?' * len(labels))})",
+            labels + labels,
         )
         return {(text, label) for text, label in rows if (text, label) in keys}
 

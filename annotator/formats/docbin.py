@@ -22,6 +22,7 @@ from annotator.formats.checks import check_label, check_text, text_too_long
 from annotator.formats.records import FormatError, LineError, Record, display_path
 from annotator.formats.sniff import open_regular
 from annotator.nlp.tokens import Tokenizer
+from annotator.nlp.train.binary_spans import set_reference
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -186,19 +187,29 @@ class DocBinWriter:
         self._bin = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=False)
         self.count = 0
 
-    def add(self, text: str, spans: Iterable[Span]) -> None:
+    def add(
+        self,
+        text: str,
+        spans: Iterable[Span],
+        rejected: Iterable[tuple[int, int, str]] = (),
+        *,
+        missing: bool = False,
+    ) -> None:
+        """One document: ``spans`` as its entities, every other token O (or *missing*, for a
+        document known only through binary answers), ``rejected`` as known-wrong spans
+        (``nlp.train.binary_spans``)."""
         doc = self._tokenizer.doc(text)
-        ents = []
-        for span in spans:
-            ent = doc.char_span(span.start, span.end, label=span.label)
-            if ent is None:
-                raise FormatError(
-                    "export",
-                    f"span [{span.start}, {span.end}) {span.label} "
-                    f"{text[span.start : span.end]!r} is not aligned to tokens",
-                )
-            ents.append(ent)
-        doc.ents = ents
+        keys = [span.key for span in spans]
+        wrong = list(rejected)
+        if not set_reference(doc, keys, wrong, missing=missing):
+            for start, end, label in [*keys, *wrong]:
+                if doc.char_span(start, end, label=label) is None:
+                    raise FormatError(
+                        "export",
+                        f"span [{start}, {end}) {label} {text[start:end]!r} is not aligned "
+                        "to tokens",
+                    )
+            raise FormatError("export", f"overlapping entities in {clip(text)}")
         self._bin.add(doc)
         self.count += 1
 

@@ -22,15 +22,18 @@ import srsly
 from annotator.core.bulk import gc_paused
 from annotator.core.model import Answer, Document, Span
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
+from annotator.core.span_answers import SpanAnswer, TaskHashes
 from annotator.core.store import Annotation, ProjectStore
 from annotator.core.team import REVIEWED, is_reserved, same_annotation
 from annotator.formats.atomic import atomic_folder, atomic_write, check_folder_target
 from annotator.formats.conll import write_conll_document
 from annotator.formats.docbin import DocBinWriter
 from annotator.formats.jsonl import input_hash, task_hash
+from annotator.formats.prodigy import binary_task
 from annotator.formats.records import ExportReport, FormatError
 from annotator.nlp.pipeline import pipeline_info
 from annotator.nlp.tokens import AlignmentError, TokenIndex, Tokenizer
+from annotator.nlp.train.binary_spans import INCORRECT_SPANS_KEY, binary_evidence
 from annotator.nlp.training import ner_training_config
 
 __all__ = [
@@ -50,6 +53,12 @@ STDOUT = "-"  # as OUT of a jsonl or conll export: standard output
 _BATCH = 500
 #: ``--from``: besides these, an annotator's name exports that annotator's work.
 SOURCES = ("auto", "reviewed", "all")
+
+
+def _binary_annotator(source: str) -> str | None:
+    """Whose binary answers go out: the annotator ``source`` names, else everyone's (binary
+    answers are evidence about one span each; a review settles full annotations only)."""
+    return None if source in SOURCES else source
 
 
 def _chosen(
@@ -163,27 +172,63 @@ def _check(doc: Document, index: TokenIndex, spans: list[Span]) -> list[tuple[in
         ) from exc
 
 
-def jsonl_record(
-    doc: Document, annotation: Annotation, index: TokenIndex, spans: list[Span]
-) -> dict[str, Any]:
-    """One line of the JSONL export."""
+def _span_dicts(doc: Document, index: TokenIndex, spans: list[Span]) -> list[dict[str, Any]]:
     ranges = _check(doc, index, spans)
-    span_dicts = [
+    return [
         {"start": s.start, "end": s.end, "label": s.label, "token_start": a, "token_end": b}
         for s, (a, b) in zip(spans, ranges, strict=True)
     ]
+
+
+def jsonl_record(
+    doc: Document,
+    annotation: Annotation,
+    index: TokenIndex,
+    spans: list[Span],
+    hashes: TaskHashes | None = None,
+) -> dict[str, Any]:
+    """One line of the JSONL export; ``hashes`` are the Prodigy hashes the annotation was
+    imported with (its ``_task_hash`` is kept while its spans are as they came)."""
+    span_dicts = _span_dicts(doc, index, spans)
     answer = annotation.answer.value if annotation.answer else None
+    ours = task_hash(doc.text, span_dicts)
+    unchanged = hashes is not None and hashes.content_hash == ours
     return {
         "text": doc.text,
         "meta": doc.meta,
-        "_input_hash": input_hash(doc.text),
-        "_task_hash": task_hash(doc.text, span_dicts),
+        "_input_hash": hashes.input_hash if hashes is not None else input_hash(doc.text),
+        "_task_hash": hashes.task_hash if hashes is not None and unchanged else ours,
         "tokens": index.token_dicts(),
         "spans": span_dicts,
         "answer": answer,
         "_annotator_id": annotation.annotator,
         "_view_id": "ner_manual",
     }
+
+
+def _binary_tasks(
+    store: ProjectStore,
+    tokenizer: Tokenizer,
+    answers: Iterable[Answer],
+    annotator: str | None,
+) -> Iterator[dict[str, Any]]:
+    """The binary answers asked for, one Prodigy ``ner`` task each (``formats.prodigy``)."""
+    batch: list[tuple[Document, list[SpanAnswer]]] = []
+
+    def drain() -> Iterator[dict[str, Any]]:
+        indexes = tokenizer.indexes([doc.text for doc, _ in batch], batch_size=_BATCH)
+        for (doc, found), index in zip(batch, indexes, strict=True):
+            tokens = index.token_dicts()
+            for answer in found:
+                (span,) = _span_dicts(doc, index, [answer.span])
+                yield binary_task(doc, answer, span, tokens)
+        batch.clear()
+
+    for pair in store.iter_span_answers(answers, annotator):
+        batch.append(pair)
+        if len(batch) >= _BATCH:
+            yield from drain()
+    yield from drain()
 
 
 def export_project(
@@ -243,7 +288,9 @@ def _export(
     report = ExportReport(files=[out])
     items = _annotated(store, tokenizer, answers, source, report, progress, cancel)
     if fmt == "spacy":
-        return _export_spacy(store, out, items, tokenizer, dev_ratio, seed, report)
+        return _export_spacy(
+            store, out, items, tokenizer, dev_ratio, seed, report, _binary_annotator(source)
+        )
     if str(out) != STDOUT and out.is_dir() and not out.is_symlink():
         raise FormatError(out, f"is a folder; the {fmt} export needs a file name")
     if not out.parent.is_dir():
@@ -251,13 +298,24 @@ def _export(
     with _output(out) as handle:
         for doc, annotation, index, spans in items:
             if fmt == "jsonl":
-                handle.write(srsly.json_dumps(jsonl_record(doc, annotation, index, spans)) + "\n")
+                hashes = store.task_hashes([doc.id]).get(doc.id)
+                record = jsonl_record(doc, annotation, index, spans, hashes)
+                handle.write(srsly.json_dumps(record) + "\n")
             else:
                 _check(doc, index, spans)
                 write_conll_document(handle, index, spans)
             report.documents += 1
             report.spans += len(spans)
-    if report.documents == 0 and not report.undecided:
+        if fmt == "jsonl":
+            for task in _binary_tasks(store, tokenizer, answers, _binary_annotator(source)):
+                handle.write(srsly.json_dumps(task) + "\n")
+                report.binary_answers += 1
+    if fmt == "conll" and store.count_span_answers(_binary_annotator(source))["accept"]:
+        report.notes.append(
+            "binary answers (one span each) are not in the CoNLL export: CoNLL cannot say "
+            "that the other tokens are unknown; use jsonl or spacy"
+        )
+    if report.documents == 0 and report.binary_answers == 0 and not report.undecided:
         report.notes.append("no document has an answer that was asked for; the file is empty")
     return report
 
@@ -270,6 +328,7 @@ def _export_spacy(
     dev_ratio: float,
     seed: int,
     report: ExportReport,
+    annotator: str | None = None,
 ) -> ExportReport:
     """train.spacy + dev.spacy (seeded split) + config.cfg in folder ``out``, switched in as
     one set (a reader never sees a new train.spacy beside an old dev.spacy)."""
@@ -279,13 +338,40 @@ def _export_spacy(
     train, dev = DocBinWriter(tokenizer), DocBinWriter(tokenizer)
     rng = random.Random(seed)
     first: tuple[str, list[Span]] | None = None
+    # Binary answers (one span each) are training evidence whatever --answers says: accepted
+    # spans with the rest missing, rejected ones as known-wrong (nlp.train.binary_spans).
+    binary = list(store.iter_span_answers((Answer.ACCEPT, Answer.REJECT), annotator))
+    by_id = {doc.id: found for doc, found in binary}
+    conflicts = rejected = 0
     for doc, _annotation, index, spans in items:
         _check(doc, index, spans)
         target = dev if rng.random() < dev_ratio else train
-        target.add(doc.text, spans)
+        found = by_id.pop(doc.id, [])
+        evidence = binary_evidence(found, [s.key for s in spans])
+        report.binary_answers += len(found)
+        target.add(doc.text, spans, evidence.rejected)  # a full annotation's entities stand
+        conflicts += evidence.conflicts
+        rejected += len(evidence.rejected)
         first = first or (doc.text, spans)
         report.documents += 1
         report.spans += len(spans)
+    for doc, found in binary:
+        if doc.id not in by_id:
+            continue  # exported above with its full annotation
+        evidence = binary_evidence(found)
+        target = dev if rng.random() < dev_ratio else train
+        accepted = [Span(*key) for key in evidence.accepted]
+        target.add(doc.text, accepted, evidence.rejected, missing=True)
+        conflicts += evidence.conflicts
+        rejected += len(evidence.rejected)
+        report.documents += 1
+        report.spans += len(accepted)
+        report.binary_answers += len(found)
+    if conflicts:
+        report.notes.append(
+            f"{conflicts} binary answers contradict another answer about the same or an "
+            "overlapping span and are left out (the acceptance and the full annotation win)"
+        )
     if report.documents == 0:
         raise FormatError(out, "nothing to export: no document has an answer that was asked for")
     if first is not None and (train.count == 0 or dev.count == 0):
@@ -297,6 +383,12 @@ def _export_spacy(
     info = pipeline_info(store.pipeline)
     # The exported config fine-tunes the project's pipeline NER when it has one.
     source = info.location if info.labels else None
+    if source and rejected:
+        report.notes.append(
+            f"{rejected} rejected spans are in doc.spans[{INCORRECT_SPANS_KEY!r}], but spaCy "
+            f"ignores incorrect_spans_key for a ner sourced from {source}: `spacy train` "
+            "trains on the accepted spans only (`annotator train` uses both)"
+        )
     with atomic_folder(out, SPACY_FILES) as folder:
         (folder / "train.spacy").write_bytes(train.to_bytes())
         (folder / "dev.spacy").write_bytes(dev.to_bytes())

@@ -15,13 +15,15 @@ from pathlib import Path
 
 from annotator.core.bulk import gc_paused
 from annotator.core.limits import clip
-from annotator.core.model import Answer, SpanState, ValidationError, check_spans
+from annotator.core.model import ValidationError
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
-from annotator.core.store import NewDocument, ProjectStore, current_annotator
-from annotator.core.team import AddResult
+from annotator.core.store import ProjectStore, current_annotator
 from annotator.formats.checks import check_annotator
 from annotator.formats.docbin import read_docbin
+from annotator.formats.file_import import FileImport, ImportSettings
 from annotator.formats.jsonl import jsonl_records
+from annotator.formats.label_options import LabelOptions
+from annotator.formats.prodigy import BINARY_MODES, BinaryMode
 from annotator.formats.records import FormatError, ImportReport, LineError, Record, display_path
 from annotator.formats.sniff import check_text_file
 from annotator.formats.text import read_text, text_files
@@ -68,36 +70,6 @@ def _records(path: Path, tokenizer: Tokenizer) -> tuple[int | None, Iterator[Rec
     return None, read_text(path)
 
 
-def _to_document(
-    record: Record,
-    path: Path,
-    labels: set[str],
-    tokenizer: Tokenizer,
-    as_suggestions: bool,
-) -> NewDocument:
-    spans = check_spans(record.text, record.spans, labels)
-    reasons = tokenizer.misaligned(record.text, spans)
-    if reasons:
-        raise ValidationError(
-            reasons[0] + (f" (and {len(reasons) - 1} more)" if reasons[1:] else "")
-        )
-    answer = record.answer
-    if as_suggestions:
-        spans = [s.with_(state=SpanState.SUGGESTED) for s in spans]
-        answer = None
-    elif answer is None and spans:
-        answer = Answer.ACCEPT  # spans that arrive as accepted are someone's accepted work
-    return NewDocument(
-        text=record.text,
-        meta=record.meta,
-        source=display_path(path.name),
-        line=record.line,
-        spans=tuple(spans),
-        answer=answer,
-        annotator=record.annotator,
-    )
-
-
 def import_files(
     store: ProjectStore,
     paths: Iterable[Path | str | bytes],
@@ -108,34 +80,32 @@ def import_files(
     tokenizer: Tokenizer | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
+    label_options: LabelOptions | None = None,
+    binary: BinaryMode = "auto",
 ) -> ImportReport:
     """Import every file; returns the counts and every problem found.
 
     Incoming spans become accepted annotations of the annotator the record names
     (``_annotator_id``, ``_session_id`` or ``annotator``), else of ``annotator``, else of the
     current user; or suggestions when ``as_suggestions`` is set. An annotator's annotation that
-    is already in the project is replaced only with ``update``.
+    is already in the project is replaced only with ``update``. Prodigy's binary tasks become
+    binary answers (``formats.prodigy``: ``binary`` decides for records without ``_view_id``);
+    ``label_options`` maps, drops or adds labels (``formats.label_options``).
     """
     files = expand_paths(paths)  # a missing or unknown file stops before anything is read
     who = annotator or current_annotator()
     check_annotator(who)
+    if binary not in BINARY_MODES:
+        raise ValueError(f"binary must be one of {', '.join(BINARY_MODES)}, not {binary!r}")
     tokenizer = tokenizer or Tokenizer.for_pipeline(store.pipeline)
-    labels = set(store.labels().names)
+    settings = ImportSettings(
+        who, as_suggestions, label_options or LabelOptions(), binary, update=update
+    )
     report = ImportReport(files=len(files))
     with gc_paused():
         for path in files:
             try:
-                _import_one(
-                    store,
-                    path,
-                    labels,
-                    tokenizer,
-                    (as_suggestions, update),
-                    who,
-                    report,
-                    progress,
-                    cancel,
-                )
+                _import_one(store, path, settings, tokenizer, report, progress, cancel)
             except FormatError as exc:
                 report.failed_files.append(exc)
             except (ValidationError, *_RECORD_FAILURES) as exc:
@@ -154,45 +124,29 @@ def import_files(
 def _import_one(
     store: ProjectStore,
     path: Path,
-    labels: set[str],
+    settings: ImportSettings,
     tokenizer: Tokenizer,
-    modes: tuple[bool, bool],
-    annotator: str,
     report: ImportReport,
     progress: ProgressCallback,
     cancel: CancelToken | None,
 ) -> None:
-    as_suggestions, update = modes
     total, records = _records(path, tokenizer)
     name = display_path(path.name)
-    result = AddResult()
-    errors: list[LineError] = []
-    batch: list[NewDocument] = []
     done = 0
-
-    def flush() -> None:
-        result.add(store.import_documents(batch, default_annotator=annotator, update=update))
-        batch.clear()
-
     with store.transaction():  # the whole file, or nothing of it
+        run = FileImport(store, path, settings, tokenizer)
         for item in records:
             done += 1
             if isinstance(item, LineError):
-                errors.append(item)
+                run.report.errors.append(item)
             else:
-                try:
-                    batch.append(_to_document(item, path, labels, tokenizer, as_suggestions))
-                except ValidationError as exc:
-                    errors.append(LineError(display_path(path), item.line, str(exc)))
-            if len(batch) >= _BATCH:
-                flush()
+                run.take(item)
+            if run.pending >= _BATCH:
+                run.flush()
             if done % 500 == 0:
                 if cancel is not None:
                     cancel.check()
                 progress(done, total, name)
-        flush()
+        run.finish()
     progress(done, total, name)
-    report.added += result.documents_added
-    report.duplicates += result.documents_present
-    report.annotations.add(result)
-    report.errors.extend(errors)
+    report.merge(run.report)

@@ -1,7 +1,8 @@
 """JSONL: one JSON object a line, the shape spaCy and Prodigy users already have.
 
-Reading takes ``{"text", "meta"?, "spans"?: [{"start","end","label"}], "answer"?}`` (extra keys
-such as Prodigy's ``tokens`` or ``_input_hash`` are accepted and ignored). Writing produces the
+Reading takes ``{"text", "meta"?, "spans"?: [{"start","end","label"}], "answer"?}`` and
+Prodigy's ``_view_id``, ``_input_hash`` and ``_task_hash`` (kept, see ``formats.prodigy``);
+other extra keys such as ``tokens`` are accepted and ignored. Writing produces the
 shape of Prodigy's ``db-out``: text, tokens, spans with token indices, answer, meta, hashes.
 """
 
@@ -160,6 +161,9 @@ def parse_record(data: Any, line: int) -> Record:
             )
         answer = Answer(answer)
     annotator = _annotator(data)
+    view_id = data.get("_view_id")
+    if view_id is not None and not isinstance(view_id, str):
+        raise ValidationError(f'"_view_id" must be a string, got {_shown(view_id)}')
     return Record(
         text=text,
         line=line,
@@ -167,6 +171,10 @@ def parse_record(data: Any, line: int) -> Record:
         spans=spans,
         answer=answer,
         annotator=annotator or None,
+        spans_given="spans" in data,
+        view_id=view_id,
+        input_hash=_prodigy_hash(data, "_input_hash"),
+        task_hash=_prodigy_hash(data, "_task_hash"),
     )
 
 
@@ -185,6 +193,16 @@ def _annotator(data: dict[str, Any]) -> str | None:
         check_annotator(value, "the annotator id" + ("" if key == "_annotator_id" else f" ({key})"))
         return value
     return None
+
+
+def _prodigy_hash(data: dict[str, Any], key: str) -> int | None:
+    """Prodigy's ``_input_hash``/``_task_hash``: a signed 64-bit integer when present."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if type(value) is not int or not -(2**63) <= value < 2**63:
+        raise ValidationError(f'"{key}" must be an integer, got {_shown(value)}')
+    return value
 
 
 def _hash32(*parts: str) -> int:

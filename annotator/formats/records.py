@@ -59,6 +59,12 @@ class Record:
     spans: tuple[Span, ...] = ()
     answer: Answer | None = None
     annotator: str | None = None
+    #: The record had a "spans" key (``"spans": []`` is "no entities here", not "not looked").
+    spans_given: bool = False
+    #: Prodigy's interface id ("ner": a binary task about one span; "ner_manual": a full one).
+    view_id: str | None = None
+    input_hash: int | None = None
+    task_hash: int | None = None
 
 
 @dataclass
@@ -77,14 +83,43 @@ class ImportReport:
     failed_files: list[FormatError] = field(default_factory=list)
     files: int = 0
     annotations: AddResult = field(default_factory=AddResult)
+    binary_answers: int = 0  # one-span answers stored as such (core.span_answers)
+    binary_duplicates: int = 0  # the same annotator's answer about the same span was stored
+    binary_by_rule: int = 0  # of them, told binary by shared _input_hash (no _view_id)
+    dropped_spans: dict[str, int] = field(default_factory=dict)  # label -> spans, --label-map
+    renamed_spans: dict[str, int] = field(default_factory=dict)  # label -> spans, --label-map
+    labels_added: list[str] = field(default_factory=list)
 
     @property
     def read(self) -> int:
-        """Records read: the good ones (each counted once in ``annotations``) and the bad."""
-        return self.annotations.records + len(self.errors)
+        """Records read: the good ones (full annotations each counted once in
+        ``annotations``, binary answers stored or already there) and the bad."""
+        return (
+            self.annotations.records
+            + self.binary_answers
+            + self.binary_duplicates
+            + len(self.errors)
+        )
+
+    def merge(self, other: ImportReport) -> None:
+        """Add the counts of one committed file (``other``) to this run's."""
+        self.added += other.added
+        self.duplicates += other.duplicates
+        self.errors.extend(other.errors)
+        self.failed_files.extend(other.failed_files)
+        self.binary_answers += other.binary_answers
+        self.binary_duplicates += other.binary_duplicates
+        self.binary_by_rule += other.binary_by_rule
+        self.annotations.add(other.annotations)
+        for mine, theirs in (
+            (self.dropped_spans, other.dropped_spans),
+            (self.renamed_spans, other.renamed_spans),
+        ):
+            for label, count in theirs.items():
+                mine[label] = mine.get(label, 0) + count
+        self.labels_added.extend(other.labels_added)
 
     def summary(self) -> str:
-        notes = self.annotations
         parts = [
             f"{self.added} added",
             f"{self.duplicates} duplicates skipped",
@@ -92,12 +127,32 @@ class ImportReport:
         ]
         if self.failed_files:
             parts.append(f"{len(self.failed_files)} files not imported")
-        annotations = (
-            f"; annotations: {notes.annotations_added} added, {notes.annotations_updated} "
+        notes = self.annotations
+        lines = [
+            f"{self.files} files: "
+            + ", ".join(parts)
+            + f"; annotations: {notes.annotations_added} added, {notes.annotations_updated} "
             f"updated, {sum(notes.skipped.values())} skipped"
-        )
-        reasons = "".join(f"\n  skipped {n}: {why}" for why, n in sorted(notes.skipped.items()))
-        return f"{self.files} files: " + ", ".join(parts) + annotations + reasons
+        ]
+        lines.extend(f"skipped {n}: {why}" for why, n in sorted(notes.skipped.items()))
+        if self.binary_answers or self.binary_duplicates:
+            rule = (
+                f" ({self.binary_by_rule} of them without _view_id, told binary because several "
+                "one-span tasks share their _input_hash; --manual reads them as full annotations)"
+                if self.binary_by_rule
+                else ""
+            )
+            lines.append(
+                f"{self.binary_answers} binary answers (one span each, as ner.teach) stored as "
+                f"such{rule}; {self.binary_duplicates} already stored"
+            )
+        for label, count in sorted(self.dropped_spans.items()):
+            lines.append(f"DROPPED by --label-map: {count} {label} spans")
+        for label, count in sorted(self.renamed_spans.items()):
+            lines.append(f"renamed by --label-map: {count} {label} spans")
+        if self.labels_added:
+            lines.append(f"labels added to the project: {', '.join(self.labels_added)}")
+        return "; ".join(lines)
 
     def to_json(self) -> dict[str, Any]:
         """The report for scripts (``annotator import --json``)."""
@@ -110,6 +165,12 @@ class ImportReport:
                 {"file": e.file, "line": e.line, "reason": e.reason} for e in self.errors
             ],
             "files_not_imported": [{"file": f.path, "reason": f.reason} for f in self.failed_files],
+            "binary_answers": self.binary_answers,
+            "binary_duplicates": self.binary_duplicates,
+            "binary_by_rule": self.binary_by_rule,
+            "dropped_spans": dict(self.dropped_spans),
+            "renamed_spans": dict(self.renamed_spans),
+            "labels_added": list(self.labels_added),
         }
 
 
@@ -123,16 +184,19 @@ class ExportReport:
     notes: list[str] = field(default_factory=list)
     #: documents the default export left out: annotators disagree, nobody reviewed them
     undecided: int = 0
+    binary_answers: int = 0  # one-span answers written (core.span_answers)
 
     def summary(self) -> str:
         written = ", ".join(display_path(p) for p in self.files)
-        return f"{self.documents} documents, {self.spans} spans -> {written}"
+        binary = f", {self.binary_answers} binary answers" if self.binary_answers else ""
+        return f"{self.documents} documents, {self.spans} spans{binary} -> {written}"
 
     def to_json(self) -> dict[str, Any]:
         """The report for scripts (``annotator export --json``)."""
         return {
             "documents": self.documents,
             "spans": self.spans,
+            "binary_answers": self.binary_answers,
             "files": [display_path(p) for p in self.files],
             "notes": list(self.notes),
             "left_out_undecided": self.undecided,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from annotator.nlp.train.binary_spans import INCORRECT_SPANS_KEY
+
 __all__ = ["ner_training_config"]
 
 
@@ -18,13 +20,17 @@ def ner_training_config(
     with or without the overrides. With ``source`` (an installed pipeline package or folder),
     the ``ner`` component is sourced from it: ``spacy train`` fine-tunes that pipeline's
     entity recognizer (the project's new labels are added from the data) instead of training
-    one from scratch, as the app's own ``annotator train`` does.
+    one from scratch, as the app's own ``annotator train`` does. A new ``ner`` reads the
+    known-wrong spans of rejected binary answers (``incorrect_spans_key``); spaCy keeps a
+    sourced one's own settings, so there they are not used.
     """
     from spacy.cli.init_config import init_config
 
     config = init_config(lang=lang, pipeline=["ner"], optimize="efficiency", gpu=False)
     config["paths"]["train"] = train
     config["paths"]["dev"] = dev
+    # Rejected binary answers are known-wrong spans under this key (nlp.train.binary_spans).
+    config["components"]["ner"]["incorrect_spans_key"] = INCORRECT_SPANS_KEY
     if source:
         config["components"]["ner"] = {"source": source}
         # A sourced ner keeps its own tok2vec; the generated shared one is not needed.

@@ -25,12 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.model import Label, LabelSet
+from annotator.core.model import Label, LabelSet, new_label
 from annotator.ui.colors import readable_text_color
 
 __all__ = ["LabelsDialog"]
 
-_PALETTE = ("#7aa6ff", "#ffb347", "#ff6f91", "#5fd3a5", "#c9a0ff", "#ffd84d", "#66d9ef", "#f4a582")
 _ORIGINAL = Qt.ItemDataRole.UserRole
 
 
@@ -120,8 +119,7 @@ class LabelsDialog(QDialog):
         row = self.table.rowCount()
         name = name or f"LABEL{row + 1}"
         used = {self._text(r, 2) for r in range(row)}
-        key = next((str(k) for k in range(1, 10) if str(k) not in used), "")
-        self._append(Label(name, _PALETTE[row % len(_PALETTE)], key), original=None)
+        self._append(new_label(name, row, used), original=None)
         self.table.selectRow(row)
 
     def set_color(self, row: int, color: str) -> None:

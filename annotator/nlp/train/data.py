@@ -11,6 +11,11 @@ model's entities for the rest. Mixed into every epoch, they keep the fine-tuned 
 forgetting the base model and the rules on the kinds of text the project's gold does not
 cover; the gold, trained on every epoch, wins on the project's own kind of text.
 
+**Binary answers** (``core.span_answers``, ``binary_spans``): a document known only through
+them trains on its accepted spans with every other token *missing*, never O; rejected spans,
+also those of accepted documents, are known-wrong spans the entity recognizer is pushed away
+from (``incorrect_spans_key``). Such documents are never rehearsal texts.
+
 Every text is cut into paragraphs (at blank lines no span crosses) before training: short
 examples train faster and batch better than 500-word documents.
 """
@@ -25,6 +30,7 @@ from typing import TYPE_CHECKING
 import srsly
 
 from annotator.core.resources import resource_path
+from annotator.nlp.train.binary_spans import set_reference
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -46,10 +52,14 @@ SpanTuple = tuple[int, int, str]
 
 @dataclass(frozen=True)
 class LabelledText:
-    """A text with the spans a model should learn (character offsets, end exclusive)."""
+    """A text with the spans a model should learn (character offsets, end exclusive),
+    the spans known to be wrong, and whether tokens outside ``spans`` are unknown (missing)
+    rather than known to be no entity (O)."""
 
     text: str
     spans: tuple[SpanTuple, ...]
+    rejected: tuple[SpanTuple, ...] = ()
+    missing: bool = False
 
 
 def paragraphs(item: LabelledText) -> Iterator[LabelledText]:
@@ -57,19 +67,23 @@ def paragraphs(item: LabelledText) -> Iterator[LabelledText]:
     text, spans = item.text, sorted(item.spans)
     start = 0
     cut = text.find("\n\n")
+    every = [*spans, *item.rejected]
     while cut != -1:
-        if not any(s < cut < e or s < cut + 2 <= e for s, e, _ in spans):
-            piece = _piece(text, spans, start, cut)
+        if not any(s < cut < e or s < cut + 2 <= e for s, e, _ in every):
+            piece = _piece(item, spans, start, cut)
             if piece is not None:
                 yield piece
             start = cut + 2
         cut = text.find("\n\n", cut + 2)
-    piece = _piece(text, spans, start, len(text))
+    piece = _piece(item, spans, start, len(text))
     if piece is not None:
         yield piece
 
 
-def _piece(text: str, spans: Sequence[SpanTuple], start: int, end: int) -> LabelledText | None:
+def _piece(
+    item: LabelledText, spans: Sequence[SpanTuple], start: int, end: int
+) -> LabelledText | None:
+    text = item.text
     # Leading and trailing whitespace would become whitespace tokens at the edges.
     while start < end and text[start].isspace():
         start += 1
@@ -77,10 +91,13 @@ def _piece(text: str, spans: Sequence[SpanTuple], start: int, end: int) -> Label
         end -= 1
     if start == end:
         return None
-    inside = tuple(
-        (s - start, e - start, label) for s, e, label in spans if start <= s and e <= end
-    )
-    return LabelledText(text[start:end], inside)
+
+    def inside(found: Sequence[SpanTuple]) -> tuple[SpanTuple, ...]:
+        return tuple(
+            (s - start, e - start, label) for s, e, label in found if start <= s and e <= end
+        )
+
+    return LabelledText(text[start:end], inside(spans), inside(item.rejected), item.missing)
 
 
 def shipped_rehearsal_texts() -> list[str]:
@@ -122,17 +139,9 @@ def base_labelled(
 
 def _reference(nlp: Language, item: LabelledText) -> Doc | None:
     doc = nlp.make_doc(item.text)
-    ents = []
-    for start, end, label in item.spans:
-        span = doc.char_span(start, end, label=label, alignment_mode="strict")
-        if span is None:
-            return None  # not on this tokenizer's boundaries: leave the text out
-        ents.append(span)
-    try:
-        doc.ents = ents
-    except ValueError:
-        return None  # overlapping spans cannot be entities
-    return doc
+    # None: a span not on this tokenizer's boundaries, or overlapping ones: leave the text out
+    ok = set_reference(doc, item.spans, item.rejected, missing=item.missing)
+    return doc if ok else None
 
 
 def make_examples(nlp: Language, items: Iterable[LabelledText]) -> tuple[list[Example], int]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotator.core.progress import CancelToken
+from annotator.nlp.train.binary_spans import INCORRECT_SPANS_KEY, use_incorrect_spans
 from annotator.nlp.train.data import rehearsal_sample
 
 if TYPE_CHECKING:
@@ -70,11 +71,12 @@ def fine_tune(
     epochs = options.epochs or default_epochs(words)
     if "ner" in nlp.pipe_names:
         ner = nlp.get_pipe("ner")
+        use_incorrect_spans(nlp)  # rejected binary answers are known-wrong spans
         for label in labels:
             ner.add_label(label)  # type: ignore[attr-defined]
         optimizer = nlp.resume_training()
     else:
-        ner = nlp.add_pipe("ner")
+        ner = nlp.add_pipe("ner", config={"incorrect_spans_key": INCORRECT_SPANS_KEY})
         for label in labels:
             ner.add_label(label)  # type: ignore[attr-defined]
         optimizer = nlp.initialize(lambda: list(gold) + list(rehearsal))

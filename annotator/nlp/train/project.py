@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,9 @@ from annotator.core.model_versions import HELDOUT, TRAIN, assign_parts
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import ProjectStore, StoreError, text_hash
 from annotator.core.team import REVIEWED
+from annotator.nlp.train.binary_spans import BinaryEvidence, binary_evidence
 from annotator.nlp.train.data import (
+    LabelledText,
     base_labelled,
     make_examples,
     shipped_rehearsal_texts,
@@ -80,6 +82,7 @@ class TrainReport:
     train_documents: int = 0
     heldout_documents: int = 0
     rehearsal_texts: int = 0
+    binary_documents: int = 0  # known only through binary answers (trained, never held out)
     epochs: int = 0
     losses: list[float] = field(default_factory=list)
     seconds: float = 0.0
@@ -203,6 +206,52 @@ def _rehearsal_texts(store: ProjectStore, exclude: set[int], wanted: int) -> lis
     return texts
 
 
+@dataclass
+class _BinaryPart:
+    """The training part's binary evidence: rejected spans of its accepted documents, and
+    the documents known only through binary answers (``binary_spans``)."""
+
+    rejected: dict[int, tuple[tuple[int, int, str], ...]] = field(default_factory=dict)
+    only: list[tuple[str, BinaryEvidence]] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
+
+    def marked(
+        self, items: list[LabelledText], train: Sequence[GoldDocument]
+    ) -> list[LabelledText]:
+        """The labelled gold texts with their known-wrong spans (and, for binary-only
+        documents, the tokens outside their spans missing)."""
+        out = [
+            replace(item, rejected=self.rejected.get(g.doc_id, ()))
+            for item, g in zip(items, train, strict=False)
+        ]
+        for item, (_, evidence) in zip(items[len(train) :], self.only, strict=True):
+            out.append(replace(item, rejected=evidence.rejected, missing=True))
+        return out
+
+
+def _binary_evidence(
+    store: ProjectStore, labels: Sequence[str], train: Sequence[GoldDocument], gold: set[int]
+) -> _BinaryPart:
+    """Binary answers of the project's labels: rejected spans of training documents, and
+    the documents that have no accepted full annotation (held-out ones are left alone)."""
+    keep = set(labels)
+    in_train = {g.doc_id: g for g in train}
+    part = _BinaryPart()
+    for document, found in store.iter_span_answers((Answer.ACCEPT, Answer.REJECT)):
+        found = [a for a in found if a.label in keep]
+        part.ids.append(document.id)
+        if not found or len(document.text) > MAX_TEXT_CHARS:
+            continue
+        if document.id in in_train:
+            evidence = binary_evidence(found, in_train[document.id].spans)
+            part.rejected[document.id] = evidence.rejected
+        elif document.id not in gold:
+            evidence = binary_evidence(found)
+            if evidence.accepted or evidence.rejected:
+                part.only.append((document.text, evidence))
+    return part
+
+
 def _progress_text(epoch: int, epochs: int, loss: float, heldout_f: float | None) -> str:
     tail = f", held-out F1 {heldout_f:.3f}" if heldout_f is not None else ""
     return f"epoch {epoch}/{epochs}, loss {loss:.1f}{tail}"
@@ -247,25 +296,32 @@ def train_project(
     report.documents = len(gold_docs)
     report.train_documents, report.heldout_documents = len(train), len(heldout)
 
+    binary = _binary_evidence(store, labels, train, {g.doc_id for g in gold_docs})
+    report.binary_documents = len(binary.only)
+
     progress(0, None, "loading the untrained suggester")
     untrained = untrained_suggester(store)
     rehearsal_texts = _rehearsal_texts(
         store,
-        {g.doc_id for g in gold_docs},
+        {g.doc_id for g in gold_docs} | set(binary.ids),
         min(_MAX_REHEARSAL_TEXTS, max(20, _REHEARSAL_POOL * len(train))),
     )
     report.rehearsal_texts = len(rehearsal_texts)
     progress(0, None, f"labelling {len(train)} + {len(rehearsal_texts)} texts for training")
     labelled = base_labelled(
         untrained,
-        [g.text for g in train] + rehearsal_texts,
-        [list(g.spans) for g in train] + [None] * len(rehearsal_texts),
+        [g.text for g in train] + [text for text, _ in binary.only] + rehearsal_texts,
+        [list(g.spans) for g in train]
+        + [list(evidence.accepted) for _, evidence in binary.only]
+        + [None] * len(rehearsal_texts),
     )
+    gold_count = len(train) + len(binary.only)
+    labelled[:gold_count] = binary.marked(labelled[:gold_count], train)
     if cancel is not None:
         cancel.check()
     nlp = load_for_ner(store.pipeline)
-    gold_examples, skipped = make_examples(nlp, labelled[: len(train)])
-    rehearsal_examples, skipped_r = make_examples(nlp, labelled[len(train) :])
+    gold_examples, skipped = make_examples(nlp, labelled[:gold_count])
+    rehearsal_examples, skipped_r = make_examples(nlp, labelled[gold_count:])
     report.skipped_texts = skipped + skipped_r + too_long
     heldout_texts = [g.text for g in heldout]
     heldout_gold = [list(g.spans) for g in heldout]
