@@ -73,6 +73,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 as_suggestions=args.as_ == "suggestions",
                 annotator=args.annotator,
                 progress=bar,
+                text_column=args.text_column,
             )
         finally:
             bar.close()
@@ -388,7 +389,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_new)
 
-    p = command("import", "import .jsonl, .txt, .spacy files or folders of .txt")
+    p = command(
+        "import",
+        "import .jsonl (also doccano), .json (Label Studio), .csv, .tsv, .txt, .spacy files "
+        "or folders of .txt",
+    )
     p.add_argument("project")
     p.add_argument("files", nargs="+")
     p.add_argument(
@@ -399,16 +404,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="what incoming spans become (default: accepted)",
     )
     p.add_argument("--annotator", default=None, help="whose annotations the spans become")
+    p.add_argument(
+        "--text-column",
+        default=None,
+        metavar="NAME",
+        help="the column (CSV/TSV) or data key (Label Studio) holding the text "
+        "(default: text, content, sentence...)",
+    )
     p.add_argument("--max-errors", type=int, default=50, help="bad records to list")
     p.add_argument("--json", action="store_true", help="the summary as JSON, for scripts")
     p.set_defaults(func=_cmd_import)
 
     p = command("export", "export answered documents")
     p.add_argument("project")
+    p.add_argument("out", help="a file (- for standard output), a folder for spacy")
     p.add_argument(
-        "out", help="a file for jsonl and conll (- for standard output), a folder for spacy"
+        "--format", choices=["jsonl", "spacy", "conll", "doccano", "labelstudio"], default="jsonl"
     )
-    p.add_argument("--format", choices=["jsonl", "spacy", "conll"], default="jsonl")
     p.add_argument(
         "--answers",
         type=_answers,

@@ -1,4 +1,5 @@
-"""Export a project's answered documents: JSONL (Prodigy's db-out shape), spaCy, CoNLL.
+"""Export a project's answered documents: JSONL (Prodigy's db-out shape), spaCy, CoNLL,
+doccano JSONL and Label Studio JSON tasks.
 
 Only accepted spans are written (suggestions nobody confirmed are not training data). Every
 span is checked against the project tokenizer's tokens; one that does not align stops the export
@@ -25,7 +26,10 @@ from annotator.core.store import Annotation, ProjectStore
 from annotator.formats.atomic import atomic_folder, atomic_write, check_folder_target
 from annotator.formats.conll import write_conll_document
 from annotator.formats.docbin import DocBinWriter
+from annotator.formats.doccano import doccano_line
+from annotator.formats.foreign import split_original_id
 from annotator.formats.jsonl import input_hash, task_hash
+from annotator.formats.labelstudio import labelstudio_task
 from annotator.formats.records import ExportReport, FormatError
 from annotator.nlp.pipeline import pipeline_info
 from annotator.nlp.tokens import AlignmentError, TokenIndex, Tokenizer
@@ -33,10 +37,10 @@ from annotator.nlp.training import ner_training_config
 
 __all__ = ["FORMATS", "SPACY_FILES", "STDOUT", "ExportFormat", "export_project"]
 
-ExportFormat = Literal["jsonl", "spacy", "conll"]
-FORMATS: tuple[ExportFormat, ...] = ("jsonl", "spacy", "conll")
+ExportFormat = Literal["jsonl", "spacy", "conll", "doccano", "labelstudio"]
+FORMATS: tuple[ExportFormat, ...] = ("jsonl", "spacy", "conll", "doccano", "labelstudio")
 SPACY_FILES = ("train.spacy", "dev.spacy", "config.cfg")
-STDOUT = "-"  # as OUT of a jsonl or conll export: standard output
+STDOUT = "-"  # as OUT of an export to one file (all but spacy): standard output
 _BATCH = 500
 
 
@@ -108,9 +112,11 @@ def jsonl_record(
         for s, (a, b) in zip(spans, ranges, strict=True)
     ]
     answer = annotation.answer.value if annotation.answer else None
+    original, meta = split_original_id(doc.meta)
     return {
         "text": doc.text,
-        "meta": doc.meta,
+        **({} if original is None else {"id": original}),
+        "meta": meta,
         "_input_hash": input_hash(doc.text),
         "_task_hash": task_hash(doc.text, span_dicts),
         "tokens": index.token_dicts(),
@@ -134,8 +140,9 @@ def export_project(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> ExportReport:
-    """Write the export; OUT is a file for jsonl and conll (``-``: standard output), a folder
-    for spacy. A target that is a symbolic link, a device or a FIFO is refused."""
+    """Write the export; OUT is a file for jsonl, conll, doccano and labelstudio (``-``:
+    standard output), a folder for spacy. A target that is a symbolic link, a device or a FIFO
+    is refused."""
     with gc_paused():
         return _export(
             store,
@@ -167,7 +174,7 @@ def _export(
         raise FormatError(out, f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "spacy" and str(out) == STDOUT:
         raise FormatError(
-            out, "the spacy export writes a folder; - (standard output) is for jsonl and conll"
+            out, "the spacy export writes a folder; - (standard output) is for the other formats"
         )
     tokenizer = tokenizer or Tokenizer.for_pipeline(store.pipeline)
     items = _annotated(store, tokenizer, answers, annotator, progress, cancel)
@@ -179,17 +186,66 @@ def _export(
         raise FormatError(out.parent, "folder does not exist")
     report = ExportReport(files=[out])
     with _output(out) as handle:
-        for doc, annotation, index, spans in items:
-            if fmt == "jsonl":
-                handle.write(srsly.json_dumps(jsonl_record(doc, annotation, index, spans)) + "\n")
-            else:
-                _check(doc, index, spans)
-                write_conll_document(handle, index, spans)
-            report.documents += 1
-            report.spans += len(spans)
+        if fmt == "labelstudio":
+            _write_labelstudio(handle, items, report)
+        else:
+            _write_lines(handle, fmt, items, report)
     if report.documents == 0:
         report.notes.append("no document has an answer that was asked for; the file is empty")
     return report
+
+
+def _write_lines(
+    handle: IO[str],
+    fmt: ExportFormat,
+    items: Iterator[tuple[Document, Annotation, TokenIndex, list[Span]]],
+    report: ExportReport,
+) -> None:
+    """One line (jsonl, doccano) or one block (conll) per exported annotation."""
+    for doc, annotation, index, spans in items:
+        if fmt == "jsonl":
+            handle.write(srsly.json_dumps(jsonl_record(doc, annotation, index, spans)) + "\n")
+        elif fmt == "doccano":
+            _check(doc, index, spans)
+            handle.write(srsly.json_dumps(doccano_line(doc, annotation.answer, spans)) + "\n")
+        else:
+            _check(doc, index, spans)
+            write_conll_document(handle, index, spans)
+        report.documents += 1
+        report.spans += len(spans)
+
+
+def _write_labelstudio(
+    handle: IO[str],
+    items: Iterator[tuple[Document, Annotation, TokenIndex, list[Span]]],
+    report: ExportReport,
+) -> None:
+    """A JSON list of Label Studio tasks, one a document holding all its exported annotations
+    (the annotations come in document order), written a task at a time."""
+    handle.write("[")
+    current: Document | None = None
+    group: list[tuple[Annotation, list[Span]]] = []
+    tasks = 0
+
+    def flush() -> None:
+        nonlocal tasks
+        if current is not None:
+            handle.write(
+                ("\n" if tasks == 0 else ",\n") + srsly.json_dumps(labelstudio_task(current, group))
+            )
+            tasks += 1
+
+    for doc, annotation, index, spans in items:
+        _check(doc, index, spans)
+        if current is not None and doc.id != current.id:
+            flush()
+            group.clear()
+        current = doc
+        group.append((annotation, spans))
+        report.documents += 1
+        report.spans += len(spans)
+    flush()
+    handle.write("\n]\n")
 
 
 def _export_spacy(

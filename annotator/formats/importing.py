@@ -20,14 +20,17 @@ from annotator.core.store import NewDocument, ProjectStore, current_annotator
 from annotator.formats.checks import check_annotator
 from annotator.formats.docbin import read_docbin
 from annotator.formats.jsonl import jsonl_records
+from annotator.formats.labelstudio import read_labelstudio
 from annotator.formats.records import FormatError, ImportReport, LineError, Record, display_path
 from annotator.formats.sniff import check_text_file
+from annotator.formats.table import read_table
 from annotator.formats.text import read_text, text_files
 from annotator.nlp.tokens import Tokenizer
 
 __all__ = ["SUPPORTED_SUFFIXES", "expand_paths", "import_files"]
 
-SUPPORTED_SUFFIXES = (".jsonl", ".txt", ".spacy")
+# .jsonl also reads doccano's lines; .json is Label Studio's export; .csv/.tsv are tables.
+SUPPORTED_SUFFIXES = (".jsonl", ".txt", ".spacy", ".json", ".csv", ".tsv")
 _BATCH = 2000
 # What a record that slipped past every check can still raise in the store or in spaCy.
 _RECORD_FAILURES = (sqlite3.DataError, sqlite3.IntegrityError, UnicodeError, OverflowError)
@@ -56,13 +59,22 @@ def expand_paths(paths: Iterable[Path | str | bytes]) -> list[Path]:
     return files
 
 
-def _records(path: Path, tokenizer: Tokenizer) -> tuple[int | None, Iterator[Record | LineError]]:
-    """How many records to expect (None: unknown) and the records of one file."""
+def _records(
+    path: Path, tokenizer: Tokenizer, text_column: str | None = None
+) -> tuple[int | None, Iterator[Record | LineError]]:
+    """How many records to expect (None: unknown) and the records of one file.
+
+    ``text_column`` names the field that holds the text in a table or a Label Studio task.
+    """
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
         return check_text_file(path), jsonl_records(path)
     if suffix == ".spacy":
         return None, read_docbin(path, tokenizer)
+    if suffix == ".json":
+        return None, read_labelstudio(path, text_column)
+    if suffix in (".csv", ".tsv"):
+        return None, read_table(path, text_column)
     return None, read_text(path)
 
 
@@ -83,7 +95,7 @@ def _to_document(
     if as_suggestions:
         spans = [s.with_(state=SpanState.SUGGESTED) for s in spans]
         answer = None
-    elif answer is None and spans:
+    elif answer is None and any(s.state is SpanState.ACCEPTED for s in spans):
         answer = Answer.ACCEPT  # spans that arrive as accepted are someone's accepted work
     return NewDocument(
         text=record.text,
@@ -105,11 +117,13 @@ def import_files(
     tokenizer: Tokenizer | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
+    text_column: str | None = None,
 ) -> ImportReport:
     """Import every file; returns the counts and every problem found.
 
     Incoming spans become accepted annotations of ``annotator`` (the record's own
-    ``_annotator_id`` wins), or suggestions when ``as_suggestions`` is set.
+    ``_annotator_id`` wins), or suggestions when ``as_suggestions`` is set. ``text_column``
+    names the field holding the text in CSV/TSV tables and Label Studio tasks.
     """
     files = expand_paths(paths)  # a missing or unknown file stops before anything is read
     who = annotator or current_annotator()
@@ -121,7 +135,16 @@ def import_files(
         for path in files:
             try:
                 _import_one(
-                    store, path, labels, tokenizer, as_suggestions, who, report, progress, cancel
+                    store,
+                    path,
+                    labels,
+                    tokenizer,
+                    as_suggestions,
+                    who,
+                    report,
+                    progress,
+                    cancel,
+                    text_column,
                 )
             except FormatError as exc:
                 report.failed_files.append(exc)
@@ -148,8 +171,9 @@ def _import_one(
     report: ImportReport,
     progress: ProgressCallback,
     cancel: CancelToken | None,
+    text_column: str | None = None,
 ) -> None:
-    total, records = _records(path, tokenizer)
+    total, records = _records(path, tokenizer, text_column)
     name = display_path(path.name)
     added = duplicates = 0
     errors: list[LineError] = []

@@ -1,8 +1,10 @@
 """JSONL: one JSON object a line, the shape spaCy and Prodigy users already have.
 
-Reading takes ``{"text", "meta"?, "spans"?: [{"start","end","label"}], "answer"?}`` (extra keys
-such as Prodigy's ``tokens`` or ``_input_hash`` are accepted and ignored). Writing produces the
-shape of Prodigy's ``db-out``: text, tokens, spans with token indices, answer, meta, hashes.
+Reading takes ``{"text", "id"?, "meta"?, "spans"?: [{"start","end","label"}], "answer"?}`` (extra
+keys such as Prodigy's ``tokens`` or ``_input_hash`` are accepted and ignored; the ``id`` is kept,
+see ``formats.foreign``). A line in doccano's shape (``label``/``entities`` instead of ``spans``)
+goes to the doccano reader, so its spans are read, never dropped. Writing produces the shape of
+Prodigy's ``db-out``: text, tokens, spans with token indices, answer, meta, hashes.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import srsly
 from annotator.core.limits import MAX_LINE_BYTES, MAX_SPANS, clip
 from annotator.core.model import Answer, Span, ValidationError
 from annotator.formats.checks import check_annotator, check_label, check_meta, check_text
+from annotator.formats.doccano import from_doccano, is_doccano
+from annotator.formats.foreign import with_original_id
 from annotator.formats.records import FormatError, LineError, Record, display_path
 from annotator.formats.sniff import check_text_file, open_regular
 
@@ -79,7 +83,7 @@ def jsonl_records(path: Path) -> Iterator[Record | LineError]:
                 yield LineError(name, number, f"not valid JSON ({_json_reason(exc)})")
                 continue
             try:
-                yield parse_record(data, number)
+                yield parse_record(from_doccano(data) if is_doccano(data) else data, number)
             except ValidationError as exc:
                 yield LineError(name, number, str(exc))
 
@@ -151,6 +155,7 @@ def parse_record(data: Any, line: int) -> Record:
     if not isinstance(meta, dict):
         raise ValidationError(f'"meta" must be an object, got {_shown(meta)}')
     check_meta(meta)
+    meta = with_original_id(meta, data.get("id"))
     spans = _spans(data.get("spans"))
     answer = data.get("answer")
     if answer is not None:
