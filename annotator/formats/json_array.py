@@ -86,7 +86,8 @@ def _items_from(
         try:
             item, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
-            if exc.pos >= len(text):
+            # A string left open runs to the end of the file (JSON strings hold no newline).
+            if exc.pos >= len(text) or exc.msg.startswith("Unterminated string"):
                 raise _broken(
                     path, text, exc.pos, "the file ends in the middle of the JSON (truncated?)"
                 ) from exc
