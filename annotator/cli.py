@@ -103,6 +103,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 dev_ratio=args.dev_ratio,
                 seed=args.seed,
                 progress=bar,
+                unanswered=args.unanswered,
             )
         finally:
             bar.close()
@@ -428,6 +429,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="answers to export: accept, reject, ignore, comma-separated (default accept)",
     )
     p.add_argument("--annotator", default=None, help="only this annotator's work")
+    p.add_argument(
+        "--unanswered",
+        action="store_true",
+        help="labelstudio: also the documents nobody answered, their suggestions as predictions",
+    )
     p.add_argument("--dev-ratio", type=float, default=0.2, help="share of documents in dev.spacy")
     p.add_argument("--seed", type=int, default=0, help="seed of the train/dev split")
     p.add_argument("--json", action="store_true", help="the summary as JSON, for scripts")

@@ -51,8 +51,10 @@ def _annotated(
     annotator: str | None,
     progress: ProgressCallback,
     cancel: CancelToken | None,
+    unanswered: bool = False,
 ) -> Iterator[tuple[Document, Annotation, TokenIndex, list[Span]]]:
-    """Answered documents with their tokens and accepted spans, tokenized in batches."""
+    """Answered documents (and, with ``unanswered``, the others with an annotation) with their
+    tokens and accepted spans, tokenized in batches."""
     stats = store.stats(annotator)
     total = sum(stats["answers"][a.value] for a in answers)
     done = 0
@@ -64,7 +66,7 @@ def _annotated(
             yield doc, annotation, index, annotation.accepted
         batch.clear()
 
-    for pair in store.iter_annotations(answers, annotator):
+    for pair in store.iter_annotations(answers, annotator, unanswered):
         batch.append(pair)
         if len(batch) >= _BATCH:
             yield from drain()
@@ -139,10 +141,12 @@ def export_project(
     tokenizer: Tokenizer | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
+    unanswered: bool = False,
 ) -> ExportReport:
     """Write the export; OUT is a file for jsonl, conll, doccano and labelstudio (``-``:
     standard output), a folder for spacy. A target that is a symbolic link, a device or a FIFO
-    is refused."""
+    is refused. ``unanswered`` (labelstudio only) adds the documents nobody answered yet, as
+    tasks whose suggestions pre-label Label Studio."""
     with gc_paused():
         return _export(
             store,
@@ -155,6 +159,7 @@ def export_project(
             tokenizer,
             progress,
             cancel,
+            unanswered,
         )
 
 
@@ -169,15 +174,20 @@ def _export(
     tokenizer: Tokenizer | None,
     progress: ProgressCallback,
     cancel: CancelToken | None,
+    unanswered: bool = False,
 ) -> ExportReport:
     if fmt not in FORMATS:
         raise FormatError(out, f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if unanswered and fmt != "labelstudio":
+        raise FormatError(
+            out, "unanswered documents are exported only to labelstudio (as predictions to check)"
+        )
     if fmt == "spacy" and str(out) == STDOUT:
         raise FormatError(
             out, "the spacy export writes a folder; - (standard output) is for the other formats"
         )
     tokenizer = tokenizer or Tokenizer.for_pipeline(store.pipeline)
-    items = _annotated(store, tokenizer, answers, annotator, progress, cancel)
+    items = _annotated(store, tokenizer, answers, annotator, progress, cancel, unanswered)
     if fmt == "spacy":
         return _export_spacy(store, out, items, tokenizer, dev_ratio, seed)
     if str(out) != STDOUT and out.is_dir() and not out.is_symlink():

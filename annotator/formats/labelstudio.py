@@ -333,6 +333,7 @@ def labelstudio_task(
             "ground_truth": False,
         }
         for annotation, spans in annotations
+        if annotation.answer is not None  # nobody's work yet: its suggestions are predictions
     ]
     suggested: dict[tuple[int, int, str], Span] = {}
     for annotation, _spans in annotations:

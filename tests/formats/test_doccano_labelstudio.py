@@ -27,7 +27,7 @@ from annotator.formats.exporting import export_project
 from annotator.formats.foreign import ORIGINAL_ID_KEY
 from annotator.formats.importing import import_files
 from annotator.formats.labelstudio import read_labelstudio
-from annotator.formats.records import LineError, Record
+from annotator.formats.records import FormatError, LineError, Record
 
 DATA = Path(__file__).resolve().parent / "data"
 FUZZ = Path(__file__).resolve().parents[1] / "fuzz" / "run.py"
@@ -375,3 +375,25 @@ def test_exports_stream_to_stdout_and_refuse_links(
     link.symlink_to(target)
     assert main(["export", str(project), str(link), "--format", fmt]) == 2
     assert not target.exists() and "symbolic link" in capsys.readouterr().err
+
+
+def test_unanswered_tasks_go_back_to_label_studio_as_predictions(
+    project: ProjectStore, tmp_path: Path
+) -> None:
+    source = DATA / "labelstudio_ner.json"
+    import_files(project, [source])
+    out = tmp_path / "prelabel.json"
+    answers = (Answer.ACCEPT, Answer.IGNORE)
+    export_project(project, out, "labelstudio", answers=answers, unanswered=True)
+    tasks = {task["id"]: task for task in json.loads(out.read_text(encoding="utf-8"))}
+    assert set(tasks) == {41, 42, 43}
+    original = json.loads(source.read_text(encoding="utf-8"))[2]
+    task = tasks[43]
+    assert task["data"] == original["data"] and task["annotations"] == []
+    (prediction,) = task["predictions"]
+    assert prediction["model_version"] == "ner-v2" and prediction["score"] == 0.55
+    assert [(r["value"], r["score"]) for r in prediction["result"]] == [
+        (r["value"], r.get("score", 0.55)) for r in original["predictions"][0]["result"]
+    ]
+    with pytest.raises(FormatError, match="only to labelstudio"):
+        export_project(project, tmp_path / "x.jsonl", "doccano", unanswered=True)
