@@ -40,7 +40,7 @@ MAX_ANNOTATOR_CHARS = 128
 MAX_ORIGINAL_ID_CHARS = 256
 #: Bytes of a whole-file JSON document (a Label Studio export), read at once before its first
 #: task (a larger export can be split into several files).
-MAX_JSON_FILE_BYTES = 512 * 1024 * 1024
+MAX_JSON_FILE_BYTES = 256 * 1024 * 1024
 #: Nesting of objects and lists in a record's ``meta`` (deeper meta broke every later export).
 MAX_META_DEPTH = 32
 #: Characters of a record's ``meta`` (keys and values, about its size as JSON).

@@ -22,9 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotator.core.limits import clip
 from annotator.core.model import Answer, Document, Span, ValidationError
-from annotator.formats.foreign import gather_meta, split_original_id, spread_meta
+from annotator.formats.foreign import gather_meta, shown, split_original_id, spread_meta
 
 __all__ = ["doccano_line", "from_doccano", "is_doccano"]
 
@@ -53,20 +52,12 @@ def from_doccano(data: dict[str, Any]) -> dict[str, Any]:
     key = present[0]
     items = data[key]
     if not isinstance(items, list):
-        raise ValidationError(f'doccano "{key}" must be a list of spans, got {_kind(items)}')
+        raise ValidationError(f'doccano "{key}" must be a list of spans, got {shown(items)}')
     spans = [_span(item, key, index) for index, item in enumerate(items, start=1)]
     meta = gather_meta({k: v for k, v in data.items() if k not in _OWN_KEYS})
     shaped: dict[str, Any] = {k: data[k] for k in ("text", "id", "_annotator_id") if k in data}
     shaped.update(meta=meta, spans=spans, answer=data.get("answer", Answer.ACCEPT.value))
     return shaped
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    return clip(value)
 
 
 def _span(item: Any, key: str, index: int) -> dict[str, Any]:
@@ -81,7 +72,7 @@ def _span(item: Any, key: str, index: int) -> dict[str, Any]:
             "label": item.get("label"),
         }
     raise ValidationError(
-        f'doccano "{key}" item {index} is {_kind(item)}, not a span '
+        f'doccano "{key}" item {index} is {shown(item)}, not a span '
         '([start, end, "LABEL"] or {"start_offset", "end_offset", "label"}); '
         "only sequence-labelling projects are read"
     )

@@ -28,6 +28,7 @@ __all__ = [
     "checked_original_id",
     "find_text_field",
     "gather_meta",
+    "shown",
     "split_original_id",
     "spread_meta",
     "with_original_id",
@@ -54,12 +55,15 @@ def checked_original_id(value: Any) -> str | int | None:
     if isinstance(value, str):
         check_string(value, '"id"', limit=MAX_ORIGINAL_ID_CHARS, nul=False)
         return value
-    raise ValidationError(f'"id" must be a string or an integer, got {_kind(value)}')
+    raise ValidationError(f'"id" must be a string or an integer, got {shown(value)}')
 
 
-def _kind(value: Any) -> str:
+def shown(value: Any) -> str:
+    """A JSON value as a message names it: ``true``, ``1.5``, ``'x'``, ``an object``."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if value is None:
+        return "null"
     if isinstance(value, dict):
         return "an object"
     if isinstance(value, list):

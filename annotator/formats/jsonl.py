@@ -16,10 +16,11 @@ from typing import Any
 
 import srsly
 
-from annotator.core.limits import MAX_LINE_BYTES, MAX_SPANS, clip
+from annotator.core.limits import MAX_LINE_BYTES, MAX_SPANS
 from annotator.core.model import Answer, Span, ValidationError
 from annotator.formats.checks import check_annotator, check_label, check_meta, check_text
 from annotator.formats.doccano import from_doccano, is_doccano
+from annotator.formats.foreign import shown as _shown
 from annotator.formats.foreign import with_original_id
 from annotator.formats.records import FormatError, LineError, Record, display_path
 from annotator.formats.sniff import check_text_file, open_regular
@@ -91,19 +92,6 @@ def jsonl_records(path: Path) -> Iterator[Record | LineError]:
 def _json_reason(exc: ValueError) -> str:
     text = str(exc).strip() or exc.__class__.__name__
     return text.splitlines()[0][:120]
-
-
-def _shown(value: Any) -> str:
-    """A JSON value as a message names it: ``true``, ``1.5``, ``'x'``, ``an object``."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    return clip(value)
 
 
 def _offset(item: dict[str, Any], key: str, index: int) -> int:

@@ -46,6 +46,7 @@ from annotator.formats.checks import check_string
 from annotator.formats.foreign import (
     find_text_field,
     gather_meta,
+    shown,
     split_original_id,
     spread_meta,
 )
@@ -78,19 +79,9 @@ def read_labelstudio(path: Path, text_key: str | None = None) -> Iterator[Record
         yield from records
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    return clip(value)
-
-
 def _records(item: Any, line: int, text_key: str | None) -> list[Record]:
     if not isinstance(item, dict):
-        raise ValidationError(f"expected a task object, got {_kind(item)}")
+        raise ValidationError(f"expected a task object, got {shown(item)}")
     if "data" in item:
         return _task_records(item, line, text_key)
     return _min_records(item, line, text_key)
@@ -110,18 +101,18 @@ def _text_and_meta(data: dict[str, Any], text_key: str | None) -> tuple[Any, dic
 def _task_records(task: dict[str, Any], line: int, text_key: str | None) -> list[Record]:
     data = task["data"]
     if not isinstance(data, dict):
-        raise ValidationError(f'"data" must be an object, got {_kind(data)}')
+        raise ValidationError(f'"data" must be an object, got {shown(data)}')
     text, meta = _text_and_meta(data, text_key)
     base = {"text": text, "id": task.get("id"), "meta": meta}
     task_record = parse_record(base, line)  # the text, id and meta, checked once
     records: list[Record] = []
     annotations = task.get("annotations", task.get("completions")) or []
     if not isinstance(annotations, list):
-        raise ValidationError(f'"annotations" must be a list, got {_kind(annotations)}')
+        raise ValidationError(f'"annotations" must be a list, got {shown(annotations)}')
     for index, annotation in enumerate(annotations, start=1):
         what = f"annotation {index}"
         if not isinstance(annotation, dict):
-            raise ValidationError(f"{what} is {_kind(annotation)}, not an object")
+            raise ValidationError(f"{what} is {shown(annotation)}, not an object")
         regions = _regions(annotation.get("result", []), text, what)
         cancelled = annotation.get("was_cancelled") is True or annotation.get("skipped") is True
         shaped = {
@@ -190,22 +181,22 @@ def _annotator(value: Any, what: str) -> str | None:
             return email
         if type(user) is int:
             return str(user)
-    raise ValidationError(f"{what}: completed_by {_kind(value)} names no user")
+    raise ValidationError(f"{what}: completed_by {shown(value)} names no user")
 
 
 def _regions(result: Any, text: Any, what: str) -> list[tuple[dict[str, Any], float | None]]:
     """(JSONL span, score) of each region of a ``result`` list."""
     if not isinstance(result, list):
-        raise ValidationError(f'{what}: "result" must be a list, got {_kind(result)}')
+        raise ValidationError(f'{what}: "result" must be a list, got {shown(result)}')
     regions = []
     for index, region in enumerate(result, start=1):
         where = f"{what}, region {index}"
         if not isinstance(region, dict):
-            raise ValidationError(f"{where} is {_kind(region)}, not an object")
+            raise ValidationError(f"{where} is {shown(region)}, not an object")
         kind = region.get("type", "labels")
         if kind != "labels":
             raise ValidationError(
-                f"{where} is of type {_kind(kind)}; only text spans (type labels) are read"
+                f"{where} is of type {shown(kind)}; only text spans (type labels) are read"
             )
         value = region.get("value")
         if not isinstance(value, dict):
@@ -213,7 +204,7 @@ def _regions(result: Any, text: Any, what: str) -> list[tuple[dict[str, Any], fl
         labels = value.get("labels")
         if not isinstance(labels, list) or len(labels) != 1:
             raise ValidationError(
-                f'{where} needs "labels" with exactly one label, got {_kind(labels)}'
+                f'{where} needs "labels" with exactly one label, got {shown(labels)}'
             )
         start, end = _offsets(text, value.get("start"), value.get("end"), value.get("text"), where)
         span = {"start": start, "end": end, "label": labels[0]}
@@ -254,22 +245,22 @@ def _score(value: Any, where: str) -> float | None:
     if value is None:
         return None
     if type(value) not in (int, float) or not math.isfinite(value) or not 0 <= value <= 1:
-        raise ValidationError(f'{where}: "score" must be a number in [0, 1], got {_kind(value)}')
+        raise ValidationError(f'{where}: "score" must be a number in [0, 1], got {shown(value)}')
     return float(value)
 
 
 def _predictions(predictions: Any, text: Any) -> list[tuple[dict[str, Any], float | None, str]]:
     """(JSONL span, score, source) of every region of every prediction."""
     if not isinstance(predictions, list):
-        raise ValidationError(f'"predictions" must be a list, got {_kind(predictions)}')
+        raise ValidationError(f'"predictions" must be a list, got {shown(predictions)}')
     found = []
     for index, prediction in enumerate(predictions, start=1):
         what = f"prediction {index}"
         if not isinstance(prediction, dict):
-            raise ValidationError(f"{what} is {_kind(prediction)}, not an object")
+            raise ValidationError(f"{what} is {shown(prediction)}, not an object")
         source = prediction.get("model_version") or "prediction"
         if not isinstance(source, str):
-            raise ValidationError(f'{what}: "model_version" must be a string, got {_kind(source)}')
+            raise ValidationError(f'{what}: "model_version" must be a string, got {shown(source)}')
         check_string(source, f'{what} "model_version"', limit=MAX_ANNOTATOR_CHARS, nul=False)
         overall = _score(prediction.get("score"), what)
         for region, score in _regions(prediction.get("result", []), text, what):

@@ -397,3 +397,55 @@ def test_unanswered_tasks_go_back_to_label_studio_as_predictions(
     ]
     with pytest.raises(FormatError, match="only to labelstudio"):
         export_project(project, tmp_path / "x.jsonl", "doccano", unanswered=True)
+
+
+def test_doccano_answers_round_trip(project: ProjectStore, tmp_path: Path) -> None:
+    path = tmp_path / "answers.jsonl"
+    lines = [
+        {"id": 1, "text": "NATO met.", "label": [[0, 4, "ORG"]]},
+        {"id": 2, "text": "Nothing here.", "label": [], "answer": "reject"},
+        {"id": 3, "text": "Skipped one.", "label": [], "answer": "ignore"},
+    ]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    assert import_files(project, [path]).added == 3
+    out = tmp_path / "back.jsonl"
+    export_project(project, out, "doccano", answers=tuple(Answer))
+    assert _lines(out) == lines
+
+
+def test_meta_that_clashes_with_a_format_key_goes_whole_under_meta(
+    project: ProjectStore, tmp_path: Path
+) -> None:
+    meta = {"text": "a note", "label": 7, "lang": "en"}
+    path = tmp_path / "in.jsonl"
+    record = {"text": "NATO met.", "meta": meta, "spans": [{"start": 0, "end": 4, "label": "ORG"}]}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    import_files(project, [path])
+    for fmt, name in (("doccano", "d.jsonl"), ("labelstudio", "l.json")):
+        out = tmp_path / name
+        export_project(project, out, fmt)  # type: ignore[arg-type]
+        written = _lines(out)[0] if fmt == "doccano" else json.loads(out.read_text("utf-8"))[0]
+        assert (written if fmt == "doccano" else written["data"])["meta"] == meta
+        with ProjectStore.create(tmp_path / f"{fmt}.annot", ["ORG"], "blank:en") as other:
+            assert import_files(other, [out]).added == 1
+            doc = other.document(other.document_ids()[0])
+            assert doc.meta == {**meta, ORIGINAL_ID_KEY: 1}  # the first project's document id
+
+
+def test_doccano_lines_as_suggestions_are_left_to_check(project: ProjectStore) -> None:
+    import_files(project, [DATA / "doccano_sequence.jsonl"], as_suggestions=True)
+    who = project.annotators()[0]
+    annotation = project.annotation(project.document_ids()[0], who)
+    assert annotation is not None and annotation.answer is None
+    assert {s.state for s in annotation.spans} == {SpanState.SUGGESTED}
+
+
+def test_labelstudio_plain_data_list_and_bad_ids(tmp_path: Path) -> None:
+    path = tmp_path / "tasks.json"
+    path.write_text(
+        json.dumps([{"text": "Just a text."}, {"id": 2**70, "data": {"text": "Big id."}}]),
+        encoding="utf-8",
+    )
+    plain, big = _read(path)
+    assert isinstance(plain, Record) and plain.text == "Just a text." and plain.meta == {}
+    assert isinstance(big, LineError) and "outside the 64-bit integer range" in big.reason
