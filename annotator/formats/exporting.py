@@ -231,19 +231,17 @@ def _write_labelstudio(
     report: ExportReport,
 ) -> None:
     """A JSON list of Label Studio tasks, one a document holding all its exported annotations
-    (the annotations come in document order), written a task at a time."""
+    (the annotations come in document order), written a task at a time; the report counts
+    tasks as documents."""
     handle.write("[")
     current: Document | None = None
     group: list[tuple[Annotation, list[Span]]] = []
-    tasks = 0
 
     def flush() -> None:
-        nonlocal tasks
         if current is not None:
-            handle.write(
-                ("\n" if tasks == 0 else ",\n") + srsly.json_dumps(labelstudio_task(current, group))
-            )
-            tasks += 1
+            task = srsly.json_dumps(labelstudio_task(current, group))
+            handle.write(("\n" if report.documents == 0 else ",\n") + task)
+            report.documents += 1
 
     for doc, annotation, index, spans in items:
         _check(doc, index, spans)
@@ -252,7 +250,6 @@ def _write_labelstudio(
             group.clear()
         current = doc
         group.append((annotation, spans))
-        report.documents += 1
         report.spans += len(spans)
     flush()
     handle.write("\n]\n")

@@ -449,3 +449,19 @@ def test_labelstudio_plain_data_list_and_bad_ids(tmp_path: Path) -> None:
     plain, big = _read(path)
     assert isinstance(plain, Record) and plain.text == "Just a text." and plain.meta == {}
     assert isinstance(big, LineError) and "outside the 64-bit integer range" in big.reason
+
+
+def test_labelstudio_export_holds_every_annotator_of_a_document_in_one_task(
+    project: ProjectStore, tmp_path: Path
+) -> None:
+    import_files(project, [DATA / "doccano_sequence.jsonl"], annotator="anna")
+    doc_id = project.document_ids()[0]
+    project.set_answer(doc_id, "7", Answer.IGNORE)
+    out = tmp_path / "two.json"
+    report = export_project(project, out, "labelstudio", answers=tuple(Answer))
+    tasks = json.loads(out.read_text(encoding="utf-8"))
+    assert report.documents == len(tasks) == 3
+    assert [(a["completed_by"], a["was_cancelled"]) for a in tasks[0]["annotations"]] == [
+        ("anna", False),
+        (7, True),
+    ]
