@@ -105,7 +105,8 @@ class Summary:
             f"files {self.files}: imported {self.imported}, refused whole {self.refused_whole}, "
             f"with bad records {self.with_bad_records}, nothing added {self.nothing_added}",
             f"not a violation, issue 12 item 1: {self.foreign_silent} files of a foreign format "
-            "(doccano, Label Studio, CoNLL/CSV) imported without a word about their annotations",
+            "(Label Studio JSON outside .json, CoNLL/CSV) imported without a word about their "
+            "annotations",
             f"suggest --input: {self.suggested} runs, {self.suggest_refused} refused the file; "
             f"exports {self.exports}",
             "exit statuses: "
