@@ -78,6 +78,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 progress=bar,
                 label_options=LabelOptions(args.label_map or {}, args.add_labels),
                 binary=args.binary,
+                text_column=args.text_column,
             )
         finally:
             bar.close()
@@ -107,6 +108,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 dev_ratio=args.dev_ratio,
                 seed=args.seed,
                 progress=bar,
+                unanswered=args.unanswered,
             )
         finally:
             bar.close()
@@ -426,7 +428,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_new)
 
-    p = command("import", "import .jsonl, .txt, .spacy files or folders of .txt")
+    p = command(
+        "import",
+        "import .jsonl (also doccano), .json (Label Studio), .csv, .tsv, .txt, .spacy files "
+        "or folders of .txt",
+    )
     p.add_argument("project")
     p.add_argument("files", nargs="+")
     p.add_argument(
@@ -474,6 +480,13 @@ def build_parser() -> argparse.ArgumentParser:
         const="manual",
         help="records without _view_id are full annotations (ner.manual)",
     )
+    p.add_argument(
+        "--text-column",
+        default=None,
+        metavar="NAME",
+        help="the column (CSV/TSV) or data key (Label Studio) holding the text "
+        "(default: text, content, sentence...)",
+    )
     p.add_argument("--max-errors", type=int, default=50, help="bad records to list")
     p.add_argument("--json", action="store_true", help="the summary as JSON, for scripts")
     p.set_defaults(func=_cmd_import)
@@ -488,10 +501,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("export", "export answered documents")
     p.add_argument("project")
+    p.add_argument("out", help="a file (- for standard output), a folder for spacy")
     p.add_argument(
-        "out", help="a file for jsonl and conll (- for standard output), a folder for spacy"
+        "--format", choices=["jsonl", "spacy", "conll", "doccano", "labelstudio"], default="jsonl"
     )
-    p.add_argument("--format", choices=["jsonl", "spacy", "conll"], default="jsonl")
     p.add_argument(
         "--answers",
         type=_answers,
@@ -507,6 +520,11 @@ def build_parser() -> argparse.ArgumentParser:
         "the single or agreed one (documents whose annotators disagree are left out and named)",
     )
     p.add_argument("--annotator", default=None, help="only this annotator's work (= --from NAME)")
+    p.add_argument(
+        "--unanswered",
+        action="store_true",
+        help="labelstudio: also the documents nobody answered, their suggestions as predictions",
+    )
     p.add_argument("--dev-ratio", type=float, default=0.2, help="share of documents in dev.spacy")
     p.add_argument("--seed", type=int, default=0, help="seed of the train/dev split")
     p.add_argument("--json", action="store_true", help="the summary as JSON, for scripts")

@@ -12,12 +12,14 @@ __all__ = [
     "MAX_ANNOTATOR_CHARS",
     "MAX_DOCBIN_BYTES",
     "MAX_DOCBIN_RATIO",
+    "MAX_JSON_FILE_BYTES",
     "MAX_LABEL_CHARS",
     "MAX_LINE_BYTES",
     "MAX_META_CHARS",
     "MAX_META_DEPTH",
     "MAX_MODEL_BYTES",
     "MAX_MODEL_REPORT_CHARS",
+    "MAX_ORIGINAL_ID_CHARS",
     "MAX_SPANS",
     "MAX_TEXT_CHARS",
     "clip",
@@ -33,6 +35,12 @@ MAX_SPANS = 100_000
 MAX_LABEL_CHARS = 64
 #: Characters of an annotator id.
 MAX_ANNOTATOR_CHARS = 128
+#: Characters of a record's own top-level ``"id"`` kept with its document (doccano, Label
+#: Studio, JSONL ids are numbers or short keys).
+MAX_ORIGINAL_ID_CHARS = 256
+#: Bytes of a whole-file JSON document (a Label Studio export), read at once before its first
+#: task (a larger export can be split into several files).
+MAX_JSON_FILE_BYTES = 256 * 1024 * 1024
 #: Nesting of objects and lists in a record's ``meta`` (deeper meta broke every later export).
 MAX_META_DEPTH = 32
 #: Characters of a record's ``meta`` (keys and values, about its size as JSON).

@@ -784,14 +784,21 @@ class ProjectStore(
         )
 
     def iter_annotations(
-        self, answers: Iterable[Answer] = (Answer.ACCEPT,), annotator: str | None = None
+        self,
+        answers: Iterable[Answer] = (Answer.ACCEPT,),
+        annotator: str | None = None,
+        unanswered: bool = False,
     ) -> Iterator[tuple[Document, Annotation]]:
-        """Documents with their annotations whose answer is in ``answers``, in document order.
+        """Documents with their annotations whose answer is in ``answers`` (and, with
+        ``unanswered``, those not answered yet), in document order.
 
         One streaming query; spans are fetched for 500 annotations at a time.
         """
         wanted = [a.value for a in answers]
         params: list[Any] = list(wanted)
+        chosen = f"a.answer IN ({','.join('?' * len(wanted))})"
+        if unanswered:
+            chosen = f"({chosen} OR a.answer IS NULL)"
         who = ""
         if annotator is not None:
             who = " AND a.annotator = ?"
@@ -800,7 +807,7 @@ class ProjectStore(
             "SELECT a.id, a.annotator, a.answer, a.updated, "
             "d.id, d.text, d.meta, d.source, d.line, d.text_hash "
             "FROM annotations a JOIN documents d ON d.id = a.doc_id "
-            f"WHERE a.answer IN ({','.join('?' * len(wanted))}){who} ORDER BY a.doc_id, a.id",
+            f"WHERE {chosen}{who} ORDER BY a.doc_id, a.id",
             params,
         )
         while batch := rows.fetchmany(500):
@@ -817,7 +824,11 @@ class ProjectStore(
                 yield (
                     document,
                     Annotation(
-                        document.id, who_, Answer(answer), tuple(spans[annotation_id]), updated
+                        document.id,
+                        who_,
+                        Answer(answer) if answer else None,
+                        tuple(spans[annotation_id]),
+                        updated,
                     ),
                 )
 

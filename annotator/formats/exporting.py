@@ -1,4 +1,5 @@
-"""Export a project's answered documents: JSONL (Prodigy's db-out shape), spaCy, CoNLL.
+"""Export a project's answered documents: JSONL (Prodigy's db-out shape), spaCy, CoNLL,
+doccano JSONL and Label Studio JSON tasks.
 
 Only accepted spans are written (suggestions nobody confirmed are not training data). Every
 span is checked against the project tokenizer's tokens; one that does not align stops the export
@@ -28,7 +29,10 @@ from annotator.core.team import REVIEWED, is_reserved, same_annotation
 from annotator.formats.atomic import atomic_folder, atomic_write, check_folder_target
 from annotator.formats.conll import write_conll_document
 from annotator.formats.docbin import DocBinWriter
+from annotator.formats.doccano import doccano_line
+from annotator.formats.foreign import split_original_id
 from annotator.formats.jsonl import input_hash, task_hash
+from annotator.formats.labelstudio import labelstudio_task
 from annotator.formats.prodigy import binary_task
 from annotator.formats.records import ExportReport, FormatError
 from annotator.nlp.pipeline import pipeline_info
@@ -46,10 +50,10 @@ __all__ = [
     "pick_annotation",
 ]
 
-ExportFormat = Literal["jsonl", "spacy", "conll"]
-FORMATS: tuple[ExportFormat, ...] = ("jsonl", "spacy", "conll")
+ExportFormat = Literal["jsonl", "spacy", "conll", "doccano", "labelstudio"]
+FORMATS: tuple[ExportFormat, ...] = ("jsonl", "spacy", "conll", "doccano", "labelstudio")
 SPACY_FILES = ("train.spacy", "dev.spacy", "config.cfg")
-STDOUT = "-"  # as OUT of a jsonl or conll export: standard output
+STDOUT = "-"  # as OUT of an export to one file (all but spacy): standard output
 _BATCH = 500
 #: ``--from``: besides these, an annotator's name exports that annotator's work.
 SOURCES = ("auto", "reviewed", "all")
@@ -62,21 +66,31 @@ def _binary_annotator(source: str) -> str | None:
 
 
 def _chosen(
-    store: ProjectStore, answers: Iterable[Answer], source: str, report: ExportReport
+    store: ProjectStore,
+    answers: Iterable[Answer],
+    source: str,
+    report: ExportReport,
+    unanswered: bool = False,
 ) -> Iterator[tuple[Document, Annotation]]:
-    """The annotations ``source`` picks (see ``SOURCES``), with the answers asked for."""
+    """The annotations ``source`` picks (see ``SOURCES``), with the answers asked for (and,
+    with ``unanswered``, the annotations nobody answered yet: suggestions to check)."""
     wanted = tuple(answers)
     if source not in ("all", "auto"):
-        yield from store.iter_annotations(wanted, REVIEWED if source == "reviewed" else source)
+        who = REVIEWED if source == "reviewed" else source
+        yield from store.iter_annotations(wanted, who, unanswered)
         return
     if source == "all":
-        yield from store.iter_annotations(wanted, None)
+        yield from store.iter_annotations(wanted, None, unanswered)
         return
     undecided: list[int] = []
-    everything = store.iter_annotations(tuple(Answer), None)
+    everything = store.iter_annotations(tuple(Answer), None, unanswered)
     for _doc_id, group in itertools.groupby(everything, key=lambda pair: pair[0].id):
         pairs = list(group)
-        picked = pick_annotation(pairs)
+        answered = [pair for pair in pairs if pair[1].answer is not None]
+        if not answered:  # only suggestions nobody answered (asked for with ``unanswered``)
+            yield pairs[0]
+            continue
+        picked = pick_annotation(answered)
         if picked is None:
             undecided.append(pairs[0][0].id)
         elif picked[1].answer in wanted:
@@ -120,8 +134,10 @@ def _annotated(
     report: ExportReport,
     progress: ProgressCallback,
     cancel: CancelToken | None,
+    unanswered: bool = False,
 ) -> Iterator[tuple[Document, Annotation, TokenIndex, list[Span]]]:
-    """Answered documents with their tokens and accepted spans, tokenized in batches."""
+    """Answered documents (and, with ``unanswered``, the others with an annotation) with their
+    tokens and accepted spans, tokenized in batches."""
     who = None if source in ("all", "auto") else REVIEWED if source == "reviewed" else source
     stats = store.stats(who)
     total = sum(stats["answers"][a.value] for a in answers)
@@ -134,7 +150,7 @@ def _annotated(
             yield doc, annotation, index, annotation.accepted
         batch.clear()
 
-    for pair in _chosen(store, answers, source, report):
+    for pair in _chosen(store, answers, source, report, unanswered):
         batch.append(pair)
         if len(batch) >= _BATCH:
             yield from drain()
@@ -193,9 +209,11 @@ def jsonl_record(
     answer = annotation.answer.value if annotation.answer else None
     ours = task_hash(doc.text, span_dicts)
     unchanged = hashes is not None and hashes.content_hash == ours
+    original, meta = split_original_id(doc.meta)
     return {
         "text": doc.text,
-        "meta": doc.meta,
+        **({} if original is None else {"id": original}),
+        "meta": meta,
         "_input_hash": hashes.input_hash if hashes is not None else input_hash(doc.text),
         "_task_hash": hashes.task_hash if hashes is not None and unchanged else ours,
         "tokens": index.token_dicts(),
@@ -243,9 +261,12 @@ def export_project(
     tokenizer: Tokenizer | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
+    unanswered: bool = False,
 ) -> ExportReport:
-    """Write the export; OUT is a file for jsonl and conll (``-``: standard output), a folder
-    for spacy. A target that is a symbolic link, a device or a FIFO is refused.
+    """Write the export; OUT is a file for jsonl, conll, doccano and labelstudio (``-``:
+    standard output), a folder for spacy. A target that is a symbolic link, a device or a FIFO
+    is refused. ``unanswered`` (labelstudio only) adds the documents nobody answered yet, as
+    tasks whose suggestions pre-label Label Studio.
 
     ``source`` picks whose annotations: ``auto`` (the reviewed annotation where there is one,
     else the single annotation or the one all annotators agree on; documents whose annotators
@@ -263,6 +284,7 @@ def export_project(
             tokenizer,
             progress,
             cancel,
+            unanswered,
         )
 
 
@@ -277,16 +299,21 @@ def _export(
     tokenizer: Tokenizer | None,
     progress: ProgressCallback,
     cancel: CancelToken | None,
+    unanswered: bool = False,
 ) -> ExportReport:
     if fmt not in FORMATS:
         raise FormatError(out, f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if unanswered and fmt != "labelstudio":
+        raise FormatError(
+            out, "unanswered documents are exported only to labelstudio (as predictions to check)"
+        )
     if fmt == "spacy" and str(out) == STDOUT:
         raise FormatError(
-            out, "the spacy export writes a folder; - (standard output) is for jsonl and conll"
+            out, "the spacy export writes a folder; - (standard output) is for the other formats"
         )
     tokenizer = tokenizer or Tokenizer.for_pipeline(store.pipeline)
     report = ExportReport(files=[out])
-    items = _annotated(store, tokenizer, answers, source, report, progress, cancel)
+    items = _annotated(store, tokenizer, answers, source, report, progress, cancel, unanswered)
     if fmt == "spacy":
         return _export_spacy(
             store, out, items, tokenizer, dev_ratio, seed, report, _binary_annotator(source)
@@ -296,28 +323,80 @@ def _export(
     if not out.parent.is_dir():
         raise FormatError(out.parent, "folder does not exist")
     with _output(out) as handle:
-        for doc, annotation, index, spans in items:
-            if fmt == "jsonl":
-                hashes = store.task_hashes([doc.id]).get(doc.id)
-                record = jsonl_record(doc, annotation, index, spans, hashes)
-                handle.write(srsly.json_dumps(record) + "\n")
-            else:
-                _check(doc, index, spans)
-                write_conll_document(handle, index, spans)
-            report.documents += 1
-            report.spans += len(spans)
+        if fmt == "labelstudio":
+            _write_labelstudio(handle, items, report)
+        else:
+            _write_lines(handle, fmt, items, report, store)
         if fmt == "jsonl":
             for task in _binary_tasks(store, tokenizer, answers, _binary_annotator(source)):
                 handle.write(srsly.json_dumps(task) + "\n")
                 report.binary_answers += 1
-    if fmt == "conll" and store.count_span_answers(_binary_annotator(source))["accept"]:
+    if (
+        fmt != "jsonl"
+        and fmt != "spacy"
+        and store.count_span_answers(_binary_annotator(source))["accept"]
+    ):
         report.notes.append(
-            "binary answers (one span each) are not in the CoNLL export: CoNLL cannot say "
+            f"binary answers (one span each) are not in the {fmt} export: it cannot say "
             "that the other tokens are unknown; use jsonl or spacy"
         )
     if report.documents == 0 and report.binary_answers == 0 and not report.undecided:
         report.notes.append("no document has an answer that was asked for; the file is empty")
     return report
+
+
+def _write_lines(
+    handle: IO[str],
+    fmt: ExportFormat,
+    items: Iterator[tuple[Document, Annotation, TokenIndex, list[Span]]],
+    report: ExportReport,
+    store: ProjectStore,
+) -> None:
+    """One line (jsonl, doccano) or one block (conll) per exported annotation; a JSONL line
+    keeps the Prodigy hashes its annotation was imported with."""
+    for doc, annotation, index, spans in items:
+        if fmt == "jsonl":
+            hashes = store.task_hashes([doc.id]).get(doc.id)
+            record = jsonl_record(doc, annotation, index, spans, hashes)
+            handle.write(srsly.json_dumps(record) + "\n")
+        elif fmt == "doccano":
+            _check(doc, index, spans)
+            handle.write(srsly.json_dumps(doccano_line(doc, annotation.answer, spans)) + "\n")
+        else:
+            _check(doc, index, spans)
+            write_conll_document(handle, index, spans)
+        report.documents += 1
+        report.spans += len(spans)
+
+
+def _write_labelstudio(
+    handle: IO[str],
+    items: Iterator[tuple[Document, Annotation, TokenIndex, list[Span]]],
+    report: ExportReport,
+) -> None:
+    """A JSON list of Label Studio tasks, one a document holding all its exported annotations
+    (the annotations come in document order), written a task at a time; the report counts
+    tasks as documents."""
+    handle.write("[")
+    current: Document | None = None
+    group: list[tuple[Annotation, list[Span]]] = []
+
+    def flush() -> None:
+        if current is not None:
+            task = srsly.json_dumps(labelstudio_task(current, group))
+            handle.write(("\n" if report.documents == 0 else ",\n") + task)
+            report.documents += 1
+
+    for doc, annotation, index, spans in items:
+        _check(doc, index, spans)
+        if current is not None and doc.id != current.id:
+            flush()
+            group.clear()
+        current = doc
+        group.append((annotation, spans))
+        report.spans += len(spans)
+    flush()
+    handle.write("\n]\n")
 
 
 def _export_spacy(

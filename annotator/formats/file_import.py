@@ -40,6 +40,7 @@ class ImportSettings:
     labels: LabelOptions = field(default_factory=LabelOptions)
     binary: BinaryMode = "auto"
     update: bool = False  # replace an annotator's annotation already in the project
+    text_column: str | None = None  # the text's field in CSV/TSV and Label Studio files
 
 
 class FileImport:
@@ -207,8 +208,12 @@ def _to_document(
     if as_suggestions:
         checked = [s.with_(state=SpanState.SUGGESTED) for s in checked]
         answer = None
-    elif answer is None and (checked or record.spans_given):
-        answer = Answer.ACCEPT  # spans that arrive as accepted are someone's accepted work
+    elif answer is None and (
+        any(s.state is SpanState.ACCEPTED for s in checked) or (record.spans_given and not checked)
+    ):
+        # Spans that arrive as accepted are someone's accepted work, and "spans": [] says
+        # "no entities here"; predictions alone (Label Studio) are still to be checked.
+        answer = Answer.ACCEPT
     return NewDocument(
         text=record.text,
         meta=record.meta,

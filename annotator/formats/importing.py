@@ -23,15 +23,18 @@ from annotator.formats.docbin import read_docbin
 from annotator.formats.file_import import FileImport, ImportSettings
 from annotator.formats.jsonl import jsonl_records
 from annotator.formats.label_options import LabelOptions
+from annotator.formats.labelstudio import read_labelstudio
 from annotator.formats.prodigy import BINARY_MODES, BinaryMode
 from annotator.formats.records import FormatError, ImportReport, LineError, Record, display_path
 from annotator.formats.sniff import check_text_file
+from annotator.formats.table import read_table
 from annotator.formats.text import read_text, text_files
 from annotator.nlp.tokens import Tokenizer
 
 __all__ = ["SUPPORTED_SUFFIXES", "expand_paths", "import_files"]
 
-SUPPORTED_SUFFIXES = (".jsonl", ".txt", ".spacy")
+# .jsonl also reads doccano's lines; .json is Label Studio's export; .csv/.tsv are tables.
+SUPPORTED_SUFFIXES = (".jsonl", ".txt", ".spacy", ".json", ".csv", ".tsv")
 _BATCH = 2000
 # What a record that slipped past every check can still raise in the store or in spaCy.
 _RECORD_FAILURES = (sqlite3.DataError, sqlite3.IntegrityError, UnicodeError, OverflowError)
@@ -60,13 +63,22 @@ def expand_paths(paths: Iterable[Path | str | bytes]) -> list[Path]:
     return files
 
 
-def _records(path: Path, tokenizer: Tokenizer) -> tuple[int | None, Iterator[Record | LineError]]:
-    """How many records to expect (None: unknown) and the records of one file."""
+def _records(
+    path: Path, tokenizer: Tokenizer, text_column: str | None = None
+) -> tuple[int | None, Iterator[Record | LineError]]:
+    """How many records to expect (None: unknown) and the records of one file.
+
+    ``text_column`` names the field that holds the text in a table or a Label Studio task.
+    """
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
         return check_text_file(path), jsonl_records(path)
     if suffix == ".spacy":
         return None, read_docbin(path, tokenizer)
+    if suffix == ".json":
+        return None, read_labelstudio(path, text_column)
+    if suffix in (".csv", ".tsv"):
+        return None, read_table(path, text_column)
     return None, read_text(path)
 
 
@@ -82,6 +94,7 @@ def import_files(
     cancel: CancelToken | None = None,
     label_options: LabelOptions | None = None,
     binary: BinaryMode = "auto",
+    text_column: str | None = None,
 ) -> ImportReport:
     """Import every file; returns the counts and every problem found.
 
@@ -90,7 +103,8 @@ def import_files(
     current user; or suggestions when ``as_suggestions`` is set. An annotator's annotation that
     is already in the project is replaced only with ``update``. Prodigy's binary tasks become
     binary answers (``formats.prodigy``: ``binary`` decides for records without ``_view_id``);
-    ``label_options`` maps, drops or adds labels (``formats.label_options``).
+    ``label_options`` maps, drops or adds labels (``formats.label_options``). ``text_column``
+    names the field holding the text in CSV/TSV tables and Label Studio tasks.
     """
     files = expand_paths(paths)  # a missing or unknown file stops before anything is read
     who = annotator or current_annotator()
@@ -99,7 +113,12 @@ def import_files(
         raise ValueError(f"binary must be one of {', '.join(BINARY_MODES)}, not {binary!r}")
     tokenizer = tokenizer or Tokenizer.for_pipeline(store.pipeline)
     settings = ImportSettings(
-        who, as_suggestions, label_options or LabelOptions(), binary, update=update
+        who,
+        as_suggestions,
+        label_options or LabelOptions(),
+        binary,
+        update=update,
+        text_column=text_column,
     )
     report = ImportReport(files=len(files))
     with gc_paused():
@@ -130,7 +149,7 @@ def _import_one(
     progress: ProgressCallback,
     cancel: CancelToken | None,
 ) -> None:
-    total, records = _records(path, tokenizer)
+    total, records = _records(path, tokenizer, settings.text_column)
     name = display_path(path.name)
     done = 0
     with store.transaction():  # the whole file, or nothing of it

@@ -1,9 +1,11 @@
 """JSONL: one JSON object a line, the shape spaCy and Prodigy users already have.
 
-Reading takes ``{"text", "meta"?, "spans"?: [{"start","end","label"}], "answer"?}`` and
+Reading takes ``{"text", "id"?, "meta"?, "spans"?: [{"start","end","label"}], "answer"?}`` and
 Prodigy's ``_view_id``, ``_input_hash`` and ``_task_hash`` (kept, see ``formats.prodigy``);
-other extra keys such as ``tokens`` are accepted and ignored. Writing produces the
-shape of Prodigy's ``db-out``: text, tokens, spans with token indices, answer, meta, hashes.
+other extra keys such as ``tokens`` are accepted and ignored; the ``id`` is kept (see
+``formats.foreign``). A line in doccano's shape (``label``/``entities`` instead of ``spans``)
+goes to the doccano reader, so its spans are read, never dropped. Writing produces the shape
+of Prodigy's ``db-out``: text, tokens, spans with token indices, answer, meta, hashes.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ from typing import Any
 
 import srsly
 
-from annotator.core.limits import MAX_LINE_BYTES, MAX_SPANS, clip
+from annotator.core.limits import MAX_LINE_BYTES, MAX_SPANS
 from annotator.core.model import Answer, Span, ValidationError
 from annotator.formats.checks import check_annotator, check_label, check_meta, check_text
+from annotator.formats.doccano import from_doccano, is_doccano
+from annotator.formats.foreign import shown as _shown
+from annotator.formats.foreign import with_original_id
 from annotator.formats.records import FormatError, LineError, Record, display_path
 from annotator.formats.sniff import check_text_file, open_regular
 
@@ -80,7 +85,7 @@ def jsonl_records(path: Path) -> Iterator[Record | LineError]:
                 yield LineError(name, number, f"not valid JSON ({_json_reason(exc)})")
                 continue
             try:
-                yield parse_record(data, number)
+                yield parse_record(from_doccano(data) if is_doccano(data) else data, number)
             except ValidationError as exc:
                 yield LineError(name, number, str(exc))
 
@@ -88,19 +93,6 @@ def jsonl_records(path: Path) -> Iterator[Record | LineError]:
 def _json_reason(exc: ValueError) -> str:
     text = str(exc).strip() or exc.__class__.__name__
     return text.splitlines()[0][:120]
-
-
-def _shown(value: Any) -> str:
-    """A JSON value as a message names it: ``true``, ``1.5``, ``'x'``, ``an object``."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    return clip(value)
 
 
 def _offset(item: dict[str, Any], key: str, index: int) -> int:
@@ -152,6 +144,7 @@ def parse_record(data: Any, line: int) -> Record:
     if not isinstance(meta, dict):
         raise ValidationError(f'"meta" must be an object, got {_shown(meta)}')
     check_meta(meta)
+    meta = with_original_id(meta, data.get("id"))
     spans = _spans(data.get("spans"))
     answer = data.get("answer")
     if answer is not None:

@@ -209,7 +209,13 @@ class ErrorReportDialog(QDialog):
 class ExportOptionsDialog(QDialog):
     """Where to export, in which format, and which answers."""
 
-    SUFFIX: ClassVar[dict[str, str]] = {"jsonl": ".jsonl", "spacy": "", "conll": ".conll"}
+    SUFFIX: ClassVar[dict[str, str]] = {
+        "jsonl": ".jsonl",
+        "spacy": "",
+        "conll": ".conll",
+        "doccano": ".doccano.jsonl",
+        "labelstudio": ".json",
+    }
 
     def __init__(self, default_stem: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -219,6 +225,8 @@ class ExportOptionsDialog(QDialog):
         self.format.addItem("JSONL (Prodigy / spaCy users)", "jsonl")
         self.format.addItem("spaCy DocBin folder (train.spacy, dev.spacy, config.cfg)", "spacy")
         self.format.addItem("CoNLL (BIO tags)", "conll")
+        self.format.addItem("doccano JSONL (sequence labelling)", "doccano")
+        self.format.addItem("Label Studio JSON tasks (annotations and predictions)", "labelstudio")
         self.path = QLineEdit(self)
         browse = QPushButton("Browse…", self)
         browse.clicked.connect(self._browse)

@@ -205,7 +205,7 @@ def test_long_values_are_clipped_in_messages(project: ProjectStore, tmp_path: Pa
     assert "overlap" in report.errors[0].reason and len(report.errors[0].reason) < 400
 
 
-@pytest.mark.parametrize("suffix", [".jsonl", ".txt", ".spacy"])
+@pytest.mark.parametrize("suffix", [".jsonl", ".txt", ".spacy", ".json", ".csv", ".tsv"])
 def test_devices_and_fifos_are_refused_before_they_are_opened(tmp_path: Path, suffix: str) -> None:
     project = str(tmp_path / "p.annot")
     _cli("new", project, "--pipeline", "blank:en")

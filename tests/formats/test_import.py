@@ -131,9 +131,9 @@ def test_text_file_and_folder(project: ProjectStore, tmp_path: Path) -> None:
 
 
 def test_unknown_file_type_and_missing_file(tmp_path: Path) -> None:
-    (tmp_path / "x.csv").write_text("a,b")
+    (tmp_path / "x.xlsx").write_text("a,b")
     with pytest.raises(FormatError, match="unknown file type"):
-        expand_paths([tmp_path / "x.csv"])
+        expand_paths([tmp_path / "x.xlsx"])
     with pytest.raises(FormatError, match="no such file"):
         expand_paths([tmp_path / "nope.jsonl"])
 

@@ -442,7 +442,7 @@ def label_studio(rng: random.Random) -> Made:
         ]
         tasks.append({"id": i, "data": {"text": text}, "annotations": [{"result": result}]})
     data = json.dumps(tasks, indent=rng.choice([None, 2]), ensure_ascii=False).encode()
-    return rng.choice([".jsonl", ".jsonl", ".txt"]), _damage(rng, data)
+    return rng.choice([".json", ".json", ".jsonl", ".txt"]), _damage(rng, data)
 
 
 def conll_like(rng: random.Random) -> Made:

@@ -52,8 +52,13 @@ SUMMARY = re.compile(
     r"(?:, (\d+) files not imported)?",
     re.M,
 )
-# Formats the importer does not read yet (issue 12 item 1): counted when they import silently.
-FOREIGN = frozenset({"doccano", "label_studio", "conll_like"})
+# Foreign formats and the suffixes the importer reads them from (issue 12 item 1); in a file of
+# another suffix (Label Studio JSON in .txt, CoNLL/CSV in .jsonl) they are counted when they
+# import silently.
+FOREIGN: dict[str, frozenset[str]] = {
+    "label_studio": frozenset({".json"}),
+    "conll_like": frozenset(),
+}
 MORE = re.compile(r"^  \.\.\. and \d+ more$")
 
 
@@ -100,7 +105,8 @@ class Summary:
             f"files {self.files}: imported {self.imported}, refused whole {self.refused_whole}, "
             f"with bad records {self.with_bad_records}, nothing added {self.nothing_added}",
             f"not a violation, issue 12 item 1: {self.foreign_silent} files of a foreign format "
-            "(doccano, Label Studio, CoNLL/CSV) imported without a word about their annotations",
+            "(Label Studio JSON outside .json, CoNLL/CSV) imported without a word about their "
+            "annotations",
             f"suggest --input: {self.suggested} runs, {self.suggest_refused} refused the file; "
             f"exports {self.exports}",
             "exit statuses: "
@@ -246,7 +252,7 @@ class Checker:
                 self.violation("refusal without message", name, "import", done.stderr)
         elif added:
             self.summary.imported += 1
-            if case.kind in FOREIGN and not bad:
+            if case.path.suffix not in FOREIGN.get(case.kind, {case.path.suffix}) and not bad:
                 self.summary.foreign_silent += 1
         else:
             self.summary.nothing_added += 1
