@@ -23,6 +23,8 @@ from annotator.core.model import DEFAULT_LABELS, Answer, LabelSet, ValidationErr
 from annotator.core.progress import Cancelled
 from annotator.core.schema import SchemaError
 from annotator.core.store import ProjectStore, StoreError
+from annotator.formats.iob import EXPORT_SCHEMES
+from annotator.formats.readers import reader_names
 from annotator.formats.records import FormatError
 from annotator.nlp.patterns import PatternError
 from annotator.nlp.pipeline_spec import PipelineError, locate_pipeline
@@ -62,6 +64,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from annotator.formats.docbin import SpanOptions
     from annotator.formats.importing import import_files
 
     bar = ProgressBar("import")
@@ -73,6 +76,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 as_suggestions=args.as_ == "suggestions",
                 annotator=args.annotator,
                 progress=bar,
+                fmt=args.format,
+                spans=SpanOptions(args.spans_key, args.drop_overlapping),
             )
         finally:
             bar.close()
@@ -102,6 +107,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 dev_ratio=args.dev_ratio,
                 seed=args.seed,
                 progress=bar,
+                scheme=args.scheme,
+                docstart=args.docstart,
+                include=args.include,
             )
         finally:
             bar.close()
@@ -310,6 +318,20 @@ def _answers(value: str) -> list[Answer]:
     return [Answer(n) for n in names]
 
 
+def _includes(value: str) -> list[str]:
+    """``--include unanswered,suggestions``: refused with the valid choices named."""
+    from annotator.formats.exporting import INCLUDES
+
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    wrong = [n for n in names if n not in INCLUDES]
+    if wrong or not names:
+        what = ", ".join(repr(n) for n in wrong) if wrong else "nothing"
+        raise argparse.ArgumentTypeError(
+            f"{what} cannot be included; choose from {', '.join(INCLUDES)} (comma-separated)"
+        )
+    return names
+
+
 def _label_text(value: str) -> tuple[str, str]:
     label, sep, text = value.partition("=")
     if not sep or not label.strip() or not text.strip():
@@ -388,9 +410,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_new)
 
-    p = command("import", "import .jsonl, .txt, .spacy files or folders of .txt")
+    p = command("import", "import .jsonl, .conll/.iob/.bio, .spacy, .txt files or folders of .txt")
     p.add_argument("project")
     p.add_argument("files", nargs="+")
+    p.add_argument(
+        "--format",
+        choices=reader_names(),
+        default="auto",
+        help="the reader (default auto: chosen by each file's content, then its suffix)",
+    )
+    p.add_argument(
+        "--spans-key",
+        default=None,
+        metavar="KEY",
+        help=".spacy: read doc.spans[KEY] instead of doc.ents",
+    )
+    p.add_argument(
+        "--drop-overlapping",
+        action="store_true",
+        help=".spacy: keep the longest non-overlapping spans (the others go to the meta) "
+        "instead of refusing a document whose spans overlap",
+    )
     p.add_argument(
         "--as",
         dest="as_",
@@ -416,8 +456,32 @@ def build_parser() -> argparse.ArgumentParser:
         help="answers to export: accept, reject, ignore, comma-separated (default accept)",
     )
     p.add_argument("--annotator", default=None, help="only this annotator's work")
-    p.add_argument("--dev-ratio", type=float, default=0.2, help="share of documents in dev.spacy")
+    p.add_argument(
+        "--dev-ratio",
+        type=float,
+        default=0.2,
+        help="share of documents in dev.spacy (exactly round(ratio * n), seeded)",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of the train/dev split")
+    p.add_argument(
+        "--scheme",
+        choices=list(EXPORT_SCHEMES),
+        default="iob",
+        help="conll: tag scheme, iob (IOB2, default) or biluo",
+    )
+    p.add_argument(
+        "--docstart",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="conll: a -DOCSTART- line before each document (default: yes)",
+    )
+    p.add_argument(
+        "--include",
+        type=_includes,
+        default=[],
+        help="jsonl: also write unanswered documents and/or suggestions nobody accepted "
+        '(comma-separated; suggestions go under their own key "suggestions")',
+    )
     p.add_argument("--json", action="store_true", help="the summary as JSON, for scripts")
     p.set_defaults(func=_cmd_export)
 

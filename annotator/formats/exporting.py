@@ -4,15 +4,28 @@ Only accepted spans are written (suggestions nobody confirmed are not training d
 span is checked against the project tokenizer's tokens; one that does not align stops the export
 with its document and text rather than being dropped. Every file is written atomically, and the
 spaCy export's three files are switched in together.
+
+On request (``include``, JSONL only) the export also writes:
+- ``unanswered``: the documents nobody answered (or ``annotator`` did not), after the answered
+  ones, with ``"answer": null``;
+- ``suggestions``: each record's suggestions nobody accepted or rejected, under their own key
+  ``"suggestions"`` (``start``, ``end``, ``label``, token indices, ``source``, ``score``), never
+  in ``"spans"``, so a tool that reads ``"spans"`` can never take them for accepted spans. A
+  document nobody has opened has its newest cached suggestions written.
+
+The spaCy export's train/dev split is exact and seeded: ``round(dev_ratio * n)`` documents in
+dev, chosen by a seeded hash of each text, so the same seed and documents give the same split
+and a new document does not move the others.
 """
 
 from __future__ import annotations
 
 import io
-import random
+import itertools
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -20,24 +33,55 @@ import srsly
 
 from annotator.core.bulk import gc_paused
 from annotator.core.model import Answer, Document, Span
+from annotator.core.model_versions import HELDOUT, assign_parts
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import Annotation, ProjectStore
 from annotator.formats.atomic import atomic_folder, atomic_write, check_folder_target
-from annotator.formats.conll import write_conll_document
+from annotator.formats.conll import conll_sentences, write_conll_document
 from annotator.formats.docbin import DocBinWriter
+from annotator.formats.iob import EXPORT_SCHEMES, ExportScheme
 from annotator.formats.jsonl import input_hash, task_hash
 from annotator.formats.records import ExportReport, FormatError
 from annotator.nlp.pipeline import pipeline_info
+from annotator.nlp.sentences import SentenceSplitter
 from annotator.nlp.tokens import AlignmentError, TokenIndex, Tokenizer
 from annotator.nlp.training import ner_training_config
 
-__all__ = ["FORMATS", "SPACY_FILES", "STDOUT", "ExportFormat", "export_project"]
+__all__ = [
+    "FORMATS",
+    "INCLUDES",
+    "SPACY_FILES",
+    "STDOUT",
+    "ExportFormat",
+    "export_project",
+]
 
 ExportFormat = Literal["jsonl", "spacy", "conll"]
 FORMATS: tuple[ExportFormat, ...] = ("jsonl", "spacy", "conll")
 SPACY_FILES = ("train.spacy", "dev.spacy", "config.cfg")
 STDOUT = "-"  # as OUT of a jsonl or conll export: standard output
+INCLUDES = ("unanswered", "suggestions")  # what a JSONL export can add on request
 _BATCH = 500
+
+
+def _unanswered(
+    store: ProjectStore, annotator: str | None
+) -> Iterator[tuple[Document, Annotation]]:
+    """Documents without an answer (of ``annotator``, or of anyone), with the annotation
+    worked on so far (the latest one, without an annotator given) or an empty one."""
+    if annotator is None:
+        answered = store.answered_ids()
+        annotators = store.annotators()
+    else:
+        answered = {d.id for d, _ in store.iter_annotations(list(Answer), annotator)}
+        annotators = [annotator]
+    for document in store.iter_documents():
+        if document.id in answered:
+            continue
+        found = [store.annotation(document.id, who) for who in annotators]
+        annotations = [a for a in found if a is not None]
+        latest = max(annotations, key=lambda a: a.updated, default=None)
+        yield document, latest or Annotation(document.id, annotator or "", None, ())
 
 
 def _annotated(
@@ -47,10 +91,16 @@ def _annotated(
     annotator: str | None,
     progress: ProgressCallback,
     cancel: CancelToken | None,
+    unanswered: bool = False,
 ) -> Iterator[tuple[Document, Annotation, TokenIndex, list[Span]]]:
-    """Answered documents with their tokens and accepted spans, tokenized in batches."""
+    """Answered (and, on request, unanswered) documents with their tokens and accepted spans,
+    tokenized in batches."""
     stats = store.stats(annotator)
     total = sum(stats["answers"][a.value] for a in answers)
+    pairs: Iterable[tuple[Document, Annotation]] = store.iter_annotations(answers, annotator)
+    if unanswered:
+        total += stats["documents"] - len(store.answered_ids())
+        pairs = itertools.chain(pairs, _unanswered(store, annotator))
     done = 0
     batch: list[tuple[Document, Annotation]] = []
 
@@ -60,7 +110,7 @@ def _annotated(
             yield doc, annotation, index, annotation.accepted
         batch.clear()
 
-    for pair in store.iter_annotations(answers, annotator):
+    for pair in pairs:
         batch.append(pair)
         if len(batch) >= _BATCH:
             yield from drain()
@@ -98,16 +148,39 @@ def _check(doc: Document, index: TokenIndex, spans: list[Span]) -> list[tuple[in
         ) from exc
 
 
-def jsonl_record(
-    doc: Document, annotation: Annotation, index: TokenIndex, spans: list[Span]
-) -> dict[str, Any]:
-    """One line of the JSONL export."""
+def _span_dicts(doc: Document, index: TokenIndex, spans: list[Span]) -> list[dict[str, Any]]:
     ranges = _check(doc, index, spans)
-    span_dicts = [
+    return [
         {"start": s.start, "end": s.end, "label": s.label, "token_start": a, "token_end": b}
         for s, (a, b) in zip(spans, ranges, strict=True)
     ]
+
+
+def _suggestions(store: ProjectStore, doc: Document, annotation: Annotation) -> list[Span]:
+    """Suggestions nobody accepted or rejected: those seeded into the annotation, or for a
+    document nobody opened the newest cached ones that overlap no accepted span."""
+    if annotation.annotator and store.suggestions_seeded(doc.id, annotation.annotator):
+        return annotation.suggested
+    accepted = annotation.accepted
+    return [s for s in store.latest_suggestions(doc.id) if not any(s.overlaps(a) for a in accepted)]
+
+
+def jsonl_record(
+    doc: Document,
+    annotation: Annotation,
+    index: TokenIndex,
+    spans: list[Span],
+    suggestions: list[Span] | None = None,
+) -> dict[str, Any]:
+    """One line of the JSONL export; ``suggestions`` (when given) go under their own key."""
+    span_dicts = _span_dicts(doc, index, spans)
     answer = annotation.answer.value if annotation.answer else None
+    extra: dict[str, Any] = {}
+    if suggestions is not None:
+        extra["suggestions"] = [
+            {**d, "source": s.source, "score": s.score}
+            for s, d in zip(suggestions, _span_dicts(doc, index, suggestions), strict=True)
+        ]
     return {
         "text": doc.text,
         "meta": doc.meta,
@@ -118,6 +191,7 @@ def jsonl_record(
         "answer": answer,
         "_annotator_id": annotation.annotator,
         "_view_id": "ner_manual",
+        **extra,
     }
 
 
@@ -133,9 +207,18 @@ def export_project(
     tokenizer: Tokenizer | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
+    scheme: ExportScheme = "iob",
+    docstart: bool = True,
+    include: Collection[str] = (),
 ) -> ExportReport:
     """Write the export; OUT is a file for jsonl and conll (``-``: standard output), a folder
-    for spacy. A target that is a symbolic link, a device or a FIFO is refused."""
+    for spacy. A target that is a symbolic link, a device or a FIFO is refused.
+
+    ``scheme`` (iob: IOB2, or biluo) and ``docstart`` (a ``-DOCSTART-`` line before each
+    document) shape the CoNLL export; ``include`` adds ``unanswered`` documents and
+    ``suggestions`` to the JSONL export (see the module doc).
+    """
+    options = _Options(scheme, docstart, frozenset(include))
     with gc_paused():
         return _export(
             store,
@@ -148,7 +231,34 @@ def export_project(
             tokenizer,
             progress,
             cancel,
+            options,
         )
+
+
+@dataclass(frozen=True)
+class _Options:
+    """The format-specific choices of an export."""
+
+    scheme: ExportScheme
+    docstart: bool
+    include: frozenset[str]
+
+    def check(self, out: Path, fmt: ExportFormat) -> None:
+        if self.scheme not in EXPORT_SCHEMES:
+            raise FormatError(
+                out, f"unknown tag scheme {self.scheme!r}; use one of {', '.join(EXPORT_SCHEMES)}"
+            )
+        unknown = sorted(self.include - set(INCLUDES))
+        if unknown:
+            raise FormatError(
+                out, f"cannot include {', '.join(unknown)}; choose from {', '.join(INCLUDES)}"
+            )
+        if self.include and fmt != "jsonl":
+            raise FormatError(
+                out,
+                f"--include {','.join(sorted(self.include))} is for the jsonl export: a {fmt} "
+                "export holds accepted spans of answered documents, as training data",
+            )
 
 
 def _export(
@@ -162,15 +272,18 @@ def _export(
     tokenizer: Tokenizer | None,
     progress: ProgressCallback,
     cancel: CancelToken | None,
+    options: _Options,
 ) -> ExportReport:
     if fmt not in FORMATS:
         raise FormatError(out, f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    options.check(out, fmt)
     if fmt == "spacy" and str(out) == STDOUT:
         raise FormatError(
             out, "the spacy export writes a folder; - (standard output) is for jsonl and conll"
         )
     tokenizer = tokenizer or Tokenizer.for_pipeline(store.pipeline)
-    items = _annotated(store, tokenizer, answers, annotator, progress, cancel)
+    unanswered = "unanswered" in options.include
+    items = _annotated(store, tokenizer, answers, annotator, progress, cancel, unanswered)
     if fmt == "spacy":
         return _export_spacy(store, out, items, tokenizer, dev_ratio, seed)
     if str(out) != STDOUT and out.is_dir() and not out.is_symlink():
@@ -178,13 +291,20 @@ def _export(
     if not out.parent.is_dir():
         raise FormatError(out.parent, "folder does not exist")
     report = ExportReport(files=[out])
+    splitter = SentenceSplitter(tokenizer)
+    with_suggestions = "suggestions" in options.include
     with _output(out) as handle:
         for doc, annotation, index, spans in items:
             if fmt == "jsonl":
-                handle.write(srsly.json_dumps(jsonl_record(doc, annotation, index, spans)) + "\n")
+                suggested = _suggestions(store, doc, annotation) if with_suggestions else None
+                record = jsonl_record(doc, annotation, index, spans, suggested)
+                handle.write(srsly.json_dumps(record) + "\n")
             else:
                 _check(doc, index, spans)
-                write_conll_document(handle, index, spans)
+                sentences = conll_sentences(
+                    index, spans, doc.meta, splitter.starts(index), options.scheme
+                )
+                write_conll_document(handle, sentences, docstart=options.docstart)
             report.documents += 1
             report.spans += len(spans)
     if report.documents == 0:
@@ -206,16 +326,21 @@ def _export_spacy(
         raise FormatError(out, f"dev ratio must be in [0, 1), got {dev_ratio}")
     check_folder_target(out, SPACY_FILES)  # before the work, and again before the switch
     train, dev = DocBinWriter(tokenizer), DocBinWriter(tokenizer)
-    rng = random.Random(seed)
     report = ExportReport()
-    first: tuple[str, list[Span]] | None = None
+    checked: list[tuple[Document, list[Span]]] = []
     for doc, _annotation, index, spans in items:
         _check(doc, index, spans)
-        target = dev if rng.random() < dev_ratio else train
-        target.add(doc.text, spans)
-        first = first or (doc.text, spans)
+        checked.append((doc, spans))
         report.documents += 1
         report.spans += len(spans)
+    # Exact and seeded: round(dev_ratio * n) documents in dev (a document that two annotators
+    # answered stays on one side).
+    parts = assign_parts([(d.id, d.text_hash) for d, _ in checked], {}, dev_ratio, seed)
+    first: tuple[str, list[Span]] | None = None
+    for doc, spans in checked:
+        target = dev if parts[doc.id] == HELDOUT else train
+        target.add(doc.text, spans)
+        first = first or (doc.text, spans)
     if report.documents == 0:
         raise FormatError(out, "nothing to export: no document has an answer that was asked for")
     if first is not None and (train.count == 0 or dev.count == 0):

@@ -18,52 +18,39 @@ from annotator.core.model import Answer, SpanState, ValidationError, check_spans
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import NewDocument, ProjectStore, current_annotator
 from annotator.formats.checks import check_annotator
-from annotator.formats.docbin import read_docbin
-from annotator.formats.jsonl import jsonl_records
+from annotator.formats.docbin import SpanOptions
+from annotator.formats.readers import AUTO, Reader, ReadOptions, choose_reader
 from annotator.formats.records import FormatError, ImportReport, LineError, Record, display_path
-from annotator.formats.sniff import check_text_file
-from annotator.formats.text import read_text, text_files
+from annotator.formats.text import text_files
 from annotator.nlp.tokens import Tokenizer
 
-__all__ = ["SUPPORTED_SUFFIXES", "expand_paths", "import_files"]
+__all__ = ["expand_paths", "import_files"]
 
-SUPPORTED_SUFFIXES = (".jsonl", ".txt", ".spacy")
 _BATCH = 2000
 # What a record that slipped past every check can still raise in the store or in spaCy.
 _RECORD_FAILURES = (sqlite3.DataError, sqlite3.IntegrityError, UnicodeError, OverflowError)
 
 
-def expand_paths(paths: Iterable[Path | str | bytes]) -> list[Path]:
-    """Files to import: folders become their .txt files; unknown types are an error."""
-    files: list[Path] = []
+def expand_paths(paths: Iterable[Path | str | bytes], fmt: str = AUTO) -> list[Path]:
+    """Files to import: folders become their .txt files; a file no reader takes is an error."""
+    return [path for path, _reader in _with_readers(paths, fmt)]
+
+
+def _with_readers(paths: Iterable[Path | str | bytes], fmt: str) -> list[tuple[Path, Reader]]:
+    """Each file to import with its reader (``fmt``, or chosen by content and suffix)."""
+    files: list[tuple[Path, Reader]] = []
     for raw in paths:
         path = Path(os.fsdecode(raw))
         if path.is_dir():
             found = text_files(path)
             if not found:
                 raise FormatError(path, "folder holds no .txt files")
-            files.extend(found)
+            files.extend((p, choose_reader(p, fmt)) for p in found)
         elif not path.exists():
             raise FormatError(path, "no such file")
-        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            raise FormatError(
-                path,
-                f"unknown file type {path.suffix or '(none)'}; "
-                f"import takes {', '.join(SUPPORTED_SUFFIXES)} files or a folder of .txt files",
-            )
         else:
-            files.append(path)
+            files.append((path, choose_reader(path, fmt)))
     return files
-
-
-def _records(path: Path, tokenizer: Tokenizer) -> tuple[int | None, Iterator[Record | LineError]]:
-    """How many records to expect (None: unknown) and the records of one file."""
-    suffix = path.suffix.lower()
-    if suffix == ".jsonl":
-        return check_text_file(path), jsonl_records(path)
-    if suffix == ".spacy":
-        return None, read_docbin(path, tokenizer)
-    return None, read_text(path)
 
 
 def _to_document(
@@ -83,7 +70,7 @@ def _to_document(
     if as_suggestions:
         spans = [s.with_(state=SpanState.SUGGESTED) for s in spans]
         answer = None
-    elif answer is None and spans:
+    elif answer is None and any(s.state is SpanState.ACCEPTED for s in spans):
         answer = Answer.ACCEPT  # spans that arrive as accepted are someone's accepted work
     return NewDocument(
         text=record.text,
@@ -105,23 +92,37 @@ def import_files(
     tokenizer: Tokenizer | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
+    fmt: str = AUTO,
+    spans: SpanOptions | None = None,
 ) -> ImportReport:
     """Import every file; returns the counts and every problem found.
 
     Incoming spans become accepted annotations of ``annotator`` (the record's own
-    ``_annotator_id`` wins), or suggestions when ``as_suggestions`` is set.
+    ``_annotator_id`` wins), or suggestions when ``as_suggestions`` is set. ``fmt`` forces a
+    reader (see ``readers``); ``spans`` says where a DocBin's spans are read from.
     """
-    files = expand_paths(paths)  # a missing or unknown file stops before anything is read
+    # A missing file, or one no reader takes, stops before anything is read.
+    files = _with_readers(paths, fmt)
     who = annotator or current_annotator()
     check_annotator(who)
     tokenizer = tokenizer or Tokenizer.for_pipeline(store.pipeline)
+    options = ReadOptions(tokenizer, spans or SpanOptions())
     labels = set(store.labels().names)
     report = ImportReport(files=len(files))
     with gc_paused():
-        for path in files:
+        for path, reader in files:
             try:
                 _import_one(
-                    store, path, labels, tokenizer, as_suggestions, who, report, progress, cancel
+                    store,
+                    path,
+                    reader.read(path, options),
+                    labels,
+                    tokenizer,
+                    as_suggestions,
+                    who,
+                    report,
+                    progress,
+                    cancel,
                 )
             except FormatError as exc:
                 report.failed_files.append(exc)
@@ -141,6 +142,7 @@ def import_files(
 def _import_one(
     store: ProjectStore,
     path: Path,
+    read: tuple[int | None, Iterator[Record | LineError]],
     labels: set[str],
     tokenizer: Tokenizer,
     as_suggestions: bool,
@@ -149,7 +151,7 @@ def _import_one(
     progress: ProgressCallback,
     cancel: CancelToken | None,
 ) -> None:
-    total, records = _records(path, tokenizer)
+    total, records = read
     name = display_path(path.name)
     added = duplicates = 0
     errors: list[LineError] = []

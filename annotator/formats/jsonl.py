@@ -1,7 +1,9 @@
 """JSONL: one JSON object a line, the shape spaCy and Prodigy users already have.
 
 Reading takes ``{"text", "meta"?, "spans"?: [{"start","end","label"}], "answer"?}`` (extra keys
-such as Prodigy's ``tokens`` or ``_input_hash`` are accepted and ignored). Writing produces the
+such as Prodigy's ``tokens`` or ``_input_hash`` are accepted and ignored), and the export's
+``"suggestions"`` (same shape) as suggestions. A key that holds annotations in another shape
+(``entities``, ``label``, ``ner``...) is an error naming it (see ``foreign``). Writing produces the
 shape of Prodigy's ``db-out``: text, tokens, spans with token indices, answer, meta, hashes.
 """
 
@@ -15,14 +17,16 @@ from typing import Any
 import srsly
 
 from annotator.core.limits import MAX_LINE_BYTES, MAX_SPANS, clip
-from annotator.core.model import Answer, Span, ValidationError
+from annotator.core.model import Answer, Span, SpanState, ValidationError
 from annotator.formats.checks import check_annotator, check_label, check_meta, check_text
+from annotator.formats.foreign import check_no_foreign_annotations
 from annotator.formats.records import FormatError, LineError, Record, display_path
 from annotator.formats.sniff import check_text_file, open_regular
 
 __all__ = [
     "input_hash",
     "jsonl_records",
+    "looks_like_jsonl",
     "parse_record",
     "read_jsonl",
     "task_hash",
@@ -109,23 +113,23 @@ def _offset(item: dict[str, Any], key: str, index: int) -> int:
     return value
 
 
-def _spans(raw: Any) -> tuple[Span, ...]:
+def _spans(raw: Any, key: str = "spans", state: SpanState = SpanState.ACCEPTED) -> tuple[Span, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        raise ValidationError(f'"spans" must be a list, got {_shown(raw)}')
+        raise ValidationError(f'"{key}" must be a list, got {_shown(raw)}')
     if len(raw) > MAX_SPANS:
         raise ValidationError(f"{len(raw):,} spans, above the limit of {MAX_SPANS:,} a record")
     spans = []
     for index, item in enumerate(raw, start=1):
         if not isinstance(item, dict):
-            raise ValidationError(f"span {index} is not an object")
+            raise ValidationError(f"span {index} of \"{key}\" is not an object")
         start, end = _offset(item, "start", index), _offset(item, "end", index)
         label = item.get("label")
         if not isinstance(label, str) or not label:
             raise ValidationError(f'span {index} needs a "label" string, got {_shown(label)}')
         check_label(label, f"span {index} label")
-        spans.append(Span(start, end, label, source="import"))
+        spans.append(Span(start, end, label, state, source="import"))
     return tuple(spans)
 
 
@@ -145,13 +149,19 @@ def parse_record(data: Any, line: int) -> Record:
     if not text.strip():
         raise ValidationError('"text" is empty')
     check_text(text)
+    check_no_foreign_annotations(
+        data, ("spans", "suggestions"), reads='"spans": [{"start", "end", "label"}]'
+    )
     meta = data.get("meta", {})
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise ValidationError(f'"meta" must be an object, got {_shown(meta)}')
     check_meta(meta)
-    spans = _spans(data.get("spans"))
+    # Our export's suggestions nobody accepted come back as suggestions, never as spans.
+    spans = _spans(data.get("spans")) + _spans(
+        data.get("suggestions"), "suggestions", SpanState.SUGGESTED
+    )
     answer = data.get("answer")
     if answer is not None:
         if not isinstance(answer, str) or answer not in _ANSWERS:
@@ -172,6 +182,19 @@ def parse_record(data: Any, line: int) -> Record:
         answer=answer,
         annotator=annotator or None,
     )
+
+
+def looks_like_jsonl(head: bytes) -> bool:
+    """Whether the start of a file is JSONL records: its first line is a JSON object with a
+    ``"text"`` (for a .txt that holds JSONL)."""
+    first = head.removeprefix(b"\xef\xbb\xbf").lstrip().split(b"\n", 1)[0]
+    if not first.startswith(b"{"):
+        return False
+    try:
+        data = srsly.json_loads(first.decode("utf-8"))
+    except ValueError:  # UnicodeDecodeError included
+        return False
+    return isinstance(data, dict) and "text" in data
 
 
 def _hash32(*parts: str) -> int:

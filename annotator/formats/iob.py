@@ -1,0 +1,178 @@
+"""Token tags of the IOB family (IOB1, IOB2, BIOES/BILUO): read them into spans, write them.
+
+Reading is strict where a scheme is strict and says which line broke it: ``I-ORG`` after ``O``
+starts an entity in IOB1 and is an error in IOB2, so a file's scheme is decided from the file
+as a whole (see ``detect_scheme``), never guessed tag by tag.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from annotator.core.model import ValidationError
+
+__all__ = [
+    "EXPORT_SCHEMES",
+    "ExportScheme",
+    "TagScheme",
+    "TaggedToken",
+    "detect_scheme",
+    "is_tag",
+    "parse_tag",
+    "spans_from_tags",
+    "tags_for_ranges",
+]
+
+TagScheme = Literal["iob1", "iob2", "bioes"]
+ExportScheme = Literal["iob", "biluo"]
+EXPORT_SCHEMES: tuple[ExportScheme, ...] = ("iob", "biluo")
+
+_TAG = re.compile(r"^(?P<prefix>[BIESLU])[-_](?P<label>\S+)$")
+_BIOES_PREFIXES = frozenset("ESLU")
+
+
+@dataclass(frozen=True)
+class TaggedToken:
+    """One token line: the token, its tag, and the line it came from (1-based)."""
+
+    token: str
+    tag: str
+    line: int
+
+
+def is_tag(tag: str) -> bool:
+    """Whether ``tag`` is ``O`` or a prefix of the IOB family with a label (``B-ORG``)."""
+    return tag == "O" or _TAG.match(tag) is not None
+
+
+def parse_tag(tag: str) -> tuple[str, str]:
+    """(prefix, label) of a tag: ``("O", "")`` or e.g. ``("B", "ORG")``; L and U read as E, S.
+
+    An unknown scheme (``PER``, ``X-ORG``, ``B-``) raises ValidationError.
+    """
+    if tag == "O":
+        return "O", ""
+    match = _TAG.match(tag)
+    if match is None:
+        raise ValidationError(
+            f"tag {tag!r} is not O or B-/I-/E-/S-/L-/U- followed by a label "
+            "(IOB1, IOB2, BIOES or BILUO)"
+        )
+    prefix = {"L": "E", "U": "S"}.get(match["prefix"], match["prefix"])
+    return prefix, match["label"]
+
+
+def _starts_with_i(previous: tuple[str, str], current: tuple[str, str]) -> bool:
+    """Whether ``current`` (an I- tag) cannot continue ``previous``: only IOB1 allows it."""
+    return current[0] == "I" and (previous[0] not in "BI" or previous[1] != current[1])
+
+
+def _b_after_other(previous: tuple[str, str], current: tuple[str, str]) -> bool:
+    """A B- tag that does not follow an entity of its own label: only IOB2 writes those."""
+    return current[0] == "B" and (previous[0] not in "BI" or previous[1] != current[1])
+
+
+def detect_scheme(sentences: Sequence[Sequence[TaggedToken]]) -> TagScheme:
+    """The tag scheme of a whole file; raises ValidationError when it mixes IOB1 and IOB2.
+
+    Any E-/S-/L-/U- tag makes it BIOES. Otherwise an entity that starts with I- is IOB1, and
+    one that starts with B- after O is IOB2; a file with both cannot be read either way.
+    Tags must already be valid (``parse_tag``).
+    """
+    iob1_at: TaggedToken | None = None
+    iob2_at: TaggedToken | None = None
+    for sentence in sentences:
+        previous = ("O", "")
+        for token in sentence:
+            current = parse_tag(token.tag)
+            if current[0] in _BIOES_PREFIXES:
+                return "bioes"
+            if iob1_at is None and _starts_with_i(previous, current):
+                iob1_at = token
+            if iob2_at is None and _b_after_other(previous, current):
+                iob2_at = token
+            previous = current
+    if iob1_at is not None and iob2_at is not None:
+        raise ValidationError(
+            f"the tags mix IOB1 and IOB2: line {iob1_at.line} starts an entity with "
+            f"{iob1_at.tag} (IOB1), line {iob2_at.line} with {iob2_at.tag} after no entity "
+            "of its label (IOB2); convert the file to one scheme"
+        )
+    return "iob1" if iob1_at is not None else "iob2"
+
+
+class TagError(ValidationError):
+    """A tag sequence the scheme does not allow, at ``line``."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+
+
+def spans_from_tags(tokens: Sequence[TaggedToken], scheme: TagScheme) -> list[tuple[int, int, str]]:
+    """Entities of one sentence as (first token, last token inclusive, label).
+
+    Raises TagError at the first tag the scheme does not allow (IOB2: I- not after B-/I- of
+    its label; BIOES: B- not closed by E-, I-/E- without B-).
+    """
+    entities: list[tuple[int, int, str]] = []
+    open_at: int | None = None
+    open_label = ""
+    for i, token in enumerate(tokens):
+        prefix, label = parse_tag(token.tag)
+        continues = open_at is not None and label == open_label and prefix in "IE"
+        if scheme == "bioes" and open_at is not None and not continues:
+            raise TagError(
+                token.line,
+                f"{token.tag} after {tokens[i - 1].tag}: in BIOES/BILUO an entity that starts "
+                f"with B- ends with E- or L- of its label",
+            )
+        if prefix in "IE" and not continues and scheme != "iob1":
+            raise TagError(
+                token.line,
+                f"{token.tag} does not continue an entity of its label "
+                f"(after {tokens[i - 1].tag if i else 'the start of the sentence'})",
+            )
+        if open_at is not None and not continues:
+            entities.append((open_at, i - 1, open_label))
+            open_at = None
+        if prefix == "S":
+            entities.append((i, i, label))
+        elif prefix == "B" or (prefix == "I" and open_at is None):
+            open_at, open_label = i, label
+        elif prefix == "E" and open_at is not None:
+            entities.append((open_at, i, label))
+            open_at = None
+    if open_at is not None:
+        if scheme == "bioes":
+            last = tokens[-1]
+            raise TagError(
+                last.line,
+                f"the sentence ends inside an entity ({last.tag}): in BIOES/BILUO it ends "
+                "with E- or L-",
+            )
+        entities.append((open_at, len(tokens) - 1, open_label))
+    return entities
+
+
+def tags_for_ranges(
+    count: int, entities: Sequence[tuple[int, int, str]], scheme: ExportScheme
+) -> list[str]:
+    """One tag per token for entities given as (first token, last token inclusive, label).
+
+    ``iob`` is IOB2 (every entity starts with B-), ``biluo`` spaCy's BILUO (U- for one token).
+    """
+    tags = ["O"] * count
+    for first, last, label in entities:
+        if scheme == "biluo" and first == last:
+            tags[first] = f"U-{label}"
+            continue
+        tags[first] = f"B-{label}"
+        for i in range(first + 1, last + 1):
+            tags[i] = f"I-{label}"
+        if scheme == "biluo":
+            tags[last] = f"L-{label}"
+    return tags

@@ -1,0 +1,145 @@
+"""The import readers, a table: each has a name, the suffixes it owns and a content sniff.
+
+A file's reader is chosen by what it holds, not only by its name: ``--format NAME`` forces one;
+otherwise the first reader whose sniff recognises the start of the file (the reader owning the
+suffix asked first), else the reader owning the suffix. So a ``.txt`` that holds CoNLL columns
+or JSONL records is read as such instead of becoming one document of raw columns. Readers of
+other formats join the table with ``register``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.formats.conll_read import looks_like_conll, read_conll
+from annotator.formats.docbin import SpanOptions, read_docbin
+from annotator.formats.jsonl import jsonl_records, looks_like_jsonl
+from annotator.formats.records import FormatError, LineError, Record
+from annotator.formats.sniff import check_text_file, open_regular
+from annotator.formats.text import read_text
+from annotator.nlp.tokens import Tokenizer
+
+__all__ = [
+    "AUTO",
+    "ReadOptions",
+    "Reader",
+    "choose_reader",
+    "reader_names",
+    "register",
+    "supported_suffixes",
+]
+
+AUTO = "auto"
+_HEAD = 65536
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What a reader may need beyond the file: the project tokenizer, DocBin span choices."""
+
+    tokenizer: Tokenizer
+    spans: SpanOptions = field(default_factory=SpanOptions)
+
+
+Records = tuple[int | None, Iterator[Record | LineError]]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One input format.
+
+    ``read`` returns how many records to expect (None: unknown) and the records; ``sniff``
+    tells from the first bytes of a file whether it holds this format (None: never sniffed,
+    only chosen by suffix or by name). A ``binary`` format's suffix settles it: its own reader
+    says best what is wrong with a damaged file.
+    """
+
+    name: str
+    suffixes: tuple[str, ...]
+    read: Callable[[Path, ReadOptions], Records]
+    sniff: Callable[[bytes], bool] | None = None
+    binary: bool = False
+
+
+def _jsonl(path: Path, options: ReadOptions) -> Records:
+    return check_text_file(path), jsonl_records(path)
+
+
+def _conll(path: Path, options: ReadOptions) -> Records:
+    return None, read_conll(path)
+
+
+def _spacy(path: Path, options: ReadOptions) -> Records:
+    return None, read_docbin(path, options.tokenizer, options.spans)
+
+
+def _text(path: Path, options: ReadOptions) -> Records:
+    return None, read_text(path)
+
+
+_READERS: list[Reader] = [
+    Reader("jsonl", (".jsonl",), _jsonl, looks_like_jsonl),
+    Reader("conll", (".conll", ".iob", ".bio"), _conll, looks_like_conll),
+    Reader("spacy", (".spacy",), _spacy, binary=True),
+    Reader("text", (".txt",), _text),
+]
+
+
+def register(reader: Reader) -> None:
+    """Add a reader to the table (before ``text``, the reader of last resort)."""
+    if any(r.name == reader.name for r in _READERS):
+        raise ValueError(f"a reader named {reader.name!r} is already registered")
+    _READERS.insert(len(_READERS) - 1, reader)
+
+
+def reader_names() -> list[str]:
+    """``auto`` and every reader's name, for ``--format``."""
+    return [AUTO, *(r.name for r in _READERS)]
+
+
+def supported_suffixes() -> tuple[str, ...]:
+    return tuple(s for r in _READERS for s in r.suffixes)
+
+
+def _head(path: Path) -> bytes:
+    with open_regular(path) as handle:
+        return handle.read(_HEAD)
+
+
+def choose_reader(path: Path, name: str = AUTO) -> Reader:
+    """The reader for ``path``: the named one, or chosen by content and suffix.
+
+    A file no reader recognises and whose suffix no reader owns raises FormatError.
+    """
+    if name != AUTO:
+        for reader in _READERS:
+            if reader.name == name:
+                return reader
+        raise FormatError(path, f"unknown format {name!r}; choose from {', '.join(reader_names())}")
+    suffix = path.suffix.lower()
+    owner = next((r for r in _READERS if suffix in r.suffixes), None)
+    if owner is not None and owner.binary:
+        return owner
+    candidates = [r for r in _READERS if r.sniff is not None]
+    if owner is not None:
+        candidates.sort(key=lambda r: r is not owner)
+    try:
+        head = _head(path)
+    except FormatError:
+        if owner is None:
+            raise
+        return owner  # not readable (a FIFO, a device): its reader refuses it with a message
+    for reader in candidates:
+        assert reader.sniff is not None
+        if reader.sniff(head):
+            return reader
+    if owner is None:
+        raise FormatError(
+            path,
+            f"unknown file type {path.suffix or '(none)'}; import takes "
+            f"{', '.join(supported_suffixes())} files or a folder of .txt files "
+            "(or choose a reader with --format)",
+        )
+    return owner
