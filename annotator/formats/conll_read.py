@@ -15,7 +15,7 @@ Takes CoNLL-2003 (``-DOCSTART-`` lines, four columns, the NER tag last) and two-
 
 A line with another column count than the file's first token line, a tag outside the IOB
 family, or a tag sequence the file's scheme does not allow refuses its document (a LineError
-at that line); the other documents go in. A file mixing IOB1 and IOB2 is refused as a whole.
+at that line); the other documents go in.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from annotator.formats.iob import (
     parse_tag,
     spans_from_tags,
 )
-from annotator.formats.records import FormatError, LineError, Record, display_path
+from annotator.formats.records import LineError, Record, display_path
 from annotator.formats.sniff import check_text_file, open_regular
 
 __all__ = ["DOCSTART", "TOKENIZED", "TOKENIZED_KEY", "looks_like_conll", "read_conll"]
@@ -181,14 +181,11 @@ def _record(document: _Document, scheme: TagScheme, name: str) -> Record | LineE
 
 
 def read_conll(path: Path) -> Iterator[Record | LineError]:
-    """Documents of a CoNLL/IOB file; a binary file or one mixing IOB1 and IOB2 raises
-    FormatError before the first record."""
+    """Documents of a CoNLL/IOB file; a binary file raises FormatError before the first
+    record."""
     check_text_file(path)
     documents = _documents(path)
-    try:
-        scheme = detect_scheme([s for d in documents if d.error is None for s in d.sentences])
-    except ValidationError as exc:
-        raise FormatError(path, f"{exc}; nothing was imported") from exc
+    scheme = detect_scheme([s for d in documents if d.error is None for s in d.sentences])
     name = display_path(path)
     return (_record(document, scheme, name) for document in documents)
 

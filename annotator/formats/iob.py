@@ -65,43 +65,30 @@ def parse_tag(tag: str) -> tuple[str, str]:
     return prefix, match["label"]
 
 
-def _starts_with_i(previous: tuple[str, str], current: tuple[str, str]) -> bool:
-    """Whether ``current`` (an I- tag) cannot continue ``previous``: only IOB1 allows it."""
-    return current[0] == "I" and (previous[0] not in "BI" or previous[1] != current[1])
-
-
 def _b_after_other(previous: tuple[str, str], current: tuple[str, str]) -> bool:
     """A B- tag that does not follow an entity of its own label: only IOB2 writes those."""
     return current[0] == "B" and (previous[0] not in "BI" or previous[1] != current[1])
 
 
 def detect_scheme(sentences: Sequence[Sequence[TaggedToken]]) -> TagScheme:
-    """The tag scheme of a whole file; raises ValidationError when it mixes IOB1 and IOB2.
+    """The tag scheme of a whole file.
 
-    Any E-/S-/L-/U- tag makes it BIOES. Otherwise an entity that starts with I- is IOB1, and
-    one that starts with B- after O is IOB2; a file with both cannot be read either way.
-    Tags must already be valid (``parse_tag``).
+    Any E-/S-/L-/U- tag makes it BIOES. Otherwise a B- tag that does not follow an entity of
+    its label (strict IOB1 writes B- only between two entities of one label) makes it IOB2,
+    where an entity that starts with I- is then an error; a file without one is IOB1, where
+    I- after O starts an entity. Tags must already be valid (``parse_tag``).
     """
-    iob1_at: TaggedToken | None = None
-    iob2_at: TaggedToken | None = None
+    scheme: TagScheme = "iob1"
     for sentence in sentences:
         previous = ("O", "")
         for token in sentence:
             current = parse_tag(token.tag)
             if current[0] in _BIOES_PREFIXES:
                 return "bioes"
-            if iob1_at is None and _starts_with_i(previous, current):
-                iob1_at = token
-            if iob2_at is None and _b_after_other(previous, current):
-                iob2_at = token
+            if _b_after_other(previous, current):
+                scheme = "iob2"
             previous = current
-    if iob1_at is not None and iob2_at is not None:
-        raise ValidationError(
-            f"the tags mix IOB1 and IOB2: line {iob1_at.line} starts an entity with "
-            f"{iob1_at.tag} (IOB1), line {iob2_at.line} with {iob2_at.tag} after no entity "
-            "of its label (IOB2); convert the file to one scheme"
-        )
-    return "iob1" if iob1_at is not None else "iob2"
+    return scheme
 
 
 class TagError(ValidationError):
@@ -134,7 +121,12 @@ def spans_from_tags(tokens: Sequence[TaggedToken], scheme: TagScheme) -> list[tu
             raise TagError(
                 token.line,
                 f"{token.tag} does not continue an entity of its label "
-                f"(after {tokens[i - 1].tag if i else 'the start of the sentence'})",
+                f"(after {tokens[i - 1].tag if i else 'the start of the sentence'}); "
+                + (
+                    "the file starts entities with B- (IOB2)"
+                    if scheme == "iob2"
+                    else "in BIOES/BILUO an entity starts with B- or S-/U-"
+                ),
             )
         if open_at is not None and not continues:
             entities.append((open_at, i - 1, open_label))

@@ -123,7 +123,7 @@ def _spans(raw: Any, key: str = "spans", state: SpanState = SpanState.ACCEPTED) 
     spans = []
     for index, item in enumerate(raw, start=1):
         if not isinstance(item, dict):
-            raise ValidationError(f"span {index} of \"{key}\" is not an object")
+            raise ValidationError(f'span {index} of "{key}" is not an object')
         start, end = _offset(item, "start", index), _offset(item, "end", index)
         label = item.get("label")
         if not isinstance(label, str) or not label:
