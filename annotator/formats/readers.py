@@ -19,6 +19,7 @@ from annotator.formats.jsonl import jsonl_records, looks_like_jsonl
 from annotator.formats.records import FormatError, LineError, Record
 from annotator.formats.sniff import check_text_file, open_regular
 from annotator.formats.text import read_text
+from annotator.formats.unread import looks_like_json_document, looks_like_labelled_table, refuse
 from annotator.nlp.tokens import Tokenizer
 
 __all__ = [
@@ -79,28 +80,44 @@ def _text(path: Path, options: ReadOptions) -> Records:
     return None, read_text(path)
 
 
+def _refusal(what: str) -> Callable[[Path, ReadOptions], Records]:
+    refuse_file = refuse(what)
+    return lambda path, options: (None, refuse_file(path))
+
+
 _READERS: list[Reader] = [
     Reader("jsonl", (".jsonl",), _jsonl, looks_like_jsonl),
     Reader("conll", (".conll", ".iob", ".bio"), _conll, looks_like_conll),
     Reader("spacy", (".spacy",), _spacy, binary=True),
+]
+# Asked after every reader above: content that is no plain text is refused, then plain text.
+_LAST: list[Reader] = [
+    Reader("json-document", (), _refusal("a JSON document"), looks_like_json_document),
+    Reader(
+        "labelled-table", (), _refusal("a table with a label column"), looks_like_labelled_table
+    ),
     Reader("text", (".txt",), _text),
 ]
 
 
+def _all() -> list[Reader]:
+    return [*_READERS, *_LAST]
+
+
 def register(reader: Reader) -> None:
-    """Add a reader to the table (before ``text``, the reader of last resort)."""
-    if any(r.name == reader.name for r in _READERS):
+    """Add a reader to the table, asked before the refusals and plain text."""
+    if any(r.name == reader.name for r in _all()):
         raise ValueError(f"a reader named {reader.name!r} is already registered")
-    _READERS.insert(len(_READERS) - 1, reader)
+    _READERS.append(reader)
 
 
 def reader_names() -> list[str]:
-    """``auto`` and every reader's name, for ``--format``."""
-    return [AUTO, *(r.name for r in _READERS)]
+    """``auto`` and every reader's name that reads something, for ``--format``."""
+    return [AUTO, *(r.name for r in _all() if r.suffixes)]
 
 
 def supported_suffixes() -> tuple[str, ...]:
-    return tuple(s for r in _READERS for s in r.suffixes)
+    return tuple(s for r in _all() for s in r.suffixes)
 
 
 def _head(path: Path) -> bytes:
@@ -114,15 +131,15 @@ def choose_reader(path: Path, name: str = AUTO) -> Reader:
     A file no reader recognises and whose suffix no reader owns raises FormatError.
     """
     if name != AUTO:
-        for reader in _READERS:
-            if reader.name == name:
+        for reader in _all():
+            if reader.name == name and reader.suffixes:
                 return reader
         raise FormatError(path, f"unknown format {name!r}; choose from {', '.join(reader_names())}")
     suffix = path.suffix.lower()
-    owner = next((r for r in _READERS if suffix in r.suffixes), None)
+    owner = next((r for r in _all() if suffix in r.suffixes), None)
     if owner is not None and owner.binary:
         return owner
-    candidates = [r for r in _READERS if r.sniff is not None]
+    candidates = [r for r in _all() if r.sniff is not None]
     if owner is not None:
         candidates.sort(key=lambda r: r is not owner)
     try:
