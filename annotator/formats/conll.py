@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from annotator.core.model import Span
-from annotator.formats.conll_read import TOKENIZED, TOKENIZED_KEY
+from annotator.formats.conll_read import COLUMNS_KEY, TOKENIZED, TOKENIZED_KEY
 from annotator.formats.iob import ExportScheme, tags_for_ranges
 from annotator.nlp.tokens import TokenIndex
 
@@ -27,17 +27,18 @@ DOC_DELIMITER = "-DOCSTART- -X- O O"
 _WORD = re.compile(r"\S+")
 
 Token = tuple[int, int]  # character range
-Sentence = list[tuple[str, str]]  # (token, tag)
+Sentence = list[tuple[str, str, str]]  # (token, the columns between, tag)
 
 
-def _whitespace_tokens(text: str, spans: Sequence[Span]) -> tuple[list[Token], list[int]]:
-    """Tokens of a text rebuilt from CoNLL (split further at any span edge inside one), and
-    the tokens that start a line."""
+def _whitespace_tokens(text: str, spans: Sequence[Span]) -> tuple[list[Token], list[int], bool]:
+    """Tokens of a text rebuilt from CoNLL (split further at any span edge inside one), the
+    tokens that start a line, and whether any token was split."""
     edges = sorted({s.start for s in spans} | {s.end for s in spans})
     tokens: list[Token] = []
     starts: list[int] = []
     line_start = True
     position = 0
+    split = False
     for match in _WORD.finditer(text):
         if tokens and "\n" in text[position : match.start()]:
             line_start = True
@@ -49,9 +50,10 @@ def _whitespace_tokens(text: str, spans: Sequence[Span]) -> tuple[list[Token], l
             if match.start() < edge < match.end():
                 tokens.append((cut, edge))
                 cut = edge
+                split = True
         tokens.append((cut, match.end()))
         position = match.end()
-    return tokens, starts
+    return tokens, starts, split
 
 
 def _spacy_tokens(
@@ -81,16 +83,24 @@ def conll_sentences(
     sentence_starts: Sequence[int],
     scheme: ExportScheme = "iob",
 ) -> list[Sentence]:
-    """The document's sentences as (token, tag) rows.
+    """The document's sentences as (token, columns between, tag) rows.
 
     ``sentence_starts`` are token indices of ``index`` (ignored for a document imported from
-    CoNLL); spans must be aligned to ``index`` (the exporter checks them first).
+    CoNLL); spans must be aligned to ``index`` (the exporter checks them first). A document
+    imported from CoNLL gets its columns between token and tag back while its tokens are the
+    ones it came with.
     """
     text = index.text
+    middles: list[str] = []
     if meta.get(TOKENIZED_KEY) == TOKENIZED:
-        tokens, starts = _whitespace_tokens(text, spans)
+        tokens, starts, split = _whitespace_tokens(text, spans)
+        kept = meta.get(COLUMNS_KEY)
+        if not split and isinstance(kept, list) and len(kept) == len(tokens):
+            # One line a token, whatever the meta holds: whitespace inside becomes one space.
+            middles = [" ".join(m.split()) if isinstance(m, str) else "" for m in kept]
     else:
         tokens, starts = _spacy_tokens(index, sentence_starts)
+    middles = middles or [""] * len(tokens)
     by_start = {start: i for i, (start, _) in enumerate(tokens)}
     by_end = {end: i for i, (_, end) in enumerate(tokens)}
     entities = [(by_start[s.start], by_end[s.end], s.label) for s in spans]
@@ -103,7 +113,12 @@ def conll_sentences(
         local = [(a - first, b - first, label) for a, b, label in entities if first <= a < end]
         tags = tags_for_ranges(end - first, local, scheme)
         sentences.append(
-            [(text[s:e], tag) for (s, e), tag in zip(tokens[first:end], tags, strict=True)]
+            [
+                (text[s:e], middle, tag)
+                for (s, e), middle, tag in zip(
+                    tokens[first:end], middles[first:end], tags, strict=True
+                )
+            ]
         )
     return sentences
 
@@ -113,5 +128,10 @@ def write_conll_document(out: IO[str], sentences: Sequence[Sentence], *, docstar
     if docstart:
         out.write(DOC_DELIMITER + "\n\n")
     for sentence in sentences:
-        out.write("".join(f"{token} {tag}\n" for token, tag in sentence))
+        out.write(
+            "".join(
+                f"{token} {middle} {tag}\n" if middle else f"{token} {tag}\n"
+                for token, middle, tag in sentence
+            )
+        )
         out.write("\n")

@@ -10,8 +10,9 @@ Takes CoNLL-2003 (``-DOCSTART-`` lines, four columns, the NER tag last) and two-
   every entity starts and ends at whitespace and its offsets match its tokens exactly. The
   document's meta says so (``"tokenized": "conll"``), and the CoNLL export writes such a
   document back with the same tokens and sentence breaks.
-- Only the first column (the token) and the last (the NER tag) are read; the columns between
-  (CoNLL-2003's part-of-speech and chunk tags) are not kept.
+- The first column is the token, the last the NER tag; the columns between (CoNLL-2003's
+  part-of-speech and chunk tags) are kept in the meta (``"conll_columns"``, one string a
+  token) and written back by the CoNLL export.
 
 A line with another column count than the file's first token line, a tag outside the IOB
 family, or a tag sequence the file's scheme does not allow refuses its document (a LineError
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from annotator.core.limits import MAX_LINE_BYTES, MAX_SPANS
 from annotator.core.model import Span, ValidationError
-from annotator.formats.checks import check_label, check_text
+from annotator.formats.checks import check_label, check_meta, check_text
 from annotator.formats.iob import (
     TagError,
     TaggedToken,
@@ -39,11 +40,19 @@ from annotator.formats.iob import (
 from annotator.formats.records import LineError, Record, display_path
 from annotator.formats.sniff import check_text_file, open_regular
 
-__all__ = ["DOCSTART", "TOKENIZED", "TOKENIZED_KEY", "looks_like_conll", "read_conll"]
+__all__ = [
+    "COLUMNS_KEY",
+    "DOCSTART",
+    "TOKENIZED",
+    "TOKENIZED_KEY",
+    "looks_like_conll",
+    "read_conll",
+]
 
 DOCSTART = "-DOCSTART-"
 TOKENIZED_KEY = "tokenized"  # meta key of a document whose text was rebuilt from tokens
 TOKENIZED = "conll"  # ... and its value: tokens joined by " ", one sentence a line
+COLUMNS_KEY = "conll_columns"  # meta key: the columns between token and tag, one per token
 _SNIFF_LINES = 200
 _TAG_SHAPED = re.compile(r"^(O|[BIESLU][-_]\S*)$")
 
@@ -141,7 +150,7 @@ def _documents(path: Path) -> list[_Document]:
         if sentence is None:
             sentence = _Sentence(number)
             blocks[-1].append(sentence)
-        sentence.tokens.append(TaggedToken(cells[0], cells[-1], number))
+        sentence.tokens.append(TaggedToken(cells[0], cells[-1], number, " ".join(cells[1:-1])))
     if has_docstart:
         return [_document(block) for block in blocks if block]
     # No document breaks: every sentence is a document of its own.
@@ -176,9 +185,15 @@ def _record(document: _Document, scheme: TagScheme, name: str) -> Record | LineE
         return LineError(name, exc.line, str(exc))
     except ValidationError as exc:
         return LineError(name, document.line, str(exc))
-    return Record(
-        text=text, line=document.line, meta={TOKENIZED_KEY: TOKENIZED}, spans=tuple(spans)
-    )
+    meta: dict[str, object] = {TOKENIZED_KEY: TOKENIZED}
+    middles = [token.middle for sentence in document.sentences for token in sentence]
+    if any(middles):
+        meta[COLUMNS_KEY] = middles
+    try:
+        check_meta(meta)
+    except ValidationError as exc:
+        return LineError(name, document.line, f"the columns between token and tag: {exc}")
+    return Record(text=text, line=document.line, meta=meta, spans=tuple(spans))
 
 
 def read_conll(path: Path) -> Iterator[Record | LineError]:

@@ -20,7 +20,6 @@ __all__ = [
     "TagScheme",
     "TaggedToken",
     "detect_scheme",
-    "is_tag",
     "parse_tag",
     "spans_from_tags",
     "tags_for_ranges",
@@ -36,16 +35,13 @@ _BIOES_PREFIXES = frozenset("ESLU")
 
 @dataclass(frozen=True)
 class TaggedToken:
-    """One token line: the token, its tag, and the line it came from (1-based)."""
+    """One token line: the token, its tag, the line it came from (1-based), and the columns
+    between token and tag (CoNLL-2003's part-of-speech and chunk tags), as written."""
 
     token: str
     tag: str
     line: int
-
-
-def is_tag(tag: str) -> bool:
-    """Whether ``tag`` is ``O`` or a prefix of the IOB family with a label (``B-ORG``)."""
-    return tag == "O" or _TAG.match(tag) is not None
+    middle: str = ""
 
 
 def parse_tag(tag: str) -> tuple[str, str]:

@@ -54,7 +54,7 @@ TOOLBAR_TEXT = {
     "reject_span": "Reject span",
 }
 PROJECT_FILTER = "Annotator projects (*.annot);;All files (*)"
-IMPORT_FILTER = "Documents (*.jsonl *.txt *.spacy);;All files (*)"
+IMPORT_FILTER = "Documents (*.jsonl *.txt *.spacy *.conll *.iob *.bio);;All files (*)"
 
 
 def everywhere_pattern(text: str, label: str) -> dict[str, Any]:

@@ -199,9 +199,17 @@ def test_round_trip_conll_keeps_tokens_tags_and_breaks(store: ProjectStore, tmp_
     # With document breaks, the CoNLL-2003 file comes back with its documents and tokens.
     again = ProjectStore.create(tmp_path / "again.annot", LABELS, pipeline="blank:en")
     import_files(again, [_write(tmp_path, "c.conll", CONLL_2003)])
-    written = _export_text(again, tmp_path / "again.conll")
+    written = _export_text(again, tmp_path / "again.conll", scheme="iob")
     assert written.count("-DOCSTART- -X- O O") == 2
-    assert "1996-08-22 O" in written  # a token spaCy would split stays whole
+    # Every token line comes back with its columns (the tags now IOB2: B- starts entities).
+    token_lines = [line for line in written.splitlines() if line and "DOCSTART" not in line]
+    iob1_lines = [line for line in CONLL_2003.splitlines() if line and "DOCSTART" not in line]
+    assert [line.rsplit(" ", 1)[0] for line in token_lines] == [
+        line.rsplit(" ", 1)[0] for line in iob1_lines
+    ]
+    assert "1996-08-22 CD I-NP O" in token_lines  # a token spaCy would split stays whole
+    assert "Peter NNP B-NP B-PER" in token_lines and "Blackburn NNP I-NP I-PER" in token_lines
+    assert written.count("\n\n") == CONLL_2003.count("\n\n") + 1  # every sentence break
     back = ProjectStore.create(tmp_path / "back.annot", LABELS, pipeline="blank:en")
     import_files(back, [tmp_path / "again.conll"])
     assert _entities(back) == _entities(again)
