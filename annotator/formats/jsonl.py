@@ -186,14 +186,15 @@ def parse_record(data: Any, line: int) -> Record:
 
 def looks_like_jsonl(head: bytes) -> bool:
     """Whether the start of a file is JSONL records: its first line is a JSON object with a
-    ``"text"`` (for a .txt that holds JSONL)."""
-    first = head.removeprefix(b"\xef\xbb\xbf").lstrip().split(b"\n", 1)[0]
+    ``"text"`` (for a .txt that holds JSONL), or an object cut off by the end of ``head``."""
+    body = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    first, newline, _rest = body.partition(b"\n")
     if not first.startswith(b"{"):
         return False
     try:
         data = srsly.json_loads(first.decode("utf-8"))
     except ValueError:  # UnicodeDecodeError included
-        return False
+        return not newline and b'"text"' in first  # a first line longer than the head
     return isinstance(data, dict) and "text" in data
 
 

@@ -139,7 +139,10 @@ def choose_reader(path: Path, name: str = AUTO) -> Reader:
     owner = next((r for r in _all() if suffix in r.suffixes), None)
     if owner is not None and owner.binary:
         return owner
-    candidates = [r for r in _all() if r.sniff is not None]
+    # What no reader takes is refused only in place of plain text, never of a format the
+    # suffix names (whose reader reports each bad line of a damaged file).
+    last_resort = owner is None or owner in _LAST
+    candidates = [r for r in (_all() if last_resort else _READERS) if r.sniff is not None]
     if owner is not None:
         candidates.sort(key=lambda r: r is not owner)
     try:
