@@ -179,6 +179,11 @@ def _chosen_spans(doc: Doc, options: SpanOptions, path: Path) -> list[Span]:
     groups = {key: group for key, group in doc.spans.items() if len(group)}
     if options.key is not None:
         chosen = list(groups.get(options.key, ()))
+        if not chosen and len(doc.ents):
+            raise ValidationError(
+                f"the document has no spans under doc.spans[{options.key!r}] but has entities "
+                "(doc.ents), which --spans-key leaves unread; import it without --spans-key"
+            )
     else:
         ents = list(doc.ents)
         if not groups:

@@ -123,3 +123,9 @@ def test_spans_beside_other_entities_are_not_dropped(project: ProjectStore, tmp_
     _docbin(path, {"sc": [(2, 3, "WEAPON")]}, ents=[(0, 4, "ORG")])
     report = import_files(project, [path])
     assert report.added == 0 and "doc.spans 'sc'" in report.errors[0].reason
+    chosen = import_files(project, [path], spans=SpanOptions(key="sc"))
+    assert chosen.added == 1 and _spans(project) == [("HIMARS", "WEAPON")]
+    only_ents = tmp_path / "ents.spacy"
+    _docbin(only_ents, {}, ents=[(0, 4, "ORG")])
+    refused = import_files(project, [only_ents], spans=SpanOptions(key="sc"))
+    assert refused.added == 0 and "no spans under doc.spans['sc']" in refused.errors[0].reason
