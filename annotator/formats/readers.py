@@ -19,7 +19,7 @@ from annotator.formats.jsonl import jsonl_records, looks_like_jsonl
 from annotator.formats.records import FormatError, LineError, Record
 from annotator.formats.sniff import check_text_file, open_regular
 from annotator.formats.text import read_text
-from annotator.formats.unread import looks_like_json_document, looks_like_labelled_table, refuse
+from annotator.formats.unread import looks_like_json_document, looks_like_table, refuse
 from annotator.nlp.tokens import Tokenizer
 
 __all__ = [
@@ -93,9 +93,7 @@ _READERS: list[Reader] = [
 # Asked after every reader above: content that is no plain text is refused, then plain text.
 _LAST: list[Reader] = [
     Reader("json-document", (), _refusal("a JSON document"), looks_like_json_document),
-    Reader(
-        "labelled-table", (), _refusal("a table with a label column"), looks_like_labelled_table
-    ),
+    Reader("table", (), _refusal("a table (CSV/TSV with a header line)"), looks_like_table),
     Reader("text", (".txt",), _text),
 ]
 
