@@ -129,3 +129,29 @@ def test_spans_beside_other_entities_are_not_dropped(project: ProjectStore, tmp_
     _docbin(only_ents, {}, ents=[(0, 4, "ORG")])
     refused = import_files(project, [only_ents], spans=SpanOptions(key="sc"))
     assert refused.added == 0 and "no spans under doc.spans['sc']" in refused.errors[0].reason
+
+
+@pytest.mark.parametrize(
+    ("content", "what"),
+    [
+        ('[{"data": {"text": "NATO met."}, "annotations": []}]', "a JSON document"),
+        ('id,text,label\n1,"NATO met.",ORG\n', "a table"),
+        ('id\ttext\tlabej\n1\t"NATO met."\tORG\n', "a table"),  # a damaged column name
+    ],
+)
+def test_txt_holding_what_no_reader_takes_is_refused(
+    project: ProjectStore, tmp_path: Path, content: str, what: str
+) -> None:
+    path = tmp_path / "data.txt"
+    path.write_text(content, encoding="utf-8")
+    report = import_files(project, [path])
+    assert report.added == 0 and [e.line for e in report.errors] == [1]
+    assert what in report.errors[0].reason and "--format text" in report.errors[0].reason
+    assert import_files(project, [path], fmt="text").added == 1  # as text, when asked
+
+
+def test_prose_with_commas_is_still_text(project: ProjectStore, tmp_path: Path) -> None:
+    path = tmp_path / "prose.txt"
+    path.write_text("NATO said, on Monday, that\ntroops would move, soon.\n", encoding="utf-8")
+    assert import_files(project, [path]).added == 1
+    assert [d.text for d in project.iter_documents()] == [path.read_text(encoding="utf-8")]
