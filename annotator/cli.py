@@ -24,6 +24,8 @@ from annotator.core.model import DEFAULT_LABELS, Answer, LabelSet, ValidationErr
 from annotator.core.progress import Cancelled
 from annotator.core.schema import SchemaError
 from annotator.core.store import ProjectStore, StoreError
+from annotator.formats.iob import EXPORT_SCHEMES
+from annotator.formats.readers import reader_names
 from annotator.formats.records import FormatError
 from annotator.nlp.patterns import PatternError
 from annotator.nlp.pipeline_spec import PipelineError, locate_pipeline
@@ -63,6 +65,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from annotator.formats.docbin import SpanOptions
     from annotator.formats.importing import import_files
     from annotator.formats.label_options import LabelOptions
 
@@ -79,6 +82,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 label_options=LabelOptions(args.label_map or {}, args.add_labels),
                 binary=args.binary,
                 text_column=args.text_column,
+                fmt=args.format,
+                spans=SpanOptions(args.spans_key, args.drop_overlapping),
             )
         finally:
             bar.close()
@@ -108,7 +113,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 dev_ratio=args.dev_ratio,
                 seed=args.seed,
                 progress=bar,
-                unanswered=args.unanswered,
+                scheme=args.scheme,
+                docstart=args.docstart,
+                include=args.include,
             )
         finally:
             bar.close()
@@ -350,6 +357,20 @@ def _answers(value: str) -> list[Answer]:
     return [Answer(n) for n in names]
 
 
+def _includes(value: str) -> list[str]:
+    """``--include unanswered,suggestions``: refused with the valid choices named."""
+    from annotator.formats.exporting import INCLUDES
+
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    wrong = [n for n in names if n not in INCLUDES]
+    if wrong or not names:
+        what = ", ".join(repr(n) for n in wrong) if wrong else "nothing"
+        raise argparse.ArgumentTypeError(
+            f"{what} cannot be included; choose from {', '.join(INCLUDES)} (comma-separated)"
+        )
+    return names
+
+
 def _label_text(value: str) -> tuple[str, str]:
     label, sep, text = value.partition("=")
     if not sep or not label.strip() or not text.strip():
@@ -430,11 +451,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command(
         "import",
-        "import .jsonl (also doccano), .json (Label Studio), .csv, .tsv, .txt, .spacy files "
-        "or folders of .txt",
+        "import .jsonl (also doccano), .json (Label Studio), .csv, .tsv, .conll/.iob/.bio, "
+        ".spacy, .txt files or folders of .txt",
     )
     p.add_argument("project")
     p.add_argument("files", nargs="+")
+    p.add_argument(
+        "--format",
+        choices=reader_names(),
+        default="auto",
+        help="the reader (default auto: chosen by each file's content, then its suffix)",
+    )
+    p.add_argument(
+        "--spans-key",
+        default=None,
+        metavar="KEY",
+        help=".spacy: read doc.spans[KEY] instead of doc.ents",
+    )
+    p.add_argument(
+        "--drop-overlapping",
+        action="store_true",
+        help=".spacy: keep the longest non-overlapping spans (the others go to the meta) "
+        "instead of refusing a document whose spans overlap",
+    )
     p.add_argument(
         "--as",
         dest="as_",
@@ -521,12 +560,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--annotator", default=None, help="only this annotator's work (= --from NAME)")
     p.add_argument(
-        "--unanswered",
-        action="store_true",
-        help="labelstudio: also the documents nobody answered, their suggestions as predictions",
+        "--dev-ratio",
+        type=float,
+        default=0.2,
+        help="share of documents in dev.spacy (exactly round(ratio * n), seeded)",
     )
-    p.add_argument("--dev-ratio", type=float, default=0.2, help="share of documents in dev.spacy")
     p.add_argument("--seed", type=int, default=0, help="seed of the train/dev split")
+    p.add_argument(
+        "--scheme",
+        choices=list(EXPORT_SCHEMES),
+        default="iob",
+        help="conll: tag scheme, iob (IOB2, default) or biluo",
+    )
+    p.add_argument(
+        "--docstart",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="conll: a -DOCSTART- line before each document (default: yes)",
+    )
+    p.add_argument(
+        "--include",
+        type=_includes,
+        default=[],
+        help="jsonl, labelstudio: also write unanswered documents and/or suggestions nobody "
+        'accepted (comma-separated; in jsonl under their own key "suggestions", in labelstudio '
+        "as predictions)",
+    )
     p.add_argument("--json", action="store_true", help="the summary as JSON, for scripts")
     p.set_defaults(func=_cmd_export)
 

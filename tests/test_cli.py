@@ -162,3 +162,46 @@ def test_json_summaries_for_scripts(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["suggest", "--input", str(data), "--output", str(result), "--json"]) == 3
     suggested = json.loads(capsys.readouterr().out)
     assert [e["line"] for e in suggested["bad_lines"]] == [2]
+
+
+def test_suggest_input_output_writes_suggestions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "in.jsonl"
+    data.write_text(
+        '{"text": "Russia moved Iskander missiles near Kharkiv.", "meta": {"id": 7}}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    args = ["--input", str(data), "--output", str(out), "--pipeline", "blank:en"]
+    assert main(["suggest", *args, "--labels", "WEAPON,ORG"]) == 0
+    (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert record["meta"] == {"id": 7}
+    assert ("Iskander", "WEAPON") in {
+        (record["text"][s["start"] : s["end"]], s["label"]) for s in record["spans"]
+    }
+    assert "1" in capsys.readouterr().out
+
+
+def test_patterns_lists_the_project_patterns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = str(tmp_path / "p.annot")
+    assert main(["new", project, "--pipeline", "blank:en"]) == 0
+    patterns = tmp_path / "extra.jsonl"
+    patterns.write_text(
+        '{"label": "WEAPON", "pattern": "Storm Shadow"}\n'
+        '{"label": "ORG", "pattern": [{"LOWER": "wagner"}]}\n',
+        encoding="utf-8",
+    )
+    assert main(["patterns", project, str(patterns)]) == 0
+    assert main(["patterns", project, "--suppress", "ORG=Kremlin"]) == 0
+    capsys.readouterr()
+    assert main(["patterns", project]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    rows = [json.loads(line) for line in listed if not line.startswith("#")]
+    assert rows == [
+        {"label": "WEAPON", "pattern": "Storm Shadow"},
+        {"label": "ORG", "pattern": [{"LOWER": "wagner"}]},
+    ]
+    assert any("ORG 'Kremlin' (suppressed)" in line for line in listed if line.startswith("#"))

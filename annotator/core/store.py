@@ -787,18 +787,14 @@ class ProjectStore(
         self,
         answers: Iterable[Answer] = (Answer.ACCEPT,),
         annotator: str | None = None,
-        unanswered: bool = False,
     ) -> Iterator[tuple[Document, Annotation]]:
-        """Documents with their annotations whose answer is in ``answers`` (and, with
-        ``unanswered``, those not answered yet), in document order.
+        """Documents with their annotations whose answer is in ``answers``, in document order.
 
         One streaming query; spans are fetched for 500 annotations at a time.
         """
         wanted = [a.value for a in answers]
         params: list[Any] = list(wanted)
         chosen = f"a.answer IN ({','.join('?' * len(wanted))})"
-        if unanswered:
-            chosen = f"({chosen} OR a.answer IS NULL)"
         who = ""
         if annotator is not None:
             who = " AND a.annotator = ?"

@@ -30,6 +30,16 @@ class SuggestionCacheMixin:
             return None
         return [Span(s[0], s[1], s[2], SpanState.SUGGESTED, s[3], s[4]) for s in json.loads(row[0])]
 
+    def latest_suggestions(self, doc_id: int) -> list[Span]:
+        """The newest cached suggestions of a document, whatever made them ([] when none)."""
+        row = self._conn.execute(
+            "SELECT spans FROM suggestions WHERE doc_id = ? ORDER BY created DESC LIMIT 1",
+            (doc_id,),
+        ).fetchone()
+        if row is None:
+            return []
+        return [Span(s[0], s[1], s[2], SpanState.SUGGESTED, s[3], s[4]) for s in json.loads(row[0])]
+
     def store_suggestions(self, items: Iterable[tuple[int, list[Span]]], version: str) -> None:
         now = time.time()
         with self.transaction() as conn:

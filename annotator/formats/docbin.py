@@ -1,10 +1,22 @@
-"""spaCy's binary format (.spacy, a DocBin): ``doc.ents`` become spans."""
+"""spaCy's binary format (.spacy, a DocBin): ``doc.ents``, or ``doc.spans[KEY]``, become spans.
+
+A document's entities are read from ``doc.ents``; a document without entities but with span
+groups (a span categorizer's ``doc.spans["sc"]``) has its spans read from its one non-empty
+group, or from the group ``SpanOptions.key`` names (which is then read instead of
+``doc.ents``). Several groups and no choice, or span groups beside different entities, are an
+error naming the keys, never a text imported without its labels. Spans that overlap cannot be
+stored (a document keeps non-overlapping spans): an error naming the two, or, with
+``SpanOptions.drop_overlapping``, the longest non-overlapping spans are kept and the others
+written into the document's meta (``"overlapping_spans"``), so nothing is lost.
+"""
 
 from __future__ import annotations
 
+import itertools
 import os
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +39,16 @@ from annotator.nlp.train.binary_spans import set_reference
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["DocBinWriter", "read_docbin"]
+__all__ = ["DocBinWriter", "SpanOptions", "read_docbin"]
+
+
+@dataclass(frozen=True)
+class SpanOptions:
+    """Where a DocBin's spans are read from, and what to do with overlapping ones."""
+
+    key: str | None = None  # read doc.spans[key] instead of doc.ents
+    drop_overlapping: bool = False  # keep the non-overlapping spans, the rest go to meta
+
 
 _MIN_LIMIT = 16 * 1024 * 1024  # small files may unpack to this much whatever their size
 
@@ -85,7 +106,8 @@ class _Layout:
             self.spaces = numpy.frombuffer(msg["spaces"], dtype=bool)
             tokens = numpy.frombuffer(msg["tokens"], dtype="uint64")
             self.flags = msg.get("flags", [{}] * len(lengths))
-            per_doc = (self.flags, msg.get("cats", self.flags), msg.get("span_groups", self.flags))
+            self.span_groups = msg.get("span_groups", [b""] * len(lengths))
+            per_doc = (self.flags, msg.get("cats", self.flags), self.span_groups)
         except (KeyError, TypeError, ValueError) as exc:
             raise self.damaged(f"missing or bad fields: {clip(exc)}") from exc
         if ORTH not in attrs or tokens.size % len(attrs):
@@ -126,7 +148,7 @@ class _Layout:
         return (totals[self.ends] - totals[self.starts]).tolist()  # type: ignore[no-any-return]
 
     def doc(self, vocab: Any, index: int) -> Doc:
-        """Document ``index`` with its tokens, spaces and entities (nothing else is read)."""
+        """Document ``index`` with its tokens, spaces, entities and span groups."""
         from spacy.tokens import Doc
 
         start, end = int(self.starts[index]), int(self.ends[index])
@@ -140,15 +162,98 @@ class _Layout:
                 doc.from_array(self.ent_attrs, rows[:, self.ent_cols])
         except (ValueError, KeyError, IndexError) as exc:
             raise self.damaged(f"document {index + 1}: {clip(exc)}") from exc
+        groups = self.span_groups[index]
+        if groups and isinstance(groups, bytes):
+            try:
+                doc.spans.from_bytes(groups)
+            except Exception as exc:  # msgpack and spaCy raise many types for damaged data
+                raise self.damaged(f"document {index + 1}: span groups: {clip(exc)}") from exc
         return doc
 
 
-def read_docbin(path: Path, tokenizer: Tokenizer) -> Iterator[Record | LineError]:
+def _shown(text: str, span: Span) -> str:
+    return f"[{span.start}, {span.end}) {span.label} {clip(text[span.start : span.end])}"
+
+
+def _chosen_spans(doc: Doc, options: SpanOptions, path: Path) -> list[Span]:
+    """The document's spans: doc.ents, or the span group chosen (see the module doc)."""
+    groups = {key: group for key, group in doc.spans.items() if len(group)}
+    if options.key is not None:
+        chosen = list(groups.get(options.key, ()))
+        if not chosen and len(doc.ents):
+            raise ValidationError(
+                f"the document has no spans under doc.spans[{options.key!r}] but has entities "
+                "(doc.ents), which --spans-key leaves unread; import it without --spans-key"
+            )
+    else:
+        ents = list(doc.ents)
+        if not groups:
+            chosen = ents
+        elif not ents and len(groups) == 1:
+            chosen = list(next(iter(groups.values())))
+        elif not ents:
+            raise FormatError(
+                path,
+                f"its documents hold spans under several keys of doc.spans "
+                f"({', '.join(map(repr, sorted(groups)))}); choose one with --spans-key KEY; "
+                "nothing was imported",
+            )
+        else:
+            known = {(e.start_char, e.end_char, e.label_) for e in ents}
+            extra = sorted(
+                key
+                for key, group in groups.items()
+                if any((s.start_char, s.end_char, s.label_) not in known for s in group)
+            )
+            if extra:
+                raise ValidationError(
+                    f"the document has entities (doc.ents) and other spans under doc.spans "
+                    f"{', '.join(map(repr, extra))}; doc.ents are read unless you choose a "
+                    "key with --spans-key KEY"
+                )
+            chosen = ents
+    if len(chosen) > MAX_SPANS:
+        raise ValidationError(f"{len(chosen):,} spans, above the limit of {MAX_SPANS:,}")
+    spans = []
+    for item in chosen:
+        check_label(item.label_, f"span {item.start_char}-{item.end_char} label")
+        if not item.label_:
+            raise ValidationError(f"span [{item.start_char}, {item.end_char}) has no label")
+        if item.start_char < item.end_char:
+            spans.append(Span(item.start_char, item.end_char, item.label_, source="import"))
+    return spans
+
+
+def _without_overlaps(
+    text: str, spans: Sequence[Span], drop: bool
+) -> tuple[list[Span], list[Span]]:
+    """(kept, set aside): spans that overlap are an error unless ``drop``; then the longest
+    win (the first one at a tie) and the others are set aside."""
+    ordered = sorted(spans, key=lambda s: (s.start, s.end))
+    for a, b in itertools.pairwise(ordered):
+        if a.overlaps(b) and not drop:
+            raise ValidationError(
+                f"spans {_shown(text, a)} and {_shown(text, b)} overlap; a document keeps "
+                "spans that do not overlap: remove one, or import with --drop-overlapping "
+                "(the longest are kept, the others go to the meta as overlapping_spans)"
+            )
+    kept: list[Span] = []
+    aside: list[Span] = []
+    for span in sorted(ordered, key=lambda s: (s.start - s.end, s.start)):
+        (aside if any(span.overlaps(k) for k in kept) else kept).append(span)
+    return sorted(kept), sorted(aside)
+
+
+def read_docbin(
+    path: Path, tokenizer: Tokenizer, options: SpanOptions | None = None
+) -> Iterator[Record | LineError]:
     """Documents of a .spacy file, one at a time; a damaged or oversized file raises FormatError.
 
     The file is unpacked with a bound on its size and its layout checked before the first
-    document is made; a document above the text limit is never built.
+    document is made; a document above the text limit is never built. The record's line is
+    the document's number (1-based).
     """
+    options = options or SpanOptions()
     msg = _inflate(path)
     if not isinstance(msg, dict):
         raise FormatError(path, "not a .spacy file (no DocBin inside); nothing was imported")
@@ -165,16 +270,14 @@ def read_docbin(path: Path, tokenizer: Tokenizer) -> Iterator[Record | LineError
             if not text.strip():
                 raise ValidationError("document text is empty")
             check_text(text)
-            ents = doc.ents
-            if len(ents) > MAX_SPANS:
-                raise ValidationError(f"{len(ents):,} entities, above the limit of {MAX_SPANS:,}")
-            for ent in ents:
-                check_label(ent.label_, f"entity {ent.start_char}-{ent.end_char} label")
+            spans, aside = _without_overlaps(
+                text, _chosen_spans(doc, options, path), options.drop_overlapping
+            )
         except ValidationError as exc:
-            yield LineError(name, number, str(exc))
+            yield LineError(name, number, f"document {number}: {exc}")
             continue
-        spans = tuple(Span(e.start_char, e.end_char, e.label_, source="import") for e in ents)
-        yield Record(text=text, line=number, spans=spans)
+        meta = {"overlapping_spans": [s.to_dict() for s in aside]} if aside else {}
+        yield Record(text=text, line=number, meta=meta, spans=tuple(spans))
 
 
 class DocBinWriter:

@@ -5,16 +5,28 @@ Only accepted spans are written (suggestions nobody confirmed are not training d
 span is checked against the project tokenizer's tokens; one that does not align stops the export
 with its document and text rather than being dropped. Every file is written atomically, and the
 spaCy export's three files are switched in together.
+
+On request (``include``, JSONL only) the export also writes:
+- ``unanswered``: the documents nobody answered (or ``annotator`` did not), after the answered
+  ones, with ``"answer": null``;
+- ``suggestions``: each record's suggestions nobody accepted or rejected, under their own key
+  ``"suggestions"`` (``start``, ``end``, ``label``, token indices, ``source``, ``score``), never
+  in ``"spans"``, so a tool that reads ``"spans"`` can never take them for accepted spans. A
+  document nobody has opened has its newest cached suggestions written.
+
+The spaCy export's train/dev split is exact and seeded: ``round(dev_ratio * n)`` documents in
+dev, chosen by a seeded hash of each text, so the same seed and documents give the same split
+and a new document does not move the others.
 """
 
 from __future__ import annotations
 
 import io
 import itertools
-import random
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -22,26 +34,30 @@ import srsly
 
 from annotator.core.bulk import gc_paused
 from annotator.core.model import Answer, Document, Span
+from annotator.core.model_versions import HELDOUT, assign_parts
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.span_answers import SpanAnswer, TaskHashes
 from annotator.core.store import Annotation, ProjectStore
 from annotator.core.team import REVIEWED, is_reserved, same_annotation
 from annotator.formats.atomic import atomic_folder, atomic_write, check_folder_target
-from annotator.formats.conll import write_conll_document
+from annotator.formats.conll import conll_sentences, write_conll_document
 from annotator.formats.docbin import DocBinWriter
 from annotator.formats.doccano import doccano_line
 from annotator.formats.foreign import split_original_id
+from annotator.formats.iob import EXPORT_SCHEMES, ExportScheme
 from annotator.formats.jsonl import input_hash, task_hash
 from annotator.formats.labelstudio import labelstudio_task
 from annotator.formats.prodigy import binary_task
 from annotator.formats.records import ExportReport, FormatError
 from annotator.nlp.pipeline import pipeline_info
+from annotator.nlp.sentences import SentenceSplitter
 from annotator.nlp.tokens import AlignmentError, TokenIndex, Tokenizer
 from annotator.nlp.train.binary_spans import INCORRECT_SPANS_KEY, binary_evidence
 from annotator.nlp.training import ner_training_config
 
 __all__ = [
     "FORMATS",
+    "INCLUDES",
     "SOURCES",
     "SPACY_FILES",
     "STDOUT",
@@ -54,6 +70,7 @@ ExportFormat = Literal["jsonl", "spacy", "conll", "doccano", "labelstudio"]
 FORMATS: tuple[ExportFormat, ...] = ("jsonl", "spacy", "conll", "doccano", "labelstudio")
 SPACY_FILES = ("train.spacy", "dev.spacy", "config.cfg")
 STDOUT = "-"  # as OUT of an export to one file (all but spacy): standard output
+INCLUDES = ("unanswered", "suggestions")  # what a JSONL or Label Studio export adds on request
 _BATCH = 500
 #: ``--from``: besides these, an annotator's name exports that annotator's work.
 SOURCES = ("auto", "reviewed", "all")
@@ -70,27 +87,21 @@ def _chosen(
     answers: Iterable[Answer],
     source: str,
     report: ExportReport,
-    unanswered: bool = False,
 ) -> Iterator[tuple[Document, Annotation]]:
-    """The annotations ``source`` picks (see ``SOURCES``), with the answers asked for (and,
-    with ``unanswered``, the annotations nobody answered yet: suggestions to check)."""
+    """The annotations ``source`` picks (see ``SOURCES``), with the answers asked for."""
     wanted = tuple(answers)
     if source not in ("all", "auto"):
         who = REVIEWED if source == "reviewed" else source
-        yield from store.iter_annotations(wanted, who, unanswered)
+        yield from store.iter_annotations(wanted, who)
         return
     if source == "all":
-        yield from store.iter_annotations(wanted, None, unanswered)
+        yield from store.iter_annotations(wanted, None)
         return
     undecided: list[int] = []
-    everything = store.iter_annotations(tuple(Answer), None, unanswered)
+    everything = store.iter_annotations(tuple(Answer), None)
     for _doc_id, group in itertools.groupby(everything, key=lambda pair: pair[0].id):
         pairs = list(group)
-        answered = [pair for pair in pairs if pair[1].answer is not None]
-        if not answered:  # only suggestions nobody answered (asked for with ``unanswered``)
-            yield pairs[0]
-            continue
-        picked = pick_annotation(answered)
+        picked = pick_annotation(pairs)
         if picked is None:
             undecided.append(pairs[0][0].id)
         elif picked[1].answer in wanted:
@@ -126,6 +137,26 @@ def pick_annotation(
     return None
 
 
+def _unanswered(
+    store: ProjectStore, annotator: str | None
+) -> Iterator[tuple[Document, Annotation]]:
+    """Documents without an answer (of ``annotator``, or of anyone), with the annotation
+    worked on so far (the latest one, without an annotator given) or an empty one."""
+    if annotator is None:
+        answered = store.answered_ids()
+        annotators = store.annotators()
+    else:
+        answered = {d.id for d, _ in store.iter_annotations(list(Answer), annotator)}
+        annotators = [annotator]
+    for document in store.iter_documents():
+        if document.id in answered:
+            continue
+        found = [store.annotation(document.id, who) for who in annotators]
+        annotations = [a for a in found if a is not None]
+        latest = max(annotations, key=lambda a: a.updated, default=None)
+        yield document, latest or Annotation(document.id, annotator or "", None, ())
+
+
 def _annotated(
     store: ProjectStore,
     tokenizer: Tokenizer,
@@ -136,11 +167,15 @@ def _annotated(
     cancel: CancelToken | None,
     unanswered: bool = False,
 ) -> Iterator[tuple[Document, Annotation, TokenIndex, list[Span]]]:
-    """Answered documents (and, with ``unanswered``, the others with an annotation) with their
-    tokens and accepted spans, tokenized in batches."""
+    """Answered (and, on request, unanswered) documents with their tokens and accepted spans,
+    tokenized in batches."""
     who = None if source in ("all", "auto") else REVIEWED if source == "reviewed" else source
     stats = store.stats(who)
     total = sum(stats["answers"][a.value] for a in answers)
+    pairs: Iterable[tuple[Document, Annotation]] = _chosen(store, answers, source, report)
+    if unanswered:
+        total += stats["documents"] - len(store.answered_ids())
+        pairs = itertools.chain(pairs, _unanswered(store, who))
     done = 0
     batch: list[tuple[Document, Annotation]] = []
 
@@ -150,7 +185,7 @@ def _annotated(
             yield doc, annotation, index, annotation.accepted
         batch.clear()
 
-    for pair in _chosen(store, answers, source, report, unanswered):
+    for pair in pairs:
         batch.append(pair)
         if len(batch) >= _BATCH:
             yield from drain()
@@ -196,20 +231,40 @@ def _span_dicts(doc: Document, index: TokenIndex, spans: list[Span]) -> list[dic
     ]
 
 
+def _suggestions(store: ProjectStore, doc: Document, annotation: Annotation) -> list[Span]:
+    """Suggestions nobody accepted or rejected: those in the annotation (seeded when it was
+    opened, or imported as suggestions), or for a document nobody opened the newest cached
+    ones that overlap no accepted span."""
+    if annotation.suggested:
+        return annotation.suggested
+    if annotation.annotator and store.suggestions_seeded(doc.id, annotation.annotator):
+        return []  # the suggestions were shown, and every one was decided on
+    accepted = annotation.accepted
+    return [s for s in store.latest_suggestions(doc.id) if not any(s.overlaps(a) for a in accepted)]
+
+
 def jsonl_record(
     doc: Document,
     annotation: Annotation,
     index: TokenIndex,
     spans: list[Span],
     hashes: TaskHashes | None = None,
+    suggestions: list[Span] | None = None,
 ) -> dict[str, Any]:
     """One line of the JSONL export; ``hashes`` are the Prodigy hashes the annotation was
-    imported with (its ``_task_hash`` is kept while its spans are as they came)."""
+    imported with (its ``_task_hash`` is kept while its spans are as they came);
+    ``suggestions`` (when given) go under their own key."""
     span_dicts = _span_dicts(doc, index, spans)
     answer = annotation.answer.value if annotation.answer else None
     ours = task_hash(doc.text, span_dicts)
     unchanged = hashes is not None and hashes.content_hash == ours
     original, meta = split_original_id(doc.meta)
+    extra: dict[str, Any] = {}
+    if suggestions is not None:
+        extra["suggestions"] = [
+            {**d, "source": s.source, "score": s.score}
+            for s, d in zip(suggestions, _span_dicts(doc, index, suggestions), strict=True)
+        ]
     return {
         "text": doc.text,
         **({} if original is None else {"id": original}),
@@ -221,6 +276,7 @@ def jsonl_record(
         "answer": answer,
         "_annotator_id": annotation.annotator,
         "_view_id": "ner_manual",
+        **extra,
     }
 
 
@@ -261,17 +317,23 @@ def export_project(
     tokenizer: Tokenizer | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
-    unanswered: bool = False,
+    scheme: ExportScheme = "iob",
+    docstart: bool = True,
+    include: Collection[str] = (),
 ) -> ExportReport:
     """Write the export; OUT is a file for jsonl, conll, doccano and labelstudio (``-``:
     standard output), a folder for spacy. A target that is a symbolic link, a device or a FIFO
-    is refused. ``unanswered`` (labelstudio only) adds the documents nobody answered yet, as
-    tasks whose suggestions pre-label Label Studio.
+    is refused.
 
     ``source`` picks whose annotations: ``auto`` (the reviewed annotation where there is one,
     else the single annotation or the one all annotators agree on; documents whose annotators
     disagree and that nobody reviewed are left out and named in the report's notes),
-    ``reviewed``, ``all`` (every annotator's, the reviewed one included) or an annotator."""
+    ``reviewed``, ``all`` (every annotator's, the reviewed one included) or an annotator.
+    ``scheme`` (iob: IOB2, or biluo) and ``docstart`` (a ``-DOCSTART-`` line before each
+    document) shape the CoNLL export; ``include`` adds ``unanswered`` documents and
+    ``suggestions`` to the JSONL and Label Studio exports (see the module doc).
+    """
+    options = _Options(scheme, docstart, frozenset(include))
     with gc_paused():
         return _export(
             store,
@@ -284,8 +346,35 @@ def export_project(
             tokenizer,
             progress,
             cancel,
-            unanswered,
+            options,
         )
+
+
+@dataclass(frozen=True)
+class _Options:
+    """The format-specific choices of an export."""
+
+    scheme: ExportScheme
+    docstart: bool
+    include: frozenset[str]
+
+    def check(self, out: Path, fmt: ExportFormat) -> None:
+        if self.scheme not in EXPORT_SCHEMES:
+            raise FormatError(
+                out, f"unknown tag scheme {self.scheme!r}; use one of {', '.join(EXPORT_SCHEMES)}"
+            )
+        unknown = sorted(self.include - set(INCLUDES))
+        if unknown:
+            raise FormatError(
+                out, f"cannot include {', '.join(unknown)}; choose from {', '.join(INCLUDES)}"
+            )
+        if self.include and fmt not in ("jsonl", "labelstudio"):
+            raise FormatError(
+                out,
+                f"--include {','.join(sorted(self.include))} is for the jsonl and labelstudio "
+                f"exports: a {fmt} export holds accepted spans of answered documents, as "
+                "training data",
+            )
 
 
 def _export(
@@ -299,20 +388,18 @@ def _export(
     tokenizer: Tokenizer | None,
     progress: ProgressCallback,
     cancel: CancelToken | None,
-    unanswered: bool = False,
+    options: _Options,
 ) -> ExportReport:
     if fmt not in FORMATS:
         raise FormatError(out, f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if unanswered and fmt != "labelstudio":
-        raise FormatError(
-            out, "unanswered documents are exported only to labelstudio (as predictions to check)"
-        )
+    options.check(out, fmt)
     if fmt == "spacy" and str(out) == STDOUT:
         raise FormatError(
             out, "the spacy export writes a folder; - (standard output) is for the other formats"
         )
     tokenizer = tokenizer or Tokenizer.for_pipeline(store.pipeline)
     report = ExportReport(files=[out])
+    unanswered = "unanswered" in options.include
     items = _annotated(store, tokenizer, answers, source, report, progress, cancel, unanswered)
     if fmt == "spacy":
         return _export_spacy(
@@ -322,20 +409,39 @@ def _export(
         raise FormatError(out, f"is a folder; the {fmt} export needs a file name")
     if not out.parent.is_dir():
         raise FormatError(out.parent, "folder does not exist")
+    splitter = SentenceSplitter(tokenizer)
+
+    def suggested(doc: Document, annotation: Annotation) -> list[Span] | None:
+        return _suggestions(store, doc, annotation) if "suggestions" in options.include else None
+
     with _output(out) as handle:
         if fmt == "labelstudio":
-            _write_labelstudio(handle, items, report)
+            _write_labelstudio(handle, items, report, lambda d, a: _suggestions(store, d, a))
         else:
-            _write_lines(handle, fmt, items, report, store)
+            for doc, annotation, index, spans in items:
+                if fmt == "jsonl":
+                    hashes = store.task_hashes([doc.id]).get(doc.id)
+                    record = jsonl_record(
+                        doc, annotation, index, spans, hashes, suggested(doc, annotation)
+                    )
+                    handle.write(srsly.json_dumps(record) + "\n")
+                elif fmt == "doccano":
+                    _check(doc, index, spans)
+                    line = doccano_line(doc, annotation.answer, spans)
+                    handle.write(srsly.json_dumps(line) + "\n")
+                else:
+                    _check(doc, index, spans)
+                    sentences = conll_sentences(
+                        index, spans, doc.meta, splitter.starts(index), options.scheme
+                    )
+                    write_conll_document(handle, sentences, docstart=options.docstart)
+                report.documents += 1
+                report.spans += len(spans)
         if fmt == "jsonl":
             for task in _binary_tasks(store, tokenizer, answers, _binary_annotator(source)):
                 handle.write(srsly.json_dumps(task) + "\n")
                 report.binary_answers += 1
-    if (
-        fmt != "jsonl"
-        and fmt != "spacy"
-        and store.count_span_answers(_binary_annotator(source))["accept"]
-    ):
+    if fmt != "jsonl" and store.count_span_answers(_binary_annotator(source))["accept"]:
         report.notes.append(
             f"binary answers (one span each) are not in the {fmt} export: it cannot say "
             "that the other tokens are unknown; use jsonl or spacy"
@@ -345,45 +451,24 @@ def _export(
     return report
 
 
-def _write_lines(
-    handle: IO[str],
-    fmt: ExportFormat,
-    items: Iterator[tuple[Document, Annotation, TokenIndex, list[Span]]],
-    report: ExportReport,
-    store: ProjectStore,
-) -> None:
-    """One line (jsonl, doccano) or one block (conll) per exported annotation; a JSONL line
-    keeps the Prodigy hashes its annotation was imported with."""
-    for doc, annotation, index, spans in items:
-        if fmt == "jsonl":
-            hashes = store.task_hashes([doc.id]).get(doc.id)
-            record = jsonl_record(doc, annotation, index, spans, hashes)
-            handle.write(srsly.json_dumps(record) + "\n")
-        elif fmt == "doccano":
-            _check(doc, index, spans)
-            handle.write(srsly.json_dumps(doccano_line(doc, annotation.answer, spans)) + "\n")
-        else:
-            _check(doc, index, spans)
-            write_conll_document(handle, index, spans)
-        report.documents += 1
-        report.spans += len(spans)
-
-
 def _write_labelstudio(
     handle: IO[str],
     items: Iterator[tuple[Document, Annotation, TokenIndex, list[Span]]],
     report: ExportReport,
+    suggested: Callable[[Document, Annotation], list[Span]],
 ) -> None:
     """A JSON list of Label Studio tasks, one a document holding all its exported annotations
-    (the annotations come in document order), written a task at a time; the report counts
-    tasks as documents."""
+    (the annotations come in document order) and its suggestions nobody decided on as
+    predictions, written a task at a time; the report counts tasks as documents."""
     handle.write("[")
     current: Document | None = None
     group: list[tuple[Annotation, list[Span]]] = []
 
     def flush() -> None:
         if current is not None:
-            task = srsly.json_dumps(labelstudio_task(current, group))
+            doc = current
+            predictions = [span for annotation, _ in group for span in suggested(doc, annotation)]
+            task = srsly.json_dumps(labelstudio_task(doc, group, predictions))
             handle.write(("\n" if report.documents == 0 else ",\n") + task)
             report.documents += 1
 
@@ -415,30 +500,36 @@ def _export_spacy(
         raise FormatError(out, f"dev ratio must be in [0, 1), got {dev_ratio}")
     check_folder_target(out, SPACY_FILES)  # before the work, and again before the switch
     train, dev = DocBinWriter(tokenizer), DocBinWriter(tokenizer)
-    rng = random.Random(seed)
-    first: tuple[str, list[Span]] | None = None
+    checked: list[tuple[Document, list[Span]]] = []
+    for doc, _annotation, index, spans in items:
+        _check(doc, index, spans)
+        checked.append((doc, spans))
+        report.documents += 1
+        report.spans += len(spans)
     # Binary answers (one span each) are training evidence whatever --answers says: accepted
     # spans with the rest missing, rejected ones as known-wrong (nlp.train.binary_spans).
     binary = list(store.iter_span_answers((Answer.ACCEPT, Answer.REJECT), annotator))
     by_id = {doc.id: found for doc, found in binary}
+    exported = {doc.id for doc, _ in checked}
+    only_binary = [(doc, found) for doc, found in binary if doc.id not in exported]
+    # Exact and seeded: round(dev_ratio * n) documents in dev (a document that two annotators
+    # answered stays on one side).
+    everything = [doc for doc, _ in checked] + [doc for doc, _ in only_binary]
+    parts = assign_parts([(d.id, d.text_hash) for d in everything], {}, dev_ratio, seed)
+    first: tuple[str, list[Span]] | None = None
     conflicts = rejected = 0
-    for doc, _annotation, index, spans in items:
-        _check(doc, index, spans)
-        target = dev if rng.random() < dev_ratio else train
-        found = by_id.pop(doc.id, [])
+    for doc, spans in checked:
+        target = dev if parts[doc.id] == HELDOUT else train
+        found = by_id.get(doc.id, [])
         evidence = binary_evidence(found, [s.key for s in spans])
         report.binary_answers += len(found)
         target.add(doc.text, spans, evidence.rejected)  # a full annotation's entities stand
         conflicts += evidence.conflicts
         rejected += len(evidence.rejected)
         first = first or (doc.text, spans)
-        report.documents += 1
-        report.spans += len(spans)
-    for doc, found in binary:
-        if doc.id not in by_id:
-            continue  # exported above with its full annotation
+    for doc, found in only_binary:
         evidence = binary_evidence(found)
-        target = dev if rng.random() < dev_ratio else train
+        target = dev if parts[doc.id] == HELDOUT else train
         accepted = [Span(*key) for key in evidence.accepted]
         target.add(doc.text, accepted, evidence.rejected, missing=True)
         conflicts += evidence.conflicts

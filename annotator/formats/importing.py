@@ -19,67 +19,42 @@ from annotator.core.model import ValidationError
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import ProjectStore, current_annotator
 from annotator.formats.checks import check_annotator
-from annotator.formats.docbin import read_docbin
+from annotator.formats.docbin import SpanOptions
 from annotator.formats.file_import import FileImport, ImportSettings
-from annotator.formats.jsonl import jsonl_records
 from annotator.formats.label_options import LabelOptions
-from annotator.formats.labelstudio import read_labelstudio
 from annotator.formats.prodigy import BINARY_MODES, BinaryMode
+from annotator.formats.readers import AUTO, Reader, ReadOptions, choose_reader
 from annotator.formats.records import FormatError, ImportReport, LineError, Record, display_path
-from annotator.formats.sniff import check_text_file
-from annotator.formats.table import read_table
-from annotator.formats.text import read_text, text_files
+from annotator.formats.text import text_files
 from annotator.nlp.tokens import Tokenizer
 
-__all__ = ["SUPPORTED_SUFFIXES", "expand_paths", "import_files"]
+__all__ = ["expand_paths", "import_files"]
 
-# .jsonl also reads doccano's lines; .json is Label Studio's export; .csv/.tsv are tables.
-SUPPORTED_SUFFIXES = (".jsonl", ".txt", ".spacy", ".json", ".csv", ".tsv")
 _BATCH = 2000
 # What a record that slipped past every check can still raise in the store or in spaCy.
 _RECORD_FAILURES = (sqlite3.DataError, sqlite3.IntegrityError, UnicodeError, OverflowError)
 
 
-def expand_paths(paths: Iterable[Path | str | bytes]) -> list[Path]:
-    """Files to import: folders become their .txt files; unknown types are an error."""
-    files: list[Path] = []
+def expand_paths(paths: Iterable[Path | str | bytes], fmt: str = AUTO) -> list[Path]:
+    """Files to import: folders become their .txt files; a file no reader takes is an error."""
+    return [path for path, _reader in _with_readers(paths, fmt)]
+
+
+def _with_readers(paths: Iterable[Path | str | bytes], fmt: str) -> list[tuple[Path, Reader]]:
+    """Each file to import with its reader (``fmt``, or chosen by content and suffix)."""
+    files: list[tuple[Path, Reader]] = []
     for raw in paths:
         path = Path(os.fsdecode(raw))
         if path.is_dir():
             found = text_files(path)
             if not found:
                 raise FormatError(path, "folder holds no .txt files")
-            files.extend(found)
+            files.extend((p, choose_reader(p, fmt)) for p in found)
         elif not path.exists():
             raise FormatError(path, "no such file")
-        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            raise FormatError(
-                path,
-                f"unknown file type {path.suffix or '(none)'}; "
-                f"import takes {', '.join(SUPPORTED_SUFFIXES)} files or a folder of .txt files",
-            )
         else:
-            files.append(path)
+            files.append((path, choose_reader(path, fmt)))
     return files
-
-
-def _records(
-    path: Path, tokenizer: Tokenizer, text_column: str | None = None
-) -> tuple[int | None, Iterator[Record | LineError]]:
-    """How many records to expect (None: unknown) and the records of one file.
-
-    ``text_column`` names the field that holds the text in a table or a Label Studio task.
-    """
-    suffix = path.suffix.lower()
-    if suffix == ".jsonl":
-        return check_text_file(path), jsonl_records(path)
-    if suffix == ".spacy":
-        return None, read_docbin(path, tokenizer)
-    if suffix == ".json":
-        return None, read_labelstudio(path, text_column)
-    if suffix in (".csv", ".tsv"):
-        return None, read_table(path, text_column)
-    return None, read_text(path)
 
 
 def import_files(
@@ -95,6 +70,8 @@ def import_files(
     label_options: LabelOptions | None = None,
     binary: BinaryMode = "auto",
     text_column: str | None = None,
+    fmt: str = AUTO,
+    spans: SpanOptions | None = None,
 ) -> ImportReport:
     """Import every file; returns the counts and every problem found.
 
@@ -104,9 +81,11 @@ def import_files(
     is already in the project is replaced only with ``update``. Prodigy's binary tasks become
     binary answers (``formats.prodigy``: ``binary`` decides for records without ``_view_id``);
     ``label_options`` maps, drops or adds labels (``formats.label_options``). ``text_column``
-    names the field holding the text in CSV/TSV tables and Label Studio tasks.
+    names the field holding the text in CSV/TSV tables and Label Studio tasks. ``fmt`` forces
+    a reader (see ``readers``); ``spans`` says where a DocBin's spans are read from.
     """
-    files = expand_paths(paths)  # a missing or unknown file stops before anything is read
+    # A missing file, or one no reader takes, stops before anything is read.
+    files = _with_readers(paths, fmt)
     who = annotator or current_annotator()
     check_annotator(who)
     if binary not in BINARY_MODES:
@@ -120,11 +99,13 @@ def import_files(
         update=update,
         text_column=text_column,
     )
+    options = ReadOptions(tokenizer, spans or SpanOptions(), text_column)
     report = ImportReport(files=len(files))
     with gc_paused():
-        for path in files:
+        for path, reader in files:
             try:
-                _import_one(store, path, settings, tokenizer, report, progress, cancel)
+                read = reader.read(path, options)
+                _import_one(store, path, read, settings, tokenizer, report, progress, cancel)
             except FormatError as exc:
                 report.failed_files.append(exc)
             except (ValidationError, *_RECORD_FAILURES) as exc:
@@ -143,13 +124,14 @@ def import_files(
 def _import_one(
     store: ProjectStore,
     path: Path,
+    read: tuple[int | None, Iterator[Record | LineError]],
     settings: ImportSettings,
     tokenizer: Tokenizer,
     report: ImportReport,
     progress: ProgressCallback,
     cancel: CancelToken | None,
 ) -> None:
-    total, records = _records(path, tokenizer, settings.text_column)
+    total, records = read
     name = display_path(path.name)
     done = 0
     with store.transaction():  # the whole file, or nothing of it

@@ -3,9 +3,12 @@
 Reading takes ``{"text", "id"?, "meta"?, "spans"?: [{"start","end","label"}], "answer"?}`` and
 Prodigy's ``_view_id``, ``_input_hash`` and ``_task_hash`` (kept, see ``formats.prodigy``);
 other extra keys such as ``tokens`` are accepted and ignored; the ``id`` is kept (see
-``formats.foreign``). A line in doccano's shape (``label``/``entities`` instead of ``spans``)
-goes to the doccano reader, so its spans are read, never dropped. Writing produces the shape
-of Prodigy's ``db-out``: text, tokens, spans with token indices, answer, meta, hashes.
+``formats.foreign``), and the export's ``"suggestions"`` (same shape as spans) come back as
+suggestions. A line in doccano's shape (``label``/``entities`` instead of ``spans``) goes to
+the doccano reader, so its spans are read, never dropped; a key that holds annotations in a
+shape no reader takes (``ner``, ``tags``...) is an error naming it (see ``foreign_keys``).
+Writing produces the shape of Prodigy's ``db-out``: text, tokens, spans with token indices,
+answer, meta, hashes.
 """
 
 from __future__ import annotations
@@ -18,17 +21,19 @@ from typing import Any
 import srsly
 
 from annotator.core.limits import MAX_LINE_BYTES, MAX_SPANS
-from annotator.core.model import Answer, Span, ValidationError
+from annotator.core.model import Answer, Span, SpanState, ValidationError
 from annotator.formats.checks import check_annotator, check_label, check_meta, check_text
 from annotator.formats.doccano import from_doccano, is_doccano
 from annotator.formats.foreign import shown as _shown
 from annotator.formats.foreign import with_original_id
+from annotator.formats.foreign_keys import check_no_foreign_annotations
 from annotator.formats.records import FormatError, LineError, Record, display_path
 from annotator.formats.sniff import check_text_file, open_regular
 
 __all__ = [
     "input_hash",
     "jsonl_records",
+    "looks_like_jsonl",
     "parse_record",
     "read_jsonl",
     "task_hash",
@@ -102,23 +107,23 @@ def _offset(item: dict[str, Any], key: str, index: int) -> int:
     return value
 
 
-def _spans(raw: Any) -> tuple[Span, ...]:
+def _spans(raw: Any, key: str = "spans", state: SpanState = SpanState.ACCEPTED) -> tuple[Span, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        raise ValidationError(f'"spans" must be a list, got {_shown(raw)}')
+        raise ValidationError(f'"{key}" must be a list, got {_shown(raw)}')
     if len(raw) > MAX_SPANS:
         raise ValidationError(f"{len(raw):,} spans, above the limit of {MAX_SPANS:,} a record")
     spans = []
     for index, item in enumerate(raw, start=1):
         if not isinstance(item, dict):
-            raise ValidationError(f"span {index} is not an object")
+            raise ValidationError(f'span {index} of "{key}" is not an object')
         start, end = _offset(item, "start", index), _offset(item, "end", index)
         label = item.get("label")
         if not isinstance(label, str) or not label:
             raise ValidationError(f'span {index} needs a "label" string, got {_shown(label)}')
         check_label(label, f"span {index} label")
-        spans.append(Span(start, end, label, source="import"))
+        spans.append(Span(start, end, label, state, source="import"))
     return tuple(spans)
 
 
@@ -138,6 +143,9 @@ def parse_record(data: Any, line: int) -> Record:
     if not text.strip():
         raise ValidationError('"text" is empty')
     check_text(text)
+    check_no_foreign_annotations(
+        data, ("spans", "suggestions"), reads='"spans": [{"start", "end", "label"}]'
+    )
     meta = data.get("meta", {})
     if meta is None:
         meta = {}
@@ -145,7 +153,10 @@ def parse_record(data: Any, line: int) -> Record:
         raise ValidationError(f'"meta" must be an object, got {_shown(meta)}')
     check_meta(meta)
     meta = with_original_id(meta, data.get("id"))
-    spans = _spans(data.get("spans"))
+    # Our export's suggestions nobody accepted come back as suggestions, never as spans.
+    spans = _spans(data.get("spans")) + _spans(
+        data.get("suggestions"), "suggestions", SpanState.SUGGESTED
+    )
     answer = data.get("answer")
     if answer is not None:
         if not isinstance(answer, str) or answer not in _ANSWERS:
@@ -196,6 +207,20 @@ def _prodigy_hash(data: dict[str, Any], key: str) -> int | None:
     if type(value) is not int or not -(2**63) <= value < 2**63:
         raise ValidationError(f'"{key}" must be an integer, got {_shown(value)}')
     return value
+
+
+def looks_like_jsonl(head: bytes) -> bool:
+    """Whether the start of a file is JSONL records: its first line is a JSON object with a
+    ``"text"`` (for a .txt that holds JSONL), or an object cut off by the end of ``head``."""
+    body = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    first, newline, _rest = body.partition(b"\n")
+    if not first.startswith(b"{"):
+        return False
+    try:
+        data = srsly.json_loads(first.decode("utf-8"))
+    except ValueError:  # UnicodeDecodeError included
+        return not newline and b'"text"' in first  # a first line longer than the head
+    return isinstance(data, dict) and "text" in data
 
 
 def _hash32(*parts: str) -> int:

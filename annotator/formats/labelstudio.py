@@ -309,10 +309,13 @@ def _result(spans: Sequence[Span], text: str, with_scores: bool) -> list[dict[st
 
 
 def labelstudio_task(
-    doc: Document, annotations: Sequence[tuple[Annotation, list[Span]]]
+    doc: Document,
+    annotations: Sequence[tuple[Annotation, list[Span]]],
+    suggestions: Sequence[Span] = (),
 ) -> dict[str, Any]:
     """One task of the Label Studio export: the document's ``data`` (text and meta), its
-    annotations (accepted spans) and its unaccepted suggestions as predictions."""
+    annotations (accepted spans) and ``suggestions`` (nobody decided on them) as predictions,
+    one prediction per source."""
     original, meta = split_original_id(doc.meta)
     data: dict[str, Any] = {TO_NAME: doc.text, **spread_meta(meta, {TO_NAME})}
     task: dict[str, Any] = {"id": doc.id if original is None else original, "data": data}
@@ -327,9 +330,8 @@ def labelstudio_task(
         if annotation.answer is not None  # nobody's work yet: its suggestions are predictions
     ]
     suggested: dict[tuple[int, int, str], Span] = {}
-    for annotation, _spans in annotations:
-        for span in annotation.suggested:
-            suggested.setdefault(span.key, span)
+    for span in suggestions:
+        suggested.setdefault(span.key, span)
     by_source: dict[str, list[Span]] = {}
     for span in sorted(suggested.values()):
         by_source.setdefault(span.source, []).append(span)

@@ -54,7 +54,9 @@ TOOLBAR_TEXT = {
     "reject_span": "Reject span",
 }
 PROJECT_FILTER = "Annotator projects (*.annot);;All files (*)"
-IMPORT_FILTER = "Documents (*.jsonl *.json *.csv *.tsv *.txt *.spacy);;All files (*)"
+IMPORT_FILTER = (
+    "Documents (*.jsonl *.json *.csv *.tsv *.conll *.iob *.bio *.txt *.spacy);;All files (*)"
+)
 
 
 def everywhere_pattern(text: str, label: str) -> dict[str, Any]:

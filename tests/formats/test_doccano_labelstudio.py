@@ -384,7 +384,7 @@ def test_unanswered_tasks_go_back_to_label_studio_as_predictions(
     import_files(project, [source])
     out = tmp_path / "prelabel.json"
     answers = (Answer.ACCEPT, Answer.IGNORE)
-    export_project(project, out, "labelstudio", answers=answers, unanswered=True)
+    export_project(project, out, "labelstudio", answers=answers, include=("unanswered",))
     tasks = {task["id"]: task for task in json.loads(out.read_text(encoding="utf-8"))}
     assert set(tasks) == {41, 42, 43}
     original = json.loads(source.read_text(encoding="utf-8"))[2]
@@ -395,8 +395,8 @@ def test_unanswered_tasks_go_back_to_label_studio_as_predictions(
     assert [(r["value"], r["score"]) for r in prediction["result"]] == [
         (r["value"], r.get("score", 0.55)) for r in original["predictions"][0]["result"]
     ]
-    with pytest.raises(FormatError, match="only to labelstudio"):
-        export_project(project, tmp_path / "x.jsonl", "doccano", unanswered=True)
+    with pytest.raises(FormatError, match="for the jsonl and labelstudio"):
+        export_project(project, tmp_path / "x.jsonl", "doccano", include=("unanswered",))
 
 
 def test_doccano_answers_round_trip(project: ProjectStore, tmp_path: Path) -> None:

@@ -10,6 +10,8 @@ a child with a timeout and an address-space cap. The invariants:
 - no hang (the timeout) and no crash (killed by a signal: a negative exit status);
 - every message names the file, and a record's message its line (``FILE:LINE: reason``);
 - import always prints its summary;
+- a file of a foreign annotation format either keeps its labels (spans are added) or gets a
+  message; texts imported with their labels silently lost count as a violation;
 - a file refused as a whole, or one of which nothing was added, leaves the project unchanged.
   Compared two ways, both after a full WAL checkpoint (``PRAGMA wal_checkpoint(TRUNCATE)``,
   so every committed change is in the main file and the WAL is empty): the SHA-256 of an SQL
@@ -52,13 +54,10 @@ SUMMARY = re.compile(
     r"(?:, (\d+) files not imported)?",
     re.M,
 )
-# Foreign formats and the suffixes the importer reads them from (issue 12 item 1); in a file of
-# another suffix (Label Studio JSON in .txt, CoNLL/CSV in .jsonl) they are counted when they
-# import silently.
-FOREIGN: dict[str, frozenset[str]] = {
-    "label_studio": frozenset({".json"}),
-    "conll_like": frozenset(),
-}
+# Files of a foreign annotation format (doccano, Label Studio, CoNLL/CSV content): one that
+# imports documents without a single error read its labels or lost them without a word; the
+# second is a violation (issue 12: "never a silent text-only import").
+FOREIGN = frozenset({"doccano", "label_studio", "conll_like"})
 MORE = re.compile(r"^  \.\.\. and \d+ more$")
 
 
@@ -104,9 +103,8 @@ class Summary:
         lines = [
             f"files {self.files}: imported {self.imported}, refused whole {self.refused_whole}, "
             f"with bad records {self.with_bad_records}, nothing added {self.nothing_added}",
-            f"not a violation, issue 12 item 1: {self.foreign_silent} files of a foreign format "
-            "(Label Studio JSON outside .json, CoNLL/CSV) imported without a word about their "
-            "annotations",
+            f"foreign formats (doccano, Label Studio, CoNLL/CSV) imported without a word about "
+            f"their annotations: {self.foreign_silent} (each a violation)",
             f"suggest --input: {self.suggested} runs, {self.suggest_refused} refused the file; "
             f"exports {self.exports}",
             "exit statuses: "
@@ -182,6 +180,23 @@ def snapshot(project: Path) -> tuple[str, str]:
     return dump.hexdigest(), hashlib.sha256(project.read_bytes()).hexdigest()
 
 
+def span_count(project: Path) -> int:
+    """Spans stored in the project (accepted and suggested)."""
+    conn = sqlite3.connect(project)
+    try:
+        return int(conn.execute("SELECT count(*) FROM spans").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def carries_labels(case: Case) -> bool:
+    """Whether a generated file holds a label name (its labels can be lost)."""
+    if not case.path.is_file() or case.path.is_symlink():
+        return False
+    data = case.path.read_bytes()
+    return any(label.encode() in data for label in ("PERSON", "ORG", "WEAPON", "QUANTITY"))
+
+
 class Checker:
     """Runs the commands for one batch of files and collects counts and violations."""
 
@@ -229,6 +244,7 @@ class Checker:
         """Import one file; True when it added documents."""
         name = shown(case.path)
         before = snapshot(project)
+        spans_before = span_count(project)
         done = run_cli(
             ["import", str(project), os.fsdecode(case.path)], self.timeout, self.memory, self.work
         )
@@ -252,8 +268,14 @@ class Checker:
                 self.violation("refusal without message", name, "import", done.stderr)
         elif added:
             self.summary.imported += 1
-            if case.path.suffix not in FOREIGN.get(case.kind, {case.path.suffix}) and not bad:
+            if (
+                case.kind in FOREIGN
+                and not bad
+                and carries_labels(case)
+                and span_count(project) == spans_before
+            ):
                 self.summary.foreign_silent += 1
+                self.violation("foreign format imported silently", name, "import", done.stdout)
         else:
             self.summary.nothing_added += 1
         if bad:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
+
 from annotator.core.model import Answer, Span
 from annotator.core.project_stats import StatsSnapshot
 from annotator.core.store import NewDocument, ProjectStore
@@ -50,7 +52,8 @@ def test_dock_hidden_reads_nothing_until_shown(qtbot, window, project, answer_sh
     assert window.open_project(project)
     requested = window.stats_refresher.latest
     answer_shown(window, Answer.ACCEPT)
-    qtbot.wait(600)  # past the coalescing timer
+    with qtbot.waitSignal(window._stats_timer.timeout, timeout=5000):
+        pass  # the coalescing timer fires, and asks for nothing while the dock is hidden
     assert window.stats_refresher.latest == requested
     _show_stats(qtbot, window)
     qtbot.waitUntil(
@@ -78,12 +81,13 @@ def test_stale_results_are_dropped(qtbot, project):  # type: ignore[no-untyped-d
     refresher.request(project, "new")
     assert refresher.wait(5000)
     qtbot.waitUntil(lambda: bool(got), timeout=5000)
-    qtbot.wait(50)  # (the older result, if it were delivered, would arrive first)
+    # The thread has ended: every result it sent is queued now, and delivered here.
+    QCoreApplication.processEvents()
     assert [s.annotator for s in got] == ["new"]
     refresher.request(project, "cancelled")
     refresher.cancel()
     assert refresher.wait(5000)
-    qtbot.wait(50)
+    QCoreApplication.processEvents()
     assert [s.annotator for s in got] == ["new"]
 
 
