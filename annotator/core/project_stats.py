@@ -5,11 +5,11 @@ A mixin of ``ProjectStore``: it reads through the store's connection.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from annotator.core.database import Database
 from annotator.core.model import Answer, LabelSet
 
 __all__ = ["StatsMixin", "StatsSnapshot", "thin_history"]
@@ -38,7 +38,7 @@ def thin_history(history: list[tuple[float, int]], limit: int) -> list[tuple[flo
 
 
 class StatsMixin:
-    _conn: sqlite3.Connection
+    _conn: Database
 
     # Provided by ProjectStore:
     labels: Callable[[], LabelSet]

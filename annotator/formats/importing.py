@@ -8,11 +8,11 @@ line and reason, and the good ones still go in. Duplicates (same text) are skipp
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annotator.core.bulk import gc_paused
+from annotator.core.database import record_errors
 from annotator.core.limits import clip
 from annotator.core.model import Answer, SpanState, ValidationError, check_spans
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
@@ -29,8 +29,11 @@ __all__ = ["SUPPORTED_SUFFIXES", "expand_paths", "import_files"]
 
 SUPPORTED_SUFFIXES = (".jsonl", ".txt", ".spacy")
 _BATCH = 2000
+
+
 # What a record that slipped past every check can still raise in the store or in spaCy.
-_RECORD_FAILURES = (sqlite3.DataError, sqlite3.IntegrityError, UnicodeError, OverflowError)
+def _record_failures() -> tuple[type[BaseException], ...]:
+    return (*record_errors(), UnicodeError, OverflowError)
 
 
 def expand_paths(paths: Iterable[Path | str | bytes]) -> list[Path]:
@@ -117,6 +120,7 @@ def import_files(
     tokenizer = tokenizer or Tokenizer.for_pipeline(store.pipeline)
     labels = set(store.labels().names)
     report = ImportReport(files=len(files))
+    failures = (ValidationError, *_record_failures())
     with gc_paused():
         for path in files:
             try:
@@ -125,7 +129,7 @@ def import_files(
                 )
             except FormatError as exc:
                 report.failed_files.append(exc)
-            except (ValidationError, *_RECORD_FAILURES) as exc:
+            except failures as exc:
                 # The file's transaction rolled back: a record the checks above let through
                 # costs its own file, never the files after it.
                 report.failed_files.append(
