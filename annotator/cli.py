@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from annotator import __version__
+from annotator.core.locations import is_database_url, redact, set_password_prompt
 from annotator.core.model import DEFAULT_LABELS, Answer, LabelSet, ValidationError
 from annotator.core.progress import Cancelled
 from annotator.core.schema import SchemaError
@@ -57,7 +58,8 @@ def _cmd_new(args: argparse.Namespace) -> int:
     locate_pipeline(args.pipeline)  # a pipeline that does not exist is refused before creating
     store = ProjectStore.create(args.project, LabelSet.from_names(names), pipeline=args.pipeline)
     store.close()
-    print(f"created {args.project} with labels {', '.join(names)} (pipeline: {args.pipeline})")
+    where = redact(args.project)
+    print(f"created {where} with labels {', '.join(names)} (pipeline: {args.pipeline})")
     return 0
 
 
@@ -340,7 +342,7 @@ def _no_display() -> bool:
 
 def _cmd_open(args: argparse.Namespace) -> int:
     project = args.project
-    if project is not None and not Path(project).is_file():
+    if project is not None and not is_database_url(project) and not Path(project).is_file():
         raise CommandError(f"{project}: no such project; create it with `annotator new {project}`")
     if _no_display():
         raise CommandError(
@@ -521,8 +523,21 @@ def _printable_output() -> None:
             reconfigure(errors="backslashreplace")
 
 
+def _terminal_password(url: str) -> str | None:
+    """Ask for a database password on the terminal (never echoed, never stored)."""
+    import getpass
+
+    try:
+        return getpass.getpass(f"password for {url}: ")
+    except (EOFError, KeyboardInterrupt):
+        return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _printable_output()
+    set_password_prompt(
+        _terminal_password if sys.stdin is not None and sys.stdin.isatty() else None
+    )
     if argv is None and threading.current_thread() is threading.main_thread():
         # A command ended by SIGTERM (kill, a service manager) goes through the same cleanup
         # as Ctrl+C: temporary files removed, transactions rolled back.

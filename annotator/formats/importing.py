@@ -120,7 +120,7 @@ def import_files(
     tokenizer = tokenizer or Tokenizer.for_pipeline(store.pipeline)
     labels = set(store.labels().names)
     report = ImportReport(files=len(files))
-    failures = (ValidationError, *_record_failures())
+    failures: tuple[type[BaseException], ...] = (ValidationError, *_record_failures())
     with gc_paused():
         for path in files:
             try:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.locations import display_name
 from annotator.core.model import Answer, Span, SpanState
 from annotator.core.project_stats import StatsSnapshot
 from annotator.core.store import Annotation, ProjectStore, StoreError, current_annotator
@@ -231,8 +232,9 @@ class MainWindow(QMainWindow):
         self.apply_labels()
         self.guidelines.set_store(store)
         self.undo_stack.clear()
-        self.add_recent(str(Path(path).resolve()))
-        self.setWindowTitle(f"{Path(path).name} — Annotator")
+        # A database's URL is kept without its password (locations.redact).
+        self.add_recent(store.location if store.shared else str(Path(path).resolve()))
+        self.setWindowTitle(f"{display_name(store.location)} — Annotator")
         self.set_project_widgets_enabled(True)
         # Suggestions are coming from the first moment: no answer before they are shown.
         loading = SuggesterState.LOADING if self.suggester_factory else SuggesterState.OFF
@@ -298,7 +300,7 @@ class MainWindow(QMainWindow):
         self._worker_start = None
         if self.store is None or self.suggest_worker is not None:
             return
-        path = str(self.store.path)
+        path = self.store.location
         suggestions = self.suggester_factory is not None
         # Without suggestions the worker still serves tokens (from a tokens-only process).
         factory = self.suggester_factory or default_suggester_factory
@@ -596,7 +598,7 @@ class MainWindow(QMainWindow):
             self.stats_refresher.cancel()
             self.stats.show_no_project()
             return
-        self.stats_refresher.request(self.store.path, self.annotator)
+        self.stats_refresher.request(self.store.location, self.annotator)
 
     def _stats_ready(self, snapshot: StatsSnapshot) -> None:
         if self.store is not None and snapshot.annotator == self.annotator:
