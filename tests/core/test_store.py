@@ -1,5 +1,8 @@
 import multiprocessing
+import signal
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -312,3 +315,38 @@ def test_document_list_counts_suggestions_not_yet_shown(project: ProjectStore) -
     assert not project.suggestions_seeded(ids[0], "ann")
     assert {n for _, _, n in project.document_states("ann")} == {0, 1}  # no version: as before
     assert {n for _, _, n in project.document_states("ann", version="v2")} == {0, 1}
+
+
+_HALF_ANSWER = """
+import sys
+from annotator.core.model import Answer, Span
+from annotator.core.store import ProjectStore
+store = ProjectStore.open(sys.argv[1])
+doc = int(sys.argv[2])
+with store.transaction():
+    store.add_span(doc, "ann", Span(0, 9, "PERSON"))
+    print("half", flush=True)
+    sys.stdin.readline()  # killed here, between the span and the answer
+    store.set_answer(doc, "ann", Answer.ACCEPT)
+"""
+
+
+def test_an_annotator_killed_mid_answer_leaves_no_part_of_it(project: ProjectStore) -> None:
+    doc = _doc(project)
+    child = subprocess.Popen(
+        [sys.executable, "-c", _HALF_ANSWER, project.location, str(doc)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "half\n"
+        child.kill()  # SIGKILL: no cleanup of any kind in the child
+    finally:
+        child.wait(30)
+    assert child.returncode == -signal.SIGKILL
+    assert project.annotation(doc, "ann") is None
+    # The write lock it held is free again: the same answer goes through whole.
+    project.add_span(doc, "ann", Span(0, 9, "PERSON"))
+    project.set_answer(doc, "ann", Answer.ACCEPT)
+    assert project.annotation_or_empty(doc, "ann").answer is Answer.ACCEPT
