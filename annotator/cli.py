@@ -56,8 +56,14 @@ def _cmd_new(args: argparse.Namespace) -> int:
     if not names:
         raise CommandError("--labels needs at least one label name")
     locate_pipeline(args.pipeline)  # a pipeline that does not exist is refused before creating
+    if args.per_document < 1:
+        raise CommandError("--per-document must be 1 or more")
     store = ProjectStore.create(args.project, LabelSet.from_names(names), pipeline=args.pipeline)
-    store.close()
+    try:
+        if args.per_document != 1:
+            store.set_per_document(args.per_document)
+    finally:
+        store.close()
     where = redact(args.project)
     print(f"created {where} with labels {', '.join(names)} (pipeline: {args.pipeline})")
     return 0
@@ -112,6 +118,26 @@ def _cmd_export(args: argparse.Namespace) -> int:
     # With OUT "-" the data went to standard output: the summary must not join it.
     summary = json.dumps(report.to_json(), indent=2) if args.json else report.summary()
     print(summary, file=sys.stderr if args.out == "-" else sys.stdout)
+    return 0
+
+
+def _cmd_settings(args: argparse.Namespace) -> int:
+    with ProjectStore.open(args.project) as store:
+        if args.per_document is not None:
+            if args.per_document < 1:
+                raise CommandError("--per-document must be 1 or more")
+            store.set_per_document(args.per_document)
+        shown = {
+            "project": store.location,
+            "shared": store.shared,
+            "per_document": store.per_document,
+            "pipeline": store.pipeline,
+        }
+    if args.json:
+        print(json.dumps(shown, indent=2))
+    else:
+        for key, value in shown.items():
+            print(f"{key:<13} {value}")
     return 0
 
 
@@ -388,7 +414,20 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="spaCy pipeline: auto (installed English), a package name, a folder, or blank:LANG",
     )
+    p.add_argument(
+        "--per-document",
+        type=int,
+        default=1,
+        metavar="N",
+        help="annotators who should answer each document (default 1; 2 or 3 for agreement)",
+    )
     p.set_defaults(func=_cmd_new)
+
+    p = command("settings", "show or change a project's settings (annotations per document)")
+    p.add_argument("project")
+    p.add_argument("--per-document", type=int, default=None, metavar="N")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_settings)
 
     p = command("import", "import .jsonl, .txt, .spacy files or folders of .txt")
     p.add_argument("project")

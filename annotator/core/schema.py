@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from annotator.core.database import Database
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _V1 = """
 CREATE TABLE settings (
@@ -129,8 +129,22 @@ CREATE TABLE suppressions (
 ) WITHOUT ROWID;
 """
 
+# v3: assignment (core/assignment.py). A claim says that an annotator is working on a document
+# until ``expires`` (epoch seconds); it is taken under the write lock and released by the answer,
+# so that with N annotations per document (the setting ``per_document``) no more than N
+# annotators get the same document.
+_V3 = """
+CREATE TABLE claims (
+    doc_id    INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    expires   REAL NOT NULL,
+    PRIMARY KEY (doc_id, annotator)
+) WITHOUT ROWID;
+CREATE INDEX claims_by_annotator ON claims(annotator, expires);
+"""
+
 # Index = target version. Each entry is a script run inside one transaction.
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3}
 
 
 class SchemaError(RuntimeError):

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 
 import srsly
 
+from annotator.core.assignment import AssignmentMixin
 from annotator.core.database import (
     POSTGRES_FUNCTIONS,
     Database,
@@ -147,7 +148,9 @@ def _span_from_row(row: Sequence[Any]) -> Span:
     return Span(start, end, label, SpanState(state), source, score)
 
 
-class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, SuppressionsMixin):
+class ProjectStore(
+    SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, SuppressionsMixin, AssignmentMixin
+):
     """A connection to one project (a file or a PostgreSQL database).
 
     ``location`` names the project for reopening it (child processes, recent projects): the
@@ -646,31 +649,6 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
             rows.append(DocumentRow(doc_id, preview, ans, n, source))
         return rows
 
-    def next_to_do(self, annotator: str, after: int | None = None) -> int | None:
-        """The first unanswered document after ``after`` (wrapping around), or None."""
-        query = (
-            "SELECT d.id FROM documents d WHERE d.id > ? AND NOT EXISTS (SELECT 1 FROM "
-            "annotations a WHERE a.doc_id = d.id AND a.annotator = ? AND a.answer IS NOT NULL) "
-            "ORDER BY d.id LIMIT 1"
-        )
-        if self.count_to_do(annotator) <= 0:
-            # Two counts on indexes: with nothing left, the search below would visit every
-            # document twice (once after ``after``, once from the start).
-            return None
-        for start in (after or 0, 0):
-            row = self._conn.execute(query, (start, annotator)).fetchone()
-            if row is not None:
-                return int(row[0])
-        return None
-
-    def count_to_do(self, annotator: str) -> int:
-        """Documents this annotator has not answered yet."""
-        (answered,) = self._conn.execute(
-            "SELECT count(*) FROM annotations WHERE annotator = ? AND answer IS NOT NULL",
-            (annotator,),
-        ).fetchone()
-        return self.count_documents() - int(answered)
-
     # ------------------------------------------------------------- annotations
     def answered_ids(self) -> set[int]:
         """Ids of the documents that some annotator has answered."""
@@ -850,8 +828,14 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
             self.add_span(doc_id, annotator, new)
 
     def set_answer(self, doc_id: int, annotator: str, answer: Answer | None) -> None:
+        """Answer a document (or take the answer back), in one transaction: the answer
+        releases the annotator's claim on the document; taking it back claims it again."""
         with self.transaction() as conn:
             annotation_id = self._annotation_id(doc_id, annotator)
+            if answer is None:
+                self._claim(doc_id, annotator, time.time())
+            else:
+                self._release_claim(doc_id, annotator)
             conn.execute(
                 "UPDATE annotations SET answer = ?, updated = ? WHERE id = ?",
                 (answer.value if answer else None, time.time(), annotation_id),

@@ -229,7 +229,13 @@ def test_stats_rows_cursor_and_history(project: ProjectStore) -> None:
     assert project.document_states("ann") == [(doc, Answer.ACCEPT, 1), (other, None, 0)]
     assert project.next_to_do("ann", after=doc) == other
     assert project.next_to_do("ann", after=other) == other  # wraps around
-    assert project.count_to_do("ann") == 1 and project.count_to_do("nobody") == 2
+    assert project.count_to_do("ann") == 1
+    # One annotation per document: ann answered one and works on the other (claimed by
+    # next_to_do), so another annotator has nothing to do; with two per document, both.
+    assert project.count_to_do("nobody") == 0
+    project.set_per_document(2)
+    assert project.count_to_do("nobody") == 2
+    project.set_per_document(1)
     project.set_answer(doc, "ann", Answer.REJECT)  # answered again: still one document
     project.set_answer(other, "ann", Answer.IGNORE)
     project.set_answer(other, "ann", None)  # undone
@@ -269,6 +275,8 @@ def test_next_to_do_is_none_once_everything_is_answered(project: ProjectStore) -
     project.set_answer(docs[-1], "ann", Answer.IGNORE)
     assert project.next_to_do("ann", after=docs[-1]) is None
     assert project.next_to_do("ann") is None
+    assert project.next_to_do("someone else") is None  # one annotation per document
+    project.set_per_document(2)
     assert project.next_to_do("someone else") == docs[0]  # per annotator
     project.set_answer(docs[1], "ann", None)  # undone: to do again
     assert project.next_to_do("ann", after=docs[-1]) == docs[1]

@@ -105,12 +105,12 @@ def test_a_lost_connection_mid_answer_keeps_no_part_of_it_and_reconnects(
     store.add_documents([NewDocument(TEXT, {})])
     (doc,) = store.document_ids()
     (pid,) = store._conn.execute("SELECT pg_backend_pid()").fetchone()
-    with pytest.raises(ServerGoneError, match="connection to the database server was lost"):
-        with store.transaction():
-            store.add_span(doc, "ann", Span(0, 9, "PERSON"))
-            # Another session (an administrator, a restart) ends this connection mid-answer.
-            _rows(postgres_cluster.url("postgres"), f"SELECT pg_terminate_backend({pid})")
-            store.set_answer(doc, "ann", Answer.ACCEPT)
+    lost = pytest.raises(ServerGoneError, match="connection to the database server was lost")
+    with lost, store.transaction():
+        store.add_span(doc, "ann", Span(0, 9, "PERSON"))
+        # Another session (an administrator, a restart) ends this connection mid-answer.
+        _rows(postgres_cluster.url("postgres"), f"SELECT pg_terminate_backend({pid})")
+        store.set_answer(doc, "ann", Answer.ACCEPT)
     assert _rows(postgres_url, "SELECT count(*) FROM spans") == [(0,)]
     assert _rows(postgres_url, "SELECT count(*) FROM annotations") == [(0,)]
     # The next call connects again: the answer given again is stored whole.
