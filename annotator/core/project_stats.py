@@ -79,6 +79,17 @@ class StatsMixin:
             "annotators": self.annotators(),
         }
 
+    def change_stamp(self) -> tuple[object, ...]:
+        """Changes when anyone answers (or takes an answer back), imports documents, or claims
+        one: what another annotator's window must show. Index-only reads (the events' and
+        documents' largest ids, the small claims table), cheap enough to poll."""
+        return tuple(
+            self._conn.execute(
+                "SELECT (SELECT max(id) FROM events), (SELECT max(id) FROM documents), "
+                "(SELECT count(*) FROM claims), (SELECT max(expires) FROM claims)"
+            ).fetchone()
+        )
+
     def answered_over_time(self, annotator: str | None = None) -> list[tuple[float, int]]:
         """(time, documents answered at that moment) after every answer given in the app,
         oldest first, for progress charts. Answering a document again does not count it

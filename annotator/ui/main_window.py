@@ -41,6 +41,7 @@ from annotator.core.project_stats import StatsSnapshot
 from annotator.core.store import Annotation, ProjectStore, StoreError, current_annotator
 from annotator.ui.after_paint import AfterPaint
 from annotator.ui.answer_gate import AnswerGate, SuggesterState
+from annotator.ui.change_watcher import ChangeWatcher
 from annotator.ui.colors import is_dark_palette
 from annotator.ui.document_list_model import DocumentListModel
 from annotator.ui.document_list_view import DocumentListView
@@ -105,6 +106,11 @@ class MainWindow(QMainWindow):
         self.stats_refresher = StatsRefresher(self)
         self.stats_refresher.ready.connect(self._stats_ready)
         self.stats_refresher.failed.connect(self.message)
+        # Other annotators' answers (and imports) show without a restart.
+        self.change_watcher = ChangeWatcher(self)
+        self.change_watcher.changed.connect(self._changed_elsewhere)
+        self.change_watcher.failed.connect(self._project_unreachable)
+        self.change_watcher.recovered.connect(self._project_reachable)
         self._restore_layout()
         if saved_dark(self.settings):
             apply_theme(True)
@@ -234,6 +240,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         # A database's URL is kept without its password (locations.redact).
         self.add_recent(store.location if store.shared else str(Path(path).resolve()))
+        self.change_watcher.watch(store.location)
         self.setWindowTitle(f"{display_name(store.location)} — Annotator")
         self.set_project_widgets_enabled(True)
         # Suggestions are coming from the first moment: no answer before they are shown.
@@ -261,6 +268,7 @@ class MainWindow(QMainWindow):
         return True
 
     def close_project(self) -> None:
+        self.change_watcher.stop()
         self._stop_workers()
         self.stats_refresher.cancel()
         if self.store is not None:
@@ -644,6 +652,21 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()
+
+    def _changed_elsewhere(self) -> None:
+        """Someone else answered, claimed or imported: the list and progress follow."""
+        if self.store is None:
+            return
+        self.controller.invalidate()
+        self.list_model.refresh()
+        self.update_status()
+        self._stats_timer.start()
+
+    def _project_unreachable(self, error: str) -> None:
+        self.message(f"The project cannot be reached ({error}); retrying…", 0)
+
+    def _project_reachable(self) -> None:
+        self.message("The project can be reached again.")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()

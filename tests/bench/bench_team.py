@@ -1,6 +1,8 @@
 """Benchmark: a team of annotators answering one project at once, against one annotator alone.
 
-    python tests/bench/bench_team.py [--docs 2000] [--annotators 5] [--backend both|sqlite|postgresql]
+    python tests/bench/bench_team.py [--docs 2000] [--annotators 5] [--backend B]
+
+B is both (default), sqlite or postgresql.
 
 For each back end (a SQLite file; a PostgreSQL database on a throwaway server started here,
 fsync on), a project of ``--docs`` documents with one annotation per document is answered by
@@ -37,8 +39,7 @@ from annotator.core.store import NewDocument, ProjectStore  # noqa: E402
 def _fill(location: str, docs: int) -> None:
     store = ProjectStore.create(location, DEFAULT_LABELS, pipeline="blank:en")
     store.add_documents(
-        NewDocument(f"Joe Biden met NATO leaders in Brussels, report {i}.", {})
-        for i in range(docs)
+        NewDocument(f"Joe Biden met NATO leaders in Brussels, report {i}.", {}) for i in range(docs)
     )
     store.close()
 
@@ -136,9 +137,7 @@ def _bench(backend: str, docs: int, annotators: int, folder: Path) -> tuple[list
             _fill(locations[phase], docs)
         alone = _run(locations["alone"], 1)
         team = _run(locations["team"], annotators)
-        problems = _check(locations["alone"], docs, alone) + _check(
-            locations["team"], docs, team
-        )
+        problems = _check(locations["alone"], docs, alone) + _check(locations["team"], docs, team)
     finally:
         if cluster is not None:
             cluster.stop()
@@ -152,8 +151,7 @@ def _bench(backend: str, docs: int, annotators: int, folder: Path) -> tuple[list
         f"  {'ratio team / alone':<22}{team['per_second'] / alone['per_second']:>10.2f}"
         f"{team['median_ms'] / alone['median_ms']:>11.2f}"
         f"{team['p95_ms'] / alone['p95_ms']:>9.2f}",
-        "  answers per annotator: "
-        + ", ".join(str(len(v)) for v in team["worked"].values()),
+        "  answers per annotator: " + ", ".join(str(len(v)) for v in team["worked"].values()),
         "  checks: " + ("; ".join(problems) if problems else "no lost, doubled or shared document"),
     ]
     return lines, not problems
