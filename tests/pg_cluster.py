@@ -111,6 +111,12 @@ class PostgresCluster:
             "--no-locale",
         )
         pwfile.unlink()
+        self.resume()
+        return self
+
+    def resume(self) -> None:
+        """Start the server (again, after ``pause``: a server that comes back)."""
+        assert self.bin is not None
         options = [
             f"-p {self.port}",
             f"-k {self.folder}",
@@ -130,7 +136,11 @@ class PostgresCluster:
             "-w",
             "start",
         )
-        return self
+
+    def pause(self) -> None:
+        """Stop the server, keeping its data (every connection to it is lost)."""
+        assert self.bin is not None
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def stop(self) -> None:
         if self.bin is not None and self.data.exists():

@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self.controller.message.connect(self.span_messages.edit_said)
         self.undo_stack.indexChanged.connect(self.span_messages.forget)
         self.controller.saved.connect(self._mark_saved)
+        self.controller.pending.waiting.connect(self._mark_waiting)
         self._build_docks()
         self._build_status_bar()
         self.actions_ = WindowActions(self)
@@ -539,7 +540,13 @@ class MainWindow(QMainWindow):
             return
         if not self.controller.answer(answer):
             return
-        following = self.store.next_to_do(self.annotator, after=doc_id)
+        if len(self.controller.pending):
+            return  # the answer waits for the server (said in the status bar): stay here
+        try:
+            following = self.store.next_to_do(self.annotator, after=doc_id)
+        except StoreError as exc:  # the server went away just now
+            self.message(f"Document {doc_id}: {answer.past}, but the next one is unknown: {exc}")
+            return
         if following is not None:
             self.show_document(following)
             todo = self.store.count_to_do(self.annotator)
@@ -554,7 +561,10 @@ class MainWindow(QMainWindow):
         assert self.store is not None
         annotation = self.controller.annotation(doc_id)
         is_answered = annotation is not None and annotation.answer is not None
-        return is_answered, self.store.suggestions_seeded(doc_id, self.annotator)
+        try:
+            return is_answered, self.store.suggestions_seeded(doc_id, self.annotator)
+        except StoreError:  # the server is gone: the document on screen was shown, answer it
+            return is_answered, True
 
     # -------------------------------------------------------------- status
     def _update_doc_header(self) -> None:
@@ -585,9 +595,21 @@ class MainWindow(QMainWindow):
             return
         # Two indexed counts, not store.stats(): this runs after every answer, and the full
         # statistics (spans per label) take a third of a second on a 100,000-document project.
-        documents = self.store.count_documents()
-        answered = documents - self.store.count_to_do(self.annotator)
+        try:
+            documents = self.store.count_documents()
+            answered = documents - self.store.count_to_do(self.annotator)
+        except StoreError:  # the server is gone: the figures stay until it is back
+            return
         self.progress_label.setText(f"{answered} of {documents} answered")
+
+    def _mark_waiting(self, count: int, why: str) -> None:
+        """Edits wait for the project's server: say so, never "saved"."""
+        self.save_label.setText(f"⚠ {count} edit{'s' if count != 1 else ''} not saved yet")
+        self.save_label.setToolTip(
+            f"{why}\nThe server cannot be reached; the edits are kept and written, in order, "
+            "as soon as it is back (retrying every few seconds). Do not close the window."
+        )
+        self.message(f"The project's server is gone; retrying. {count} edits wait.", 0)
 
     def _mark_saved(self) -> None:
         self.save_label.setText(f"✔ All changes saved {time.strftime('%H:%M:%S')}")
@@ -669,6 +691,20 @@ class MainWindow(QMainWindow):
         self.message("The project can be reached again.")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.controller.pending.retry()
+        waiting = len(self.controller.pending)
+        if waiting and not self.property("noPopups"):
+            choice = QMessageBox.warning(
+                self,
+                "Edits not saved",
+                f"{waiting} edits could not reach the project's server yet. Close anyway and "
+                "lose them?",
+                QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if choice != QMessageBox.StandardButton.Close:
+                event.ignore()
+                return
         self.save_layout()
         self.close_project()
         super().closeEvent(event)

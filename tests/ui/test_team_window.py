@@ -53,3 +53,26 @@ def test_the_password_is_never_kept_by_the_window(  # type: ignore[no-untyped-de
     assert window.recent_projects()[0] == split_password(project_location)[0]
     assert password not in Path(settings.fileName()).read_text()
     assert password not in window.windowTitle()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_an_answer_given_while_the_server_is_gone_is_written_when_it_is_back(  # type: ignore[no-untyped-def]
+    qtbot, window, project_location, postgres_cluster
+):
+    _new(project_location, 2)
+    assert window.open_project(project_location)
+    doc = window.view.document_id
+    qtbot.waitUntil(lambda: window.store.suggestions_seeded(doc, window.annotator), timeout=10_000)
+    postgres_cluster.pause()  # the server goes away (every connection to it is lost)
+    try:
+        window.answer(Answer.ACCEPT)
+        assert window.save_label.text() == "⚠ 1 edit not saved yet"
+        assert "server is gone" in window.statusBar().currentMessage()
+        assert window.view.document_id == doc  # the window stays on the answered document
+    finally:
+        postgres_cluster.resume()
+    qtbot.waitUntil(lambda: "All changes saved" in window.save_label.text(), timeout=30_000)
+    with ProjectStore.open(project_location) as check:
+        annotation = check.annotation(doc, window.annotator)
+    assert annotation is not None and annotation.answer is Answer.ACCEPT
+    assert len(annotation.accepted) == 1  # the NATO suggestion on screen, accepted with it
