@@ -57,9 +57,13 @@ class _Read(QRunnable):
 
     def run(self) -> None:
         try:
-            self.relay.done.emit(self.generation, self.reader.stamp(), "")
+            stamp, error = self.reader.stamp(), ""
         except Exception as exc:  # reported to the window, never raised
-            self.relay.done.emit(self.generation, None, str(exc) or exc.__class__.__name__)
+            stamp, error = None, str(exc) or exc.__class__.__name__
+        try:
+            self.relay.done.emit(self.generation, stamp, error)
+        except RuntimeError:  # the window closed meanwhile (its relay is gone)
+            pass
 
 
 class ChangeWatcher(QObject):
