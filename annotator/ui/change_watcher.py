@@ -9,6 +9,7 @@ read is reported (``failed``) and retried at the next tick.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
@@ -60,10 +61,8 @@ class _Read(QRunnable):
             stamp, error = self.reader.stamp(), ""
         except Exception as exc:  # reported to the window, never raised
             stamp, error = None, str(exc) or exc.__class__.__name__
-        try:
+        with contextlib.suppress(RuntimeError):  # the window closed meanwhile (relay gone)
             self.relay.done.emit(self.generation, stamp, error)
-        except RuntimeError:  # the window closed meanwhile (its relay is gone)
-            pass
 
 
 class ChangeWatcher(QObject):
