@@ -105,3 +105,9 @@ def test_cli_sets_annotations_per_document(
     assert project.per_document == 2
     assert main(["settings", project.location, "--per-document", "0"]) == 2
     assert project.per_document == 2
+
+
+def test_new_takes_annotations_per_document(project_location: str) -> None:
+    assert main(["new", project_location, "--pipeline", "blank:en", "--per-document", "2"]) == 0
+    with ProjectStore.open(project_location) as store:
+        assert store.per_document == 2
