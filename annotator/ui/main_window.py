@@ -38,10 +38,15 @@ from PySide6.QtWidgets import (
 from annotator.core.locations import display_name
 from annotator.core.model import Answer, Span, SpanState
 from annotator.core.project_stats import StatsSnapshot
-from annotator.core.store import Annotation, ProjectStore, StoreError, current_annotator
+from annotator.core.store import (
+    Annotation,
+    ProjectStore,
+    ServerGoneError,
+    StoreError,
+    current_annotator,
+)
 from annotator.ui.after_paint import AfterPaint
 from annotator.ui.answer_gate import AnswerGate, SuggesterState
-from annotator.ui.change_watcher import ChangeWatcher
 from annotator.ui.colors import is_dark_palette
 from annotator.ui.document_list_model import DocumentListModel
 from annotator.ui.document_list_view import DocumentListView
@@ -53,6 +58,7 @@ from annotator.ui.shortcuts import ShortcutMap
 from annotator.ui.span_messages import SpanMessages
 from annotator.ui.stats_view import StatsView
 from annotator.ui.stats_worker import StatsRefresher
+from annotator.ui.team_status import TeamStatus
 from annotator.ui.theme import apply_theme, saved_dark
 from annotator.ui.window_actions import WindowActions
 from annotator.ui.workers import SuggesterFactory, SuggestWorker, default_suggester_factory
@@ -97,7 +103,6 @@ class MainWindow(QMainWindow):
         self.controller.message.connect(self.span_messages.edit_said)
         self.undo_stack.indexChanged.connect(self.span_messages.forget)
         self.controller.saved.connect(self._mark_saved)
-        self.controller.pending.waiting.connect(self._mark_waiting)
         self._build_docks()
         self._build_status_bar()
         self.actions_ = WindowActions(self)
@@ -107,11 +112,9 @@ class MainWindow(QMainWindow):
         self.stats_refresher = StatsRefresher(self)
         self.stats_refresher.ready.connect(self._stats_ready)
         self.stats_refresher.failed.connect(self.message)
-        # Other annotators' answers (and imports) show without a restart.
-        self.change_watcher = ChangeWatcher(self)
-        self.change_watcher.changed.connect(self._changed_elsewhere)
-        self.change_watcher.failed.connect(self._project_unreachable)
-        self.change_watcher.recovered.connect(self._project_reachable)
+        # Other annotators' answers (and imports) show without a restart; a vanished server
+        # is said, and what was typed meanwhile waits.
+        self.team = TeamStatus(self)
         self._restore_layout()
         if saved_dark(self.settings):
             apply_theme(True)
@@ -241,7 +244,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         # A database's URL is kept without its password (locations.redact).
         self.add_recent(store.location if store.shared else str(Path(path).resolve()))
-        self.change_watcher.watch(store.location)
+        self.team.watch(store.location)
         self.setWindowTitle(f"{display_name(store.location)} — Annotator")
         self.set_project_widgets_enabled(True)
         # Suggestions are coming from the first moment: no answer before they are shown.
@@ -269,7 +272,7 @@ class MainWindow(QMainWindow):
         return True
 
     def close_project(self) -> None:
-        self.change_watcher.stop()
+        self.team.watch(None)
         self._stop_workers()
         self.stats_refresher.cancel()
         if self.store is not None:
@@ -433,7 +436,15 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ documents
     def show_document(self, doc_id: int) -> None:
-        """Show a document (or refresh the one shown) and remember it as the cursor."""
+        """Show a document (or refresh the one shown) and remember it as the cursor; while a
+        shared project's server is gone, say so and stay (edits made meanwhile wait in the
+        controller's ``pending`` and are written when it is back)."""
+        try:
+            self._show_document(doc_id)
+        except ServerGoneError as exc:
+            self.message(f"The project's server cannot be reached ({exc}); retrying…", 0)
+
+    def _show_document(self, doc_id: int) -> None:
         if self.store is None:
             return
         if doc_id == self.view.document_id:
@@ -602,15 +613,6 @@ class MainWindow(QMainWindow):
             return
         self.progress_label.setText(f"{answered} of {documents} answered")
 
-    def _mark_waiting(self, count: int, why: str) -> None:
-        """Edits wait for the project's server: say so, never "saved"."""
-        self.save_label.setText(f"⚠ {count} edit{'s' if count != 1 else ''} not saved yet")
-        self.save_label.setToolTip(
-            f"{why}\nThe server cannot be reached; the edits are kept and written, in order, "
-            "as soon as it is back (retrying every few seconds). Do not close the window."
-        )
-        self.message(f"The project's server is gone; retrying. {count} edits wait.", 0)
-
     def _mark_saved(self) -> None:
         self.save_label.setText(f"✔ All changes saved {time.strftime('%H:%M:%S')}")
         self.save_label.setToolTip("Every edit is written to the project file as you make it.")
@@ -675,36 +677,14 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()
 
-    def _changed_elsewhere(self) -> None:
-        """Someone else answered, claimed or imported: the list and progress follow."""
-        if self.store is None:
-            return
-        self.controller.invalidate()
-        self.list_model.refresh()
-        self.update_status()
+    def request_stats(self) -> None:
+        """Refresh the statistics soon (coalesced; read in the background)."""
         self._stats_timer.start()
 
-    def _project_unreachable(self, error: str) -> None:
-        self.message(f"The project cannot be reached ({error}); retrying…", 0)
-
-    def _project_reachable(self) -> None:
-        self.message("The project can be reached again.")
-
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.controller.pending.retry()
-        waiting = len(self.controller.pending)
-        if waiting and not self.property("noPopups"):
-            choice = QMessageBox.warning(
-                self,
-                "Edits not saved",
-                f"{waiting} edits could not reach the project's server yet. Close anyway and "
-                "lose them?",
-                QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if choice != QMessageBox.StandardButton.Close:
-                event.ignore()
-                return
+        if not self.team.may_close():
+            event.ignore()
+            return
         self.save_layout()
         self.close_project()
         super().closeEvent(event)

@@ -69,6 +69,9 @@ def test_an_answer_given_while_the_server_is_gone_is_written_when_it_is_back(  #
         assert window.save_label.text() == "⚠ 1 edit not saved yet"
         assert "server is gone" in window.statusBar().currentMessage()
         assert window.view.document_id == doc  # the window stays on the answered document
+        window.show_document(doc + 1)  # another document cannot be read: said, not raised
+        assert "cannot be reached" in window.statusBar().currentMessage()
+        assert window.view.document_id == doc
     finally:
         postgres_cluster.resume()
     qtbot.waitUntil(lambda: "All changes saved" in window.save_label.text(), timeout=30_000)
