@@ -19,6 +19,7 @@ __all__ = [
     "DATABASE_SCHEMES",
     "PasswordPrompt",
     "ask_password",
+    "database_name",
     "display_name",
     "is_database_url",
     "redact",
@@ -57,15 +58,17 @@ def redact(location: str | Path) -> str:
     return split_password(text)[0] if is_database_url(text) else text
 
 
+def database_name(url: str) -> str:
+    """The database a URL names (``postgres`` when it names none, as libpq defaults)."""
+    return urlsplit(redact(url)).path.lstrip("/") or "postgres"
+
+
 def display_name(location: str | Path) -> str:
     """A short name for titles: the file name, or ``database@host`` for a URL."""
     text = str(location)
     if not is_database_url(text):
         return Path(text).name
-    parts = urlsplit(redact(text))
-    database = parts.path.lstrip("/") or "postgres"
-    host = parts.hostname or "local"
-    return f"{database}@{host}"
+    return f"{database_name(text)}@{urlsplit(redact(text)).hostname or 'local'}"
 
 
 def remember_password(password: str) -> None:

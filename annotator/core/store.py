@@ -32,7 +32,7 @@ from annotator.core.database import (
     PostgresDatabase,
     SQLiteDatabase,
 )
-from annotator.core.locations import display_name, is_database_url, redact
+from annotator.core.locations import database_name, is_database_url, redact
 from annotator.core.model import (
     Answer,
     Document,
@@ -155,7 +155,8 @@ class ProjectStore(
 
     ``location`` names the project for reopening it (child processes, recent projects): the
     file's path, or the URL without its password. ``path`` is the file; for a database it is a
-    stand-in (``database@host``, relative: file dialogs start in the working folder).
+    stand-in (the database's name, relative: file dialogs start in the working folder, a
+    trained model is named after it); nothing copies or opens it as a file.
     """
 
     #: Seconds a write waits for another connection's write to end before "locked".
@@ -236,7 +237,7 @@ class ProjectStore(
 
         db = PostgresDatabase(url, lock_timeout=cls.busy_timeout)
         name = db.name
-        store = cls(db, Path(display_name(url)), redact(url))
+        store = cls(db, Path(database_name(url)), redact(url))
         try:
             with store.transaction():
                 (tables,) = db.execute(
@@ -304,7 +305,7 @@ class ProjectStore(
         except BaseException:
             db.close()
             raise
-        return cls(db, Path(display_name(url)), redact(url))
+        return cls(db, Path(database_name(url)), redact(url))
 
     @classmethod
     def open_reader(cls, path: str | Path) -> ProjectStore:
