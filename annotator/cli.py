@@ -20,6 +20,7 @@ from pathlib import Path
 
 from annotator import __version__
 from annotator.cli_team import add_team_commands
+from annotator.core.locations import is_database_url, redact, set_password_prompt
 from annotator.core.model import DEFAULT_LABELS, Answer, LabelSet, ValidationError
 from annotator.core.progress import Cancelled
 from annotator.core.schema import SchemaError
@@ -58,9 +59,16 @@ def _cmd_new(args: argparse.Namespace) -> int:
     if not names:
         raise CommandError("--labels needs at least one label name")
     locate_pipeline(args.pipeline)  # a pipeline that does not exist is refused before creating
+    if args.per_document < 1:
+        raise CommandError("--per-document must be 1 or more")
     store = ProjectStore.create(args.project, LabelSet.from_names(names), pipeline=args.pipeline)
-    store.close()
-    print(f"created {args.project} with labels {', '.join(names)} (pipeline: {args.pipeline})")
+    try:
+        if args.per_document != 1:
+            store.set_per_document(args.per_document)
+    finally:
+        store.close()
+    where = redact(args.project)
+    print(f"created {where} with labels {', '.join(names)} (pipeline: {args.pipeline})")
     return 0
 
 
@@ -141,6 +149,26 @@ def _cmd_labels(args: argparse.Namespace) -> int:
         print(f"{label.name:<16} {label.color}  {label.key or '-'}")
     if added:
         print(f"added: {', '.join(added)}")
+    return 0
+
+
+def _cmd_settings(args: argparse.Namespace) -> int:
+    with ProjectStore.open(args.project) as store:
+        if args.per_document is not None:
+            if args.per_document < 1:
+                raise CommandError("--per-document must be 1 or more")
+            store.set_per_document(args.per_document)
+        shown = {
+            "project": store.location,
+            "shared": store.shared,
+            "per_document": store.per_document,
+            "pipeline": store.pipeline,
+        }
+    if args.json:
+        print(json.dumps(shown, indent=2))
+    else:
+        for key, value in shown.items():
+            print(f"{key:<13} {value}")
     return 0
 
 
@@ -401,7 +429,7 @@ def _no_display() -> bool:
 
 def _cmd_open(args: argparse.Namespace) -> int:
     project = args.project
-    if project is not None and not Path(project).is_file():
+    if project is not None and not is_database_url(project) and not Path(project).is_file():
         raise CommandError(f"{project}: no such project; create it with `annotator new {project}`")
     if _no_display():
         raise CommandError(
@@ -447,7 +475,20 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="spaCy pipeline: auto (installed English), a package name, a folder, or blank:LANG",
     )
+    p.add_argument(
+        "--per-document",
+        type=int,
+        default=1,
+        metavar="N",
+        help="annotators who should answer each document (default 1; 2 or 3 for agreement)",
+    )
     p.set_defaults(func=_cmd_new)
+
+    p = command("settings", "show or change a project's settings (annotations per document)")
+    p.add_argument("project")
+    p.add_argument("--per-document", type=int, default=None, metavar="N")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_settings)
 
     p = command(
         "import",
@@ -691,8 +732,21 @@ def _printable_output() -> None:
             reconfigure(errors="backslashreplace")
 
 
+def _terminal_password(url: str) -> str | None:
+    """Ask for a database password on the terminal (never echoed, never stored)."""
+    import getpass
+
+    try:
+        return getpass.getpass(f"password for {url}: ")
+    except (EOFError, KeyboardInterrupt):
+        return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _printable_output()
+    set_password_prompt(
+        _terminal_password if sys.stdin is not None and sys.stdin.isatty() else None
+    )
     if argv is None and threading.current_thread() is threading.main_thread():
         # A command ended by SIGTERM (kill, a service manager) goes through the same cleanup
         # as Ctrl+C: temporary files removed, transactions rolled back.

@@ -74,6 +74,13 @@ def _selftest(workdir: Path, pipeline: str) -> str:
         _check(abs(got - want) < 1e-6 * want, f"numpy: matrix product gave {got}, want {want}")
 
     _step("numpy", blas)
+
+    def postgres_driver() -> None:  # psycopg's bundled libpq (shared projects)
+        import psycopg
+
+        _check(psycopg.pq.version() > 0, "postgresql: psycopg found no libpq")
+
+    _step("postgresql driver", postgres_driver)
     suggester = _step(
         "pipeline",
         lambda: Suggester(pipeline, labels=DEFAULT_LABELS, include_shipped_patterns=True),

@@ -20,6 +20,8 @@ x11_libs=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-rend
   libxcb-shape0 libxkbcommon-x11-0)
 apt_pkgs=("${qt_libs[@]}")
 [ "$mode" = "app" ] && apt_pkgs+=("${x11_libs[@]}")
+# The store tests also run on a real PostgreSQL server, which they start themselves.
+[ "$mode" = "test" ] && apt_pkgs+=(postgresql)
 python3 -c "import ensurepip, venv" 2>/dev/null || apt_pkgs+=(python3-venv)
 
 missing=()

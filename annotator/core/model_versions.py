@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
+from annotator.core.database import Database
 from annotator.core.limits import MAX_MODEL_BYTES, MAX_MODEL_REPORT_CHARS
 
 __all__ = [
@@ -115,8 +115,8 @@ class ModelVersion:
 
 
 class ModelVersionsMixin:
-    _conn: sqlite3.Connection
-    transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]
+    _conn: Database
+    transaction: Callable[[], AbstractContextManager[Database]]
     setting: Callable[..., str]
     set_setting: Callable[[str, str], None]
 
@@ -133,7 +133,8 @@ class ModelVersionsMixin:
         now = time.time()
         with self.transaction() as conn:
             conn.executemany(
-                "INSERT OR IGNORE INTO splits(doc_id, part, assigned) VALUES (?, ?, ?)",
+                "INSERT INTO splits(doc_id, part, assigned) VALUES (?, ?, ?) "
+                "ON CONFLICT (doc_id) DO NOTHING",
                 [(doc_id, part, now) for doc_id, part in new.items()],
             )
 
@@ -156,12 +157,12 @@ class ModelVersionsMixin:
         """Store a trained model; returns its id. Nothing suggests with it until it is used."""
         digest = hashlib.sha256(weights).hexdigest()
         with self.transaction() as conn:
-            cursor = conn.execute(
+            (model_id,) = conn.execute(
                 "INSERT INTO models(created, name, base, documents, report, config, weights, "
-                "sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (time.time(), name, base, documents, json.dumps(report), config, weights, digest),
-            )
-            return int(cursor.lastrowid or 0)
+            ).fetchone()
+            return int(model_id)
 
     def models(self) -> list[ModelVersion]:
         """Every stored model, oldest first."""

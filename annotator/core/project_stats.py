@@ -5,11 +5,11 @@ A mixin of ``ProjectStore``: it reads through the store's connection.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from annotator.core.database import Database
 from annotator.core.model import Answer, LabelSet
 
 __all__ = ["StatsMixin", "StatsSnapshot", "thin_history"]
@@ -38,7 +38,7 @@ def thin_history(history: list[tuple[float, int]], limit: int) -> list[tuple[flo
 
 
 class StatsMixin:
-    _conn: sqlite3.Connection
+    _conn: Database
 
     # Provided by ProjectStore:
     labels: Callable[[], LabelSet]
@@ -83,6 +83,17 @@ class StatsMixin:
             "annotators": self.annotators(),
             "span_answers": self.count_span_answers(annotator),
         }
+
+    def change_stamp(self) -> tuple[object, ...]:
+        """Changes when anyone answers (or takes an answer back), imports documents, or claims
+        one: what another annotator's window must show. Index-only reads (the events' and
+        documents' largest ids, the small claims table), cheap enough to poll."""
+        return tuple(
+            self._conn.execute(
+                "SELECT (SELECT max(id) FROM events), (SELECT max(id) FROM documents), "
+                "(SELECT count(*) FROM claims), (SELECT max(expires) FROM claims)"
+            ).fetchone()
+        )
 
     def answered_over_time(self, annotator: str | None = None) -> list[tuple[float, int]]:
         """(time, documents answered at that moment) after every answer given in the app,

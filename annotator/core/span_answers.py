@@ -29,7 +29,6 @@ caller's), and ``SetSpanAnswer`` (core/edits.py) is its undoable edit.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -38,6 +37,7 @@ from typing import Any
 
 import srsly
 
+from annotator.core.database import Database
 from annotator.core.model import Answer, Document, Span, ValidationError
 
 __all__ = ["SpanAnswer", "SpanAnswersMixin", "TaskHashes"]
@@ -107,8 +107,8 @@ def _from_row(row: Sequence[Any]) -> SpanAnswer:
 
 
 class SpanAnswersMixin:
-    _conn: sqlite3.Connection
-    transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]
+    _conn: Database
+    transaction: Callable[[], AbstractContextManager[Database]]
     # Provided by ProjectStore and SuppressionsMixin:
     _record_rejection: Callable[[int, str, Span], None]
     _forget_rejection: Callable[[int, str, Span], None]

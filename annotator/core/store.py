@@ -1,14 +1,16 @@
-"""The project store: one SQLite file per project (WAL, foreign keys, versioned schema).
+"""The project store: one SQLite file per project (WAL, foreign keys, versioned schema), or a
+PostgreSQL database shared by a team (``postgresql://`` URL), through one database layer
+(``core.database``): every query below is written once and runs on both.
 
 Every public method that changes data is its own committed transaction (or joins the caller's
-``transaction()``), so whatever the UI shows as saved is on disk. Several connections, in one
-process or several, may use a project at once: SQLite serialises the writers, and edits touch
-only the rows they change. Each thread opens its own ``ProjectStore``.
+``transaction()``), so whatever the UI shows as saved is on disk (or on the server). Several
+connections, in one process or several, may use a project at once: the writers are serialised
+(SQLite's write lock, a PostgreSQL advisory lock), and edits touch only the rows they change.
+Each thread opens its own ``ProjectStore``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import getpass
 import hashlib
 import json
@@ -21,6 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from annotator.core.assignment import NEEDS_REVIEW, AssignmentMixin
+from annotator.core.database import (
+    POSTGRES_FUNCTIONS,
+    Database,
+    PostgresDatabase,
+    SQLiteDatabase,
+)
+from annotator.core.locations import database_name, is_database_url, redact
 from annotator.core.model import (
     Answer,
     Document,
@@ -35,7 +45,7 @@ from annotator.core.project_stats import StatsMixin
 from annotator.core.safe_files import create_temp_file, fsync_folder, remove_stale_temporaries
 from annotator.core.schema import SchemaError, check_version, migrate
 from annotator.core.span_answers import SpanAnswersMixin
-from annotator.core.store_errors import StoreError, explain, open_error
+from annotator.core.store_errors import ServerGoneError, StoreError, open_error
 from annotator.core.suggestion_cache import SuggestionCacheMixin
 from annotator.core.suppressions import SuppressionsMixin
 from annotator.core.team import REVIEWED, is_reserved
@@ -47,6 +57,7 @@ __all__ = [
     "DocumentRow",
     "NewDocument",
     "ProjectStore",
+    "ServerGoneError",
     "StoreError",
     "current_annotator",
     "text_hash",
@@ -122,21 +133,6 @@ _INSERT_SPAN = (
 )
 
 
-# The reviewer's "to do": documents that two or more people accepted (``d`` is the document).
-_NEEDS_REVIEW = (
-    "(SELECT count(*) FROM annotations o WHERE o.doc_id = d.id AND o.answer = 'accept' "
-    "AND o.annotator NOT LIKE '@%') >= 2"
-)
-
-
-def _rollback(conn: sqlite3.Connection) -> None:
-    """Roll back after an error, unless SQLite already did (a full disk, an I/O error): a
-    failing ROLLBACK must not hide the error that caused it."""
-    if conn.in_transaction:
-        with contextlib.suppress(sqlite3.Error):
-            conn.execute("ROLLBACK")
-
-
 def _publish(tmp: Path, path: Path) -> None:
     """Give the complete file ``tmp`` the name ``path``, never replacing a file there."""
     try:
@@ -160,35 +156,51 @@ class ProjectStore(
     StatsMixin,
     ModelVersionsMixin,
     SuppressionsMixin,
+    AssignmentMixin,
     TeamMixin,
     SpanAnswersMixin,
 ):
-    """A connection to one project file."""
+    """A connection to one project (a file or a PostgreSQL database).
+
+    ``location`` names the project for reopening it (child processes, recent projects): the
+    file's path, or the URL without its password. ``path`` is the file; for a database it is a
+    stand-in (the database's name, relative: file dialogs start in the working folder, a
+    trained model is named after it); nothing copies or opens it as a file.
+    """
 
     #: Seconds a write waits for another connection's write to end before "locked".
     busy_timeout = 10.0
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        self._conn = conn
+    def __init__(self, db: Database, path: Path, location: str | None = None) -> None:
+        self._conn = db
         self.path = path
-        self._depth = 0
+        self.location = location if location is not None else str(path)
+
+    @property
+    def shared(self) -> bool:
+        """True for a project on a database server (several annotators at once)."""
+        return self._conn.dialect == "postgresql"
 
     # ----------------------------------------------------------------- opening
     @classmethod
     def create(
         cls, path: str | Path, labels: LabelSet | Iterable[str], pipeline: str = "auto"
     ) -> ProjectStore:
-        """Create a new project file; refuses to overwrite an existing file.
+        """Create a new project file (or a project in an empty PostgreSQL database, given a
+        ``postgresql://`` URL); refuses to overwrite an existing file or a non-empty database.
 
         The file is built under a temporary name beside ``path`` and linked into place once
-        complete, so a failure (a full disk) leaves no file behind.
+        complete, so a failure (a full disk) leaves no file behind; in a database, the whole
+        schema is one transaction.
         """
+        label_set = labels if isinstance(labels, LabelSet) else LabelSet.from_names(labels)
+        if is_database_url(path):
+            return cls._create_in_database(str(path), label_set, pipeline)
         path = Path(path)
         if os.path.lexists(path):
             raise StoreError(f"{path}: already exists; open it instead of creating it")
         if not path.parent.exists():
             raise StoreError(f"{path.parent}: folder does not exist")
-        label_set = labels if isinstance(labels, LabelSet) else LabelSet.from_names(labels)
         remove_stale_temporaries(path)
         tmp: Path | None = None
         try:
@@ -209,32 +221,108 @@ class ProjectStore(
     @classmethod
     def _build(cls, tmp: Path, labels: LabelSet, pipeline: str) -> None:
         """The whole new project in file ``tmp`` (rollback journal: complete once closed)."""
-        store = cls(sqlite3.connect(tmp, isolation_level=None), tmp)
+        store = cls(SQLiteDatabase(sqlite3.connect(tmp, isolation_level=None), tmp), tmp)
         try:
             migrate(store._conn, str(tmp))
             with store.transaction():
                 store._conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                store.set_setting("pipeline", pipeline)
-                store.set_setting("created", str(time.time()))
-                store._write_labels(labels)
+                store._fill_new(labels, pipeline)
         finally:
             store.close()
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
 
+    def _fill_new(self, labels: LabelSet, pipeline: str) -> None:
+        self.set_setting("pipeline", pipeline)
+        self.set_setting("created", str(time.time()))
+        self._write_labels(labels)
+
+    @classmethod
+    def _create_in_database(cls, url: str, labels: LabelSet, pipeline: str) -> ProjectStore:
+        """A new project in an empty PostgreSQL database (created beforehand, e.g. with
+        ``createdb``): the schema, the settings and the labels in one transaction. A database
+        that holds any table is refused untouched (it may be another program's)."""
+        import psycopg
+
+        db = PostgresDatabase(url, lock_timeout=cls.busy_timeout)
+        name = db.name
+        store = cls(db, Path(database_name(url)), redact(url))
+        try:
+            with store.transaction():
+                (tables,) = db.execute(
+                    "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+                ).fetchone()
+                if tables:
+                    if db.schema_version():
+                        raise StoreError(f"{name}: already holds a project; open it instead")
+                    raise StoreError(
+                        f"{name}: the database is not empty ({tables} tables of another "
+                        "program); a project is created only in an empty database "
+                        "(createdb NAME makes one); nothing was changed"
+                    )
+                db.execute(
+                    "CREATE TABLE annotator_project "
+                    "(application_id BIGINT NOT NULL, schema_version INTEGER NOT NULL)"
+                )
+                db.execute("INSERT INTO annotator_project VALUES (?, 0)", (APPLICATION_ID,))
+                for function in POSTGRES_FUNCTIONS:
+                    db.execute(function)
+                migrate(db, name)
+                store._fill_new(labels, pipeline)
+        except psycopg.Error as exc:
+            db.close()
+            raise StoreError(
+                f"{name}: cannot create the project ({exc}); nothing was kept"
+            ) from exc
+        except BaseException:
+            db.close()
+            raise
+        return store
+
     @classmethod
     def open(cls, path: str | Path) -> ProjectStore:
         """Open an existing project, migrating an older schema; never creates a file."""
+        if is_database_url(path):
+            return cls._open_database(str(path), read_only=False)
         path = Path(path)
         if not path.is_file():
             raise StoreError(f"{path}: no such project file")
         return cls._connect(path)
 
     @classmethod
+    def _open_database(cls, url: str, *, read_only: bool) -> ProjectStore:
+        """A project in a PostgreSQL database: checked to be one, migrated unless read-only."""
+        import psycopg
+
+        db = PostgresDatabase(url, lock_timeout=cls.busy_timeout, read_only=read_only)
+        try:
+            version = db.schema_version()
+            if version == 0:
+                raise StoreError(
+                    f"{db.name}: not an annotator project (the database holds no project; "
+                    "annotator new URL creates one in an empty database)"
+                )
+            (app_id,) = db.execute("SELECT application_id FROM annotator_project").fetchone()
+            if app_id != APPLICATION_ID:
+                raise StoreError(f"{db.name}: not an annotator project")
+            check_version(version, db.name)
+            if not read_only:
+                migrate(db, db.name)
+        except psycopg.Error as exc:
+            db.close()
+            raise StoreError(f"{db.name}: cannot open the project ({exc})") from exc
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, Path(database_name(url)), redact(url))
+
+    @classmethod
     def open_reader(cls, path: str | Path) -> ProjectStore:
         """A second, read-only connection to an open project (the file is in WAL mode, so it
         reads the last committed state while another connection writes); for background
         readers such as the statistics. Never migrates, never writes."""
+        if is_database_url(path):
+            return cls._open_database(str(path), read_only=True)
         path = Path(path)
         try:
             conn = sqlite3.connect(
@@ -247,7 +335,7 @@ class ProjectStore(
             conn.execute("PRAGMA query_only = ON")
         except sqlite3.Error as exc:
             raise StoreError(f"{path}: cannot open project ({exc})") from exc
-        return cls(conn, path)
+        return cls(SQLiteDatabase(conn, path), path)
 
     @classmethod
     def _connect(cls, path: Path) -> ProjectStore:
@@ -269,14 +357,14 @@ class ProjectStore(
             conn.execute("PRAGMA foreign_keys = ON")
             # 64 MB of page cache: a 100,000-document import stays in memory until its commit.
             conn.execute("PRAGMA cache_size = -65536")
-            migrate(conn, str(path))
+            migrate(SQLiteDatabase(conn, path), str(path))
         except sqlite3.Error as exc:
             conn.close()
             raise open_error(exc, path, cls.busy_timeout) from exc
         except (SchemaError, StoreError):
             conn.close()
             raise
-        return cls(conn, path)
+        return cls(SQLiteDatabase(conn, path), path)
 
     def close(self) -> None:
         self._conn.close()
@@ -284,7 +372,7 @@ class ProjectStore(
     def checkpoint(self) -> None:
         """Copy the write-ahead log into the project file (after a bulk import: other
         connections then read the new rows from the file rather than from a large log)."""
-        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._conn.checkpoint()
 
     def __enter__(self) -> ProjectStore:
         return self
@@ -293,30 +381,18 @@ class ProjectStore(
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Database]:
         """One committed transaction; nested uses join the outermost one.
 
-        A project that is locked (another window or command is writing) or read-only raises a
-        StoreError that names the file and says what to do, not SQLite's bare words.
+        A project that is locked (another window or command is writing), read-only, or whose
+        server went away raises a StoreError that names the project and says what to do, not
+        the driver's bare words.
         """
-        if self._depth:
-            self._depth += 1
-            try:
-                yield self._conn
-            finally:
-                self._depth -= 1
-            return
         try:
-            self._conn.execute("BEGIN IMMEDIATE")
-            self._depth = 1
-            try:
-                yield self._conn
-            finally:
-                self._depth = 0
-            self._conn.execute("COMMIT")
+            with self._conn.transaction() as db:
+                yield db
         except BaseException as exc:
-            _rollback(self._conn)
-            explained = explain(exc, self.path, self.busy_timeout)
+            explained = self._conn.explain(exc, self.busy_timeout)
             if explained is not None:
                 raise explained from exc
             raise
@@ -395,9 +471,6 @@ class ProjectStore(
         result = self.import_documents(batch, default_annotator)
         return result.documents_added, len(batch) - result.documents_added
 
-    def _max_id(self, table: str) -> int:
-        return int(self._conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])
-
     def existing_hashes(self, hashes: list[str]) -> set[str]:
         """Which of these text hashes the project holds."""
         found: set[str] = set()
@@ -420,12 +493,12 @@ class ProjectStore(
         spans: Iterable[Span],
         now: float,
     ) -> int:
-        cursor = self._conn.execute(
+        (annotation_id,) = self._conn.execute(
             "INSERT INTO annotations(doc_id, annotator, answer, seeded, created, updated) "
-            "VALUES (?, ?, ?, 0, ?, ?)",
+            "VALUES (?, ?, ?, 0, ?, ?) RETURNING id",
             (doc_id, annotator, answer.value if answer else None, now, now),
-        )
-        annotation_id = int(cursor.lastrowid or 0)
+        ).fetchone()
+        annotation_id = int(annotation_id)
         self._conn.executemany(
             _INSERT_SPAN,
             [
@@ -495,7 +568,7 @@ class ProjectStore(
         if answer == "todo":
             where.append("a.answer IS NULL")
             if annotator == REVIEWED:
-                where.append(_NEEDS_REVIEW)
+                where.append(NEEDS_REVIEW)
         elif isinstance(answer, Answer):
             # coalesce: keeps SQLite walking the documents by id (a range costs its size)
             # instead of the answer index, which reads every accepted document of the project.
@@ -510,7 +583,8 @@ class ProjectStore(
         # the annotation id): a part of the list costs what it shows, not the whole project.
         rows = self._conn.execute(
             "SELECT d.id, a.answer, (SELECT count(*) FROM spans s WHERE s.annotation_id = a.id) "
-            "+ CASE WHEN ? IS NULL OR a.answer IS NOT NULL OR coalesce(a.seeded, 0) THEN 0 ELSE "
+            "+ CASE WHEN CAST(? AS TEXT) IS NULL OR a.answer IS NOT NULL "
+            "OR coalesce(a.seeded, 0) = 1 THEN 0 ELSE "
             "coalesce((SELECT json_array_length(g.spans) FROM suggestions g "
             "WHERE g.doc_id = d.id AND g.version = ?), 0) END "
             "FROM documents d "
@@ -554,41 +628,6 @@ class ProjectStore(
             rows.append(DocumentRow(doc_id, preview, ans, n, source))
         return rows
 
-    def next_to_do(self, annotator: str, after: int | None = None) -> int | None:
-        """The first unanswered document after ``after`` (wrapping around), or None."""
-        query = (
-            "SELECT d.id FROM documents d WHERE d.id > ? AND NOT EXISTS (SELECT 1 FROM "
-            "annotations a WHERE a.doc_id = d.id AND a.annotator = ? AND a.answer IS NOT NULL) "
-            + (f"AND {_NEEDS_REVIEW} " if annotator == REVIEWED else "")
-            + "ORDER BY d.id LIMIT 1"
-        )
-        if self.count_to_do(annotator) <= 0:
-            # Two counts on indexes: with nothing left, the search below would visit every
-            # document twice (once after ``after``, once from the start).
-            return None
-        for start in (after or 0, 0):
-            row = self._conn.execute(query, (start, annotator)).fetchone()
-            if row is not None:
-                return int(row[0])
-        return None
-
-    def count_to_do(self, annotator: str) -> int:
-        """Documents this annotator has not answered yet (for the reviewer: documents two or
-        more people accepted that are not reviewed yet)."""
-        if annotator == REVIEWED:
-            (waiting,) = self._conn.execute(
-                f"SELECT count(*) FROM documents d WHERE {_NEEDS_REVIEW} AND NOT EXISTS (SELECT 1 "
-                "FROM annotations a WHERE a.doc_id = d.id AND a.annotator = ? "
-                "AND a.answer IS NOT NULL)",
-                (annotator,),
-            ).fetchone()
-            return int(waiting)
-        (answered,) = self._conn.execute(
-            "SELECT count(*) FROM annotations WHERE annotator = ? AND answer IS NOT NULL",
-            (annotator,),
-        ).fetchone()
-        return self.count_documents() - int(answered)
-
     # ------------------------------------------------------------- annotations
     def answered_ids(self) -> set[int]:
         """Ids of the documents that some annotator has answered."""
@@ -620,7 +659,10 @@ class ProjectStore(
         return found if found is not None else Annotation(doc_id, annotator, None, ())
 
     def annotators(self) -> list[str]:
-        return [r[0] for r in self._conn.execute("SELECT DISTINCT annotator FROM annotations")]
+        """Everyone with an annotation in the project, by name (the same order on every
+        back end)."""
+        rows = self._conn.execute("SELECT DISTINCT annotator FROM annotations ORDER BY annotator")
+        return [r[0] for r in rows]
 
     def _annotation_id(self, doc_id: int, annotator: str, create: bool = True) -> int:
         row = self._conn.execute(
@@ -769,8 +811,14 @@ class ProjectStore(
             self.add_span(doc_id, annotator, new)
 
     def set_answer(self, doc_id: int, annotator: str, answer: Answer | None) -> None:
+        """Answer a document (or take the answer back), in one transaction: the answer
+        releases the annotator's claim on the document; taking it back claims it again."""
         with self.transaction() as conn:
             annotation_id = self._annotation_id(doc_id, annotator)
+            if answer is None:
+                self._claim(doc_id, annotator, time.time())
+            else:
+                self._release_claim(doc_id, annotator)
             conn.execute(
                 "UPDATE annotations SET answer = ?, updated = ? WHERE id = ?",
                 (answer.value if answer else None, time.time(), annotation_id),

@@ -10,11 +10,17 @@ import os
 import sqlite3
 from pathlib import Path
 
-__all__ = ["StoreError", "explain", "open_error"]
+__all__ = ["ServerGoneError", "StoreError", "explain", "open_error"]
 
 
 class StoreError(RuntimeError):
     """The project file cannot be opened or used; the message names the file."""
+
+
+class ServerGoneError(StoreError):
+    """The database server of a shared project cannot be reached, or the connection was lost
+    (a restart, a network failure, an administrator ending it). What was not committed was not
+    saved; the next statement connects again, so the caller may retry."""
 
 
 def _code(exc: sqlite3.Error) -> str:

@@ -6,20 +6,20 @@ A mixin of ``ProjectStore``: it works on the store's connection and transactions
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from typing import Any
 
+from annotator.core.database import Database
 from annotator.core.model import Span, SpanState
 
 __all__ = ["SuggestionCacheMixin"]
 
 
 class SuggestionCacheMixin:
-    _conn: sqlite3.Connection
-    transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]
+    _conn: Database
+    transaction: Callable[[], AbstractContextManager[Database]]
 
     # ------------------------------------------------------------- suggestions
     def cached_suggestions(self, doc_id: int, version: str) -> list[Span] | None:
@@ -44,8 +44,9 @@ class SuggestionCacheMixin:
         now = time.time()
         with self.transaction() as conn:
             conn.executemany(
-                "INSERT OR REPLACE INTO suggestions(doc_id, version, spans, created) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT INTO suggestions(doc_id, version, spans, created) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (doc_id, version) DO UPDATE "
+                "SET spans = excluded.spans, created = excluded.created",
                 [
                     (
                         doc_id,
@@ -76,7 +77,8 @@ class SuggestionCacheMixin:
         encoded = json.dumps(pattern, sort_keys=True, ensure_ascii=False)
         with self.transaction() as conn:
             cursor = conn.execute(
-                "INSERT OR IGNORE INTO patterns(label, pattern, created) VALUES (?, ?, ?)",
+                "INSERT INTO patterns(label, pattern, created) VALUES (?, ?, ?) "
+                "ON CONFLICT (pattern) DO NOTHING",
                 (pattern.get("label", ""), encoded, time.time()),
             )
             return cursor.rowcount == 1

@@ -13,12 +13,12 @@ follow the annotation as it is.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
+from annotator.core.database import Database
 from annotator.core.model import Span
 
 __all__ = ["REJECTIONS_TO_SUPPRESS", "Suppression", "SuppressionsMixin"]
@@ -48,13 +48,15 @@ class Suppression:
 
 
 class SuppressionsMixin:
-    _conn: sqlite3.Connection
-    transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]
+    _conn: Database
+    transaction: Callable[[], AbstractContextManager[Database]]
 
     def _record_rejection(self, doc_id: int, annotator: str, span: Span) -> None:
         self._conn.execute(
-            "INSERT OR REPLACE INTO rejections(doc_id, annotator, start, label, text, created) "
-            "SELECT ?, ?, ?, ?, substr(text, ?, ?), ? FROM documents WHERE id = ?",
+            "INSERT INTO rejections(doc_id, annotator, start, label, text, created) "
+            "SELECT ?, ?, ?, ?, substr(text, ?, ?), ? FROM documents WHERE id = ? "
+            "ON CONFLICT (doc_id, annotator, start, label) DO UPDATE "
+            "SET text = excluded.text, created = excluded.created",
             (
                 doc_id,
                 annotator,
@@ -145,7 +147,8 @@ class SuppressionsMixin:
                 conn.execute("DELETE FROM suppressions WHERE text = ? AND label = ?", (text, label))
             else:
                 conn.execute(
-                    "INSERT OR REPLACE INTO suppressions(text, label, state, created) "
-                    "VALUES (?, ?, ?, ?)",
+                    "INSERT INTO suppressions(text, label, state, created) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (text, label) DO UPDATE "
+                    "SET state = excluded.state, created = excluded.created",
                     (text, label, state, time.time()),
                 )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import srsly
 
+from annotator.core.database import Database, SQLiteDatabase
 from annotator.core.model import Answer, Span, SpanState
 from annotator.core.team import REVIEWED, AddResult, is_reserved, review_start, same_annotation
 
@@ -45,11 +46,10 @@ def _carries_annotation(doc: NewDocument) -> bool:
 
 
 class TeamMixin:
-    _conn: sqlite3.Connection
-    transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]
+    _conn: Database
+    transaction: Callable[[], AbstractContextManager[Database]]
     existing_hashes: Callable[[list[str]], set[str]]
     annotation: Callable[[int, str], Annotation | None]
-    _max_id: Callable[[str], int]
 
     # ------------------------------------------------------------------ import
     def import_documents(
@@ -86,18 +86,18 @@ class TeamMixin:
                     fresh[digest] = doc
             # Ids are assigned here (the transaction holds the write lock) so that documents,
             # annotations and spans each go in with one executemany.
-            doc_id = self._max_id("documents")
-            annotation_id = self._max_id("annotations")
+            doc_ids = self._conn.new_ids("documents", len(fresh))
+            annotated = sum(1 for doc in fresh.values() if _carries_annotation(doc))
+            annotation_ids = iter(self._conn.new_ids("annotations", annotated))
             doc_rows: list[tuple[Any, ...]] = []
             annotation_rows: list[tuple[Any, ...]] = []
             span_rows: list[tuple[Any, ...]] = []
-            for digest, doc in fresh.items():
-                doc_id += 1
+            for doc_id, (digest, doc) in zip(doc_ids, fresh.items(), strict=True):
                 meta = srsly.json_dumps(doc.meta) if doc.meta else "{}"
                 doc_rows.append((doc_id, doc.text, meta, doc.source, doc.line, digest, now))
                 if not _carries_annotation(doc):
                     continue
-                annotation_id += 1
+                annotation_id = next(annotation_ids)
                 answer = doc.answer.value if doc.answer else None
                 who = doc.annotator or fallback
                 annotation_rows.append((annotation_id, doc_id, who, answer, now, now))
@@ -190,8 +190,10 @@ class TeamMixin:
 
         path = getattr(self, "path", "project")
         try:
-            (version,) = self._conn.execute("PRAGMA user_version").fetchone()
-            (app_id,) = self._conn.execute("PRAGMA application_id").fetchone()
+            version = self._conn.schema_version()
+            app_id = APPLICATION_ID  # a PostgreSQL project: its version table says it is one
+            if isinstance(self._conn, SQLiteDatabase):
+                (app_id,) = self._conn.raw.execute("PRAGMA application_id").fetchone()
             if app_id == APPLICATION_ID and version:
                 check_version(version, str(path))
                 self._conn.execute("SELECT count(*) FROM annotations").fetchone()

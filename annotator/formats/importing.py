@@ -9,11 +9,11 @@ adds its annotator's annotation to that document (see ``ProjectStore.import_docu
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annotator.core.bulk import gc_paused
+from annotator.core.database import record_errors
 from annotator.core.limits import clip
 from annotator.core.model import ValidationError
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
@@ -31,8 +31,11 @@ from annotator.nlp.tokens import Tokenizer
 __all__ = ["expand_paths", "import_files"]
 
 _BATCH = 2000
+
+
 # What a record that slipped past every check can still raise in the store or in spaCy.
-_RECORD_FAILURES = (sqlite3.DataError, sqlite3.IntegrityError, UnicodeError, OverflowError)
+def _record_failures() -> tuple[type[BaseException], ...]:
+    return (*record_errors(), UnicodeError, OverflowError)
 
 
 def expand_paths(paths: Iterable[Path | str | bytes], fmt: str = AUTO) -> list[Path]:
@@ -101,6 +104,7 @@ def import_files(
     )
     options = ReadOptions(tokenizer, spans or SpanOptions(), text_column)
     report = ImportReport(files=len(files))
+    failures: tuple[type[BaseException], ...] = (ValidationError, *_record_failures())
     with gc_paused():
         for path, reader in files:
             try:
@@ -108,7 +112,7 @@ def import_files(
                 _import_one(store, path, read, settings, tokenizer, report, progress, cancel)
             except FormatError as exc:
                 report.failed_files.append(exc)
-            except (ValidationError, *_RECORD_FAILURES) as exc:
+            except failures as exc:
                 # The file's transaction rolled back: a record the checks above let through
                 # costs its own file, never the files after it.
                 report.failed_files.append(

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from annotator.core.locations import is_database_url, set_password_prompt
 from annotator.core.resources import resource_root
 from annotator.ui.gc_timer import GarbageCollector
 
@@ -22,6 +23,16 @@ APP_NAME = "Annotator"
 def make_settings() -> QSettings:
     """The app's settings (INI format, so tests can point QSettings.setPath at a temp dir)."""
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APP_NAME)
+
+
+def _password_dialog(url: str) -> str | None:
+    """The window's password prompt for a shared project (kept in memory only)."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    password, ok = QInputDialog.getText(
+        None, "Password", f"Password for {url}:", QLineEdit.EchoMode.Password
+    )
+    return password if ok else None
 
 
 def run(project: str | None = None, argv: Sequence[str] | None = None) -> int:
@@ -37,6 +48,7 @@ def run(project: str | None = None, argv: Sequence[str] | None = None) -> int:
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     GarbageCollector(app)
+    set_password_prompt(_password_dialog)
     window = MainWindow(make_settings())
     window.show()
     # For build/measure_start.py: report once the window is up, then quit.
@@ -55,6 +67,6 @@ def run(project: str | None = None, argv: Sequence[str] | None = None) -> int:
         if recent:
             from pathlib import Path
 
-            if Path(recent[0]).is_file():
+            if is_database_url(recent[0]) or Path(recent[0]).is_file():
                 window.open_project(recent[0])
     return int(app.exec())

@@ -29,6 +29,7 @@ from annotator.core.edits import (
 from annotator.core.model import Answer, Span, SpanState, ValidationError
 from annotator.core.store import Annotation, ProjectStore, StoreError
 from annotator.ui.document_view import DocumentView
+from annotator.ui.pending_edits import PendingEdits
 from annotator.ui.undo import EditCommand
 
 if TYPE_CHECKING:
@@ -124,9 +125,13 @@ class EditController(QObject):
         self._cached: Annotation | None = None
         #: Why edits are refused (another annotator's work is shown), or None.
         self.read_only: str | None = None
+        self.pending = PendingEdits(lambda: self.store, self)
+        self.pending.written.connect(self._pending_written)
+        self.pending.dropped.connect(self.message)
 
     # ------------------------------------------------------------- plumbing
     def set_store(self, store: ProjectStore | None, annotator: str) -> None:
+        self.pending.clear()
         self.store = store
         self.annotator = annotator
         self._index = None
@@ -185,8 +190,10 @@ class EditController(QObject):
         return self._cached
 
     def invalidate(self) -> None:
-        """Forget the cached annotation (the store was changed by something else)."""
-        self._cached = None
+        """Forget the cached annotation (the store was changed by something else); kept while
+        edits wait for the server, since it shows them."""
+        if not len(self.pending):
+            self._cached = None
 
     def token_index(self) -> TokenIndex | None:
         """Tokens of the shown document; None until its boundaries arrived."""
@@ -207,42 +214,49 @@ class EditController(QObject):
         """Apply an edit (undo/redo path): commit, then show its document up to date."""
         assert self.store is not None
         try:
-            edit.apply(self.store)
+            written = self.pending.commit(edit)
         except (ValidationError, KeyError, StoreError) as exc:  # StoreError: locked
             self.message.emit(f"Could not {edit.description.lower()}: {exc}")
             self._cached = None
             return
-        self._after(edit)
+        self._after(edit, written)
         if edit.annotator != self.annotator:  # undone/redone in an annotation not shown
             self.message.emit(f"{edit.description}: done in {edit.annotator}'s annotation")
 
     def push(self, edit: Edit) -> bool:
-        """Apply a new edit and put it on the undo stack; False (with a message) if refused."""
+        """Apply a new edit and put it on the undo stack; False (with a message) if refused.
+        An edit that cannot reach a shared project's server waits in ``pending`` (shown, not
+        saved) and is written when the server is back."""
         if self.store is None:
             return False
         if self.read_only is not None:
             self.message.emit(f"{edit.description}: {self.read_only}")
             return False
         try:
-            edit.apply(self.store)
+            written = self.pending.commit(edit)
         except (ValidationError, KeyError, StoreError) as exc:  # StoreError: locked
             self.message.emit(f"{edit.description}: {exc}")
             return False
         self.undo_stack.push(EditCommand(edit, self.apply))
-        self._after(edit)
+        self._after(edit, written)
         return True
 
-    def _after(self, edit: Edit) -> None:
+    def _after(self, edit: Edit, written: bool = True) -> None:
         cached = self._cached
         if cached is not None and (cached.doc_id, cached.annotator) == (
             edit.doc_id,
             edit.annotator,
         ):
             self._cached = applied(cached, edit)
-        else:
+        elif written:
             self._cached = None
-        self.saved.emit()
+        if written:
+            self.saved.emit()
         self._show_document(edit.doc_id)
+
+    def _pending_written(self) -> None:
+        self._cached = None  # read back what the project now holds
+        self.saved.emit()
 
     # ---------------------------------------------------------------- spans
     def label(self, name: str) -> None:

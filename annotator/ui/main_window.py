@@ -35,9 +35,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.locations import display_name
 from annotator.core.model import Answer, Span, SpanState
 from annotator.core.project_stats import StatsSnapshot
-from annotator.core.store import Annotation, ProjectStore, StoreError, current_annotator
+from annotator.core.store import (
+    Annotation,
+    ProjectStore,
+    ServerGoneError,
+    StoreError,
+    current_annotator,
+)
 from annotator.core.team import REVIEWED
 from annotator.ui.after_paint import AfterPaint
 from annotator.ui.answer_gate import AnswerGate, SuggesterState
@@ -54,6 +61,7 @@ from annotator.ui.shortcuts import ShortcutMap
 from annotator.ui.span_messages import SpanMessages
 from annotator.ui.stats_view import StatsView
 from annotator.ui.stats_worker import StatsRefresher
+from annotator.ui.team_status import TeamStatus
 from annotator.ui.theme import apply_theme, saved_dark
 from annotator.ui.window_actions import WindowActions
 from annotator.ui.workers import SuggesterFactory, SuggestWorker, default_suggester_factory
@@ -112,6 +120,9 @@ class MainWindow(QMainWindow):
         self.stats_refresher = StatsRefresher(self)
         self.stats_refresher.ready.connect(self._stats_ready)
         self.stats_refresher.failed.connect(self.message)
+        # Other annotators' answers (and imports) show without a restart; a vanished server
+        # is said, and what was typed meanwhile waits.
+        self.team_status = TeamStatus(self)
         self._restore_layout()
         if saved_dark(self.settings):
             apply_theme(True)
@@ -241,8 +252,10 @@ class MainWindow(QMainWindow):
         self.apply_labels()
         self.guidelines.set_store(store)
         self.undo_stack.clear()
-        self.add_recent(str(Path(path).resolve()))
-        self.setWindowTitle(f"{Path(path).name} — Annotator")
+        # A database's URL is kept without its password (locations.redact).
+        self.add_recent(store.location if store.shared else str(Path(path).resolve()))
+        self.team_status.watch(store.location)
+        self.setWindowTitle(f"{display_name(store.location)} — Annotator")
         self.set_project_widgets_enabled(True)
         self.team.rebuild()
         # Suggestions are coming from the first moment: no answer before they are shown.
@@ -270,6 +283,7 @@ class MainWindow(QMainWindow):
         return True
 
     def close_project(self) -> None:
+        self.team_status.watch(None)
         self._stop_workers()
         self.stats_refresher.cancel()
         if self.store is not None:
@@ -309,7 +323,7 @@ class MainWindow(QMainWindow):
         self._worker_start = None
         if self.store is None or self.suggest_worker is not None:
             return
-        path = str(self.store.path)
+        path = self.store.location
         suggestions = self.suggester_factory is not None
         # Without suggestions the worker still serves tokens (from a tokens-only process).
         factory = self.suggester_factory or default_suggester_factory
@@ -436,7 +450,15 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ documents
     def show_document(self, doc_id: int) -> None:
-        """Show a document (or refresh the one shown) and remember it as the cursor."""
+        """Show a document (or refresh the one shown) and remember it as the cursor; while a
+        shared project's server is gone, say so and stay (edits made meanwhile wait in the
+        controller's ``pending`` and are written when it is back)."""
+        try:
+            self._show_document(doc_id)
+        except ServerGoneError as exc:
+            self.message(f"The project's server cannot be reached ({exc}); retrying…", 0)
+
+    def _show_document(self, doc_id: int) -> None:
         if self.store is None:
             return
         if doc_id == self.view.document_id:
@@ -546,7 +568,13 @@ class MainWindow(QMainWindow):
             return
         if not self.controller.answer(answer):
             return
-        following = self.store.next_to_do(self.annotator, after=doc_id)
+        if len(self.controller.pending):
+            return  # the answer waits for the server (said in the status bar): stay here
+        try:
+            following = self.store.next_to_do(self.annotator, after=doc_id)
+        except StoreError as exc:  # the server went away just now
+            self.message(f"Document {doc_id}: {answer.past}, but the next one is unknown: {exc}")
+            return
         if following is not None:
             self.show_document(following)
             todo = self.store.count_to_do(self.annotator)
@@ -565,7 +593,10 @@ class MainWindow(QMainWindow):
         is_answered = annotation is not None and annotation.answer is not None
         if self.annotator != self.user:
             return is_answered, True
-        return is_answered, self.store.suggestions_seeded(doc_id, self.annotator)
+        try:
+            return is_answered, self.store.suggestions_seeded(doc_id, self.annotator)
+        except StoreError:  # the server is gone: the document on screen was shown, answer it
+            return is_answered, True
 
     # -------------------------------------------------------------- status
     def _update_doc_header(self) -> None:
@@ -598,12 +629,15 @@ class MainWindow(QMainWindow):
             return
         # Two indexed counts, not store.stats(): this runs after every answer, and the full
         # statistics (spans per label) take a third of a second on a 100,000-document project.
-        if self.annotator == REVIEWED:
-            waiting = self.store.count_to_do(REVIEWED)
-            self.progress_label.setText(f"{waiting} documents waiting for a review")
+        try:
+            if self.annotator == REVIEWED:
+                waiting = self.store.count_to_do(REVIEWED)
+                self.progress_label.setText(f"{waiting} documents waiting for a review")
+                return
+            documents = self.store.count_documents()
+            answered = documents - self.store.count_to_do(self.annotator)
+        except StoreError:  # the server is gone: the figures stay until it is back
             return
-        documents = self.store.count_documents()
-        answered = documents - self.store.count_to_do(self.annotator)
         self.progress_label.setText(f"{answered} of {documents} answered")
 
     def _mark_saved(self) -> None:
@@ -623,7 +657,7 @@ class MainWindow(QMainWindow):
             self.stats_refresher.cancel()
             self.stats.show_no_project()
             return
-        self.stats_refresher.request(self.store.path, self.annotator)
+        self.stats_refresher.request(self.store.location, self.annotator)
 
     def _stats_ready(self, snapshot: StatsSnapshot) -> None:
         if self.store is not None and snapshot.annotator == self.annotator:
@@ -670,7 +704,14 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()
 
+    def request_stats(self) -> None:
+        """Refresh the statistics soon (coalesced; read in the background)."""
+        self._stats_timer.start()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.team_status.may_close():
+            event.ignore()
+            return
         self.save_layout()
         self.close_project()
         super().closeEvent(event)

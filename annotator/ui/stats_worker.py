@@ -6,8 +6,6 @@ read that a newer edit has overtaken never overwrites newer figures.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from annotator.core.project_stats import StatsSnapshot
@@ -23,7 +21,7 @@ class _Relay(QObject):
 
 
 class _Read(QRunnable):
-    def __init__(self, number: int, path: Path, annotator: str, relay: _Relay) -> None:
+    def __init__(self, number: int, path: str, annotator: str, relay: _Relay) -> None:
         super().__init__()
         self.number, self.path, self.annotator, self.relay = number, path, annotator, relay
 
@@ -58,7 +56,7 @@ class StatsRefresher(QObject):
     def latest(self) -> int:
         return self._latest
 
-    def request(self, path: Path, annotator: str) -> int:
+    def request(self, path: str, annotator: str) -> int:
         """Read the statistics in the background; returns the request's number."""
         self._latest += 1
         self._pool.start(_Read(self._latest, path, annotator, self._relay))

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
+from annotator.core.locations import display_name, is_database_url
 from annotator.core.model import Answer, LabelSet, Span, SpanState
 from annotator.core.store import ProjectStore, StoreError
 from annotator.formats.task_process import ExportJob, ImportJob, TaskJob
@@ -123,6 +124,7 @@ class WindowActions:
         file = bar.addMenu("&File")
         file.addAction("&New project…", self.new_project, QKeySequence.StandardKey.New)
         file.addAction("&Open project…", self.open_dialog, QKeySequence.StandardKey.Open)
+        file.addAction("Open &shared project (PostgreSQL)…", self.open_database_dialog)
         self.recent_menu = file.addMenu("Open &recent")
         file.addSeparator()
         self.import_action = file.addAction("&Import documents…", self.import_dialog)
@@ -377,6 +379,22 @@ class WindowActions:
         if name:
             self.w.open_project(name)
 
+    def open_database_dialog(self) -> None:
+        """File › Open shared project…: a ``postgresql://`` URL (the password, if the server
+        wants one, is asked for separately and never kept)."""
+        url, ok = QInputDialog.getText(
+            self.w,
+            "Open shared project",
+            "PostgreSQL URL (postgresql://user@host:5432/database):",
+        )
+        url = url.strip()
+        if not ok or not url:
+            return
+        if not is_database_url(url):
+            self._tell(QMessageBox.Icon.Warning, "Open shared project", "Not a postgresql:// URL.")
+            return
+        self.w.open_project(url)
+
     # -------------------------------------------------------- import/export
     def import_dialog(self) -> None:
         folder = self.start_folder()
@@ -399,14 +417,16 @@ class WindowActions:
 
     def _start(self, job: TaskJob, title: str, on_done: Callable[[Any], None]) -> TaskRun:
         assert self.w.store is not None
-        project = self.w.store.path
+        project = self.w.store.location
         what = job.what
 
         def done(result: Any) -> None:
             if self._same_project(project):
                 on_done(result)
             else:  # the user opened another project meanwhile
-                self.w.message(f"{what} into {project.name} finished: {result.summary()}", 0)
+                self.w.message(
+                    f"{what} into {display_name(project)} finished: {result.summary()}", 0
+                )
 
         def cancelled() -> None:
             if what == "Import":
@@ -425,9 +445,9 @@ class WindowActions:
         self._tasks.append(run)
         return run
 
-    def _same_project(self, project: Path) -> bool:
+    def _same_project(self, project: str) -> bool:
         store = self.w.store
-        return store is not None and store.path == project
+        return store is not None and store.location == project
 
     def running_tasks(self) -> list[TaskRun]:
         return [t for t in self._tasks if not t.over]
@@ -479,7 +499,7 @@ class WindowActions:
 
         return self._start(ExportJob(str(out), fmt, tuple(answers)), "Exporting", done)
 
-    def _failed(self, what: str, project: Path | None = None) -> Any:
+    def _failed(self, what: str, project: str | None = None) -> Any:
         def show(message: str) -> None:
             if what == "Import" and project is not None and self._same_project(project):
                 self.w.list_model.refresh()  # files finished before the failure are in

@@ -91,7 +91,7 @@ def test_the_project_suggester_leaves_suppressed_texts_out(project: ProjectStore
 def test_cli_lists_and_edits_the_list(
     project: ProjectStore, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = str(project.path)
+    path = project.location
     assert main(["patterns", path, "--suppress", "ORG=Defence Ministry"]) == 0
     assert project.suppressed() == {("Defence Ministry", "ORG")}
     capsys.readouterr()

@@ -111,7 +111,7 @@ def test_a_target_that_is_not_a_regular_file_is_refused(
 def test_dev_stdout_and_devices_are_refused_not_replaced(
     filled: ProjectStore, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = str(filled.path)
+    path = filled.location
     filled.close()
     assert main(["export", path, "/dev/stdout"]) == 2
     assert "symbolic link" in capsys.readouterr().err
@@ -122,7 +122,7 @@ def test_dev_stdout_and_devices_are_refused_not_replaced(
 
 
 def test_dash_is_standard_output(filled: ProjectStore, capfd: pytest.CaptureFixture[str]) -> None:
-    path = str(filled.path)
+    path = filled.location
     filled.close()
     assert main(["export", path, "-", "--format", "jsonl"]) == 0
     out, err = capfd.readouterr()
@@ -264,7 +264,7 @@ def test_new_on_a_full_disk_leaves_no_file(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGTERM")
 def test_a_terminated_export_leaves_nothing_behind(filled: ProjectStore, tmp_path: Path) -> None:
-    path = str(filled.path)
+    path = filled.location
     filled.close()
     out = tmp_path / "out.jsonl"
     out.write_text("previous\n")

@@ -61,7 +61,7 @@ def test_two_annotators_in_both_out_and_the_reviewed_one_with_from_reviewed(
     report_auto = export_project(project, tmp_path / "auto.jsonl", "jsonl")
     assert report_auto.documents == 1 and report_auto.undecided == 1
     assert f"documents {doc_id}" in report_auto.notes[0]
-    assert main(["export", str(project.path), str(tmp_path / "cli-auto.jsonl")]) == 3
+    assert main(["export", project.location, str(tmp_path / "cli-auto.jsonl")]) == 3
 
     assert project.seed_review(doc_id)
     reviewed = project.annotation_or_empty(doc_id, REVIEWED)
@@ -77,7 +77,7 @@ def test_two_annotators_in_both_out_and_the_reviewed_one_with_from_reviewed(
     ]
     # The same through the command line: both annotators out with --from all.
     cli_out = tmp_path / "cli.jsonl"
-    assert main(["export", str(project.path), str(cli_out), "--from", "all"]) == 0
+    assert main(["export", project.location, str(cli_out), "--from", "all"]) == 0
     names = [json.loads(line)["_annotator_id"] for line in cli_out.read_text().splitlines()]
     assert sorted(names) == [REVIEWED, "a1", "a2", "a2"]
     # Now the default takes the reviewed annotation for that document.
@@ -114,7 +114,7 @@ def test_an_annotators_own_annotation_is_replaced_only_with_update(
     first = _write(tmp_path / "first.jsonl", [_prodigy("a1", [BIDEN])])
     second = _write(tmp_path / "second.jsonl", [_prodigy("a1", [BIDEN, NATO])])
     import_files(project, [first])
-    path = str(project.path)
+    path = project.location
     assert main(["import", path, str(second), "--json"]) == 0
     counts = json.loads(capsys.readouterr().out)
     assert counts["annotations_skipped"] == 1 and counts["skipped_reasons"] == {HAS_OWN: 1}

@@ -84,6 +84,11 @@ def test_suggest_all_cancel_keeps_what_was_done(qtbot, settings, project):  # ty
     qtbot.waitUntil(lambda: window.suggest_version is not None, timeout=10_000)
     gate.set()  # let the look-ahead of the opened document through
     qtbot.waitUntil(lambda: "ready" in window.model_label.text(), timeout=10_000)
+    # Wait for it to be stored: clearing the gate at once raced the worker reaching it.
+    opened = window.view.document_id
+    qtbot.waitUntil(
+        lambda: window.store.cached_suggestions(opened, "fake-1") is not None, timeout=10_000
+    )
     gate.clear()
     run = window.actions_.suggest_all()
     assert run is not None
