@@ -24,6 +24,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QDockWidget, QLabel, QMenu
 
 from annotator.core.model import Span
+from annotator.core.store_errors import StoreError
 from annotator.core.team import REVIEWED, Candidate, candidates
 from annotator.ui.review.review_panel import ReviewPanel
 
@@ -200,10 +201,14 @@ class TeamView(QObject):
         if not self.reviewing and not self.dock.isVisible():
             self._stale = True
             return
+        try:
+            sources = store.review_sources(doc_id)
+            reviewed = store.annotation(doc_id, REVIEWED)
+        except StoreError:  # a shared project's server is gone: the panel waits for it
+            self._stale = True
+            return
         self._stale = False
-        sources = store.review_sources(doc_id)
         self._candidates = candidates(sources)
-        reviewed = store.annotation(doc_id, REVIEWED)
         if self.reviewing:
             # Nothing to settle where fewer than two people accepted the document.
             open_ = len(sources) >= 2 or reviewed is not None
