@@ -39,6 +39,7 @@ from annotator.core.schema import SchemaError, check_version, migrate
 from annotator.core.store_errors import StoreError, explain, open_error
 from annotator.core.suggestion_cache import SuggestionCacheMixin
 from annotator.core.suppressions import SuppressionsMixin
+from annotator.core.work_order import WorkOrderMixin
 
 __all__ = [
     "APPLICATION_ID",
@@ -145,7 +146,9 @@ def _span_from_row(row: Sequence[Any]) -> Span:
     return Span(start, end, label, SpanState(state), source, score)
 
 
-class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, SuppressionsMixin):
+class ProjectStore(
+    SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, SuppressionsMixin, WorkOrderMixin
+):
     """A connection to one project file."""
 
     #: Seconds a write waits for another connection's write to end before "locked".
@@ -746,7 +749,7 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
             annotation_id = self._annotation_id(doc_id, annotator, create=False)
             removed = conn.execute(
                 'DELETE FROM spans WHERE annotation_id = ? AND start = ? AND "end" = ? '
-                "AND label = ? RETURNING state",
+                "AND label = ? RETURNING state, source",
                 (annotation_id, span.start, span.end, span.label),
             ).fetchall()
             if len(removed) != 1:
@@ -754,7 +757,8 @@ class ProjectStore(SuggestionCacheMixin, StatsMixin, ModelVersionsMixin, Suppres
                     f"no span [{span.start}, {span.end}) {span.label} in document {doc_id}"
                 )
             if rejection and removed[0][0] == SpanState.SUGGESTED.value:
-                self._record_rejection(doc_id, annotator, span)
+                # With the stored source: each source's precision is learnt from its rejections.
+                self._record_rejection(doc_id, annotator, span.with_(source=removed[0][1]))
             self._touch(annotation_id)
 
     def replace_span(self, doc_id: int, annotator: str, old: Span, new: Span) -> None:

@@ -12,9 +12,22 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from typing import Any
 
+from annotator.core.confidence import (
+    HISTORY_SOURCES,
+    Calibration,
+    SourcePrecision,
+    document_uncertainty,
+    rescore,
+)
 from annotator.core.model import Span, SpanState
 
-__all__ = ["SuggestionCacheMixin"]
+__all__ = ["CALIBRATION_SETTING", "SuggestionCacheMixin"]
+
+#: The setting holding the model scores' calibration (``Calibration.to_json``).
+CALIBRATION_SETTING = "confidence_calibration"
+# Source precisions are re-counted after this connection wrote, or once a minute for what
+# other processes wrote (a count over every span is too slow for each document shown).
+_PRECISION_TTL = 60.0
 
 
 class SuggestionCacheMixin:
@@ -30,22 +43,70 @@ class SuggestionCacheMixin:
             return None
         return [Span(s[0], s[1], s[2], SpanState.SUGGESTED, s[3], s[4]) for s in json.loads(row[0])]
 
+    def scored_suggestions(self, doc_id: int, version: str) -> list[Span] | None:
+        """The cached suggestions with today's scores (``core.confidence.rescore``): rule and
+        pattern precision from the project's answers so far, model scores calibrated."""
+        cached = self.cached_suggestions(doc_id, version)
+        if cached is None:
+            return None
+        return rescore(cached, self.source_precision(), self.calibration())
+
     def store_suggestions(self, items: Iterable[tuple[int, list[Span]]], version: str) -> None:
+        """Cache suggestions as computed (the model's own scores), with each document's
+        uncertainty under today's precisions for the least-sure-first order."""
         now = time.time()
+        precision, calibration = self.source_precision(), self.calibration()
         with self.transaction() as conn:
             conn.executemany(
-                "INSERT OR REPLACE INTO suggestions(doc_id, version, spans, created) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT INTO suggestions(doc_id, version, spans, created, uncertainty) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (doc_id, version) DO UPDATE SET "
+                "spans = excluded.spans, created = excluded.created, "
+                "uncertainty = excluded.uncertainty",
                 [
                     (
                         doc_id,
                         version,
                         json.dumps([[s.start, s.end, s.label, s.source, s.score] for s in spans]),
                         now,
+                        document_uncertainty(rescore(spans, precision, calibration)),
                     )
                     for doc_id, spans in items
                 ],
             )
+
+    # ------------------------------------------------------------- confidence
+    def source_precision(self) -> SourcePrecision:
+        """Each (source, label)'s precision from the spans accepted and the suggestions
+        rejected in this project (``core.confidence.SourcePrecision``)."""
+        stamp = (self._conn.total_changes, int(time.monotonic() // _PRECISION_TTL))
+        memo = getattr(self, "_precision_memo", None)
+        if memo is not None and memo[0] == stamp:
+            return memo[1]  # type: ignore[no-any-return]
+        sources = sorted(HISTORY_SOURCES)
+        marks = ",".join("?" * len(sources))
+        counts: dict[tuple[str, str], tuple[int, int]] = {}
+        for source, label, n in self._conn.execute(
+            f"SELECT source, label, count(*) FROM spans WHERE state = 'accepted' "
+            f"AND source IN ({marks}) GROUP BY source, label",
+            sources,
+        ):
+            counts[(source, label)] = (int(n), 0)
+        for source, label, n in self._conn.execute(
+            f"SELECT source, label, count(*) FROM rejections WHERE source IN ({marks}) "
+            "GROUP BY source, label",
+            sources,
+        ):
+            counts[(source, label)] = (counts.get((source, label), (0, 0))[0], int(n))
+        found = SourcePrecision(counts)
+        self._precision_memo = (stamp, found)
+        return found
+
+    def calibration(self) -> Calibration:
+        """The project's calibration of model scores (the identity until one is fitted)."""
+        row = self._conn.execute(
+            "SELECT value FROM settings WHERE key = ?", (CALIBRATION_SETTING,)
+        ).fetchone()
+        return Calibration.from_json(row[0] if row else "")
 
     def documents_without_suggestions(self, version: str, limit: int = 1000) -> list[int]:
         rows = self._conn.execute(

@@ -1,0 +1,188 @@
+"""How sure a suggestion is: the precision of rules and patterns from the project's own history,
+the calibration of the model's beam probabilities, and a document's uncertainty.
+
+Every suggestion carries a ``score`` in [0, 1]:
+
+* ``model`` spans: the probability of the span under the entity recognizer's beam (computed in
+  the suggestion process, see ``annotator.nlp.confidence``), mapped through the project's
+  calibration when one was fitted (``annotator calibrate``; stored in the setting
+  ``confidence_calibration``);
+* ``pattern`` and ``rule`` spans: the share of that source's suggestions of that label the
+  project's annotators accepted, with a Beta prior until there is history. Accepted spans keep
+  their ``source``; a rejected suggestion is recorded with its source in ``rejections``.
+
+These precisions change with every answer, so they are looked up when suggestions are read
+(``rescore``), never frozen into the suggestion cache; the model's beam probability is what the
+cache holds. Qt- and spaCy-free.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from annotator.core.model import Span
+
+__all__ = [
+    "PRIORS",
+    "Calibration",
+    "SourcePrecision",
+    "document_uncertainty",
+    "rescore",
+    "uncertainty",
+]
+
+#: Beta(accepted, rejected) priors per source, worth ten answers: gazetteer matches are curated
+#: names (0.9), shape and context rules heuristics (0.7). Anything else: 0.5.
+PRIORS: dict[str, tuple[float, float]] = {"pattern": (9.0, 1.0), "rule": (7.0, 3.0)}
+_UNKNOWN_PRIOR = (5.0, 5.0)
+#: How many answers of one label the source-wide precision is worth when a label's own
+#: precision is estimated (few answers of a label lean on the source as a whole).
+_LABEL_SHRINK = 10.0
+#: Sources whose score is a precision from history, not a model probability.
+HISTORY_SOURCES = frozenset(PRIORS)
+
+
+class SourcePrecision:
+    """Precision of each (source, label) from accepted and rejected counts, Beta-smoothed.
+
+    ``counts`` maps (source, label) to (accepted, rejected). The source-wide estimate is the
+    Beta prior updated with every answer of that source; a label's estimate shrinks its own
+    counts toward the source-wide one (worth ``_LABEL_SHRINK`` answers).
+    """
+
+    def __init__(self, counts: Mapping[tuple[str, str], tuple[int, int]] | None = None) -> None:
+        self.counts = dict(counts or {})
+        totals: dict[str, list[int]] = {}
+        for (source, _label), (accepted, rejected) in self.counts.items():
+            total = totals.setdefault(source, [0, 0])
+            total[0] += accepted
+            total[1] += rejected
+        self._source: dict[str, float] = {}
+        for source in {*PRIORS, *totals}:
+            a, b = PRIORS.get(source, _UNKNOWN_PRIOR)
+            accepted, rejected = totals.get(source, [0, 0])
+            self._source[source] = (a + accepted) / (a + b + accepted + rejected)
+
+    def of(self, source: str, label: str) -> float:
+        """The estimated precision of ``source``'s suggestions of ``label``."""
+        base = self._source.get(source)
+        if base is None:
+            a, b = _UNKNOWN_PRIOR
+            base = a / (a + b)
+        accepted, rejected = self.counts.get((source, label), (0, 0))
+        return (_LABEL_SHRINK * base + accepted) / (_LABEL_SHRINK + accepted + rejected)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A monotone map of raw model probabilities to calibrated ones: piecewise linear through
+    ``points`` (isotonic regression's steps, joined), or the identity when it has none."""
+
+    points: tuple[tuple[float, float], ...] = ()
+    fitted_on: int = 0
+
+    @classmethod
+    def fit(cls, pairs: Iterable[tuple[float, bool]], bins: int = 10) -> Calibration:
+        """Isotonic regression (pool adjacent violators) of correctness on the raw score.
+
+        Scores are first pooled into at most ``bins`` equal-count groups, so that a handful
+        of documents gives a smooth map rather than one step per span.
+        """
+        data = sorted((min(max(float(p), 0.0), 1.0), 1.0 if ok else 0.0) for p, ok in pairs)
+        if len(data) < 2:
+            return cls()
+        groups: list[list[float]] = []  # [sum score, sum correct, count, last score]
+        size = max(1, math.ceil(len(data) / bins))
+        for p, y in data:
+            # A group is full at ``size``, but equal scores are never split between groups.
+            if not groups or (groups[-1][2] >= size and p > groups[-1][3]):
+                groups.append([0.0, 0.0, 0.0, p])
+            group = groups[-1]
+            group[0] += p
+            group[1] += y
+            group[2] += 1
+            group[3] = p
+        pooled: list[list[float]] = []
+        for group in groups:
+            pooled.append(group)
+            while len(pooled) > 1 and (
+                pooled[-2][1] / pooled[-2][2] > pooled[-1][1] / pooled[-1][2]
+            ):
+                last = pooled.pop()
+                for k in range(3):
+                    pooled[-1][k] += last[k]
+                pooled[-1][3] = last[3]
+        points = tuple((s / n, y / n) for s, y, n, _ in pooled)
+        return cls(points, len(data))
+
+    def __call__(self, p: float) -> float:
+        points = self.points
+        if not points:
+            return p
+        xs = [x for x, _ in points]
+        i = bisect.bisect_left(xs, p)
+        if i == 0:
+            x0, y0 = points[0]
+            return y0 if x0 <= 0 else y0 * p / x0  # toward (0, 0)
+        if i == len(points):
+            x1, y1 = points[-1]
+            return y1 if x1 >= 1 else y1 + (1 - y1) * (p - x1) / (1 - x1)  # toward (1, 1)
+        (x0, y0), (x1, y1) = points[i - 1], points[i]
+        return y0 + (y1 - y0) * (p - x0) / (x1 - x0) if x1 > x0 else y1
+
+    def to_json(self) -> str:
+        return json.dumps({"points": [list(p) for p in self.points], "fitted_on": self.fitted_on})
+
+    @classmethod
+    def from_json(cls, raw: str) -> Calibration:
+        """The stored calibration; the identity for an empty or damaged setting (a project
+        file is untrusted: a bad value must not stop suggestions)."""
+        try:
+            value = json.loads(raw) if raw else {}
+            points = tuple(
+                (float(x), float(y))
+                for x, y in value.get("points", [])
+                if 0 <= float(x) <= 1 and 0 <= float(y) <= 1
+            )
+            fitted_on = int(value.get("fitted_on", 0))
+        except (ValueError, TypeError, AttributeError):
+            return cls()
+        if any(b[0] < a[0] or b[1] < a[1] for a, b in itertools.pairwise(points)):
+            return cls()
+        return cls(points, fitted_on)
+
+
+def rescore(
+    spans: Sequence[Span], precision: SourcePrecision, calibration: Calibration | None = None
+) -> list[Span]:
+    """``spans`` with today's scores: rule and pattern spans get their source's precision,
+    model spans their calibrated beam probability (unchanged without a calibration)."""
+    out = []
+    for span in spans:
+        if span.source in HISTORY_SOURCES:
+            out.append(span.with_(score=round(precision.of(span.source, span.label), 4)))
+        elif span.score is not None and calibration is not None and calibration.points:
+            out.append(span.with_(score=round(calibration(span.score), 4)))
+        else:
+            out.append(span)
+    return out
+
+
+def uncertainty(score: float | None) -> float:
+    """How unsure a score is, 0 (0 or 1) to 1 (a coin toss); 0 for a span without one."""
+    return 0.0 if score is None else 1.0 - abs(2.0 * score - 1.0)
+
+
+def document_uncertainty(spans: Sequence[Span]) -> float:
+    """A document's uncertainty: the mean uncertainty of its suggestions (0 with none).
+
+    The mean, not the sum: a long document is not "less sure" for having more names.
+    """
+    if not spans:
+        return 0.0
+    return round(sum(uncertainty(s.score) for s in spans) / len(spans), 6)

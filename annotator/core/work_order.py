@@ -1,0 +1,173 @@
+"""The order in which documents are worked through: in order, least sure first, or random.
+
+``A``/``X``/``Space`` in the window and ``annotator queue`` follow the project's choice (the
+settings ``queue_order`` and ``queue_seed``):
+
+=============  ===============================================================================
+``in-order``   by document id (import order)
+``least-sure`` the documents whose suggestions are least sure first: the mean uncertainty
+               (``core.confidence.document_uncertainty``) stored with the suggestions of the
+               version that suggests now; documents not suggested yet come last, in order
+``random``     a seeded shuffle: the same seed gives the same order on every machine
+=============  ===============================================================================
+
+Each order is a sort key computed in SQL (row values, which SQLite and PostgreSQL both
+compare), so the next document is one query, never a read of the whole project. Qt- and
+spaCy-free.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = ["ORDERS", "ORDER_NAMES", "QueueEntry", "WorkOrder", "WorkOrderMixin"]
+
+ORDERS = ("in-order", "least-sure", "random")
+ORDER_NAMES = {
+    "in-order": "In order",
+    "least-sure": "Least sure first",
+    "random": "Random (seeded)",
+}
+ORDER_SETTING = "queue_order"
+SEED_SETTING = "queue_seed"
+
+# A seeded permutation of ids in portable integer arithmetic: id times a multiplier the seed
+# picks, modulo a prime above 2**32 (ids below 2**31 cannot overflow a 64-bit integer).
+_MULTIPLIER = 2654435761
+_PRIME = 4294967311
+
+
+def _seed_multiplier(seed: int) -> int:
+    """A multiplier in [1, prime) for ``seed``: each seed gives its own permutation."""
+    return (_MULTIPLIER * (abs(seed) + 1)) % _PRIME or 1
+
+
+_KEYS = {
+    "in-order": ("d.id",),
+    "least-sure": (
+        "CASE WHEN s.uncertainty IS NULL THEN 1 ELSE 0 END",
+        "-COALESCE(s.uncertainty, 0)",
+        "d.id",
+    ),
+    "random": (f"(d.id * ?) % {_PRIME}", "d.id"),
+}
+_UNANSWERED = (
+    "NOT EXISTS (SELECT 1 FROM annotations a WHERE a.doc_id = d.id AND a.annotator = ? "
+    "AND a.answer IS NOT NULL)"
+)
+
+
+@dataclass(frozen=True)
+class WorkOrder:
+    """One of ``ORDERS``, and the seed of the random order."""
+
+    kind: str = "in-order"
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind not in ORDERS:
+            raise ValueError(f"unknown order {self.kind!r}: choose from {', '.join(ORDERS)}")
+
+    def describe(self) -> str:
+        name = ORDER_NAMES[self.kind]
+        return f"{name}, seed {self.seed}" if self.kind == "random" else name
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """A document still to do, with its uncertainty (None: not suggested yet)."""
+
+    doc_id: int
+    uncertainty: float | None
+
+
+def _query(order: WorkOrder, version: str | None) -> tuple[str, list[object], str, list[object]]:
+    """The FROM clause and its parameters, the sort key (a row value: compare it as
+    ``(key)``, sort by ``key``) and its parameters."""
+    source, source_params = "FROM documents d", list[object]()
+    if order.kind == "least-sure":
+        source += " LEFT JOIN suggestions s ON s.doc_id = d.id AND s.version = ?"
+        source_params.append(version or "")
+    key_params: list[object] = [_seed_multiplier(order.seed)] if order.kind == "random" else []
+    return source, source_params, ", ".join(_KEYS[order.kind]), key_params
+
+
+class WorkOrderMixin:
+    """The store's part: the project's order, the next document in it, the queue."""
+
+    _conn: sqlite3.Connection
+    setting: Callable[..., str]
+    set_setting: Callable[[str, str], None]
+    next_to_do: Callable[..., int | None]
+    count_to_do: Callable[[str], int]
+
+    def work_order(self) -> WorkOrder:
+        """The project's order; in order when the setting is missing or damaged."""
+        kind = self.setting(ORDER_SETTING, "in-order")
+        try:
+            seed = int(self.setting(SEED_SETTING, "0"))
+        except ValueError:
+            seed = 0
+        return WorkOrder(kind if kind in ORDERS else "in-order", seed)
+
+    def set_work_order(self, order: WorkOrder) -> None:
+        self.set_setting(ORDER_SETTING, order.kind)
+        self.set_setting(SEED_SETTING, str(order.seed))
+
+    def next_in_order(
+        self,
+        annotator: str,
+        order: WorkOrder,
+        after: int | None = None,
+        version: str | None = None,
+    ) -> int | None:
+        """The first document ``annotator`` has not answered that comes after ``after`` in
+        ``order`` (wrapping around), or None when every one is answered.
+
+        ``version``: the suggester version whose uncertainties rank the least-sure order.
+        """
+        if order.kind == "in-order":
+            return self.next_to_do(annotator, after=after)
+        if self.count_to_do(annotator) <= 0:
+            return None
+        source, source_params, key, key_params = _query(order, version)
+        conn = self._conn
+        if after is not None:
+            found = conn.execute(
+                f"SELECT {key} {source} WHERE d.id = ?",
+                [*key_params, *source_params, after],
+            ).fetchone()
+            if found is not None:
+                row = conn.execute(
+                    f"SELECT d.id {source} WHERE {_UNANSWERED} AND ({key}) > "
+                    f"({', '.join('?' * len(found))}) ORDER BY {key} LIMIT 1",
+                    [*source_params, annotator, *key_params, *found, *key_params],
+                ).fetchone()
+                if row is not None:
+                    return int(row[0])
+        row = conn.execute(
+            f"SELECT d.id {source} WHERE {_UNANSWERED} ORDER BY {key} LIMIT 1",
+            [*source_params, annotator, *key_params],
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def queue(
+        self,
+        annotator: str,
+        order: WorkOrder,
+        version: str | None = None,
+        limit: int | None = None,
+    ) -> list[QueueEntry]:
+        """The documents ``annotator`` has still to do, in ``order``."""
+        source, source_params, key, key_params = _query(order, version)
+        if order.kind != "least-sure":  # the uncertainty column, listed for every order
+            source += " LEFT JOIN suggestions s ON s.doc_id = d.id AND s.version = ?"
+            source_params.append(version or "")
+        limit_clause = "" if limit is None else f" LIMIT {int(limit)}"
+        rows = self._conn.execute(
+            f"SELECT d.id, s.uncertainty {source} WHERE {_UNANSWERED} ORDER BY {key}{limit_clause}",
+            [*source_params, annotator, *key_params],
+        )
+        return [QueueEntry(int(i), None if u is None else float(u)) for i, u in rows]
