@@ -28,10 +28,16 @@ from dataclasses import dataclass
 from annotator.core.model import Span
 
 __all__ = [
+    "LOW_CONFIDENCE",
     "PRIORS",
+    "THRESHOLDS",
     "Calibration",
+    "ReliabilityBin",
     "SourcePrecision",
+    "above_threshold",
     "document_uncertainty",
+    "expected_calibration_error",
+    "reliability",
     "rescore",
     "uncertainty",
 ]
@@ -43,6 +49,10 @@ _UNKNOWN_PRIOR = (5.0, 5.0)
 #: How many answers of one label the source-wide precision is worth when a label's own
 #: precision is estimated (few answers of a label lean on the source as a whole).
 _LABEL_SHRINK = 10.0
+#: Suggestions scored below this are drawn as unsure (dotted outline) in the window.
+LOW_CONFIDENCE = 0.5
+#: The thresholds the window offers for hiding suggestions (0: hide none).
+THRESHOLDS = (0.0, 0.25, 0.5, 0.75, 0.9)
 #: Sources whose score is a precision from history, not a model probability.
 HISTORY_SOURCES = frozenset(PRIORS)
 
@@ -186,3 +196,44 @@ def document_uncertainty(spans: Sequence[Span]) -> float:
     if not spans:
         return 0.0
     return round(sum(uncertainty(s.score) for s in spans) / len(spans), 6)
+
+
+@dataclass(frozen=True)
+class ReliabilityBin:
+    """Suggestions whose score fell in [low, high): how many, how sure, how many right."""
+
+    low: float
+    high: float
+    count: int
+    confidence: float  # mean score
+    correct: float  # share correct
+
+
+def reliability(pairs: Iterable[tuple[float, bool]], bins: int = 10) -> list[ReliabilityBin]:
+    """The reliability table of (score, correct) pairs in ``bins`` equal-width bins."""
+    sums = [[0.0, 0.0, 0] for _ in range(bins)]
+    for p, ok in pairs:
+        k = min(int(p * bins), bins - 1)
+        sums[k][0] += p
+        sums[k][1] += 1.0 if ok else 0.0
+        sums[k][2] += 1
+    return [
+        ReliabilityBin(k / bins, (k + 1) / bins, int(n), s / n if n else 0.0, c / n if n else 0.0)
+        for k, (s, c, n) in enumerate(sums)
+    ]
+
+
+def expected_calibration_error(pairs: Sequence[tuple[float, bool]], bins: int = 10) -> float:
+    """The count-weighted mean gap between score and share correct over the bins."""
+    total = len(pairs)
+    if not total:
+        return 0.0
+    return sum(b.count * abs(b.confidence - b.correct) for b in reliability(pairs, bins)) / total
+
+
+def above_threshold(spans: Sequence[Span], threshold: float) -> list[Span]:
+    """The suggestions shown under a threshold: those scored at least ``threshold`` (and
+    every one without a score: nothing says it is unsure)."""
+    if threshold <= 0:
+        return list(spans)
+    return [s for s in spans if s.score is None or s.score >= threshold]

@@ -21,10 +21,12 @@ from annotator.core.confidence import (
 )
 from annotator.core.model import Span, SpanState
 
-__all__ = ["CALIBRATION_SETTING", "SuggestionCacheMixin"]
+__all__ = ["CALIBRATION_SETTING", "THRESHOLD_SETTING", "SuggestionCacheMixin"]
 
 #: The setting holding the model scores' calibration (``Calibration.to_json``).
 CALIBRATION_SETTING = "confidence_calibration"
+#: The setting holding the score below which suggestions are hidden ("" or "0": none hidden).
+THRESHOLD_SETTING = "confidence_threshold"
 # Source precisions are re-counted after this connection wrote, or once a minute for what
 # other processes wrote (a count over every span is too slow for each document shown).
 _PRECISION_TTL = 60.0
@@ -100,6 +102,17 @@ class SuggestionCacheMixin:
         found = SourcePrecision(counts)
         self._precision_memo = (stamp, found)
         return found
+
+    def confidence_threshold(self) -> float:
+        """Suggestions scored below this are not shown (0: all are); a damaged setting is 0."""
+        row = self._conn.execute(
+            "SELECT value FROM settings WHERE key = ?", (THRESHOLD_SETTING,)
+        ).fetchone()
+        try:
+            value = float(row[0]) if row and row[0] else 0.0
+        except ValueError:
+            return 0.0
+        return value if 0.0 <= value <= 1.0 else 0.0
 
     def calibration(self) -> Calibration:
         """The project's calibration of model scores (the identity until one is fitted)."""

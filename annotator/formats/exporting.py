@@ -108,11 +108,17 @@ def jsonl_record(
         for s, (a, b) in zip(spans, ranges, strict=True)
     ]
     answer = annotation.answer.value if annotation.answer else None
+    hashed = task_hash(doc.text, span_dicts)
+    for span_dict, span in zip(span_dicts, spans, strict=True):
+        # Where each span came from and how sure that source was (not part of the task hash).
+        span_dict["source"] = span.source
+        if span.score is not None:
+            span_dict["score"] = span.score
     return {
         "text": doc.text,
         "meta": doc.meta,
         "_input_hash": input_hash(doc.text),
-        "_task_hash": task_hash(doc.text, span_dicts),
+        "_task_hash": hashed,
         "tokens": index.token_dicts(),
         "spans": span_dicts,
         "answer": answer,

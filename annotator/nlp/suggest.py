@@ -67,7 +67,12 @@ from annotator.core.bulk import gc_paused
 from annotator.core.confidence import SourcePrecision
 from annotator.core.limits import MAX_TEXT_CHARS
 from annotator.core.model import Span, SpanState
-from annotator.nlp.confidence.beam import BEAM_WIDTH, BeamEntities, add_beam_scores
+from annotator.nlp.confidence.beam import (
+    BEAM_TEMPERATURE,
+    BEAM_WIDTH,
+    BeamEntities,
+    add_beam_scores,
+)
 from annotator.nlp.labelmap import (
     COMPANY_SUFFIXES,
     LabelMap,
@@ -186,6 +191,7 @@ class Suggester:
         nlp: Language | None = None,
         confidence: bool = True,
         beam_width: int = BEAM_WIDTH,
+        beam_temperature: float = BEAM_TEMPERATURE,
     ) -> None:
         self.labels = tuple(labels)
         if isinstance(label_map, LabelMap):
@@ -211,7 +217,7 @@ class Suggester:
         self._weapon_prefixes = designation_prefixes(self.patterns)
         self._given_names = given_names() if include_shipped_patterns else GivenNames(frozenset())
         self._add_ruler()
-        self.beam = add_beam_scores(self.nlp, beam_width) if confidence else False
+        self.beam = add_beam_scores(self.nlp, beam_width, beam_temperature) if confidence else False
         digest = hashlib.sha1(
             "\n".join(
                 (
@@ -219,7 +225,7 @@ class Suggester:
                     self._given_names.fingerprint,
                     self.label_map.describe(),
                     RULES_VERSION,
-                    f"beam{beam_width}" if self.beam else "",
+                    f"beam{beam_width}t{beam_temperature:g}" if self.beam else "",
                 )
             ).encode("utf-8")
         ).hexdigest()

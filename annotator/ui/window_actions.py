@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 from annotator.core.model import Answer, LabelSet, Span, SpanState
 from annotator.core.store import ProjectStore, StoreError
 from annotator.formats.task_process import ExportJob, ImportJob, TaskJob
+from annotator.ui.confidence.menu import ConfidenceMenu
 from annotator.ui.document_view import describe_span
 from annotator.ui.import_export_dialogs import (
     ErrorReportDialog,
@@ -185,6 +186,7 @@ class WindowActions:
         view.addAction(w.guidelines_dock.toggleViewAction())
         view.addAction(w.stats_dock.toggleViewAction())
         view.addSeparator()
+        self.confidence = ConfidenceMenu(w, go, view, self._command)
         self.dark_action = view.addAction("&Dark theme")
         self.dark_action.setCheckable(True)
         self.dark_action.setChecked(saved_dark(w.settings))
@@ -287,6 +289,7 @@ class WindowActions:
         ):
             action.setEnabled(enabled)
         self.model_menu.set_enabled(enabled)
+        self.confidence.refresh()
         if enabled:
             self.update_span_actions()
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_suggest import _texts  # noqa: E402
+from bench_suggest import _texts
 
-from annotator.nlp.suggest import Suggester  # noqa: E402
+from annotator.nlp.suggest import Suggester
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -27,11 +27,14 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["BEAM_KEY", "BEAM_WIDTH", "BeamEntities", "add_beam_scores"]
+__all__ = ["BEAM_KEY", "BEAM_TEMPERATURE", "BEAM_WIDTH", "BeamEntities", "add_beam_scores"]
 
 #: ``doc.user_data`` key of the candidates: ``[[start token, end token, label, probability]]``.
 BEAM_KEY = "annotator_beam"
 BEAM_WIDTH = 8
+#: The beam's parse scores are divided by this before they become probabilities (see the
+#: module's docstring); chosen by measurement.
+BEAM_TEMPERATURE = 1.0
 FACTORY = "annotator_beam_scores"
 # Candidates below this probability are not kept (a long document has thousands).
 _MIN_PROBABILITY = 0.001
@@ -41,9 +44,10 @@ class BeamScorer:
     """The pipeline component in the recognizer's place: its greedy entities, and the beam
     candidates with their probabilities."""
 
-    def __init__(self, ner: Any, width: int) -> None:
+    def __init__(self, ner: Any, width: int, temperature: float = 1.0) -> None:
         self.ner = ner
         self.width = width
+        self.temperature = temperature
 
     def __call__(self, doc: Doc) -> Doc:
         self._parse([doc])
@@ -82,7 +86,10 @@ class BeamScorer:
                 found = beams.get_unfinished_states()
                 if not found:
                     break
-                beams.advance(model.predict(found))
+                scores = model.predict(found)
+                if self.temperature != 1.0:
+                    scores = (scores / self.temperature).astype("float32")
+                beams.advance(scores)
         finally:
             model.clear_memory()
         ner.set_annotations(todo, states)
@@ -100,15 +107,21 @@ def _register() -> None:
     if Language.has_factory(FACTORY):
         return
 
-    @Language.factory(FACTORY, default_config={"width": BEAM_WIDTH, "ner": "ner"})
-    def make_beam_scorer(nlp: Language, name: str, width: int, ner: str) -> BeamScorer:
-        return BeamScorer(nlp.get_pipe(ner), width)
+    @Language.factory(
+        FACTORY, default_config={"width": BEAM_WIDTH, "temperature": 1.0, "ner": "ner"}
+    )
+    def make_beam_scorer(
+        nlp: Language, name: str, width: int, temperature: float, ner: str
+    ) -> BeamScorer:
+        return BeamScorer(nlp.get_pipe(ner), width, temperature)
 
 
 _register()
 
 
-def add_beam_scores(nlp: Language, width: int = BEAM_WIDTH) -> bool:
+def add_beam_scores(
+    nlp: Language, width: int = BEAM_WIDTH, temperature: float = BEAM_TEMPERATURE
+) -> bool:
     """Put the beam scorer in the place of ``nlp``'s entity recognizer (which is disabled,
     not removed); False when it has none (a blank pipeline: no model spans to score)."""
     if FACTORY in nlp.component_names:
@@ -121,7 +134,8 @@ def add_beam_scores(nlp: Language, width: int = BEAM_WIDTH) -> bool:
     if not recognizers:
         return False
     name = recognizers[-1]
-    nlp.add_pipe(FACTORY, config={"width": width, "ner": name}, after=name)
+    config = {"width": width, "temperature": float(temperature), "ner": name}
+    nlp.add_pipe(FACTORY, config=config, after=name)
     nlp.disable_pipe(name)
     return True
 
