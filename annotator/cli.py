@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from annotator import __version__
+from annotator.cli_confidence import add_commands as add_confidence_commands
 from annotator.core.confidence import rescore
 from annotator.core.model import DEFAULT_LABELS, Answer, LabelSet, Span, ValidationError
 from annotator.core.progress import Cancelled
@@ -500,6 +501,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--use", default=None, help="a model id, or 'untrained'")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_models)
+
+    add_confidence_commands(command)
 
     p = command("open", "open the window (also: `annotator [PROJECT]`)")
     p.add_argument("project", nargs="?")

@@ -23,7 +23,8 @@ import itertools
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from annotator.core.model import Span
 
@@ -32,6 +33,7 @@ __all__ = [
     "PRIORS",
     "THRESHOLDS",
     "Calibration",
+    "Curve",
     "ReliabilityBin",
     "SourcePrecision",
     "above_threshold",
@@ -89,7 +91,7 @@ class SourcePrecision:
 
 
 @dataclass(frozen=True)
-class Calibration:
+class Curve:
     """A monotone map of raw model probabilities to calibrated ones: piecewise linear through
     ``points`` (isotonic regression's steps, joined), or the identity when it has none."""
 
@@ -97,7 +99,7 @@ class Calibration:
     fitted_on: int = 0
 
     @classmethod
-    def fit(cls, pairs: Iterable[tuple[float, bool]], bins: int = 10) -> Calibration:
+    def fit(cls, pairs: Iterable[tuple[float, bool]], bins: int = 10) -> Curve:
         """Isotonic regression (pool adjacent violators) of correctness on the raw score.
 
         Scores are first pooled into at most ``bins`` equal-count groups, so that a handful
@@ -136,17 +138,75 @@ class Calibration:
             return p
         xs = [x for x, _ in points]
         i = bisect.bisect_left(xs, p)
+        # Flat beyond the fitted points, as isotonic regression is: a score above every one
+        # seen is no evidence of more precision (most beam scores sit at 0.9999...).
         if i == 0:
-            x0, y0 = points[0]
-            return y0 if x0 <= 0 else y0 * p / x0  # toward (0, 0)
+            return points[0][1]
         if i == len(points):
-            x1, y1 = points[-1]
-            return y1 if x1 >= 1 else y1 + (1 - y1) * (p - x1) / (1 - x1)  # toward (1, 1)
+            return points[-1][1]
         (x0, y0), (x1, y1) = points[i - 1], points[i]
         return y0 + (y1 - y0) * (p - x0) / (x1 - x0) if x1 > x0 else y1
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"points": [list(p) for p in self.points], "fitted_on": self.fitted_on}
+
+    @classmethod
+    def from_dict(cls, value: Any) -> Curve:
+        """The curve of a stored value; ValueError (or TypeError) when it is damaged."""
+        points = tuple((float(x), float(y)) for x, y in value.get("points", []))
+        if any(not (0 <= x <= 1 and 0 <= y <= 1) for x, y in points) or any(
+            b[0] < a[0] or b[1] < a[1] for a, b in itertools.pairwise(points)
+        ):
+            raise ValueError("not a monotone curve in [0, 1]")
+        return cls(points, int(value.get("fitted_on", 0)))
+
+
+#: A label's own curve is fitted only with at least this many of its suggestions.
+MIN_LABEL_PAIRS = 40
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The project's calibration of model scores: one isotonic curve over every label, and
+    a curve of its own for each label with enough suggestions (``MIN_LABEL_PAIRS``). The
+    model is not equally right about every label of a kind of text (ORG worse than PERSON in
+    reports), which one curve cannot show. The identity when nothing was fitted."""
+
+    overall: Curve = Curve()
+    by_label: Mapping[str, Curve] = field(default_factory=dict)
+
+    @property
+    def points(self) -> tuple[tuple[float, float], ...]:
+        """The overall curve's points (empty: the identity)."""
+        return self.overall.points
+
+    @classmethod
+    def fit(cls, pairs: Iterable[tuple[float, bool, str]], bins: int = 10) -> Calibration:
+        """Fit on (raw score, correct, label) triples."""
+        data = list(pairs)
+        labels: dict[str, list[tuple[float, bool]]] = {}
+        for p, ok, label in data:
+            labels.setdefault(label, []).append((p, ok))
+        return cls(
+            Curve.fit(((p, ok) for p, ok, _ in data), bins),
+            {
+                label: Curve.fit(found, bins)
+                for label, found in sorted(labels.items())
+                if len(found) >= MIN_LABEL_PAIRS
+            },
+        )
+
+    def __call__(self, p: float, label: str | None = None) -> float:
+        curve = self.by_label.get(label, self.overall) if label is not None else self.overall
+        return curve(p)
+
     def to_json(self) -> str:
-        return json.dumps({"points": [list(p) for p in self.points], "fitted_on": self.fitted_on})
+        return json.dumps(
+            {
+                **self.overall.to_dict(),
+                "labels": {k: v.to_dict() for k, v in self.by_label.items()},
+            }
+        )
 
     @classmethod
     def from_json(cls, raw: str) -> Calibration:
@@ -154,17 +214,13 @@ class Calibration:
         file is untrusted: a bad value must not stop suggestions)."""
         try:
             value = json.loads(raw) if raw else {}
-            points = tuple(
-                (float(x), float(y))
-                for x, y in value.get("points", [])
-                if 0 <= float(x) <= 1 and 0 <= float(y) <= 1
+            labels = value.get("labels", {})
+            return cls(
+                Curve.from_dict(value),
+                {str(k): Curve.from_dict(v) for k, v in labels.items()},
             )
-            fitted_on = int(value.get("fitted_on", 0))
         except (ValueError, TypeError, AttributeError):
             return cls()
-        if any(b[0] < a[0] or b[1] < a[1] for a, b in itertools.pairwise(points)):
-            return cls()
-        return cls(points, fitted_on)
 
 
 def rescore(
@@ -177,7 +233,7 @@ def rescore(
         if span.source in HISTORY_SOURCES:
             out.append(span.with_(score=round(precision.of(span.source, span.label), 4)))
         elif span.score is not None and calibration is not None and calibration.points:
-            out.append(span.with_(score=round(calibration(span.score), 4)))
+            out.append(span.with_(score=round(calibration(span.score, span.label), 4)))
         else:
             out.append(span)
     return out

@@ -121,6 +121,14 @@ class SuggestionCacheMixin:
         ).fetchone()
         return Calibration.from_json(row[0] if row else "")
 
+    def latest_suggestion_version(self) -> str | None:
+        """The version whose suggestions were stored last (what suggests now, for a reader
+        that does not load the suggester); None before any."""
+        row = self._conn.execute(
+            "SELECT version FROM suggestions ORDER BY created DESC LIMIT 1"
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def documents_without_suggestions(self, version: str, limit: int = 1000) -> list[int]:
         rows = self._conn.execute(
             "SELECT d.id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM suggestions s "

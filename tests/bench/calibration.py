@@ -5,12 +5,12 @@ The sets are split by kind: calibration (isotonic, ``core.confidence.Calibration
 rule and pattern precision (``core.confidence.SourcePrecision``, standing in for a project's
 answers) are fitted on the FIT sets only and reported on the REPORT sets, among them
 corpora/dev/reports, which nothing in the app was tuned on. A project fits on its own
-held-out part, which is small: ``--fit-docs N`` also fits on N documents drawn from the fit
-sets (several seeds) to show what a project of that size gets.
+held-out part, of its own kind of text: the "within" figures fit on a seeded half of each
+report set's documents and report on the other half, which is what a project gets.
 
 Run from the repository root (a few minutes; use nice):
 
-    nice .venv/bin/python tests/bench/calibration.py [--widths 8] [--fit-docs 10]
+    nice .venv/bin/python tests/bench/calibration.py [--widths 8] [--temperatures 1 2]
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from annotator.core.confidence import (
     rescore,
 )
 from annotator.core.model import Span
-from annotator.nlp.confidence.beam import BEAM_TEMPERATURE
+from annotator.nlp.confidence.beam import BEAM_TEMPERATURE, BEAM_WIDTH
 from annotator.nlp.confidence.calibrate import model_pairs
 from annotator.nlp.evaluate import read_gold
 from annotator.nlp.suggest import Suggester
@@ -87,61 +87,75 @@ def _table(title: str, pairs: list[tuple[float, bool]]) -> None:
             )
 
 
+def _eces(
+    fit_pred: Sequence[Sequence[Span]],
+    fit_gold: Sequence[set[tuple[int, int, str]]],
+    pred: Sequence[Sequence[Span]],
+    gold: Sequence[set[tuple[int, int, str]]],
+) -> dict[str, list[tuple[float, bool]]]:
+    """(score, correct) pairs on PRED of the model spans and of every suggestion, raw and
+    with the calibration and history fitted on FIT."""
+    calibration = Calibration.fit(model_pairs(fit_pred, fit_gold))
+    history = _history(fit_pred, fit_gold)
+    rescored = [rescore(spans, history, calibration) for spans in pred]
+    return {
+        "model, beam": [(p, ok) for p, ok, _ in model_pairs(pred, gold)],
+        "model, calibrated": [(p, ok) for p, ok, _ in model_pairs(rescored, gold)],
+        "all, priors": _all_pairs(pred, gold),
+        "all, history+calibrated": _all_pairs(rescored, gold),
+    }
+
+
+def _line(pairs: dict[str, list[tuple[float, bool]]]) -> str:
+    return "; ".join(f"{k} {expected_calibration_error(v):.3f}" for k, v in pairs.items())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python tests/bench/calibration.py")
-    parser.add_argument("--widths", type=int, nargs="+", default=[8])
+    parser.add_argument("--widths", type=int, nargs="+", default=[BEAM_WIDTH])
     parser.add_argument("--temperatures", type=float, nargs="+", default=[BEAM_TEMPERATURE])
-    parser.add_argument("--fit-docs", type=int, default=10, help="a project-sized fit (0: none)")
-    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--seeds", type=int, default=5, help="half/half splits within a kind")
     parser.add_argument("--quiet", action="store_true", help="ECE lines only, no tables")
     args = parser.parse_args(argv)
     fit_records = _records(FIT)
+    fit_gold = _gold(fit_records)
     report_records = {name: _records(p) for name, p in REPORT.items()}
-    print(f"fit on {len(fit_records)} documents ({', '.join(FIT)})")
+    print(f"cross-kind: fitted on {len(fit_records)} documents ({', '.join(FIT)})")
+    print("within: fitted on a seeded half of the kind, reported on the other half")
     for width, temperature in itertools.product(args.widths, args.temperatures):
         suggester = Suggester("auto", LABELS, beam_width=width, beam_temperature=temperature)
         fit_pred = list(suggester.suggest(r["text"] for r in fit_records))
-        fit_gold = _gold(fit_records)
-        calibration = Calibration.fit(model_pairs(fit_pred, fit_gold))
-        history = _history(fit_pred, fit_gold)
-        print(
-            f"\n== beam width {width}, temperature {temperature:g}; "
-            f"calibration points {len(calibration.points)}"
-        )
+        print(f"\n== beam width {width}, temperature {temperature:g}")
         for name, records in report_records.items():
             gold = _gold(records)
-            raw = list(suggester.suggest(r["text"] for r in records))
-            before = model_pairs(raw, gold)
-            after = [(calibration(p), ok) for p, ok in before]
-            prior_all = _all_pairs(raw, gold)
-            calibrated = [rescore(spans, history, calibration) for spans in raw]
-            after_all = _all_pairs(calibrated, gold)
+            pred = list(suggester.suggest(r["text"] for r in records))
+            cross = _eces(fit_pred, fit_gold, pred, gold)
             print(f"  {name} ({len(records)} documents)")
-            if args.quiet:
-                print(
-                    f"    model spans ECE {expected_calibration_error(before):.3f} -> "
-                    f"{expected_calibration_error(after):.3f}; every suggestion "
-                    f"{expected_calibration_error(prior_all):.3f} -> "
-                    f"{expected_calibration_error(after_all):.3f}"
+            print(f"    cross-kind ECE: {_line(cross)}")
+            pooled: dict[str, list[tuple[float, bool]]] = {}
+            per_seed: dict[str, list[float]] = {}
+            for seed in range(args.seeds):
+                order = list(range(len(records)))
+                random.Random(seed).shuffle(order)
+                half, rest = order[: len(order) // 2], order[len(order) // 2 :]
+                within = _eces(
+                    [pred[i] for i in half],
+                    [gold[i] for i in half],
+                    [pred[i] for i in rest],
+                    [gold[i] for i in rest],
                 )
-            else:
-                _table("model spans, beam probability", before)
-                _table("model spans, calibrated", after)
-                _table("every suggestion, priors (rules, patterns) and beam", prior_all)
-                _table("every suggestion, history precision and calibrated", after_all)
-            if args.fit_docs:
-                eces = []
-                for seed in range(args.seeds):
-                    sample = random.Random(seed).sample(range(len(fit_records)), args.fit_docs)
-                    small = Calibration.fit(
-                        model_pairs([fit_pred[i] for i in sample], [fit_gold[i] for i in sample])
-                    )
-                    eces.append(expected_calibration_error([(small(p), ok) for p, ok in before]))
-                print(
-                    f"    model spans calibrated on {args.fit_docs} documents only: ECE median "
-                    f"{statistics.median(eces):.3f} (min {min(eces):.3f}, max {max(eces):.3f}, "
-                    f"{args.seeds} draws)"
-                )
+                for key, pairs in within.items():
+                    pooled.setdefault(key, []).extend(pairs)
+                    per_seed.setdefault(key, []).append(expected_calibration_error(pairs))
+            print(
+                f"    within ECE (median of {args.seeds} splits): "
+                + "; ".join(f"{k} {statistics.median(v):.3f}" for k, v in per_seed.items())
+            )
+            if not args.quiet:
+                for key in ("model, beam", "all, priors"):
+                    _table(f"cross-kind {key}", cross[key])
+                for key in ("model, calibrated", "all, history+calibrated"):
+                    _table(f"within {key} (pooled over splits)", pooled[key])
     return 0
 
 

@@ -35,17 +35,17 @@ MIN_PAIRS = 30
 
 def model_pairs(
     predictions: Iterable[Sequence[Span]], gold: Iterable[Iterable[tuple[int, int, str]]]
-) -> list[tuple[float, bool]]:
-    """(score, exactly right) for every scored model suggestion."""
-    pairs: list[tuple[float, bool]] = []
+) -> list[tuple[float, bool, str]]:
+    """(score, exactly right, label) for every scored model suggestion."""
+    found: list[tuple[float, bool, str]] = []
     for predicted, keys in zip(predictions, gold, strict=True):
         right = set(keys)
-        pairs.extend(
-            (float(s.score), s.key in right)
+        found.extend(
+            (float(s.score), s.key in right, s.label)
             for s in predicted
             if s.source == "model" and s.score is not None
         )
-    return pairs
+    return found
 
 
 @dataclass
@@ -112,7 +112,8 @@ def calibrate_project(
     if suggester is None:
         suggester = suggester_for_project(store)
     predictions = list(suggester.suggest([g.text for g in gold]))
-    pairs = model_pairs(predictions, (g.spans for g in gold))
+    triples = model_pairs(predictions, (g.spans for g in gold))
+    pairs = [(p, ok) for p, ok, _ in triples]
     report.pairs = len(pairs)
     report.ece_before = expected_calibration_error(pairs)
     report.table_before = reliability(pairs)
@@ -123,10 +124,10 @@ def calibrate_project(
             "scores stay the beam's probabilities (train first: it fixes the held-out part)"
         )
     else:
-        calibration = Calibration.fit(pairs)
+        calibration = Calibration.fit(triples)
         report.fitted = True
     store.set_setting(CALIBRATION_SETTING, calibration.to_json())
-    after = [(calibration(p), ok) for p, ok in pairs]
+    after = [(calibration(p, label), ok) for p, ok, label in triples]
     report.ece_after = expected_calibration_error(after)
     report.table_after = reliability(after)
     return report

@@ -53,19 +53,24 @@ def test_rule_precision_moves_with_the_projects_answers(project: ProjectStore) -
 
 
 def test_calibration_is_monotone_and_maps_the_stored_setting(project: ProjectStore) -> None:
-    pairs = [(0.95, i % 2 == 0) for i in range(40)] + [(0.3, i % 10 == 0) for i in range(40)]
-    calibration = Calibration.fit(pairs)
-    assert calibration(0.95) == pytest.approx(0.5, abs=0.05)  # over-confident: pulled down
-    assert calibration(0.3) == pytest.approx(0.1, abs=0.05)
+    triples = [(0.95, i % 2 == 0, "ORG") for i in range(40)]
+    triples += [(0.3, i % 10 == 0, "ORG") for i in range(40)]
+    triples += [(0.95, i % 10 != 0, "PERSON") for i in range(40)]
+    calibration = Calibration.fit(triples)
+    assert calibration(0.95, "ORG") == pytest.approx(0.5, abs=0.05)  # over-confident: down
+    assert calibration(0.3, "ORG") == pytest.approx(0.1, abs=0.05)
+    assert calibration(0.95, "PERSON") == pytest.approx(0.9, abs=0.05)  # a label's own curve
+    assert calibration(0.999, "ORG") == pytest.approx(0.5)  # flat past the last point
     grid = [calibration(x / 100) for x in range(101)]
     assert grid == sorted(grid) and all(0 <= y <= 1 for y in grid)
+    assert Calibration.from_json(calibration.to_json()) == calibration
     project.set_setting(CALIBRATION_SETTING, calibration.to_json())
     model = Span(0, 3, "ORG", SpanState.SUGGESTED, "model", 0.95)
     project.add_documents([NewDocument(TEXT, {})])
     (doc_id,) = project.document_ids()
     project.store_suggestions([(doc_id, [model])], VERSION)
     (scored,) = project.scored_suggestions(doc_id, VERSION) or []
-    assert scored.score == pytest.approx(calibration(0.95), abs=1e-4)
+    assert scored.score == pytest.approx(calibration(0.95, "ORG"), abs=1e-4)
     project.set_setting(CALIBRATION_SETTING, "{damaged")
     assert project.calibration().points == ()  # a damaged setting is the identity
 
