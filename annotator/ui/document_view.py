@@ -293,11 +293,14 @@ class DocumentView(QPlainTextEdit):
         if suggested:
             if style.dark:
                 outline = color.lighter(115)
-            # An unsure suggestion (scored below LOW_CONFIDENCE): a dotted outline and tag
-            # border, in the same label colour, so it reads in both themes.
+            # An unsure suggestion (scored below LOW_CONFIDENCE): a fainter dotted outline, tag
+            # border and tag text, in the label's own colour so it reads in both themes.
             unsure = span.score is not None and span.score < LOW_CONFIDENCE
             line = Qt.PenStyle.DotLine if unsure else Qt.PenStyle.DashLine
-            painter.setPen(QPen(outline, 1.8 if unsure else 1.6, line))
+            if unsure:
+                outline = QColor(outline)
+                outline.setAlpha(150)
+            painter.setPen(QPen(outline, 1.4 if unsure else 1.6, line))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for rect in rects:
                 painter.drawRoundedRect(rect.adjusted(0.8, 1.5, -0.8, -1.5), 3, 3)
