@@ -26,13 +26,21 @@ mean something is the project's calibration per label (``core.confidence.Calibra
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["BEAM_KEY", "BEAM_TEMPERATURE", "BEAM_WIDTH", "BeamEntities", "add_beam_scores"]
+__all__ = [
+    "BEAM_KEY",
+    "BEAM_TEMPERATURE",
+    "BEAM_WIDTH",
+    "BeamEntities",
+    "add_beam_scores",
+    "without_beam_scores",
+]
 
 #: ``doc.user_data`` key of the candidates: ``[[start token, end token, label, probability]]``.
 BEAM_KEY = "annotator_beam"
@@ -143,6 +151,22 @@ def add_beam_scores(
     nlp.add_pipe(FACTORY, config=config, after=name)
     nlp.disable_pipe(name)
     return True
+
+
+@contextmanager
+def without_beam_scores(nlp: Language) -> Iterator[Language]:
+    """``nlp`` with its entity recognizer back in place of the beam scorer, for as long as
+    it is written to disk or bytes: a pipeline folder must load with spaCy alone."""
+    if FACTORY not in nlp.component_names:
+        yield nlp
+        return
+    config = dict(nlp.get_pipe_config(FACTORY))
+    nlp.remove_pipe(FACTORY)
+    nlp.enable_pipe(config["ner"])
+    try:
+        yield nlp
+    finally:
+        add_beam_scores(nlp, int(config["width"]), float(config["temperature"]))
 
 
 class BeamEntities:

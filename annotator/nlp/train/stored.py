@@ -118,5 +118,8 @@ def load_model(config_text: str, weights: bytes, sha256: str) -> Language:
 
 def write_pipeline(nlp: Language, folder: Path, meta: dict[str, Any]) -> None:
     """The trained pipeline as a folder ``spacy.load`` reads, with ``meta`` merged in."""
+    from annotator.nlp.confidence.beam import without_beam_scores
+
     nlp.meta.update(meta)
-    nlp.to_disk(folder)
+    with without_beam_scores(nlp):
+        nlp.to_disk(folder)
