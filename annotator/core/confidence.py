@@ -174,6 +174,9 @@ class Calibration:
 
     overall: Curve = Curve()
     by_label: Mapping[str, Curve] = field(default_factory=dict)
+    #: What it was fitted for: the model id that suggested ("" for the untrained suggester).
+    #: Another model's scores are not this one's: the store applies it only to its own.
+    model: str = ""
 
     @property
     def points(self) -> tuple[tuple[float, float], ...]:
@@ -181,7 +184,9 @@ class Calibration:
         return self.overall.points
 
     @classmethod
-    def fit(cls, pairs: Iterable[tuple[float, bool, str]], bins: int = 10) -> Calibration:
+    def fit(
+        cls, pairs: Iterable[tuple[float, bool, str]], bins: int = 10, model: str = ""
+    ) -> Calibration:
         """Fit on (raw score, correct, label) triples."""
         data = list(pairs)
         labels: dict[str, list[tuple[float, bool]]] = {}
@@ -194,6 +199,7 @@ class Calibration:
                 for label, found in sorted(labels.items())
                 if len(found) >= MIN_LABEL_PAIRS
             },
+            model,
         )
 
     def __call__(self, p: float, label: str | None = None) -> float:
@@ -205,6 +211,7 @@ class Calibration:
             {
                 **self.overall.to_dict(),
                 "labels": {k: v.to_dict() for k, v in self.by_label.items()},
+                "model": self.model,
             }
         )
 
@@ -218,6 +225,7 @@ class Calibration:
             return cls(
                 Curve.from_dict(value),
                 {str(k): Curve.from_dict(v) for k, v in labels.items()},
+                str(value.get("model", "")),
             )
         except (ValueError, TypeError, AttributeError):
             return cls()

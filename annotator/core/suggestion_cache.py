@@ -21,7 +21,7 @@ from annotator.core.confidence import (
 )
 from annotator.core.model import Span, SpanState
 
-__all__ = ["CALIBRATION_SETTING", "THRESHOLD_SETTING", "SuggestionCacheMixin"]
+__all__ = ["CALIBRATION_SETTING", "THRESHOLD_SETTING", "SuggestionCacheMixin", "calibration_tag"]
 
 #: The setting holding the model scores' calibration (``Calibration.to_json``).
 CALIBRATION_SETTING = "confidence_calibration"
@@ -32,8 +32,14 @@ THRESHOLD_SETTING = "confidence_threshold"
 _PRECISION_TTL = 60.0
 
 
+def calibration_tag(model_id: int | None) -> str:
+    """What a calibration records it was fitted for: the model id, "" for the untrained one."""
+    return "" if model_id is None else str(model_id)
+
+
 class SuggestionCacheMixin:
     _conn: sqlite3.Connection
+    active_model: Callable[[], int | None]
     transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]
 
     # ------------------------------------------------------------- suggestions
@@ -115,11 +121,13 @@ class SuggestionCacheMixin:
         return value if 0.0 <= value <= 1.0 else 0.0
 
     def calibration(self) -> Calibration:
-        """The project's calibration of model scores (the identity until one is fitted)."""
+        """The project's calibration of model scores: the identity until one is fitted, and
+        when it was fitted for another model than the one in use now."""
         row = self._conn.execute(
             "SELECT value FROM settings WHERE key = ?", (CALIBRATION_SETTING,)
         ).fetchone()
-        return Calibration.from_json(row[0] if row else "")
+        found = Calibration.from_json(row[0] if row else "")
+        return found if found.model == calibration_tag(self.active_model()) else Calibration()
 
     def latest_suggestion_version(self) -> str | None:
         """The version whose suggestions were stored last (what suggests now, for a reader

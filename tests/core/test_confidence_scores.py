@@ -71,6 +71,9 @@ def test_calibration_is_monotone_and_maps_the_stored_setting(project: ProjectSto
     project.store_suggestions([(doc_id, [model])], VERSION)
     (scored,) = project.scored_suggestions(doc_id, VERSION) or []
     assert scored.score == pytest.approx(calibration(0.95, "ORG"), abs=1e-4)
+    other_model = Calibration.fit(triples, model="7")  # fitted while model 7 suggested
+    project.set_setting(CALIBRATION_SETTING, other_model.to_json())
+    assert project.calibration() == Calibration()  # not this suggester's: not applied
     project.set_setting(CALIBRATION_SETTING, "{damaged")
     assert project.calibration().points == ()  # a damaged setting is the identity
 

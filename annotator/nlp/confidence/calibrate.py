@@ -21,7 +21,7 @@ from annotator.core.confidence import (
 )
 from annotator.core.model import Span
 from annotator.core.model_versions import HELDOUT
-from annotator.core.suggestion_cache import CALIBRATION_SETTING
+from annotator.core.suggestion_cache import CALIBRATION_SETTING, calibration_tag
 
 if TYPE_CHECKING:
     from annotator.core.store import ProjectStore
@@ -124,7 +124,7 @@ def calibrate_project(
             "scores stay the beam's probabilities (train first: it fixes the held-out part)"
         )
     else:
-        calibration = Calibration.fit(triples)
+        calibration = Calibration.fit(triples, model=calibration_tag(store.active_model()))
         report.fitted = True
     store.set_setting(CALIBRATION_SETTING, calibration.to_json())
     after = [(calibration(p, label), ok) for p, ok, label in triples]
