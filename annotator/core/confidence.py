@@ -80,6 +80,24 @@ class SourcePrecision:
             accepted, rejected = totals.get(source, [0, 0])
             self._source[source] = (a + accepted) / (a + b + accepted + rejected)
 
+    def to_json(self) -> str:
+        return json.dumps(
+            {f"{source}\t{label}": list(n) for (source, label), n in sorted(self.counts.items())}
+        )
+
+    @classmethod
+    def from_json(cls, raw: str) -> SourcePrecision:
+        """The stored counts; the priors alone for an empty or damaged setting."""
+        try:
+            value = json.loads(raw) if raw else {}
+            counts = {}
+            for key, (accepted, rejected) in value.items():
+                source, label = str(key).split("\t")
+                counts[(source, label)] = (max(0, int(accepted)), max(0, int(rejected)))
+        except (ValueError, TypeError, AttributeError):
+            return cls()
+        return cls(counts)
+
     def of(self, source: str, label: str) -> float:
         """The estimated precision of ``source``'s suggestions of ``label``."""
         base = self._source.get(source)

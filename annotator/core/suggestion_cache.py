@@ -21,15 +21,24 @@ from annotator.core.confidence import (
 )
 from annotator.core.model import Span, SpanState
 
-__all__ = ["CALIBRATION_SETTING", "THRESHOLD_SETTING", "SuggestionCacheMixin", "calibration_tag"]
+__all__ = [
+    "CALIBRATION_SETTING",
+    "PRECISION_SETTING",
+    "THRESHOLD_SETTING",
+    "SuggestionCacheMixin",
+    "calibration_tag",
+]
 
 #: The setting holding the model scores' calibration (``Calibration.to_json``).
 CALIBRATION_SETTING = "confidence_calibration"
 #: The setting holding the score below which suggestions are hidden ("" or "0": none hidden).
 THRESHOLD_SETTING = "confidence_threshold"
-# Source precisions are re-counted after this connection wrote, or once a minute for what
-# other processes wrote (a count over every span is too slow for each document shown).
-_PRECISION_TTL = 60.0
+#: The setting holding the last count of each source's answers (``SourcePrecision``), which
+#: the window scores with: counting every span takes a quarter of a second in a project of
+#: 200,000, so the suggestion process counts (``save_source_precision``), never the window.
+PRECISION_SETTING = "source_precision"
+# The suggestion process counts again at most this often.
+_PRECISION_TTL = 30.0
 
 
 def calibration_tag(model_id: int | None) -> str:
@@ -51,19 +60,24 @@ class SuggestionCacheMixin:
             return None
         return [Span(s[0], s[1], s[2], SpanState.SUGGESTED, s[3], s[4]) for s in json.loads(row[0])]
 
-    def scored_suggestions(self, doc_id: int, version: str) -> list[Span] | None:
+    def scored_suggestions(
+        self, doc_id: int, version: str, precision: SourcePrecision | None = None
+    ) -> list[Span] | None:
         """The cached suggestions with today's scores (``core.confidence.rescore``): rule and
-        pattern precision from the project's answers so far, model scores calibrated."""
+        pattern precision from the project's answers (``precision``, by default the last
+        saved count: cheap enough for the window), model scores calibrated."""
         cached = self.cached_suggestions(doc_id, version)
         if cached is None:
             return None
-        return rescore(cached, self.source_precision(), self.calibration())
+        if precision is None:
+            precision = self.saved_source_precision()
+        return rescore(cached, precision, self.calibration())
 
     def store_suggestions(self, items: Iterable[tuple[int, list[Span]]], version: str) -> None:
         """Cache suggestions as computed (the model's own scores), with each document's
         uncertainty under today's precisions for the least-sure-first order."""
         now = time.time()
-        precision, calibration = self.source_precision(), self.calibration()
+        precision, calibration = self.save_source_precision(_PRECISION_TTL), self.calibration()
         with self.transaction() as conn:
             conn.executemany(
                 "INSERT INTO suggestions(doc_id, version, spans, created, uncertainty) "
@@ -86,10 +100,6 @@ class SuggestionCacheMixin:
     def source_precision(self) -> SourcePrecision:
         """Each (source, label)'s precision from the spans accepted and the suggestions
         rejected in this project (``core.confidence.SourcePrecision``)."""
-        stamp = (self._conn.total_changes, int(time.monotonic() // _PRECISION_TTL))
-        memo = getattr(self, "_precision_memo", None)
-        if memo is not None and memo[0] == stamp:
-            return memo[1]  # type: ignore[no-any-return]
         sources = sorted(HISTORY_SOURCES)
         marks = ",".join("?" * len(sources))
         counts: dict[tuple[str, str], tuple[int, int]] = {}
@@ -105,8 +115,32 @@ class SuggestionCacheMixin:
             sources,
         ):
             counts[(source, label)] = (counts.get((source, label), (0, 0))[0], int(n))
-        found = SourcePrecision(counts)
-        self._precision_memo = (stamp, found)
+        return SourcePrecision(counts)
+
+    def saved_source_precision(self) -> SourcePrecision:
+        """The last saved count (priors alone before any): one settings row."""
+        row = self._conn.execute(
+            "SELECT value FROM settings WHERE key = ?", (PRECISION_SETTING,)
+        ).fetchone()
+        return SourcePrecision.from_json(row[0] if row else "")
+
+    def save_source_precision(self, max_age: float = 0.0) -> SourcePrecision:
+        """Count again and save it for the window, unless this connection saved one less than
+        ``max_age`` seconds ago; returns the count in force."""
+        memo = getattr(self, "_precision_saved", None)
+        now = time.monotonic()
+        if memo is not None and now - memo[0] < max_age:
+            return memo[1]  # type: ignore[no-any-return]
+        found = self.source_precision()
+        raw = found.to_json()
+        if raw != (memo[2] if memo is not None else None):
+            with self.transaction() as conn:
+                conn.execute(
+                    "INSERT INTO settings(key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (PRECISION_SETTING, raw),
+                )
+        self._precision_saved = (now, found, raw)
         return found
 
     def confidence_threshold(self) -> float:

@@ -32,22 +32,27 @@ def test_prior_until_there_is_history() -> None:
 
 
 def test_rule_precision_moves_with_the_projects_answers(project: ProjectStore) -> None:
-    project.add_documents(NewDocument(f"{TEXT} ({i})", {}) for i in range(12))
+    project.add_documents(NewDocument(f"{TEXT} ({i})", {}) for i in range(13))
     ids = project.document_ids()
     before = project.source_precision().of("rule", "ORG")
     for doc_id in ids:
         project.seed_suggestions(doc_id, "ann", [_rule()])
-    for doc_id in ids[:10]:  # rejected ten times out of twelve
+    for doc_id in ids[:10]:  # rejected ten times
         RemoveSpan(doc_id, "ann", _rule()).apply(project)
     rejected = project.source_precision().of("rule", "ORG")
     assert rejected < before - 0.2
-    for doc_id in ids[10:]:  # the other two accepted
+    for doc_id in ids[10:12]:  # two accepted
         ReplaceSpan(doc_id, "ann", _rule(), _rule().with_(state=SpanState.ACCEPTED)).apply(project)
     assert project.source_precision().of("rule", "ORG") > rejected
-    # Read back: the cached rule span carries today's precision, not the one it was cached with.
+    # Read back: the cached rule span carries the last saved count's precision (saved by the
+    # suggestion process, never counted by the window), not the one it was cached with.
     project.store_suggestions([(ids[0], [_rule()])], VERSION)
     (scored,) = project.scored_suggestions(ids[0], VERSION) or []
     assert scored.score == pytest.approx(project.source_precision().of("rule", "ORG"), abs=1e-4)
+    saved = project.saved_source_precision().of("rule", "ORG")
+    ReplaceSpan(ids[12], "ann", _rule(), _rule().with_(state=SpanState.ACCEPTED)).apply(project)
+    assert project.saved_source_precision().of("rule", "ORG") == saved  # not counted again
+    assert project.save_source_precision().of("rule", "ORG") > saved
     (cached,) = project.cached_suggestions(ids[0], VERSION) or []
     assert cached.score == 0.7
 
