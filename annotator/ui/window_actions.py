@@ -174,7 +174,8 @@ class WindowActions:
 
         from annotator.ui.train.model_menu import ModelMenu
 
-        self.model_menu = ModelMenu(w, bar.addMenu("&Model"), self._start)
+        self.model = bar.addMenu("&Model")
+        self.model_menu = ModelMenu(w, self.model, self._start)
 
         go = bar.addMenu("&Go")
         go.addAction(self._command("next_span", lambda: self._step_span(True)))
@@ -187,6 +188,7 @@ class WindowActions:
         view.addAction(w.stats_dock.toggleViewAction())
         view.addSeparator()
         self.confidence = ConfidenceMenu(w, go, view, self._command)
+        self.confidence.add_calibrate(self.model, self._start)
         self.dark_action = view.addAction("&Dark theme")
         self.dark_action.setCheckable(True)
         self.dark_action.setChecked(saved_dark(w.settings))

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QToolTip
 
+from annotator.core.edits import SetAnswer
 from annotator.core.model import Answer, Span, SpanState
 from annotator.core.store import NewDocument, ProjectStore
 
@@ -113,3 +114,20 @@ def test_answer_keys_follow_the_chosen_order(  # type: ignore[no-untyped-def]
         seen.append(ids.index(window.view.document_id))
     assert seen == expected
     assert "Order:" in window.actions_.confidence.status.text()
+
+
+def test_calibrate_runs_in_a_child_process_and_reports(qtbot, scored_window, scored_project):  # type: ignore[no-untyped-def]
+    _open(qtbot, scored_window, scored_project)
+    window = scored_window
+    store = window.store
+    ids = store.document_ids()
+    for doc_id in ids:
+        SetAnswer(doc_id, window.annotator, None, Answer.ACCEPT).apply(store)
+    store.fix_parts([(i, store.document(i).text_hash) for i in ids], 0.5, 0)
+    messages: list[str] = []
+    window.statusBar().messageChanged.connect(messages.append)
+    run = window.actions_.confidence.calibrate()
+    assert run is not None
+    # A blank pipeline suggests no model spans: nothing to fit, and the window says so.
+    qtbot.waitUntil(lambda: any("Not calibrated" in m for m in messages), timeout=60_000)
+    assert any("too few model suggestions" in m for m in messages)

@@ -24,10 +24,11 @@ from annotator.core.model_versions import HELDOUT
 from annotator.core.suggestion_cache import CALIBRATION_SETTING, calibration_tag
 
 if TYPE_CHECKING:
+    from annotator.core.progress import CancelToken, ProgressCallback
     from annotator.core.store import ProjectStore
     from annotator.nlp.suggest import SpanSource
 
-__all__ = ["CalibrationReport", "calibrate_project", "model_pairs"]
+__all__ = ["CalibrateJob", "CalibrationReport", "calibrate_project", "model_pairs"]
 
 #: Fewer model suggestions than this on the held-out part fit no calibration (too noisy).
 MIN_PAIRS = 30
@@ -131,3 +132,18 @@ def calibrate_project(
     report.ece_after = expected_calibration_error(after)
     report.table_after = reliability(after)
     return report
+
+
+@dataclass(frozen=True)
+class CalibrateJob:
+    """Model › Calibrate confidence: ``calibrate_project`` as a job of the window's child
+    process (``formats.task_process``), so the suggester never runs in the window."""
+
+    what: str = "Calibration"
+
+    def run(self, store: ProjectStore, progress: ProgressCallback, cancel: CancelToken) -> Any:
+        progress(0, None, "suggesting the held-out documents")
+        return calibrate_project(store)
+
+    def cleanup(self, pid: int) -> None:
+        """Nothing to remove: the calibration is one settings row, written at the end."""

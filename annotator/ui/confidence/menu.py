@@ -11,7 +11,7 @@ Nothing here computes a score: scores come with the suggestions from the suggest
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QLabel, QMenu
@@ -22,7 +22,9 @@ from annotator.core.suggestion_cache import THRESHOLD_SETTING
 from annotator.core.work_order import ORDER_NAMES, ORDERS, WorkOrder
 
 if TYPE_CHECKING:
+    from annotator.ui.import_export_dialogs import TaskRun
     from annotator.ui.main_window import MainWindow
+    from annotator.ui.train.model_menu import Starter
 
 __all__ = ["ConfidenceMenu", "least_sure_after"]
 
@@ -88,6 +90,36 @@ class ConfidenceMenu:
         self.status.setToolTip("Order of work (Go › Order of work) and the confidence threshold")
         window.statusBar().insertPermanentWidget(0, self.status)
 
+    def add_calibrate(self, model: QMenu, start: Starter) -> None:
+        """Model › Calibrate confidence…: fit on the held-out part in a child process."""
+        self._start = start
+        model.addSeparator()
+        self.calibrate_action = model.addAction("Cali&brate confidence…", self.calibrate)
+
+    def calibrate(self) -> TaskRun | None:
+        if self.w.store is None:
+            return None
+        from annotator.nlp.confidence.calibrate import CalibrateJob
+
+        return self._start(CalibrateJob(), "Calibrating confidence", self._calibrated)
+
+    def _calibrated(self, report: Any) -> None:
+        """Documents nobody touched show the calibrated scores (the current one at once)."""
+        w = self.w
+        if w.store is not None and w.view.document_id is not None:
+            w.store.unseed_untouched(w.annotator)
+            w.controller.invalidate()
+            w.refresh_suggestions(w.view.document_id)
+        if report.fitted:
+            w.message(
+                f"Confidence calibrated on {report.pairs} model suggestions of "
+                f"{report.documents} held-out documents (calibration error "
+                f"{report.ece_before:.3f} before, {report.ece_after:.3f} after).",
+                0,
+            )
+        else:
+            w.message(f"Not calibrated: {report.note}", 0)
+
     # ---------------------------------------------------------------- state
     def refresh(self) -> None:
         """Show the project's order and threshold (on open, and after a change)."""
@@ -95,6 +127,8 @@ class ConfidenceMenu:
         enabled = store is not None
         self.order_menu.setEnabled(enabled)
         self.threshold_menu.setEnabled(enabled)
+        if hasattr(self, "calibrate_action"):
+            self.calibrate_action.setEnabled(enabled)
         if store is None:
             self.status.setText("")
             return
