@@ -128,7 +128,7 @@ CREATE TABLE suppressions (
 _V3_CONFIDENCE = """
 ALTER TABLE rejections ADD COLUMN source TEXT NOT NULL DEFAULT '';
 ALTER TABLE suggestions ADD COLUMN uncertainty REAL;
-CREATE INDEX suggestions_by_uncertainty ON suggestions(version, uncertainty);
+CREATE INDEX suggestions_by_uncertainty ON suggestions(version, uncertainty DESC, doc_id);
 """
 
 # Index = target version. Each entry is a script run inside one transaction.

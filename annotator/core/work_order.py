@@ -102,6 +102,7 @@ class WorkOrderMixin:
     set_setting: Callable[[str, str], None]
     next_to_do: Callable[..., int | None]
     count_to_do: Callable[[str], int]
+    count_documents: Callable[[], int]
 
     def work_order(self) -> WorkOrder:
         """The project's order; in order when the setting is missing or damaged."""
@@ -132,6 +133,8 @@ class WorkOrderMixin:
             return self.next_to_do(annotator, after=after)
         if self.count_to_do(annotator) <= 0:
             return None
+        if order.kind == "least-sure":
+            return self._next_least_sure(annotator, after, version or "")
         source, source_params, key, key_params = _query(order, version)
         conn = self._conn
         if after is not None:
@@ -152,6 +155,59 @@ class WorkOrderMixin:
             [*source_params, annotator, *key_params],
         ).fetchone()
         return None if row is None else int(row[0])
+
+    def count_ranked(self, version: str) -> int:
+        """Documents with an uncertainty under ``version`` (an index count)."""
+        (found,) = self._conn.execute(
+            "SELECT count(*) FROM suggestions WHERE version = ? AND uncertainty IS NOT NULL",
+            (version,),
+        ).fetchone()
+        return int(found)
+
+    def _next_least_sure(self, annotator: str, after: int | None, version: str) -> int | None:
+        """``next_in_order`` for least-sure, walking the index of suggestions by uncertainty
+        (a sort of every document took 0.2 s in a project of 50,000): the suggested
+        documents by falling uncertainty, then those not suggested yet by id, wrapping."""
+        conn = self._conn
+        suggested = (
+            "SELECT s.doc_id FROM suggestions s WHERE s.version = ? AND s.uncertainty IS NOT NULL "
+            "AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.doc_id = s.doc_id "
+            "AND a.annotator = ? AND a.answer IS NOT NULL)"
+        )
+        by_rank = " ORDER BY s.uncertainty DESC, s.doc_id LIMIT 1"
+        unsuggested = (
+            f"SELECT d.id FROM documents d WHERE {_UNANSWERED} AND NOT EXISTS (SELECT 1 FROM "
+            "suggestions s WHERE s.doc_id = d.id AND s.version = ? AND s.uncertainty IS NOT NULL)"
+        )
+        mark = None
+        if after is not None:
+            mark = conn.execute(
+                "SELECT uncertainty FROM suggestions WHERE doc_id = ? AND version = ? "
+                "AND uncertainty IS NOT NULL",
+                (after, version),
+            ).fetchone()
+        queries: list[tuple[str, list[object]]] = []
+        if mark is not None:  # after a suggested document: the rest of the suggested ones
+            queries.append(
+                (
+                    suggested
+                    + " AND (s.uncertainty < ? OR (s.uncertainty = ? AND s.doc_id > ?))"
+                    + by_rank,
+                    [version, annotator, mark[0], mark[0], after],
+                )
+            )
+            queries.append((unsuggested + " ORDER BY d.id LIMIT 1", [annotator, version]))
+        elif after is not None:  # after a document not suggested: the next one of those
+            queries.append(
+                (unsuggested + " AND d.id > ? ORDER BY d.id LIMIT 1", [annotator, version, after])
+            )
+        queries.append((suggested + by_rank, [version, annotator]))  # wrapped to the front
+        queries.append((unsuggested + " ORDER BY d.id LIMIT 1", [annotator, version]))
+        for sql, params in queries:
+            row = conn.execute(sql, params).fetchone()
+            if row is not None:
+                return int(row[0])
+        return None
 
     def queue(
         self,

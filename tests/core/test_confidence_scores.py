@@ -115,6 +115,8 @@ def test_orders_change_which_document_comes_next(project: ProjectStore) -> None:
     assert project.next_in_order("ann", least, after=ids[2], version=VERSION) == ids[1]
     SetAnswer(ids[1], "ann", None, Answer.ACCEPT).apply(project)
     assert project.next_in_order("ann", least, after=ids[1], version=VERSION) == ids[3]
+    assert project.next_in_order("ann", least, after=ids[0], version=VERSION) == ids[4]
+    assert project.next_in_order("ann", least, after=ids[4], version=VERSION) == ids[2]  # wraps
     assert project.next_in_order("ann", WorkOrder(), after=ids[1]) == ids[2]
     shuffled = [e.doc_id for e in project.queue("ann", WorkOrder("random", 1), VERSION)]
     assert sorted(shuffled) == sorted(set(ids) - {ids[1]})

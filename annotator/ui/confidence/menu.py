@@ -148,11 +148,7 @@ class ConfidenceMenu:
         self.refresh()
         note = ""
         if kind == "least-sure":
-            missing = sum(
-                1
-                for e in store.queue(self.w.annotator, WorkOrder(kind), self.w.suggest_version)
-                if e.uncertainty is None
-            )
+            missing = store.count_documents() - store.count_ranked(self.w.suggest_version or "")
             if missing:
                 note = (
                     f" {missing} documents have no suggestions yet and come last "
