@@ -135,6 +135,8 @@ class WorkOrderMixin:
             return None
         if order.kind == "least-sure":
             return self._next_least_sure(annotator, after, version or "")
+        if order.kind == "random":
+            return self._next_random(annotator, order.seed, after)
         source, source_params, key, key_params = _query(order, version)
         conn = self._conn
         if after is not None:
@@ -155,6 +157,40 @@ class WorkOrderMixin:
             [*source_params, annotator, *key_params],
         ).fetchone()
         return None if row is None else int(row[0])
+
+    def _shuffled(self, seed: int) -> tuple[list[int], dict[int, int]]:
+        """Every document id in the random order of ``seed``, and each id's place; kept
+        until documents are added or removed (one sort, not one per step)."""
+        stamp = (seed, *self._conn.execute("SELECT count(*), max(id) FROM documents").fetchone())
+        memo = getattr(self, "_shuffle_memo", None)
+        if memo is not None and memo[0] == stamp:
+            return memo[1], memo[2]  # type: ignore[no-any-return]
+        # Sorted here by the key the SQL of ``queue`` sorts by (faster than ORDER BY on it).
+        multiplier = _seed_multiplier(seed)
+        ids = sorted(
+            (int(r[0]) for r in self._conn.execute("SELECT id FROM documents")),
+            key=lambda doc_id: ((doc_id * multiplier) % _PRIME, doc_id),
+        )
+        places = {doc_id: n for n, doc_id in enumerate(ids)}
+        self._shuffle_memo = (stamp, ids, places)
+        return ids, places
+
+    def _next_random(self, annotator: str, seed: int, after: int | None) -> int | None:
+        """``next_in_order`` for random: a walk of the cached shuffle from ``after``."""
+        ids, places = self._shuffled(seed)
+        start = places[after] + 1 if after in places else 0
+        for n in range(len(ids)):
+            doc_id = ids[(start + n) % len(ids)]
+            if doc_id == after:
+                continue
+            answered = self._conn.execute(
+                "SELECT 1 FROM annotations WHERE doc_id = ? AND annotator = ? "
+                "AND answer IS NOT NULL",
+                (doc_id, annotator),
+            ).fetchone()
+            if answered is None:
+                return doc_id
+        return None
 
     def count_ranked(self, version: str) -> int:
         """Documents with an uncertainty under ``version`` (an index count)."""
