@@ -115,6 +115,8 @@ class BeamScorer:
 
 
 def _register() -> None:
+    """Register the factory with spaCy, once: on first use, not at import (the window's
+    process imports this module's users but must never import spaCy)."""
     from spacy.language import Language
 
     if Language.has_factory(FACTORY):
@@ -129,9 +131,6 @@ def _register() -> None:
         return BeamScorer(nlp.get_pipe(ner), width, temperature)
 
 
-_register()
-
-
 def add_beam_scores(
     nlp: Language, width: int = BEAM_WIDTH, temperature: float = BEAM_TEMPERATURE
 ) -> bool:
@@ -139,6 +138,7 @@ def add_beam_scores(
     not removed); False when it has none (a blank pipeline: no model spans to score)."""
     if FACTORY in nlp.component_names:
         return True
+    _register()
     recognizers = [
         name
         for name, pipe in nlp.pipeline
