@@ -19,9 +19,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from annotator import __version__
+from annotator.cli_confidence import add_commands as add_confidence_commands
 from annotator.cli_team import add_team_commands
+from annotator.core.confidence import rescore
 from annotator.core.locations import is_database_url, redact, set_password_prompt
-from annotator.core.model import DEFAULT_LABELS, Answer, LabelSet, ValidationError
+from annotator.core.model import DEFAULT_LABELS, Answer, LabelSet, Span, ValidationError
 from annotator.core.progress import Cancelled
 from annotator.core.schema import SchemaError
 from annotator.core.store import ProjectStore, StoreError
@@ -243,13 +245,25 @@ def _suggest_file(args: argparse.Namespace) -> int:
 
         with ProjectStore.open_reader(args.project) as store:
             suggester: SpanSource = suggester_for_project(store)
+            precision, calibration = store.source_precision(), store.calibration()
+
+        def scores(spans: list[Span]) -> list[Span]:
+            return rescore(spans, precision, calibration)
+
+        rescored: Callable[[list[Span]], list[Span]] | None = scores
     else:
+        rescored = None
         labels = [n.strip() for n in args.labels.split(",") if n.strip()]
         suggester = Suggester(args.pipeline, labels)
     bar = ProgressBar("suggest")
     try:
         report, errors = suggest_file(
-            suggester, Path(args.input), Path(args.output), n_process=args.n_process, progress=bar
+            suggester,
+            Path(args.input),
+            Path(args.output),
+            scores=rescored,
+            n_process=args.n_process,
+            progress=bar,
         )
     finally:
         bar.close()
@@ -698,6 +712,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_models)
 
     add_team_commands(command)
+    add_confidence_commands(command)
 
     p = command("open", "open the window (also: `annotator [PROJECT]`)")
     p.add_argument("project", nargs="?")

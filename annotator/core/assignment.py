@@ -23,7 +23,7 @@ from contextlib import AbstractContextManager
 from annotator.core.database import Database
 from annotator.core.team import REVIEWED
 
-__all__ = ["NEEDS_REVIEW", "PER_DOCUMENT_SETTING", "AssignmentMixin"]
+__all__ = ["NEEDS_REVIEW", "PER_DOCUMENT_SETTING", "AssignmentMixin", "needs_condition"]
 
 PER_DOCUMENT_SETTING = "per_document"
 
@@ -59,6 +59,12 @@ _TAKEN_BY_OTHERS = (
     "AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.doc_id = x.doc_id AND c.annotator = ? "
     "AND c.expires > ?) GROUP BY x.doc_id HAVING count(*) >= ?) taken"
 )
+
+
+def needs_condition(doc: str = "d.id") -> str:
+    """SQL: the document ``doc`` (a column) still needs the annotator; its parameters are
+    ``AssignmentMixin._needs_params``. Other orders of work (``core.work_order``) use it."""
+    return _NEEDS.replace("d.id", doc)
 
 
 class AssignmentMixin:

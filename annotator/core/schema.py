@@ -174,8 +174,19 @@ CREATE TABLE claims (
 CREATE INDEX claims_by_annotator ON claims(annotator, expires);
 """
 
+
+# v3 (confidence): a rejected suggestion's source (pattern, rule, model), so that each source's
+# precision is estimated from the project's own answers (core/confidence.py); a document's
+# uncertainty under a suggester version, so that the queue can bring the least sure first
+# without reading every document's spans (core/work_order.py).
+_V3_CONFIDENCE = """
+ALTER TABLE rejections ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE suggestions ADD COLUMN uncertainty REAL;
+CREATE INDEX suggestions_by_uncertainty ON suggestions(version, uncertainty DESC, doc_id);
+"""
+
 # Index = target version. Each entry is a script run inside one transaction.
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3_SPAN_ANSWERS + _V3_CLAIMS}
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3_SPAN_ANSWERS + _V3_CLAIMS + _V3_CONFIDENCE}
 
 
 class SchemaError(RuntimeError):

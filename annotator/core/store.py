@@ -50,6 +50,7 @@ from annotator.core.suggestion_cache import SuggestionCacheMixin
 from annotator.core.suppressions import SuppressionsMixin
 from annotator.core.team import REVIEWED, is_reserved
 from annotator.core.team_store import TeamMixin
+from annotator.core.work_order import WorkOrderMixin
 
 __all__ = [
     "APPLICATION_ID",
@@ -159,6 +160,7 @@ class ProjectStore(
     AssignmentMixin,
     TeamMixin,
     SpanAnswersMixin,
+    WorkOrderMixin,
 ):
     """A connection to one project (a file or a PostgreSQL database).
 
@@ -788,16 +790,17 @@ class ProjectStore(
             annotation_id = self._annotation_id(doc_id, annotator, create=False)
             removed = conn.execute(
                 'DELETE FROM spans WHERE annotation_id = ? AND start = ? AND "end" = ? '
-                "AND label = ? RETURNING state",
+                "AND label = ? RETURNING state, source",
                 (annotation_id, span.start, span.end, span.label),
             ).fetchall()
             if len(removed) != 1:
                 raise ValidationError(
                     f"no span [{span.start}, {span.end}) {span.label} in document {doc_id}"
                 )
-            # A reviewer's rejection is about one annotator's span, not the suggester's.
+            # A reviewer's rejection is about one annotator's span, not the suggester's; with
+            # the stored source: each source's precision is learnt from its rejections.
             if rejection and removed[0][0] == SpanState.SUGGESTED.value and annotator != REVIEWED:
-                self._record_rejection(doc_id, annotator, span)
+                self._record_rejection(doc_id, annotator, span.with_(source=removed[0][1]))
             self._touch(annotation_id)
 
     def replace_span(self, doc_id: int, annotator: str, old: Span, new: Span) -> None:

@@ -53,10 +53,10 @@ class SuppressionsMixin:
 
     def _record_rejection(self, doc_id: int, annotator: str, span: Span) -> None:
         self._conn.execute(
-            "INSERT INTO rejections(doc_id, annotator, start, label, text, created) "
-            "SELECT ?, ?, ?, ?, substr(text, ?, ?), ? FROM documents WHERE id = ? "
-            "ON CONFLICT (doc_id, annotator, start, label) DO UPDATE "
-            "SET text = excluded.text, created = excluded.created",
+            "INSERT INTO rejections(doc_id, annotator, start, label, text, created, source) "
+            "SELECT ?, ?, ?, ?, substr(text, ?, ?), ?, ? FROM documents WHERE id = ? "
+            "ON CONFLICT (doc_id, annotator, start, label) DO UPDATE SET "
+            "text = excluded.text, created = excluded.created, source = excluded.source",
             (
                 doc_id,
                 annotator,
@@ -65,6 +65,7 @@ class SuppressionsMixin:
                 span.start + 1,
                 span.end - span.start,
                 time.time(),
+                span.source,
                 doc_id,
             ),
         )

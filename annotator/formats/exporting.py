@@ -259,6 +259,11 @@ def jsonl_record(
     ours = task_hash(doc.text, span_dicts)
     unchanged = hashes is not None and hashes.content_hash == ours
     original, meta = split_original_id(doc.meta)
+    for span_dict, span in zip(span_dicts, spans, strict=True):
+        # Where each span came from and how sure that source was (not part of the task hash).
+        span_dict["source"] = span.source
+        if span.score is not None:
+            span_dict["score"] = span.score
     extra: dict[str, Any] = {}
     if suggestions is not None:
         extra["suggestions"] = [

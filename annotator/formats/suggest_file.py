@@ -8,12 +8,12 @@ only one batch of records is in memory; the output is written atomically.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import srsly
 
-from annotator.core.model import Document
+from annotator.core.model import Document, Span
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import Annotation
 from annotator.formats.atomic import atomic_write
@@ -37,11 +37,16 @@ def suggest_file(
     source: Path,
     out: Path,
     *,
+    scores: Callable[[list[Span]], list[Span]] | None = None,
     n_process: int = 1,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> tuple[ExportReport, list[LineError]]:
-    """Write suggestions for every good line of ``source``; bad lines are returned, not fatal."""
+    """Write suggestions for every good line of ``source``; bad lines are returned, not fatal.
+
+    Each span carries its ``source`` and ``score``; ``scores`` re-scores them first (a
+    project's history and calibration: ``core.confidence.rescore``).
+    """
     if out.is_dir():
         raise FormatError(out, "is a folder; --output needs a file name")
     errors: list[LineError] = []
@@ -59,7 +64,8 @@ def suggest_file(
             yield item.text
 
     with atomic_write(out, "w") as handle:
-        for spans in suggester.suggest(texts(), n_process=n_process):
+        for found in suggester.suggest(texts(), n_process=n_process):
+            spans = scores(found) if scores is not None else found
             record = pending.popleft()
             doc = Document(record.line, record.text, record.meta, name, record.line)
             annotation = Annotation(doc.id, "model", None, tuple(spans))

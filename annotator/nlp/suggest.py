@@ -45,11 +45,13 @@ The rules live in their own modules, and ``spans_from_doc`` here runs them in or
 systems' names, acronyms), ``rules_weapons`` (designations, names before a weapon noun,
 variants), with the word lists they share in ``rules_words``.
 
-Sources and scores: ``source="pattern"`` with ``score=1.0`` for gazetteer matches;
-``source="rule"`` with ``score=None`` for the shape and context rules above (heuristics, not
-facts); ``source="model"`` with ``score=None`` for model spans, because spaCy's greedy
-``ner`` exposes no confidences (a beam parser could, at several times the cost, which the app
-cannot spend).
+Sources and scores: ``source="pattern"`` for gazetteer matches, ``source="rule"`` for the
+shape and context rules above, both scored with their prior precision
+(``core.confidence.PRIORS``; a project replaces it with the precision its annotators' answers
+show when suggestions are read); ``source="model"`` for model spans, scored with the span's
+probability under the entity recognizer's beam (``nlp.confidence.beam``; the entities
+themselves stay the greedy recognizer's). ``confidence=False`` leaves the beam out (model
+scores None).
 
 A ``Suggester`` owns its ``nlp``; never share one between threads: make one per worker.
 """
@@ -62,8 +64,15 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from annotator.core.bulk import gc_paused
+from annotator.core.confidence import SourcePrecision
 from annotator.core.limits import MAX_TEXT_CHARS
 from annotator.core.model import Span, SpanState
+from annotator.nlp.confidence.beam import (
+    BEAM_TEMPERATURE,
+    BEAM_WIDTH,
+    BeamEntities,
+    add_beam_scores,
+)
 from annotator.nlp.labelmap import (
     COMPANY_SUFFIXES,
     LabelMap,
@@ -135,6 +144,8 @@ _INSIDE_QUANTITY_OK = frozenset({"GPE", "LOC", "NORP"})
 _ORG_ADJECTIVES = frozenset({"Federal", "Royal", "Imperial", "Presidential", "Joint"})
 # Country abbreviations that belong to the name of the body after them.
 _ORG_PREFIXES = frozenset({"US", "U.S.", "UK", "U.K.", "UN", "U.N."})
+# Rule and pattern spans are scored with their prior precision (no history here).
+_PRIOR_PRECISION = SourcePrecision()
 
 
 def fitting(nlp: Language, text: str) -> str:
@@ -178,6 +189,9 @@ class Suggester:
         pattern_files: Iterable[str] = (),
         include_shipped_patterns: bool = True,
         nlp: Language | None = None,
+        confidence: bool = True,
+        beam_width: int = BEAM_WIDTH,
+        beam_temperature: float = BEAM_TEMPERATURE,
     ) -> None:
         self.labels = tuple(labels)
         if isinstance(label_map, LabelMap):
@@ -203,6 +217,7 @@ class Suggester:
         self._weapon_prefixes = designation_prefixes(self.patterns)
         self._given_names = given_names() if include_shipped_patterns else GivenNames(frozenset())
         self._add_ruler()
+        self.beam = add_beam_scores(self.nlp, beam_width, beam_temperature) if confidence else False
         digest = hashlib.sha1(
             "\n".join(
                 (
@@ -210,6 +225,7 @@ class Suggester:
                     self._given_names.fingerprint,
                     self.label_map.describe(),
                     RULES_VERSION,
+                    f"beam{beam_width}t{beam_temperature:g}" if self.beam else "",
                 )
             ).encode("utf-8")
         ).hexdigest()
@@ -291,6 +307,7 @@ class Suggester:
     def _spans_from_doc(self, doc: Doc, text: str | None) -> list[Span]:
         quantity = self._quantity_label
         ents = doc.ents  # each access builds every entity Span anew
+        beam = BeamEntities(doc, self.beam_label)
         label_map = self.label_map
         # 1. Pattern spans: entity patterns (longest first) and QUANTITY seeds.
         pattern_spans: list[tuple[int, int, str]] = []
@@ -436,6 +453,10 @@ class Suggester:
             ):
                 continue  # "Indian army": a description ("Lai Ching-te" is a name)
             span = doc[start:end]
+            if source == "model":
+                score = beam.probability(start, end, label)
+            else:
+                score = _PRIOR_PRECISION.of(source, label)
             result.append(
                 Span(
                     span.start_char,
@@ -443,10 +464,14 @@ class Suggester:
                     label,
                     state=SpanState.SUGGESTED,
                     source=source,
-                    score=1.0 if source == "pattern" else None,
+                    score=score,
                 )
             )
         return result
+
+    def beam_label(self, pipeline_label: str) -> str | None:
+        """The project label a beam candidate's pipeline label stands for (None: its own)."""
+        return self.label_map.target(pipeline_label)
 
 
 def _against_patterns(

@@ -172,7 +172,12 @@ def _build(store: Any, replies: Any) -> Any:
 
 
 def _suggest(store: Any, suggester: Any, doc_ids: list[int]) -> None:
-    """Compute and store suggestions for the ids not cached yet (nor removed meanwhile)."""
+    """Compute and store suggestions for the ids not cached yet (nor removed meanwhile).
+
+    Counts each source's answers again now and then for the window's scores (a count over
+    every span is too slow for the window's thread: ``save_source_precision``).
+    """
+    store.save_source_precision(max_age=30.0)
     version = suggester.version
     found: list[tuple[int, str]] = []
     for doc_id in doc_ids:

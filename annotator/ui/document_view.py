@@ -1,7 +1,8 @@
 """The article text with its spans: reading, selecting, and finding the span under the caret.
 
 Read-only text with a caret (keyboard selection works). Accepted spans are filled in their
-label's colour; suggestions are tinted and outlined with a dashed line; each span carries its
+label's colour; suggestions are tinted and outlined with a dashed line (a dotted one when
+their score is below ``LOW_CONFIDENCE``: unsure); each span carries its
 label as a tag. Only the visible blocks are painted, and an edit re-formats only its blocks.
 """
 
@@ -26,6 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
+from annotator.core.confidence import LOW_CONFIDENCE
 from annotator.core.model import Document, LabelSet, Span, SpanState
 from annotator.core.store import Annotation
 from annotator.ui.colors import readable_text_color
@@ -294,12 +296,18 @@ class DocumentView(QPlainTextEdit):
         if suggested:
             if style.dark:
                 outline = color.lighter(115)
-            pen = QPen(outline, 1.6, Qt.PenStyle.DashLine)
-            painter.setPen(pen)
+            # An unsure suggestion (scored below LOW_CONFIDENCE): a fainter dotted outline, tag
+            # border and tag text, in the label's own colour so it reads in both themes.
+            unsure = span.score is not None and span.score < LOW_CONFIDENCE
+            line = Qt.PenStyle.DotLine if unsure else Qt.PenStyle.DashLine
+            if unsure:
+                outline = QColor(outline)
+                outline.setAlpha(150)
+            painter.setPen(QPen(outline, 1.4 if unsure else 1.6, line))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for rect in rects:
                 painter.drawRoundedRect(rect.adjusted(0.8, 1.5, -0.8, -1.5), 3, 3)
-            painter.setPen(QPen(outline, 1.0))
+            painter.setPen(QPen(outline, 1.0, line if unsure else Qt.PenStyle.SolidLine))
             painter.setBrush(style.base)
             painter.drawRoundedRect(tag, 3, 3)
             painter.setPen(outline)

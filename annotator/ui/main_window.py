@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.confidence import above_threshold
 from annotator.core.locations import display_name
 from annotator.core.model import Answer, Span, SpanState
 from annotator.core.project_stats import StatsSnapshot
@@ -410,6 +411,14 @@ class MainWindow(QMainWindow):
         if self.suggest_worker is None or doc_id is None:
             return
         ahead = self.list_model.following(doc_id, AHEAD)
+        order = self.store.work_order() if self.store is not None else None
+        if order is not None and order.kind != "in-order":
+            # What A/X/Space bring next in the chosen order comes first after this one.
+            following = self.store.next_in_order(  # type: ignore[union-attr]
+                self.annotator, order, after=doc_id, version=self.suggest_version
+            )
+            if following is not None and following != doc_id:
+                ahead = [following, *(i for i in ahead if i != following)]
         self._request_tokens([doc_id, *ahead])
         if self.suggester_factory is not None:
             self.suggest_worker.prioritize([doc_id, *ahead])
@@ -424,10 +433,13 @@ class MainWindow(QMainWindow):
         annotation = self.controller.annotation(doc_id)
         if annotation is not None and annotation.answer is not None:
             return False
-        cached = self.store.cached_suggestions(doc_id, self.suggest_version)
+        # Scored as of now (rule precision from the answers so far), and without those under
+        # the project's threshold (View › Hide unsure suggestions).
+        cached = self.store.scored_suggestions(doc_id, self.suggest_version)
         if cached is None:
             return False
-        return self.store.seed_suggestions(doc_id, self.annotator, cached) and bool(cached)
+        shown = above_threshold(cached, self.store.confidence_threshold())
+        return self.store.seed_suggestions(doc_id, self.annotator, shown) and bool(shown)
 
     def _suggestions_ready(self, doc_id: int, version: str) -> None:
         self.suggest_version = version
@@ -571,7 +583,9 @@ class MainWindow(QMainWindow):
         if len(self.controller.pending):
             return  # the answer waits for the server (said in the status bar): stay here
         try:
-            following = self.store.next_to_do(self.annotator, after=doc_id)
+            following = self.store.next_in_order(
+                self.annotator, self.store.work_order(), after=doc_id, version=self.suggest_version
+            )
         except StoreError as exc:  # the server went away just now
             self.message(f"Document {doc_id}: {answer.past}, but the next one is unknown: {exc}")
             return

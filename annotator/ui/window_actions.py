@@ -20,6 +20,7 @@ from annotator.core.locations import display_name, is_database_url
 from annotator.core.model import Answer, LabelSet, Span, SpanState
 from annotator.core.store import ProjectStore, StoreError
 from annotator.formats.task_process import ExportJob, ImportJob, TaskJob
+from annotator.ui.confidence.menu import ConfidenceMenu
 from annotator.ui.document_view import describe_span
 from annotator.ui.import_export_dialogs import (
     ErrorReportDialog,
@@ -177,7 +178,8 @@ class WindowActions:
 
         from annotator.ui.train.model_menu import ModelMenu
 
-        self.model_menu = ModelMenu(w, bar.addMenu("&Model"), self._start)
+        self.model = bar.addMenu("&Model")
+        self.model_menu = ModelMenu(w, self.model, self._start)
 
         go = bar.addMenu("&Go")
         go.addAction(self._command("next_span", lambda: self._step_span(True)))
@@ -190,6 +192,8 @@ class WindowActions:
         view.addAction(w.guidelines_dock.toggleViewAction())
         view.addAction(w.stats_dock.toggleViewAction())
         view.addSeparator()
+        self.confidence = ConfidenceMenu(w, go, view, self._command)
+        self.confidence.add_calibrate(self.model, self._start)
         self.dark_action = view.addAction("&Dark theme")
         self.dark_action.setCheckable(True)
         self.dark_action.setChecked(saved_dark(w.settings))
@@ -292,6 +296,7 @@ class WindowActions:
         ):
             action.setEnabled(enabled)
         self.model_menu.set_enabled(enabled)
+        self.confidence.refresh()
         if enabled:
             self.update_span_actions()
 

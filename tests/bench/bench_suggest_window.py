@@ -7,6 +7,10 @@ recombined, with numbers and names varied), opens the real main window offscreen
 real suggester (the project's pipeline, "auto" by default), starts Annotate › Suggest for all
 documents and measures the longest gap of a 1 ms QTimer until the job is done. Goal: no gap
 over 50 ms. The window's own look-ahead worker runs meanwhile, as it does for a user.
+Suggestions carry their confidence (beam scores computed in the suggestion process). With
+``--order least-sure`` (or ``random``) the project's order of work is set first and, after
+the job, 30 documents are answered (Space) in that order, stall-metered too: each answer reads
+the next document in the order and seeds it with today's scores.
 """
 
 from __future__ import annotations
@@ -90,8 +94,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar="MS",
         help="print the GUI thread's Python stack whenever it stalls longer than MS",
     )
+    parser.add_argument(
+        "--order", default=None, help="in-order, least-sure or random: answer 30 in that order"
+    )
     args = parser.parse_args(argv)
 
+    from annotator.core.model import Answer
+    from annotator.core.work_order import WorkOrder
     from annotator.ui.main_window import MainWindow
     from annotator.ui.workers import default_suggester_factory
 
@@ -101,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     texts = make_documents(args.docs)
     store = ProjectStore.create(path, DEFAULT_LABELS, pipeline=args.pipeline)
     added, _ = store.add_documents(NewDocument(t, {}) for t in texts)
+    if args.order:
+        store.set_work_order(WorkOrder(args.order, 1))
     store.close()
     words = sum(len(t.split()) for t in texts)
     where = "a thread of the GUI process" if args.in_thread else "a child process"
@@ -154,8 +165,24 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     task.done.connect(done)
     app.exec()
-    meter.stop()
     suggest_s = time.perf_counter() - began
+
+    answered: list[int] = []
+    if args.order:
+        # Phase 3: answer 30 documents with Space, one every 100 ms, in the project's order.
+        meter.set_phase("answering in order")
+
+        def step() -> None:
+            window.answer(Answer.IGNORE)
+            answered.append(window.view.document_id or -1)
+            if len(answered) >= 30:
+                QTimer.singleShot(100, lambda: app.exit(0))
+            else:
+                QTimer.singleShot(100, step)
+
+        QTimer.singleShot(100, step)
+        app.exec()
+    meter.stop()
 
     check = ProjectStore.open(path)
     version = window.suggest_version
@@ -165,7 +192,9 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"model ready after {loaded:5.1f} s; suggest all took {suggest_s:5.1f} s wall")
     print(f"  {missing} documents left without suggestions (version {version!r})")
-    for name in ("opening: model loads", "suggest all", "after done"):
+    if answered:
+        print(f"  answered 30 in {args.order} order; went on to documents {answered[:8]}...")
+    for name in ("opening: model loads", "suggest all", "after done", "answering in order"):
         part = [g for g in meter.gaps[1:] if g.phase == name]
         worst = meter.worst(name)
         if worst is not None:

@@ -111,3 +111,25 @@ def test_new_takes_annotations_per_document(project_location: str) -> None:
     assert main(["new", project_location, "--pipeline", "blank:en", "--per-document", "2"]) == 0
     with ProjectStore.open(project_location) as store:
         assert store.per_document == 2
+
+
+@pytest.mark.parametrize("kind", ["least-sure", "random"])
+def test_every_order_of_work_claims_so_two_annotators_never_share_a_document(
+    project: ProjectStore, kind: str
+) -> None:
+    from annotator.core.work_order import WorkOrder
+
+    docs = _docs(project, 4)
+    order = WorkOrder(kind, seed=3)
+    other = ProjectStore.open(project.location)  # a second desktop
+    try:
+        got = [project.next_in_order("ann", order), other.next_in_order("bob", order)]
+        got += [project.next_in_order("ann", order, after=got[0])]
+        got += [other.next_in_order("bob", order, after=got[1])]
+        assert sorted(d for d in got if d is not None) == docs  # four documents, no twice
+        assert sorted(project.claims()) == docs
+        assert project.next_in_order("ann", order, after=got[2]) in (got[0], got[2])  # its own
+        queue = [entry.doc_id for entry in other.queue("bob", order)]
+        assert sorted(queue) == sorted([got[1], got[3]])  # ann's claims are not in bob's queue
+    finally:
+        other.close()

@@ -114,7 +114,8 @@ def test_a_version_2_project_gets_the_binary_answer_tables(project: ProjectStore
     conn = sqlite3.connect(path)
     conn.executescript(
         "DROP TABLE span_answers; DROP TABLE task_hashes; DROP TABLE claims; "
-        "PRAGMA user_version = 2;"
+        "DROP INDEX suggestions_by_uncertainty; ALTER TABLE suggestions DROP COLUMN uncertainty; "
+        "ALTER TABLE rejections DROP COLUMN source; PRAGMA user_version = 2;"
     )
     conn.close()
     with ProjectStore.open(path) as store:

@@ -32,6 +32,13 @@ class StoredModelError(PipelineError):
 
 def model_to_bytes(nlp: Language) -> tuple[str, bytes]:
     """(config text, weights) of a trained pipeline, its pattern matchers left out."""
+    from annotator.nlp.confidence.beam import without_beam_scores
+
+    with without_beam_scores(nlp):  # the recognizer itself, never the scorer around it
+        return _model_to_bytes(nlp)
+
+
+def _model_to_bytes(nlp: Language) -> tuple[str, bytes]:
     from thinc.api import Config
 
     keep = [name for name in nlp.pipe_names if nlp.get_pipe_meta(name).factory != "span_ruler"]

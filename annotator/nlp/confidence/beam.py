@@ -1,0 +1,202 @@
+"""The probability of each model span under the entity recognizer's beam.
+
+The suggested entities stay the greedy recognizer's; their confidence is what a beam search
+over the same weights says of them. spaCy's ``EntityRecognizer.beam_parse`` plus
+``scored_ents`` gives, for each (start, end, label), the summed probability of the final beam
+parses that contain it. Run beside the greedy ``ner`` that doubles the recognizer's cost, as
+both compute the same token vectors and hidden-layer features (``ner.model.predict``): two
+thirds of the greedy parse. So the component ``annotator_beam_scores`` takes the recognizer's
+place in the pipeline (the ``ner`` itself is disabled, kept loaded): it runs
+``ner.model.predict`` once per batch and then both searches over its output, the greedy one
+through the recognizer's own ``transition_states`` (the same C transition code
+``greedy_parse`` runs: the entities are the same, which tests/nlp/test_confidence.py checks
+on every gold text) and the beam through spaCy's ``BeamBatch`` (what ``beam_parse`` runs).
+
+The candidates ride in ``doc.user_data`` as plain lists, so they cross ``nlp.pipe``'s worker
+processes with the document.
+
+Width 4 was chosen by measurement: suggesting with it costs 1.15x suggesting without
+confidence, width 8 1.72x, width 16 2.88x (tests/bench/bench_confidence.py), and after a
+project's calibration its scores are as reliable as width 8's (tests/bench/calibration.py).
+A temperature on the parse scores (3 against 1) changed neither. The beam's probabilities of
+this greedy-trained recognizer are nearly all 0.99-1.0, right or wrong; what makes the scores
+mean something is the project's calibration per label (``core.confidence.Calibration``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+__all__ = [
+    "BEAM_KEY",
+    "BEAM_TEMPERATURE",
+    "BEAM_WIDTH",
+    "BeamEntities",
+    "add_beam_scores",
+    "without_beam_scores",
+]
+
+#: ``doc.user_data`` key of the candidates: ``[[start token, end token, label, probability]]``.
+BEAM_KEY = "annotator_beam"
+BEAM_WIDTH = 4
+#: The beam's parse scores are divided by this before they become probabilities (see the
+#: module's docstring); chosen by measurement.
+BEAM_TEMPERATURE = 1.0
+FACTORY = "annotator_beam_scores"
+# Candidates below this probability are not kept (a long document has thousands).
+_MIN_PROBABILITY = 0.001
+
+
+class BeamScorer:
+    """The pipeline component in the recognizer's place: its greedy entities, and the beam
+    candidates with their probabilities."""
+
+    def __init__(self, ner: Any, width: int, temperature: float = 1.0) -> None:
+        self.ner = ner
+        self.width = width
+        self.temperature = temperature
+
+    def __call__(self, doc: Doc) -> Doc:
+        self._parse([doc])
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                self._parse(batch)
+                yield from batch
+                batch = []
+        if batch:
+            self._parse(batch)
+            yield from batch
+
+    def _parse(self, docs: list[Doc]) -> None:
+        from spacy.pipeline._parser_internals._beam_utils import BeamBatch
+
+        ner = self.ner
+        for doc in docs:
+            doc.user_data[BEAM_KEY] = []
+        todo = [doc for doc in docs if len(doc)]
+        if not todo:
+            return
+        ner._ensure_labels_are_added(todo)
+        model = ner.model.predict(todo)  # token vectors and features, shared by both searches
+        try:
+            states = ner.moves.init_batch(todo)
+            unfinished = [state for state in states if not state.is_final()]
+            while unfinished:
+                unfinished = ner.transition_states(unfinished, model.predict(unfinished))
+            beams = BeamBatch(ner.moves, ner.moves.init_batch(todo), None, self.width, density=0.0)
+            while not beams.is_done:
+                found = beams.get_unfinished_states()
+                if not found:
+                    break
+                scores = model.predict(found)
+                if self.temperature != 1.0:
+                    scores = (scores / self.temperature).astype("float32")
+                beams.advance(scores)
+        finally:
+            model.clear_memory()
+        ner.set_annotations(todo, states)
+        for doc, scores in zip(todo, ner.scored_ents(list(beams)), strict=True):
+            doc.user_data[BEAM_KEY] = [
+                [start, end, label, round(min(float(p), 1.0), 4)]
+                for (start, end, label), p in sorted(scores.items())
+                if p >= _MIN_PROBABILITY
+            ]
+
+
+def _register() -> None:
+    """Register the factory with spaCy, once: on first use, not at import (the window's
+    process imports this module's users but must never import spaCy)."""
+    from spacy.language import Language
+
+    if Language.has_factory(FACTORY):
+        return
+
+    @Language.factory(
+        FACTORY, default_config={"width": BEAM_WIDTH, "temperature": 1.0, "ner": "ner"}
+    )
+    def make_beam_scorer(
+        nlp: Language, name: str, width: int, temperature: float, ner: str
+    ) -> BeamScorer:
+        return BeamScorer(nlp.get_pipe(ner), width, temperature)
+
+
+def add_beam_scores(
+    nlp: Language, width: int = BEAM_WIDTH, temperature: float = BEAM_TEMPERATURE
+) -> bool:
+    """Put the beam scorer in the place of ``nlp``'s entity recognizer (which is disabled,
+    not removed); False when it has none (a blank pipeline: no model spans to score)."""
+    if FACTORY in nlp.component_names:
+        return True
+    _register()
+    recognizers = [
+        name
+        for name, pipe in nlp.pipeline
+        if hasattr(pipe, "transition_states") and hasattr(pipe, "scored_ents")
+    ]
+    if not recognizers:
+        return False
+    name = recognizers[-1]
+    config = {"width": width, "temperature": float(temperature), "ner": name}
+    nlp.add_pipe(FACTORY, config=config, after=name)
+    nlp.disable_pipe(name)
+    return True
+
+
+@contextmanager
+def without_beam_scores(nlp: Language) -> Iterator[Language]:
+    """``nlp`` with its entity recognizer back in place of the beam scorer, for as long as
+    it is written to disk or bytes: a pipeline folder must load with spaCy alone."""
+    if FACTORY not in nlp.component_names:
+        yield nlp
+        return
+    config = dict(nlp.get_pipe_config(FACTORY))
+    nlp.remove_pipe(FACTORY)
+    nlp.enable_pipe(config["ner"])
+    try:
+        yield nlp
+    finally:
+        add_beam_scores(nlp, int(config["width"]), float(config["temperature"]))
+
+
+class BeamEntities:
+    """The beam candidates of one document, indexed by token, and a span's probability."""
+
+    def __init__(self, doc: Doc, target: Callable[[str], str | None]) -> None:
+        self.scored = BEAM_KEY in doc.user_data
+        # (number, start, end, project label, probability): the number keeps two candidates
+        # whose labels map to one project label apart.
+        self._by_token: dict[int, list[tuple[int, int, int, str, float]]] = {}
+        for number, (start, end, label, p) in enumerate(doc.user_data.get(BEAM_KEY, ())):
+            entry = (number, int(start), int(end), target(label) or label, float(p))
+            for k in range(entry[1], entry[2]):
+                self._by_token.setdefault(k, []).append(entry)
+
+    def probability(self, start: int, end: int, label: str) -> float | None:
+        """How likely the beam finds this span (token offsets) with this (project) label.
+
+        The summed probability of the parses holding exactly this span with this label; for a
+        span the rules reshaped ("[UK Ministry of Defence]" from "Ministry of Defence") or
+        relabelled, the likeliest candidate it overlaps with its label, else with any label.
+        None when the document was not beam-scored.
+        """
+        if not self.scored:
+            return None
+        overlapping = {e for k in range(start, end) for e in self._by_token.get(k, ())}
+        exact = sum(p for _, s, e, lab, p in overlapping if (s, e, lab) == (start, end, label))
+        if exact > 0:
+            return round(min(exact, 1.0), 4)
+        same = [p for *_, lab, p in overlapping if lab == label]
+        if same:
+            return max(same)
+        return max((p for *_, p in overlapping), default=0.0)
