@@ -54,6 +54,9 @@ SUMMARY = re.compile(
     r"(?:, (\d+) files not imported)?",
     re.M,
 )
+# What else an import can store besides new documents: another annotator's annotation of a
+# document already there (or an update of one), and binary answers (one span each).
+ALSO_STORED = re.compile(r"annotations: (\d+) added, (\d+) updated|(\d+) binary answers ")
 # Files of a foreign annotation format (doccano, Label Studio, CoNLL/CSV content): one that
 # imports documents without a single error read its labels or lost them without a word; the
 # second is a violation (issue 12: "never a silent text-only import").
@@ -255,10 +258,11 @@ class Checker:
         refusal = re.search(r"^error: " + re.escape(name) + ": ", done.stderr, re.M)
         if match:
             added, bad, failed = int(match[2]), int(match[4]), int(match[5] or 0)
+            stored = sum(int(n or 0) for m in ALSO_STORED.finditer(done.stdout) for n in m.groups())
         elif done.returncode and refusal:
             # Refused before anything was read (no such file, a folder without .txt files):
             # the command stops as a whole, as the README says; no summary then.
-            added, bad, failed = 0, 0, 1
+            added, bad, failed, stored = 0, 0, 1, 0
         else:
             self.violation("no import summary", name, "import", done.stdout + done.stderr)
             return False
@@ -280,7 +284,7 @@ class Checker:
             self.summary.nothing_added += 1
         if bad:
             self.summary.with_bad_records += 1
-        if failed or not added:
+        if failed or not (added or stored):  # nothing stored: not one byte may change
             after = snapshot(project)
             if after[0] != before[0]:
                 self.violation("project data changed", name, "import", done.stdout)
