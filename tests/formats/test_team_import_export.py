@@ -73,7 +73,7 @@ def test_two_annotators_in_both_out_and_the_reviewed_one_with_from_reviewed(
     project.set_answer(doc_id, REVIEWED, Answer.ACCEPT)
     out = _export(project, tmp_path / "reviewed.jsonl", "reviewed")
     assert [(r["_annotator_id"], r["spans"]) for r in out] == [
-        (REVIEWED, [{**BIDEN, "token_start": 0, "token_end": 1}])
+        (REVIEWED, [{**BIDEN, "token_start": 0, "token_end": 1, "source": "review"}])
     ]
     # The same through the command line: both annotators out with --from all.
     cli_out = tmp_path / "cli.jsonl"
