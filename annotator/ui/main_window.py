@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -200,7 +201,10 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([330, 900])
-        self.setCentralWidget(self.splitter)
+        # The normal view, or the one-suggestion-at-a-time panel (ui/teach) in its place.
+        self.central = QStackedWidget(self)
+        self.central.addWidget(self.splitter)
+        self.setCentralWidget(self.central)
 
     def _build_docks(self) -> None:
         self.guidelines = GuidelinesPanel(self)
@@ -571,6 +575,9 @@ class MainWindow(QMainWindow):
     def answer(self, answer: Answer) -> None:
         """Answer the document and go to the next one still to do; not before its suggestions
         are shown (the annotator would answer what they have not seen)."""
+        if self.actions_.teach.active:  # the same keys answer the one span shown there
+            self.actions_.teach.answer(answer)
+            return
         doc_id = self.view.document_id
         if doc_id is None or self.store is None:
             return
