@@ -454,6 +454,8 @@ class MainWindow(QMainWindow):
             self.show_document(doc_id)
             annotation = self.controller.annotation()
             count = len(annotation.suggested) if annotation is not None else 0
+            if self.actions_.teach.active:
+                return  # the document is behind the one-suggestion panel: nothing to say
             self.message(f"{count} suggestions to check ({SUGGESTION_KEYS}).")
         else:
             self._update_doc_header()  # none were found: no longer "being computed"

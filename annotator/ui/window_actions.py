@@ -311,13 +311,15 @@ class WindowActions:
     def update_span_actions(self) -> None:
         view = self.w.view
         span = view.current_span()
-        has_project = self.w.store is not None
+        # The one-suggestion panel hides the text these act on (ui/teach).
+        has_project = self.w.store is not None and not self.teach.active
         # With no span picked, Enter and Delete pick the first suggestion (see EditController).
         pick = span is None and view.suggestion_from_caret() is not None
         self.commands["accept_span"].setEnabled(
             has_project and (pick or (span is not None and span.state is SpanState.SUGGESTED))
         )
         self.commands["reject_span"].setEnabled(has_project and (pick or span is not None))
+        self.commands["accept_all"].setEnabled(has_project)
         for cid in ("widen_start", "widen_end", "narrow_start", "narrow_end", "suggest_everywhere"):
             self.commands[cid].setEnabled(has_project and span is not None)
 

@@ -93,6 +93,8 @@ def test_least_sure_suggestion_first_in_its_sentence(qtbot, teach_window, teach_
     assert panel.label_chip.text() == "PERSON"
     assert "confidence 20%" in panel.details.text() and "source: model" in panel.details.text()
     assert "0 answered" in panel.status.text() and "6 left" in panel.status.text()
+    # The span commands act on the text the panel hides: off while it shows.
+    assert not teach_window.actions_.commands["accept_all"].isEnabled()
 
 
 def test_keys_answer_exactly_that_span_never_the_document(qtbot, teach_window, teach_project):  # type: ignore[no-untyped-def]
@@ -158,6 +160,7 @@ def test_nothing_left_is_said_and_esc_goes_back(qtbot, teach_window, teach_proje
     qtbot.keyClick(teach.panel, Qt.Key.Key_Escape)
     assert not teach.active and teach_window.central.currentWidget() is teach_window.splitter
     assert not teach_window.actions_.commands["teach_mode"].isChecked()
+    assert teach_window.actions_.commands["accept_all"].isEnabled()
     qtbot.waitUntil(lambda: teach_window.view.hasFocus(), timeout=5000)
 
 

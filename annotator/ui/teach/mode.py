@@ -90,6 +90,8 @@ class TeachMode:
         self.panel.set_keys(self._keys_text())
         self.stack.setCurrentWidget(self.panel)
         self.action.setChecked(True)
+        w.statusBar().clearMessage()  # it spoke of the document now hidden
+        w.actions_.update_span_actions()  # the span commands act on the hidden text: off
         self.panel.setFocus()
         self.refresh()
         return True

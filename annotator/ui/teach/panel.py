@@ -22,6 +22,8 @@ __all__ = ["TeachPanel"]
 
 #: How much larger than the annotation view the question's text is drawn.
 SCALE = 1.5
+#: The height of the text's box, in lines (a sentence and its context fit).
+CONTEXT_LINES = 9
 
 
 class TeachPanel(QFrame):
@@ -53,6 +55,8 @@ class TeachPanel(QFrame):
         font.setPointSizeF(font.pointSizeF() * SCALE)
         self.context.setFont(font)
         self.context.document().setDefaultFont(font)
+        # A few lines of text, not a page: the keys and the counts stay just under it.
+        self.context.setMaximumHeight(self.context.fontMetrics().lineSpacing() * CONTEXT_LINES)
         self.status = QLabel(self)
         self.status.setObjectName("teachStatus")
         self.status.setWordWrap(True)
@@ -75,6 +79,7 @@ class TeachPanel(QFrame):
         layout.addWidget(self.context, 1)
         layout.addWidget(self.keys)
         layout.addWidget(self.status)
+        layout.addStretch(1)
 
     def set_labels(self, labels: LabelSet) -> None:
         self._labels = labels
