@@ -176,6 +176,17 @@ class SpanAnswersMixin:
             )
         ]
 
+    def answered_span_keys(self, annotator: str) -> set[tuple[int, int, int, str]]:
+        """(doc id, start, end, label) of every span this annotator answered in binary: what
+        the one-suggestion-at-a-time mode does not ask again."""
+        return {
+            (doc_id, start, end, label)
+            for doc_id, start, end, label in self._conn.execute(
+                'SELECT doc_id, start, "end", label FROM span_answers WHERE annotator = ?',
+                (annotator,),
+            )
+        }
+
     # ------------------------------------------------------------------- bulk
     def add_span_answers(self, answers: Iterable[SpanAnswer]) -> tuple[int, int]:
         """Insert imported answers; one already stored (same annotator, span and label) is

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -82,6 +82,33 @@ class SuggestionCacheMixin:
         if precision is None:
             precision = self.saved_source_precision()
         return rescore(cached, precision, self.calibration())
+
+    def iter_scored_suggestions(
+        self, version: str, skip_answered_by: str | None = None
+    ) -> Iterator[tuple[int, list[Span]]]:
+        """Every document's cached suggestions of ``version`` with today's scores, in document
+        order (one streaming query); with ``skip_answered_by``, the documents that annotator
+        already answered whole are left out (their suggestions were judged there)."""
+        precision, calibration = self.saved_source_precision(), self.calibration()
+        params: list[Any] = [version]
+        skip = ""
+        if skip_answered_by is not None:
+            skip = (
+                " AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.doc_id = s.doc_id "
+                "AND a.annotator = ? AND a.answer IS NOT NULL)"
+            )
+            params.append(skip_answered_by)
+        rows = self._conn.execute(
+            f"SELECT s.doc_id, s.spans FROM suggestions s WHERE s.version = ?{skip} "
+            "ORDER BY s.doc_id",
+            params,
+        )
+        while batch := rows.fetchmany(500):
+            for doc_id, raw in batch:
+                spans = [
+                    Span(s[0], s[1], s[2], SpanState.SUGGESTED, s[3], s[4]) for s in json.loads(raw)
+                ]
+                yield doc_id, rescore(spans, precision, calibration)
 
     def store_suggestions(self, items: Iterable[tuple[int, list[Span]]], version: str) -> None:
         """Cache suggestions as computed (the model's own scores), with each document's

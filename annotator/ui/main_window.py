@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -200,7 +201,10 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([330, 900])
-        self.setCentralWidget(self.splitter)
+        # The normal view, or the one-suggestion-at-a-time panel (ui/teach) in its place.
+        self.central = QStackedWidget(self)
+        self.central.addWidget(self.splitter)
+        self.setCentralWidget(self.central)
 
     def _build_docks(self) -> None:
         self.guidelines = GuidelinesPanel(self)
@@ -450,6 +454,8 @@ class MainWindow(QMainWindow):
             self.show_document(doc_id)
             annotation = self.controller.annotation()
             count = len(annotation.suggested) if annotation is not None else 0
+            if self.actions_.teach.active:
+                return  # the document is behind the one-suggestion panel: nothing to say
             self.message(f"{count} suggestions to check ({SUGGESTION_KEYS}).")
         else:
             self._update_doc_header()  # none were found: no longer "being computed"
@@ -571,6 +577,9 @@ class MainWindow(QMainWindow):
     def answer(self, answer: Answer) -> None:
         """Answer the document and go to the next one still to do; not before its suggestions
         are shown (the annotator would answer what they have not seen)."""
+        if self.actions_.teach.active:  # the same keys answer the one span shown there
+            self.actions_.teach.answer(answer)
+            return
         doc_id = self.view.document_id
         if doc_id is None or self.store is None:
             return

@@ -35,6 +35,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("next_span", "Next span", "Tab", "Navigate"),
     Command("previous_span", "Previous span", "Shift+Tab", "Navigate"),
     Command("least_sure_span", "Next least-sure suggestion", "Ctrl+U", "Navigate"),
+    Command("teach_mode", "One suggestion at a time (on/off)", "Ctrl+T", "Answer"),
     Command("accept_span", "Accept suggestion at cursor", "Return", "Spans"),
     Command("accept_all", "Accept all suggestions in document", "Shift+Return", "Spans"),
     Command("reject_span", "Reject or delete span at cursor", "Delete", "Spans"),

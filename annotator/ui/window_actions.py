@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
 from annotator.core.locations import display_name, is_database_url
 from annotator.core.model import Answer, LabelSet, Span, SpanState
@@ -33,6 +33,7 @@ from annotator.ui.menu_keys import MenuKeys
 from annotator.ui.new_project_dialog import NewProjectDialog
 from annotator.ui.shortcuts import COMMANDS, ShortcutMap
 from annotator.ui.shortcuts_dialog import ShortcutsDialog
+from annotator.ui.teach.mode import ANSWER_COMMANDS, TeachMode
 from annotator.ui.theme import saved_dark
 from annotator.ui.undo import relabel_stack
 from annotator.ui.workers import SuggestAllRun
@@ -175,6 +176,8 @@ class WindowActions:
         self.suggest_all_action = annotate.addAction(
             "&Suggest for all documents…", self.suggest_all
         )
+        annotate.addSeparator()
+        self.teach = TeachMode(w, annotate, self._command)
 
         from annotator.ui.train.model_menu import ModelMenu
 
@@ -244,12 +247,16 @@ class WindowActions:
             action.setToolTip(f"{action.text()} ({key})" if key else action.text())
 
     def _scope(self, action: QAction, sequence: QKeySequence) -> None:
-        for widget in (self.w.view, self.w.list_view):
+        # The answer keys also answer the one span of the teach panel (ui/teach).
+        answers = [self.commands.get(cid) for cid in ANSWER_COMMANDS]
+        every: list[QWidget] = [self.w.view, self.w.list_view, self.teach.panel]
+        where = every if action in answers else every[:2]
+        for widget in every:
             widget.removeAction(action)
         if _plain_key(sequence):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.w.view.addAction(action)
-            self.w.list_view.addAction(action)
+            for widget in where:
+                widget.addAction(action)
         else:
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
@@ -296,6 +303,7 @@ class WindowActions:
         ):
             action.setEnabled(enabled)
         self.model_menu.set_enabled(enabled)
+        self.teach.set_enabled(enabled)
         self.confidence.refresh()
         if enabled:
             self.update_span_actions()
@@ -303,13 +311,15 @@ class WindowActions:
     def update_span_actions(self) -> None:
         view = self.w.view
         span = view.current_span()
-        has_project = self.w.store is not None
+        # The one-suggestion panel hides the text these act on (ui/teach).
+        has_project = self.w.store is not None and not self.teach.active
         # With no span picked, Enter and Delete pick the first suggestion (see EditController).
         pick = span is None and view.suggestion_from_caret() is not None
         self.commands["accept_span"].setEnabled(
             has_project and (pick or (span is not None and span.state is SpanState.SUGGESTED))
         )
         self.commands["reject_span"].setEnabled(has_project and (pick or span is not None))
+        self.commands["accept_all"].setEnabled(has_project)
         for cid in ("widen_start", "widen_end", "narrow_start", "narrow_end", "suggest_everywhere"):
             self.commands[cid].setEnabled(has_project and span is not None)
 

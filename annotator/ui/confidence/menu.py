@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QMenu
 from annotator.core.confidence import THRESHOLDS
 from annotator.core.model import Span, SpanState
 from annotator.core.suggestion_cache import THRESHOLD_SETTING
+from annotator.core.teach_queue import least_sure_key
 from annotator.core.work_order import ORDER_NAMES, ORDERS, WorkOrder
 
 if TYPE_CHECKING:
@@ -35,10 +36,7 @@ _ORDER_TEXT = {"in-order": "&In order", "least-sure": "&Least sure first", "rand
 def least_sure_after(spans: list[Span], current: Span | None) -> Span | None:
     """The next suggestion in order of rising score after ``current`` (wrapping around);
     ties in text order. Suggestions without a score come last."""
-    ranked = sorted(
-        (s for s in spans if s.state is SpanState.SUGGESTED),
-        key=lambda s: (s.score is None, s.score or 0.0, s.start),
-    )
+    ranked = sorted((s for s in spans if s.state is SpanState.SUGGESTED), key=least_sure_key)
     if not ranked:
         return None
     if current is not None:
