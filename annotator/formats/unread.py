@@ -10,6 +10,8 @@ asked after every real reader (see ``readers``), so a reader registered for such
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,7 +21,7 @@ from annotator.formats.sniff import check_text_file
 
 __all__ = ["looks_like_json_document", "looks_like_table", "refuse"]
 
-_HEADER_CELL = re.compile(r"^[^\s,;|]{1,40}$")  # a column name: short, no spaces
+_HEADER_CELL = re.compile(r"^[^\W\d][\w-]{0,39}$")  # a column name: a short identifier
 _JSON_START = re.compile(rb"^\s*(\[\s*\{|\{\s*\")")
 
 
@@ -32,11 +34,16 @@ def looks_like_table(head: bytes) -> bool:
     """A delimited table with a header line: the first line is two or more short names
     (``id,text,label``) and the next line has as many cells (CSV/TSV quoting understood)."""
     text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
-    lines = [line for line in text.splitlines() if line.strip()][:2]
-    if len(lines) < 2:
-        return False
     for delimiter in ",\t;|":
-        rows = list(csv.reader(lines, delimiter=delimiter))
+        # Rows as csv reads them: a quoted cell may hold a tab or a line separator (U+2028),
+        # which str.splitlines would take for the end of a row.
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            rows = list(itertools.islice((row for row in reader if any(row)), 2))
+        except csv.Error:  # a NUL or a runaway quote: no table csv can read
+            continue
+        if len(rows) < 2:
+            return False
         header = rows[0]
         if (
             len(header) >= 2

@@ -56,6 +56,7 @@ SUMMARY = re.compile(
 )
 # What else an import can store besides new documents: another annotator's annotation of a
 # document already there (or an update of one), and binary answers (one span each).
+SKIPPED = re.compile(r"^skipped [1-9]\d*: |; skipped [1-9]\d*: ", re.M)
 ALSO_STORED = re.compile(r"annotations: (\d+) added, (\d+) updated|(\d+) binary answers ")
 # Files of a foreign annotation format (doccano, Label Studio, CoNLL/CSV content): one that
 # imports documents without a single error read its labels or lost them without a word; the
@@ -193,10 +194,16 @@ def span_count(project: Path) -> int:
 
 
 def carries_labels(case: Case) -> bool:
-    """Whether a generated file holds a label name (its labels can be lost)."""
+    """Whether a generated file holds a label name in a structure a reader could know (its
+    labels can be lost). A file damaged down to one line of text (a table cut to a piece of a
+    row) has no columns or records left to tell it from a sentence."""
     if not case.path.is_file() or case.path.is_symlink():
         return False
     data = case.path.read_bytes()
+    if len([line for line in data.splitlines() if line.strip()]) < 2 and not data.startswith(
+        (b"{", b"[")
+    ):
+        return False
     return any(label.encode() in data for label in ("PERSON", "ORG", "WEAPON", "QUANTITY"))
 
 
@@ -275,6 +282,7 @@ class Checker:
             if (
                 case.kind in FOREIGN
                 and not bad
+                and not SKIPPED.search(done.stdout)  # "skipped N: why" is a word about them
                 and carries_labels(case)
                 and span_count(project) == spans_before
             ):
