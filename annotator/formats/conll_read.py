@@ -212,7 +212,7 @@ def looks_like_conll(head: bytes) -> bool:
     Most (three in five) of the first non-blank lines are ``-DOCSTART-`` lines or have two or
     more columns ending in something tag-shaped (``O``, ``B-...``), and some line is a document
     break or an entity tag (or three lines are rows, all ``O``). Damaged lines among them are
-    left to the reader to report.
+    left to the reader to report. A file that starts with ``-DOCSTART-`` is CoNLL.
     """
     lines = head.decode("utf-8", "replace").splitlines()
     if len(head) >= 4096 and lines:
@@ -222,6 +222,8 @@ def looks_like_conll(head: bytes) -> bool:
         cells = line.split()
         if not cells:
             continue
+        if seen == 0 and cells[0] == DOCSTART:
+            return True  # CoNLL's own first line: the reader reports whatever is damaged below
         seen += 1
         if cells[0] == DOCSTART:
             rows += 1

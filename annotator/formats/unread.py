@@ -21,7 +21,10 @@ from annotator.formats.sniff import check_text_file
 
 __all__ = ["looks_like_json_document", "looks_like_table", "refuse"]
 
-_HEADER_CELL = re.compile(r"^[^\W\d][\w-]{0,39}$")  # a column name: a short identifier
+_HEADER_CELL = re.compile(r"^[^\s,;|]{1,40}$")  # a column name: short, no spaces
+# Prose has commas, so a comma-separated header must be names proper (``id,text,label``, not
+# ``Hello, world.``); tabs, semicolons and bars are rare enough in prose to take any short cell.
+_COMMA_HEADER_CELL = re.compile(r"^[^\W\d][\w-]{0,39}$")
 _JSON_START = re.compile(rb"^\s*(\[\s*\{|\{\s*\")")
 
 
@@ -45,9 +48,10 @@ def looks_like_table(head: bytes) -> bool:
         if len(rows) < 2:
             return False
         header = rows[0]
+        cell = _COMMA_HEADER_CELL if delimiter == "," else _HEADER_CELL
         if (
             len(header) >= 2
-            and all(_HEADER_CELL.match(cell.strip()) for cell in header)
+            and all(cell.match(name.strip()) for name in header)
             and len(rows[1]) == len(header)
         ):
             return True

@@ -137,6 +137,9 @@ def test_spans_beside_other_entities_are_not_dropped(project: ProjectStore, tmp_
         ('[{"data": {"text": "NATO met."}, "annotations": []}]', "a JSON document"),
         ('id,text,label\n1,"NATO met.",ORG\n', "a table"),
         ('id\ttext\tlabej\n1\t"NATO met."\tORG\n', "a table"),  # a damaged column name
+        ('id\tt"\tORG\n1\t"NATO met."\tORG\n', "a table"),  # a header cut by damage
+        # A quoted cell holding a line separator (U+2028) is one row, not two.
+        ('id;text;label\n0;"NATO\u2028met.";ORG\n', "a table"),
     ],
 )
 def test_txt_holding_what_no_reader_takes_is_refused(
@@ -150,8 +153,21 @@ def test_txt_holding_what_no_reader_takes_is_refused(
     assert import_files(project, [path], fmt="text").added == 1  # as text, when asked
 
 
-def test_prose_with_commas_is_still_text(project: ProjectStore, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "prose",
+    ["NATO said, on Monday, that\ntroops would move, soon.\n", "Hello, world.\nBye, all.\n"],
+)
+def test_prose_with_commas_is_still_text(project: ProjectStore, tmp_path: Path, prose: str) -> None:
     path = tmp_path / "prose.txt"
-    path.write_text("NATO said, on Monday, that\ntroops would move, soon.\n", encoding="utf-8")
+    path.write_text(prose, encoding="utf-8")
     assert import_files(project, [path]).added == 1
     assert [d.text for d in project.iter_documents()] == [path.read_text(encoding="utf-8")]
+
+
+def test_a_txt_that_starts_like_conll_is_read_as_conll_with_its_damage_reported(
+    project: ProjectStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "tags.txt"
+    path.write_text("-DOCSTART- -X- O O\n\nNATO I}ORG\n", encoding="utf-8")
+    report = import_files(project, [path])
+    assert report.added == 0 and [e.line for e in report.errors] == [3]
