@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.limits import MAX_LINE_BYTES, MAX_SPANS
+from annotator.core.limits import MAX_SPANS
 from annotator.core.model import Span, ValidationError
 from annotator.formats.checks import check_label, check_meta, check_text
 from annotator.formats.iob import (
@@ -38,7 +38,7 @@ from annotator.formats.iob import (
     spans_from_tags,
 )
 from annotator.formats.records import LineError, Record, display_path
-from annotator.formats.sniff import check_text_file, open_regular
+from annotator.formats.sniff import check_text_file, text_lines
 
 __all__ = [
     "COLUMNS_KEY",
@@ -82,25 +82,6 @@ def _document(sentences: list[_Sentence]) -> _Document:
     )
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str | None, str]]:
-    """(line number, text or None when not UTF-8, reason) of each line."""
-    with open_regular(path) as handle:
-        number = 0
-        while raw := handle.readline(MAX_LINE_BYTES + 1):
-            number += 1
-            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-                while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
-                    pass  # the rest of the line, never held whole
-                yield number, None, f"the line is longer than the limit of {MAX_LINE_BYTES:,} bytes"
-                continue
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            try:
-                yield number, raw.decode("utf-8"), ""
-            except UnicodeDecodeError as exc:
-                yield number, None, f"not UTF-8 text (bad byte at column {exc.start + 1})"
-
-
 def _documents(path: Path) -> list[_Document]:
     """The file's documents with their sentences (tags checked for form, not sequence)."""
     name = display_path(path)
@@ -117,7 +98,8 @@ def _documents(path: Path) -> list[_Document]:
         if sentence.error is None:
             sentence.error = LineError(name, number, reason)
 
-    for number, text, problem in _lines(path):
+    for line in text_lines(path):
+        number, text, problem = line.number, line.text, line.problem
         if text is None:
             fail(number, problem)
             continue

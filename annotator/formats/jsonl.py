@@ -20,7 +20,7 @@ from typing import Any
 
 import srsly
 
-from annotator.core.limits import MAX_LINE_BYTES, MAX_SPANS
+from annotator.core.limits import MAX_SPANS
 from annotator.core.model import Answer, Span, SpanState, ValidationError
 from annotator.formats.checks import check_annotator, check_label, check_meta, check_text
 from annotator.formats.doccano import from_doccano, is_doccano
@@ -28,7 +28,7 @@ from annotator.formats.foreign import shown as _shown
 from annotator.formats.foreign import with_original_id
 from annotator.formats.foreign_keys import check_no_foreign_annotations
 from annotator.formats.records import FormatError, LineError, Record, display_path
-from annotator.formats.sniff import check_text_file, open_regular
+from annotator.formats.sniff import check_text_file, text_lines
 
 __all__ = [
     "input_hash",
@@ -56,43 +56,28 @@ def read_jsonl(path: Path) -> Iterator[Record | LineError]:
 def jsonl_records(path: Path) -> Iterator[Record | LineError]:
     """The records of a JSONL file ``check_text_file`` has passed."""
     name = display_path(path)
-    with open_regular(path) as handle:
-        number = 0
-        while raw := handle.readline(MAX_LINE_BYTES + 1):
-            number += 1
-            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-                while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
-                    pass  # the rest of the line, never held whole
-                yield LineError(
-                    name, number, f"the line is longer than the limit of {MAX_LINE_BYTES:,} bytes"
-                )
-                continue
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if not raw.strip():
-                continue
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield LineError(
-                    name, number, f"not UTF-8 text (bad byte at column {exc.start + 1})"
-                )
-                continue
-            try:
-                data = srsly.json_loads(line)
-            except ValueError as exc:
-                if not raw.endswith(b"\n"):  # only the last line can lack one
-                    raise FormatError(
-                        path,
-                        f"line {number}: the file ends in the middle of a record "
-                        "(truncated?); nothing was imported",
-                    ) from exc
-                yield LineError(name, number, f"not valid JSON ({_json_reason(exc)})")
-                continue
-            try:
-                yield parse_record(from_doccano(data) if is_doccano(data) else data, number)
-            except ValidationError as exc:
-                yield LineError(name, number, str(exc))
+    for found in text_lines(path):
+        number, raw, line = found.number, found.raw, found.text
+        if line is None:
+            yield LineError(name, number, found.problem)
+            continue
+        if not line.strip():
+            continue
+        try:
+            data = srsly.json_loads(line)
+        except ValueError as exc:
+            if not raw.endswith(b"\n"):  # only the last line can lack one
+                raise FormatError(
+                    path,
+                    f"line {number}: the file ends in the middle of a record "
+                    "(truncated?); nothing was imported",
+                ) from exc
+            yield LineError(name, number, f"not valid JSON ({_json_reason(exc)})")
+            continue
+        try:
+            yield parse_record(from_doccano(data) if is_doccano(data) else data, number)
+        except ValidationError as exc:
+            yield LineError(name, number, str(exc))
 
 
 def _json_reason(exc: ValueError) -> str:

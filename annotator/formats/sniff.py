@@ -12,13 +12,16 @@ from __future__ import annotations
 import codecs
 import os
 import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from annotator.core.limits import MAX_LINE_BYTES
 from annotator.core.regular_files import file_kind
 from annotator.formats.records import FormatError
 
-__all__ = ["check_text_file", "open_regular"]
+__all__ = ["Line", "check_text_file", "open_regular", "text_lines"]
 
 _BOMS = {
     codecs.BOM_UTF32_LE: "UTF-32",
@@ -117,3 +120,35 @@ def check_text_file(path: Path) -> int:
                 "the file ends in the middle of a character (truncated?); nothing was imported",
             ) from exc
     return lines
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a text file as the line readers (JSONL, CoNLL) take it."""
+
+    number: int  # 1-based
+    raw: bytes  # as read, the newline included (b"" for a line over the limit)
+    text: str | None  # decoded (a leading byte-order mark dropped); None: see ``problem``
+    problem: str = ""  # why there is no text: too long, not UTF-8
+
+
+def text_lines(path: Path) -> Iterator[Line]:
+    """Each line of a regular file, decoded; a line longer than ``MAX_LINE_BYTES`` is never
+    held whole (it is skipped to its end and reported as a problem of its own line)."""
+    with open_regular(path) as handle:
+        number = 0
+        while raw := handle.readline(MAX_LINE_BYTES + 1):
+            number += 1
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass  # the rest of the line, never held whole
+                limit = f"the line is longer than the limit of {MAX_LINE_BYTES:,} bytes"
+                yield Line(number, b"", None, limit)
+                continue
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                yield Line(number, raw, raw.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                bad = f"not UTF-8 text (bad byte at column {exc.start + 1})"
+                yield Line(number, raw, None, bad)
