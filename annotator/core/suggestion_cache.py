@@ -46,6 +46,11 @@ def calibration_tag(model_id: int | None) -> str:
     return "" if model_id is None else str(model_id)
 
 
+def _decoded(raw: str) -> list[Span]:
+    """The spans of a cache row (``store_suggestions`` writes them)."""
+    return [Span(s[0], s[1], s[2], SpanState.SUGGESTED, s[3], s[4]) for s in json.loads(raw)]
+
+
 class SuggestionCacheMixin:
     _conn: Database
     active_model: Callable[[], int | None]
@@ -58,7 +63,7 @@ class SuggestionCacheMixin:
         ).fetchone()
         if row is None:
             return None
-        return [Span(s[0], s[1], s[2], SpanState.SUGGESTED, s[3], s[4]) for s in json.loads(row[0])]
+        return _decoded(row[0])
 
     def latest_suggestions(self, doc_id: int) -> list[Span]:
         """The newest cached suggestions of a document, whatever made them ([] when none)."""
@@ -68,7 +73,7 @@ class SuggestionCacheMixin:
         ).fetchone()
         if row is None:
             return []
-        return [Span(s[0], s[1], s[2], SpanState.SUGGESTED, s[3], s[4]) for s in json.loads(row[0])]
+        return _decoded(row[0])
 
     def scored_suggestions(
         self, doc_id: int, version: str, precision: SourcePrecision | None = None
@@ -105,10 +110,7 @@ class SuggestionCacheMixin:
         )
         while batch := rows.fetchmany(500):
             for doc_id, raw in batch:
-                spans = [
-                    Span(s[0], s[1], s[2], SpanState.SUGGESTED, s[3], s[4]) for s in json.loads(raw)
-                ]
-                yield doc_id, rescore(spans, precision, calibration)
+                yield doc_id, rescore(_decoded(raw), precision, calibration)
 
     def store_suggestions(self, items: Iterable[tuple[int, list[Span]]], version: str) -> None:
         """Cache suggestions as computed (the model's own scores), with each document's

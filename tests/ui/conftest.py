@@ -58,16 +58,30 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, settings: QSettings):  # type: ignore[no-untyped-def]
+def make_window(qtbot, settings: QSettings):  # type: ignore[no-untyped-def]
+    """A shown main window whose suggestions come from ``suggester`` (no model); closed after
+    the test."""
     from annotator.ui.main_window import MainWindow
 
-    win = MainWindow(settings, suggester_factory=lambda store: FakeSuggester())
-    win.setProperty("noPopups", True)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close_project()
+    made = []
+
+    def make(suggester: object):  # type: ignore[no-untyped-def]
+        win = MainWindow(settings, suggester_factory=lambda store: suggester)
+        win.setProperty("noPopups", True)
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        made.append(win)
+        return win
+
+    yield make
+    for win in made:
+        win.close_project()
+
+
+@pytest.fixture
+def window(make_window):  # type: ignore[no-untyped-def]
+    return make_window(FakeSuggester())
 
 
 @pytest.fixture

@@ -43,16 +43,8 @@ def scored_project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def scored_window(qtbot, settings):  # type: ignore[no-untyped-def]
-    from annotator.ui.main_window import MainWindow
-
-    win = MainWindow(settings, suggester_factory=lambda store: ScoredSuggester())
-    win.setProperty("noPopups", True)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close_project()
+def scored_window(make_window):  # type: ignore[no-untyped-def]
+    return make_window(ScoredSuggester())
 
 
 def _open(qtbot, window, path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -48,16 +48,8 @@ def teach_project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def teach_window(qtbot, settings):  # type: ignore[no-untyped-def]
-    from annotator.ui.main_window import MainWindow
-
-    win = MainWindow(settings, suggester_factory=lambda store: ScoredSuggester())
-    win.setProperty("noPopups", True)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close_project()
+def teach_window(make_window):  # type: ignore[no-untyped-def]
+    return make_window(ScoredSuggester())
 
 
 def _ids(path: Path) -> list[int]:
