@@ -50,6 +50,7 @@ class SuggesterRecipe:
     model_name: str
     created: float
     suppressed: tuple[tuple[str, str], ...] = field(default=())
+    dropped_kinds: tuple[str, ...] = field(default=())
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -71,6 +72,7 @@ class SuggesterRecipe:
                 model_name=str(data["model_name"]),
                 created=float(data["created"]),
                 suppressed=tuple((str(t), str(lab)) for t, lab in data["suppressed"]),
+                dropped_kinds=tuple(str(k) for k in data.get("dropped_kinds", ())),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"not a suggester recipe ({exc!r})") from exc
@@ -94,6 +96,7 @@ def recipe_for(store: ProjectStore, model_id: int) -> SuggesterRecipe:
         model_name=f"model {model_id}",
         created=version.created,
         suppressed=tuple(sorted(store.suppressed())),
+        dropped_kinds=tuple(str(k) for k in report.get("dropped_kinds", ())),
     )
 
 
@@ -149,7 +152,13 @@ def suggester_from_recipe(recipe: SuggesterRecipe, nlp: Language) -> SpanSource:
         )
     info = PipelineInfo(recipe.model_name, time_label(recipe.created), rules.info.lang, "project")
     learned = LearnedSuggester(
-        rules, recipe.choice, recipe.rank, recipe.model_version, untrained, info
+        rules,
+        recipe.choice,
+        recipe.rank,
+        recipe.model_version,
+        untrained,
+        info,
+        frozenset(recipe.dropped_kinds),
     )
     return with_suppressions(learned, frozenset(recipe.suppressed))
 

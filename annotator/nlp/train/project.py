@@ -23,6 +23,7 @@ from annotator.core.model_versions import HELDOUT, TRAIN, assign_parts
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import ProjectStore, StoreError, text_hash
 from annotator.core.team import REVIEWED
+from annotator.nlp.span_kinds import drop_kinds, dropped_lines, kind_tally, unwanted_kinds
 from annotator.nlp.train.binary_spans import BinaryEvidence, binary_evidence
 from annotator.nlp.train.data import (
     LabelledText,
@@ -93,6 +94,8 @@ class TrainReport:
     current: str = UNTRAINED  # what suggested before this run
     skipped_texts: int = 0
     output: str | None = None
+    kinds: dict[str, tuple[int, int]] = field(default_factory=dict)  # accepted, suggested
+    dropped_kinds: list[str] = field(default_factory=list)
 
     @property
     def new_f(self) -> float:
@@ -113,6 +116,9 @@ class TrainReport:
             _side_by_side(self.tables, self.labels),
             "per label: " + ", ".join(f"{k} <- {v}" for k, v in self.choice.items()),
         ]
+        lines.extend(
+            f"not suggested: {line}" for line in dropped_lines(self.dropped_kinds, self.kinds)
+        )
         verdict = f"model {self.model_id} stored; " + (
             "it suggests now"
             if self.used
@@ -316,6 +322,11 @@ def train_project(
         + [None] * len(rehearsal_texts),
     )
     gold_count = len(train) + len(binary.only)
+    # What the untrained suggester gets wrong on this project's own kind of text.
+    train_texts = [g.text for g in train]
+    report.kinds = kind_tally(train_texts, untrained.suggest(train_texts), [g.spans for g in train])
+    report.dropped_kinds = list(unwanted_kinds(report.kinds))
+    dropped = frozenset(report.dropped_kinds)
     labelled[:gold_count] = binary.marked(labelled[:gold_count], train)
     if cancel is not None:
         cancel.check()
@@ -357,6 +368,13 @@ def train_project(
         **model_outputs(store, labels, nlp, heldout_texts),
     }
     held = without_suppressed(held, heldout_texts, suppressed)
+    held = {
+        source: [
+            drop_kinds(text, spans, dropped)
+            for text, spans in zip(heldout_texts, per_text, strict=True)
+        ]
+        for source, per_text in held.items()
+    }
     counts = {
         source: doc_counts(heldout_gold, predicted, labels) for source, predicted in held.items()
     }

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from annotator.core.confidence import SourcePrecision
 from annotator.core.model import Span, SpanState
 from annotator.nlp.confidence.beam import BeamEntities
+from annotator.nlp.span_kinds import drop_kinds
 from annotator.nlp.suggest import PATTERNS_KEY, Suggester, fitting
 
 if TYPE_CHECKING:
@@ -108,7 +109,8 @@ def combine(
 
 
 class LearnedSuggester:
-    """Suggestions of a trained model combined with the rules per label, as measured.
+    """Suggestions of a trained model combined with the rules per label, as measured,
+    without the kinds of suggestion the project's annotators do not accept (``span_kinds``).
 
     Offers what callers use of a ``Suggester``: ``suggest``, ``suggest_one``, ``version``,
     ``labels``, ``nlp`` (the trained pipeline), ``patterns`` and ``info``.
@@ -122,6 +124,7 @@ class LearnedSuggester:
         model_version: str,
         untrained: Suggester | None = None,
         info: PipelineInfo | None = None,
+        dropped_kinds: frozenset[str] = frozenset(),
     ) -> None:
         needs_untrained = UNTRAINED in choice.values()
         if needs_untrained and untrained is None:
@@ -135,8 +138,11 @@ class LearnedSuggester:
         self.patterns = rules.patterns
         self.skipped_patterns = rules.skipped_patterns
         self.info = info or rules.info
+        self.dropped_kinds = frozenset(dropped_kinds)  # span_kinds: what the project rejects
         self._run_rules = "model+rules" in self.choice.values()
         parts = [model_version, rules.version, json.dumps(self.choice, sort_keys=True)]
+        if self.dropped_kinds:
+            parts.append(json.dumps(sorted(self.dropped_kinds)))
         if self.untrained is not None:
             parts.append(self.untrained.version)
         digest = hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:8]
@@ -163,7 +169,7 @@ class LearnedSuggester:
             found = self._by_source(doc, text)
             if base is not None:
                 found[UNTRAINED] = next(base)
-            yield combine(found, self.choice, self.rank)
+            yield drop_kinds(text, combine(found, self.choice, self.rank), self.dropped_kinds)
 
     def suggest_one(self, text: str) -> list[Span]:
         return next(self.suggest([text]))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model_versions import ModelVersion
 from annotator.core.suppressions import Suppression
+from annotator.nlp.span_kinds import dropped_lines
 from annotator.ui.train.report_view import ScoreTable
 
 __all__ = [
@@ -74,6 +75,13 @@ class TrainReportDialog(QDialog):
         self.table = ScoreTable(self)
         self.table.show_report(report.tables, report.labels, report.choice)
         layout.addWidget(self.table)
+        dropped = dropped_lines(report.dropped_kinds, report.kinds)
+        if dropped:
+            _note(
+                layout,
+                "Learned from the accepted documents, no longer suggested:\n"
+                + "\n".join(f"  • {line}" for line in dropped),
+            )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.use_button: QPushButton | None = None
         if not report.used and report.model_id is not None:

@@ -1,0 +1,95 @@
+"""Kinds of suggestion a project's annotators do not accept, learned when it trains."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.core.model import Span
+from annotator.core.store import ProjectStore
+from annotator.nlp.preannotate import suggester_for_project, untrained_suggester
+from annotator.nlp.span_kinds import (
+    describe_kind,
+    drop_kinds,
+    dropped_lines,
+    kind_tally,
+    span_kind,
+    unwanted_kinds,
+)
+from annotator.nlp.train.load import SuggesterRecipe, recipe_for
+from annotator.nlp.train.project import TrainOptions, train_project
+from tests.nlp.test_train import _doc
+
+
+def _span(text: str, part: str, label: str, source: str) -> Span:
+    start = text.index(part)
+    return Span(start, start + len(part), label, source=source)
+
+
+def test_a_kind_is_label_source_and_shape() -> None:
+    text = "3.1 The 2,000 soldiers of NATO met JOHN SMITH and Anna Berg of Kelb, 12 km away."
+    kinds = {
+        part: span_kind(text, _span(text, part, label, source))
+        for part, label, source in [
+            ("3.1", "QUANTITY", "model"),
+            ("2,000 soldiers", "QUANTITY", "rule"),
+            ("NATO", "ORG", "pattern"),
+            ("JOHN SMITH", "PERSON", "rule"),
+            ("Anna Berg", "PERSON", "model"),
+            ("Kelb", "ORG", "model"),
+        ]
+    }
+    assert kinds == {
+        "3.1": "QUANTITY/model/number",
+        "2,000 soldiers": "QUANTITY/rule/digits",
+        "NATO": "ORG/pattern/capital",
+        "JOHN SMITH": "PERSON/rule/capitals",
+        "Anna Berg": "PERSON/model/words",
+        "Kelb": "ORG/model/word",
+    }
+    assert describe_kind("QUANTITY/pattern/number") == "QUANTITY from a pattern: a bare number"
+
+
+def test_kinds_rarely_accepted_on_enough_evidence_are_dropped() -> None:
+    texts, suggested, accepted = [], [], []
+    for i in range(6):
+        text = f"{i + 1}. The board met 40 soldiers. Page {i + 10}."
+        texts.append(text)
+        numbers = [_span(text, f"{i + 1}", "QUANTITY", "model")]
+        numbers.append(_span(text, f"{i + 10}", "QUANTITY", "model"))
+        counted = _span(text, "40 soldiers", "QUANTITY", "rule")
+        suggested.append([*numbers, counted])
+        accepted.append([counted.key] + ([numbers[0].key] if i == 0 else []))
+    counts = kind_tally(texts, suggested, accepted)
+    assert counts == {"QUANTITY/model/number": (1, 12), "QUANTITY/rule/digits": (6, 6)}
+    assert unwanted_kinds(counts) == ("QUANTITY/model/number",)
+    # Too little evidence: four suggestions say nothing yet, whatever was accepted.
+    assert unwanted_kinds({"ORG/model/word": (0, 4)}) == ()
+    # Accepted a third of the time: dropping them would cost more than it brings... almost.
+    assert unwanted_kinds({"ORG/model/word": (4, 10)}) == ()
+    kept = drop_kinds(texts[0], suggested[0], frozenset(unwanted_kinds(counts)))
+    assert [texts[0][s.start : s.end] for s in kept] == ["40 soldiers"]
+    assert dropped_lines(["QUANTITY/model/number"], counts) == [
+        "QUANTITY from the model: a bare number (1 of 12 accepted)"
+    ]
+
+
+def test_training_learns_the_kinds_the_annotators_never_accept(
+    project: ProjectStore, tmp_path: Path
+) -> None:
+    """A one-word ORG pattern the annotators never accept ("Monday") goes with the model
+    trained on their documents: recorded in its report and recipe, and not suggested."""
+    project.add_project_pattern({"label": "ORG", "pattern": "Monday"})
+    project.add_documents(_doc(i) for i in range(10))
+    report = train_project(project, TrainOptions(epochs=2, use="always"))
+    assert "ORG/pattern/word" in report.dropped_kinds
+    accepted, suggested = report.kinds["ORG/pattern/word"]
+    assert accepted == 0 and suggested >= 5
+    assert any("ORG from a pattern: one word" in line for line in report.summary().splitlines())
+    recipe = recipe_for(project, int(report.model_id or 0))
+    assert "ORG/pattern/word" in recipe.dropped_kinds
+    assert SuggesterRecipe.from_json(recipe.to_json()) == recipe
+    text = "Lena Berg joined Norvik Group on Monday."
+    monday = (text.index("Monday"), text.index("Monday") + 6, "ORG")
+    assert monday in {s.key for s in untrained_suggester(project).suggest_one(text)}
+    found = suggester_for_project(project).suggest_one(text)
+    assert monday not in {s.key for s in found}
