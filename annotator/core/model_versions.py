@@ -98,15 +98,21 @@ class ModelVersion:
 
     @property
     def choice_text(self) -> str:
-        """ "every label ← model+rules", or the labels grouped by the source serving them."""
+        """ "every label ← model+rules", or the labels grouped by the source serving them;
+        and how many kinds of suggestion it learned to leave out (``nlp.span_kinds``)."""
         choice: dict[str, str] = self.report.get("choice", {})
         sources = sorted(set(choice.values()))
         if len(sources) == 1:
-            return f"every label ← {sources[0]}"
-        return "; ".join(
-            f"{', '.join(k for k, v in choice.items() if v == source)} ← {source}"
-            for source in sources
-        )
+            text = f"every label ← {sources[0]}"
+        else:
+            text = "; ".join(
+                f"{', '.join(k for k, v in choice.items() if v == source)} ← {source}"
+                for source in sources
+            )
+        dropped = len(self.report.get("dropped_kinds", ()))
+        if dropped:
+            text += f"; {dropped} kind{'s' if dropped > 1 else ''} of suggestion left out"
+        return text
 
     @property
     def version(self) -> str:

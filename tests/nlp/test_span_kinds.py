@@ -85,6 +85,7 @@ def test_training_learns_the_kinds_the_annotators_never_accept(
     accepted, suggested = report.kinds["ORG/pattern/word"]
     assert accepted == 0 and suggested >= 5
     assert any("ORG from a pattern: one word" in line for line in report.summary().splitlines())
+    assert "of suggestion left out" in project.model(int(report.model_id or 0)).choice_text
     recipe = recipe_for(project, int(report.model_id or 0))
     assert "ORG/pattern/word" in recipe.dropped_kinds
     assert SuggesterRecipe.from_json(recipe.to_json()) == recipe
