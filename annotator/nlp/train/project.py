@@ -12,6 +12,7 @@ combination beats what suggests now on the held-out part (or when asked to).
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -325,7 +326,8 @@ def train_project(
     # What the untrained suggester gets wrong on this project's own kind of text.
     train_texts = [g.text for g in train]
     report.kinds = kind_tally(train_texts, untrained.suggest(train_texts), [g.spans for g in train])
-    report.dropped_kinds = list(unwanted_kinds(report.kinds))
+    gold_counts = Counter(label for g in train for _, _, label in g.spans)
+    report.dropped_kinds = list(unwanted_kinds(report.kinds, gold_counts))
     dropped = frozenset(report.dropped_kinds)
     labelled[:gold_count] = binary.marked(labelled[:gold_count], train)
     if cancel is not None:
