@@ -18,6 +18,7 @@ from annotator.nlp.span_kinds import (
 )
 from annotator.nlp.train.load import SuggesterRecipe, recipe_for
 from annotator.nlp.train.project import TrainOptions, train_project
+from annotator.nlp.train.scoring import untrained_without_kinds
 from tests.nlp.test_train import _doc
 
 
@@ -104,3 +105,41 @@ def test_training_learns_the_kinds_the_annotators_never_accept(
     assert monday in {s.key for s in untrained_suggester(project).suggest_one(text)}
     found = suggester_for_project(project).suggest_one(text)
     assert monday not in {s.key for s in found}
+
+
+def _table(f: float) -> dict[str, dict[str, float]]:
+    return {label: {"p": f, "r": f, "f": f} for label in ("PERSON", "ORG", "overall")}
+
+
+def test_a_model_that_lost_still_passes_on_the_kinds_it_learned() -> None:
+    tables = {"untrained": _table(0.80), "model+rules": _table(0.70)}
+    choice, rank = untrained_without_kinds(tables, ["PERSON", "ORG"], current_f=0.75) or ({}, {})
+    assert choice == {"PERSON": "untrained", "ORG": "untrained"}
+    assert rank == {"PERSON": 0.80, "ORG": 0.80}
+    assert untrained_without_kinds(tables, ["PERSON", "ORG"], current_f=0.80) is None
+
+
+def test_without_a_model_source_the_trained_pipeline_is_not_run(project: ProjectStore) -> None:
+    """All labels with the untrained suggester: its spans minus the kinds, no model pass."""
+    from annotator.nlp.pipeline import load_for_ner
+    from annotator.nlp.train.load import project_rules
+    from annotator.nlp.train.sources import LearnedSuggester
+
+    project.add_project_pattern({"label": "ORG", "pattern": "Monday"})
+    untrained = untrained_suggester(project)
+    trained = load_for_ner(project.pipeline)  # stands for the trained pipeline
+    rules = project_rules(project, project.labels().names, trained)
+    choice = {label: "untrained" for label in project.labels().names}
+    learned = LearnedSuggester(
+        rules, choice, {}, "v", untrained, dropped_kinds=frozenset({"ORG/pattern/word"})
+    )
+    text = "Kelb Dynamics met on Monday."
+    assert any(s.label == "ORG" for s in untrained.suggest_one(text))
+    calls = []
+    real_pipe = learned.nlp.pipe
+    learned.nlp.pipe = lambda *a, **k: calls.append(1) or real_pipe(*a, **k)  # type: ignore[method-assign]
+    got = next(learned.suggest([text]))
+    assert [s.key for s in got] == [
+        s.key for s in untrained.suggest_one(text) if s.source != "pattern" or s.label != "ORG"
+    ]
+    assert calls == []

@@ -34,7 +34,13 @@ from annotator.nlp.train.data import (
 )
 from annotator.nlp.train.evidence import Outputs, model_outputs, without_suppressed
 from annotator.nlp.train.finetune import FineTuneOptions, fine_tune
-from annotator.nlp.train.scoring import choose_sources, doc_counts, score_table, scores_of
+from annotator.nlp.train.scoring import (
+    choose_sources,
+    doc_counts,
+    score_table,
+    scores_of,
+    untrained_without_kinds,
+)
 from annotator.nlp.train.sources import UNTRAINED, combine
 
 if TYPE_CHECKING:
@@ -97,6 +103,7 @@ class TrainReport:
     output: str | None = None
     kinds: dict[str, tuple[int, int]] = field(default_factory=dict)  # accepted, suggested
     dropped_kinds: list[str] = field(default_factory=list)
+    kinds_only: bool = False  # the model lost; the untrained suggester minus the kinds won
 
     @property
     def new_f(self) -> float:
@@ -121,7 +128,10 @@ class TrainReport:
             f"not suggested: {line}" for line in dropped_lines(self.dropped_kinds, self.kinds)
         )
         verdict = f"model {self.model_id} stored; " + (
-            "it suggests now"
+            "the model itself lost on the held-out part, but leaving those kinds out won: "
+            "the untrained suggester without them suggests now"
+            if self.kinds_only
+            else "it suggests now"
             if self.used
             else f"it does not suggest (held-out F1 {self.new_f:.3f} against "
             f"{self.current_f:.3f} now; `annotator models PROJECT --use {self.model_id}` "
@@ -396,6 +406,12 @@ def train_project(
     use = options.use == "always" or (
         options.use == "if-better" and report.new_f > report.current_f + 1e-9
     )
+    if not use and options.use == "if-better" and dropped:
+        fallback = untrained_without_kinds(tables, labels, report.current_f)
+        if fallback is not None:
+            report.choice, report.rank = fallback
+            tables["new"] = tables[UNTRAINED]
+            report.kinds_only = use = True
     if cancel is not None:
         cancel.check()
     report.seconds = round(time.monotonic() - started, 1)

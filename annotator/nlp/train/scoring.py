@@ -19,6 +19,7 @@ __all__ = [
     "score_table",
     "scores_of",
     "surely_better",
+    "untrained_without_kinds",
 ]
 
 Key = tuple[int, int, str]
@@ -152,3 +153,20 @@ def choose_sources(
                 choice[label] = source
     rank = {label: _f1(c[label] for c in counts[choice[label]]) for label in labels}
     return choice, rank
+
+
+def untrained_without_kinds(
+    tables: Mapping[str, Mapping[str, Mapping[str, float]]],
+    labels: Sequence[str],
+    current_f: float,
+) -> tuple[dict[str, str], dict[str, float]] | None:
+    """Every label with the untrained suggester (its spans of the learned kinds left out:
+    ``tables["untrained"]`` is scored so) when that beats what suggests now on the held-out
+    part, as (choice, rank); None when it does not. A model that lost can still have taught
+    what its project does not accept (``nlp.span_kinds``); no model pass is then needed."""
+    table = tables[UNTRAINED]
+    if float(table["overall"]["f"]) <= current_f + 1e-9:
+        return None
+    return {label: UNTRAINED for label in labels}, {
+        label: float(table[label]["f"]) for label in labels
+    }

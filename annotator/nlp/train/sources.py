@@ -162,6 +162,11 @@ class LearnedSuggester:
         base: Iterator[list[Span]] | None = None
         if self.untrained is not None:
             base = self.untrained.suggest(texts, batch_size=batch_size, n_process=n_process)
+            if all(source == UNTRAINED for source in self.choice.values()):
+                # Every label stays with the untrained suggester: no pass of the trained model.
+                for text, spans in zip(texts, base, strict=True):
+                    yield drop_kinds(text, spans, self.dropped_kinds)
+                return
         pairs = ((fitting(self.nlp, text),) * 2 for text in texts)
         for doc, text in self.nlp.pipe(
             pairs, batch_size=batch_size, n_process=n_process, as_tuples=True
