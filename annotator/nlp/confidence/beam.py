@@ -132,7 +132,7 @@ def _with_entities(
     """
     from spacy.attrs import ENT_IOB, ENT_TYPE
 
-    before = [doc.to_array([ENT_IOB, ENT_TYPE]) for doc in docs]
+    before: list[Any] = [doc.to_array([ENT_IOB, ENT_TYPE]) for doc in docs]
     ner.set_annotations(docs, states)
     keep = [i for i, doc in enumerate(docs) if doc.ents]
     for i in keep:

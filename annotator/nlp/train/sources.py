@@ -28,12 +28,13 @@ from typing import TYPE_CHECKING
 from annotator.core.confidence import SourcePrecision
 from annotator.core.model import Span, SpanState
 from annotator.nlp.confidence.beam import BeamEntities
-from annotator.nlp.suggest import PATTERNS_KEY, Suggester, fitting
+from annotator.nlp.suggest import PATTERNS_KEY, Suggester, fitting, pipe_texts, token_index
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from annotator.nlp.pipeline import PipelineInfo
+    from annotator.nlp.tokens import TokenIndex
 
 __all__ = ["MODEL_SOURCES", "SOURCES", "UNTRAINED", "LearnedSuggester", "combine", "model_spans"]
 
@@ -148,22 +149,32 @@ class LearnedSuggester:
             found["model+rules"] = self.rules.spans_from_doc(doc, text)
         return found
 
-    def suggest(
-        self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
-    ) -> Iterator[list[Span]]:
-        """One list of suggested spans per text, in order."""
+    def _combined(
+        self, texts: Iterable[str], batch_size: int, n_process: int
+    ) -> Iterator[tuple[list[Span], Doc, str]]:
         texts = list(texts)
         base: Iterator[list[Span]] | None = None
         if self.untrained is not None:
             base = self.untrained.suggest(texts, batch_size=batch_size, n_process=n_process)
-        pairs = ((fitting(self.nlp, text),) * 2 for text in texts)
-        for doc, text in self.nlp.pipe(
-            pairs, batch_size=batch_size, n_process=n_process, as_tuples=True
-        ):
-            found = self._by_source(doc, text)
+        for doc, text in pipe_texts(self.nlp, texts, batch_size, n_process):
+            found = self._by_source(doc, fitting(self.nlp, text))
             if base is not None:
                 found[UNTRAINED] = next(base)
-            yield combine(found, self.choice, self.rank)
+            yield combine(found, self.choice, self.rank), doc, text
+
+    def suggest(
+        self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
+    ) -> Iterator[list[Span]]:
+        """One list of suggested spans per text, in order."""
+        for spans, _, _ in self._combined(texts, batch_size, n_process):
+            yield spans
+
+    def suggest_indexed(
+        self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
+    ) -> Iterator[tuple[list[Span], TokenIndex]]:
+        """``suggest``, each list with its text's tokens."""
+        for spans, doc, text in self._combined(texts, batch_size, n_process):
+            yield spans, token_index(self.nlp, doc, text)
 
     def suggest_one(self, text: str) -> list[Span]:
         return next(self.suggest([text]))
@@ -171,7 +182,6 @@ class LearnedSuggester:
     def by_source(self, texts: Sequence[str]) -> list[dict[str, list[Span]]]:
         """Every model source's spans for each text (for scoring, not for suggesting)."""
         out = []
-        pairs = ((fitting(self.nlp, text),) * 2 for text in texts)
-        for doc, text in self.nlp.pipe(pairs, as_tuples=True, batch_size=32):
-            out.append(self._by_source(doc, text, every=True))
+        for doc, text in pipe_texts(self.nlp, texts, batch_size=32):
+            out.append(self._by_source(doc, fitting(self.nlp, text), every=True))
         return out
