@@ -136,7 +136,8 @@ class LearnedSuggester:
         self.patterns = rules.patterns
         self.skipped_patterns = rules.skipped_patterns
         self.info = info or rules.info
-        self._run_rules = "model+rules" in self.choice.values()
+        # Only the sources some label is served by are computed when suggesting.
+        self._served = set(self.choice.values())
         parts = [model_version, rules.version, json.dumps(self.choice, sort_keys=True)]
         if self.untrained is not None:
             parts.append(self.untrained.version)
@@ -144,8 +145,10 @@ class LearnedSuggester:
         self.version = f"{model_version}+{digest}"
 
     def _by_source(self, doc: Doc, text: str, every: bool = False) -> dict[str, list[Span]]:
-        found = model_spans(doc, self.labels, self.rules.label_map.quantity_label)
-        if every or self._run_rules:
+        found: dict[str, list[Span]] = {}
+        if every or not self._served.isdisjoint(("model", "model+patterns")):
+            found.update(model_spans(doc, self.labels, self.rules.label_map.quantity_label))
+        if every or "model+rules" in self._served:
             found["model+rules"] = self.rules.spans_from_doc(doc, text)
         return found
 
