@@ -27,7 +27,6 @@ from annotator.formats.records import (
     display_path,
 )
 from annotator.nlp.suggest import SpanSource
-from annotator.nlp.tokens import Tokenizer
 
 __all__ = ["suggest_file"]
 
@@ -51,7 +50,6 @@ def suggest_file(
         raise FormatError(out, "is a folder; --output needs a file name")
     errors: list[LineError] = []
     pending: deque[Record] = deque()
-    tokenizer = Tokenizer(suggester.nlp)
     report = ExportReport(files=[out])
     name = display_path(source)
 
@@ -64,12 +62,13 @@ def suggest_file(
             yield item.text
 
     with atomic_write(out, "w") as handle:
-        for found in suggester.suggest(texts(), n_process=n_process):
+        # The tokens come with the suggestions, from the same docs: no second tokenization.
+        for found, tokens in suggester.suggest_indexed(texts(), n_process=n_process):
             spans = scores(found) if scores is not None else found
             record = pending.popleft()
             doc = Document(record.line, record.text, record.meta, name, record.line)
             annotation = Annotation(doc.id, "model", None, tuple(spans))
-            line = jsonl_record(doc, annotation, tokenizer.index(record.text), list(spans))
+            line = jsonl_record(doc, annotation, tokens, list(spans))
             del line["answer"], line["_annotator_id"]
             handle.write(srsly.json_dumps(line) + "\n")
             report.documents += 1

@@ -119,6 +119,7 @@ from annotator.nlp.rules_weapons import (
     named_before_weapon_noun,
 )
 from annotator.nlp.rules_words import PLACE_LABELS
+from annotator.nlp.tokens import TokenIndex
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -130,7 +131,9 @@ __all__ = [
     "SpanSource",
     "Suggester",
     "fitting",
+    "pipe_texts",
     "suggest_everywhere_pattern",
+    "token_index",
 ]
 
 #: ``doc.spans`` key under which the pattern matches are stored.
@@ -155,6 +158,21 @@ def fitting(nlp: Language, text: str) -> str:
     return text if len(text) <= nlp.max_length else ""
 
 
+def pipe_texts(
+    nlp: Language, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
+) -> Iterator[tuple[Doc, str]]:
+    """``nlp.pipe`` over the texts (each as ``fitting`` leaves it), each doc with its text;
+    lazily, batch by batch. The text rides along: ``doc.text`` is slow to rebuild."""
+    pairs = ((fitting(nlp, text), text) for text in texts)
+    yield from nlp.pipe(pairs, batch_size=batch_size, n_process=n_process, as_tuples=True)
+
+
+def token_index(nlp: Language, doc: Doc, text: str) -> TokenIndex:
+    """The tokens of ``text`` read from its processed ``doc``, with no second tokenization
+    (a text too long for the model, whose doc is empty, is tokenized on its own)."""
+    return TokenIndex.from_doc(doc if fitting(nlp, text) else nlp.tokenizer(text), text)
+
+
 class SpanSource(Protocol):
     """What suggests for a project: the untrained ``Suggester`` or a trained model's
     ``train.sources.LearnedSuggester``."""
@@ -170,6 +188,10 @@ class SpanSource(Protocol):
     ) -> Iterator[list[Span]]: ...
 
     def suggest_one(self, text: str) -> list[Span]: ...
+
+    def suggest_indexed(
+        self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
+    ) -> Iterator[tuple[list[Span], TokenIndex]]: ...
 
 
 class Suggester:
@@ -281,13 +303,20 @@ class Suggester:
     def suggest(
         self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
     ) -> Iterator[list[Span]]:
-        """One list of suggested spans per text, in order; lazily, batch by batch."""
-        # The text rides along (doc.text is slow); one too long for the model gets none.
-        pairs = ((fitting(self.nlp, text),) * 2 for text in texts)
-        for doc, text in self.nlp.pipe(
-            pairs, batch_size=batch_size, n_process=n_process, as_tuples=True
-        ):
-            yield self.spans_from_doc(doc, text)
+        """One list of suggested spans per text, in order; lazily, batch by batch. A text too
+        long for the model gets none."""
+        for doc, text in pipe_texts(self.nlp, texts, batch_size, n_process):
+            yield self.spans_from_doc(doc, fitting(self.nlp, text))
+
+    def suggest_indexed(
+        self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
+    ) -> Iterator[tuple[list[Span], TokenIndex]]:
+        """``suggest``, each list with its text's tokens."""
+        for doc, text in pipe_texts(self.nlp, texts, batch_size, n_process):
+            yield (
+                self.spans_from_doc(doc, fitting(self.nlp, text)),
+                token_index(self.nlp, doc, text),
+            )
 
     def suggest_one(self, text: str) -> list[Span]:
         """Suggestions for a single text."""

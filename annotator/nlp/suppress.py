@@ -16,6 +16,7 @@ from annotator.core.model import Span
 if TYPE_CHECKING:
     from annotator.core.store import ProjectStore
     from annotator.nlp.suggest import SpanSource
+    from annotator.nlp.tokens import TokenIndex
 
 __all__ = ["SuppressingSuggester", "refresh_suppressions", "with_suppressions"]
 
@@ -48,6 +49,12 @@ class SuppressingSuggester:
 
     def suggest_one(self, text: str) -> list[Span]:
         return self._keep(text, self.inner.suggest_one(text))
+
+    def suggest_indexed(
+        self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
+    ) -> Iterator[tuple[list[Span], TokenIndex]]:
+        for spans, index in self.inner.suggest_indexed(texts, batch_size, n_process):
+            yield self._keep(index.text, spans), index
 
 
 def with_suppressions(inner: SpanSource, suppressed: frozenset[tuple[str, str]]) -> SpanSource:

@@ -134,3 +134,15 @@ def test_calibrate_without_enough_held_out_says_so(
     assert main(["calibrate", str(path), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert not report["fitted"] and "too few" in report["note"]
+
+
+def test_a_document_without_entities_is_not_beam_searched_and_the_others_score_alike() -> None:
+    scored = load_for_ner("auto")
+    assert add_beam_scores(scored, width=4)
+    quiet = "she said that it was raining and went back in."
+    alone = [scored(text).user_data["annotator_beam"] for text in TEXTS]
+    mixed = list(scored.pipe([quiet, TEXTS[0], quiet, *TEXTS[1:], quiet]))
+    assert [d.user_data["annotator_beam"] for d in mixed if d.text == quiet] == [[], [], []]
+    assert not any(d.ents for d in mixed if d.text == quiet)
+    assert [d.user_data["annotator_beam"] for d in mixed if d.text != quiet] == alone
+    assert all(alone)

@@ -714,3 +714,25 @@ def test_the_token_list_cache_follows_the_doc() -> None:
     assert [t.text for t in token_list(first)] == ["one", "two", "three"]
     assert [t.text for t in token_list(second)] == ["four", "five"]
     assert [t.text for t in token_list(first)] == ["one", "two", "three"]
+
+
+def test_suggestions_with_tokens_are_the_suggestions_and_the_tokenizers_tokens() -> None:
+    suggester = Suggester("blank:en", extra_patterns=[{"label": "ORG", "pattern": "NATO"}])
+    texts = ["NATO met in Brussels.", "", "nato, again: NATO!", "Long text about NATO " * 5]
+    suggester.nlp.max_length = 60  # the last text is too long for the model: no suggestion
+    tokenizer = Tokenizer(suggester.nlp)
+    indexed = list(suggester.suggest_indexed(texts))
+    assert [spans for spans, _ in indexed] == list(suggester.suggest(texts))
+    assert [index for _, index in indexed] == [tokenizer.index(text) for text in texts]
+    assert indexed[-1][0] == [] and len(indexed[-1][1]) == 20
+
+
+def test_suppressed_texts_are_left_out_of_suggestions_with_tokens() -> None:
+    from annotator.nlp.suppress import with_suppressions
+
+    inner = Suggester("blank:en", extra_patterns=[{"label": "ORG", "pattern": "NATO"}])
+    suggester = with_suppressions(inner, frozenset({("NATO", "ORG")}))
+    texts = ["NATO met.", "nato met."]
+    indexed = list(suggester.suggest_indexed(texts))
+    assert [spans for spans, _ in indexed] == list(suggester.suggest(texts)) == [[], []]
+    assert [index for _, index in indexed] == [i for _, i in inner.suggest_indexed(texts)]

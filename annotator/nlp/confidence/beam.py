@@ -94,7 +94,14 @@ class BeamScorer:
             unfinished = [state for state in states if not state.is_final()]
             while unfinished:
                 unfinished = ner.transition_states(unfinished, model.predict(unfinished))
-            beams = BeamBatch(ner.moves, ner.moves.init_batch(todo), None, self.width, density=0.0)
+            # The beam only scores entities: a document the greedy parse found none in has
+            # nothing to score. Its initial states must be taken before any entity is set, as
+            # the recognizer keeps to entities already in a document.
+            first = ner.moves.init_batch(todo)
+            todo, states, first = _with_entities(ner, todo, states, first)
+            if not todo:
+                return
+            beams = BeamBatch(ner.moves, first, None, self.width, density=0.0)
             while not beams.is_done:
                 found = beams.get_unfinished_states()
                 if not found:
@@ -112,6 +119,25 @@ class BeamScorer:
                 for (start, end, label), p in sorted(scores.items())
                 if p >= _MIN_PROBABILITY
             ]
+
+
+def _with_entities(
+    ner: Any, docs: list[Doc], states: list[Any], first: list[Any]
+) -> tuple[list[Doc], list[Any], list[Any]]:
+    """The documents the greedy ``states`` give an entity, with their states and initial
+    states; the others are annotated now (with no entity, or with those they came with).
+
+    Each document is annotated to see, then given back the entity tags it had before, so
+    that the beam over it runs under the same constraints as the greedy parse did.
+    """
+    from spacy.attrs import ENT_IOB, ENT_TYPE
+
+    before: list[Any] = [doc.to_array([ENT_IOB, ENT_TYPE]) for doc in docs]
+    ner.set_annotations(docs, states)
+    keep = [i for i, doc in enumerate(docs) if doc.ents]
+    for i in keep:
+        docs[i].from_array([ENT_IOB, ENT_TYPE], before[i])
+    return [docs[i] for i in keep], [states[i] for i in keep], [first[i] for i in keep]
 
 
 def _register() -> None:

@@ -29,12 +29,13 @@ from annotator.core.confidence import SourcePrecision
 from annotator.core.model import Span, SpanState
 from annotator.nlp.confidence.beam import BeamEntities
 from annotator.nlp.span_kinds import drop_kinds
-from annotator.nlp.suggest import PATTERNS_KEY, Suggester, fitting
+from annotator.nlp.suggest import PATTERNS_KEY, Suggester, fitting, pipe_texts, token_index
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from annotator.nlp.pipeline import PipelineInfo
+    from annotator.nlp.tokens import TokenIndex
 
 __all__ = ["MODEL_SOURCES", "SOURCES", "UNTRAINED", "LearnedSuggester", "combine", "model_spans"]
 
@@ -139,7 +140,10 @@ class LearnedSuggester:
         self.skipped_patterns = rules.skipped_patterns
         self.info = info or rules.info
         self.dropped_kinds = frozenset(dropped_kinds)  # span_kinds: what the project rejects
-        self._run_rules = "model+rules" in self.choice.values()
+        # Only the sources some label is served by are computed when suggesting; with every
+        # label served by the untrained suggester, the trained model is not run at all.
+        self._served = set(self.choice.values())
+        self._untrained_only = self.untrained is not None and self._served == {UNTRAINED}
         parts = [model_version, rules.version, json.dumps(self.choice, sort_keys=True)]
         if self.dropped_kinds:
             parts.append(json.dumps(sorted(self.dropped_kinds)))
@@ -149,32 +153,59 @@ class LearnedSuggester:
         self.version = f"{model_version}+{digest}"
 
     def _by_source(self, doc: Doc, text: str, every: bool = False) -> dict[str, list[Span]]:
-        found = model_spans(doc, self.labels, self.rules.label_map.quantity_label)
-        if every or self._run_rules:
+        found: dict[str, list[Span]] = {}
+        if every or not self._served.isdisjoint(("model", "model+patterns")):
+            found.update(model_spans(doc, self.labels, self.rules.label_map.quantity_label))
+        if every or "model+rules" in self._served:
             found["model+rules"] = self.rules.spans_from_doc(doc, text)
         return found
+
+    def _combined(
+        self, texts: Iterable[str], batch_size: int, n_process: int
+    ) -> Iterator[tuple[list[Span], Doc, str]]:
+        texts = list(texts)
+        base: Iterator[list[Span]] | None = None
+        if self.untrained is not None:
+            base = self.untrained.suggest(texts, batch_size=batch_size, n_process=n_process)
+        for doc, text in pipe_texts(self.nlp, texts, batch_size, n_process):
+            fitted = fitting(self.nlp, text)
+            found = self._by_source(doc, fitted)
+            if base is not None:
+                found[UNTRAINED] = next(base)
+            spans = combine(found, self.choice, self.rank)
+            yield drop_kinds(fitted, spans, self.dropped_kinds), doc, text
 
     def suggest(
         self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
     ) -> Iterator[list[Span]]:
         """One list of suggested spans per text, in order."""
-        texts = list(texts)
-        base: Iterator[list[Span]] | None = None
-        if self.untrained is not None:
-            base = self.untrained.suggest(texts, batch_size=batch_size, n_process=n_process)
-            if all(source == UNTRAINED for source in self.choice.values()):
-                # Every label stays with the untrained suggester: no pass of the trained model.
-                for text, spans in zip(texts, base, strict=True):
-                    yield drop_kinds(text, spans, self.dropped_kinds)
-                return
-        pairs = ((fitting(self.nlp, text),) * 2 for text in texts)
-        for doc, text in self.nlp.pipe(
-            pairs, batch_size=batch_size, n_process=n_process, as_tuples=True
-        ):
-            found = self._by_source(doc, text)
-            if base is not None:
-                found[UNTRAINED] = next(base)
-            yield drop_kinds(text, combine(found, self.choice, self.rank), self.dropped_kinds)
+        if self._untrained_only:
+            texts = list(texts)
+            found = self._untrained().suggest(texts, batch_size=batch_size, n_process=n_process)
+            for text, spans in zip(texts, found, strict=True):
+                yield drop_kinds(text, spans, self.dropped_kinds)
+            return
+        for spans, _, _ in self._combined(texts, batch_size, n_process):
+            yield spans
+
+    def suggest_indexed(
+        self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
+    ) -> Iterator[tuple[list[Span], TokenIndex]]:
+        """``suggest``, each list with its text's tokens."""
+        if self._untrained_only:
+            texts = list(texts)
+            found = self._untrained().suggest_indexed(
+                texts, batch_size=batch_size, n_process=n_process
+            )
+            for text, (spans, index) in zip(texts, found, strict=True):
+                yield drop_kinds(text, spans, self.dropped_kinds), index
+            return
+        for spans, doc, text in self._combined(texts, batch_size, n_process):
+            yield spans, token_index(self.nlp, doc, text)
+
+    def _untrained(self) -> Suggester:
+        assert self.untrained is not None  # checked in __init__
+        return self.untrained
 
     def suggest_one(self, text: str) -> list[Span]:
         return next(self.suggest([text]))
@@ -182,7 +213,6 @@ class LearnedSuggester:
     def by_source(self, texts: Sequence[str]) -> list[dict[str, list[Span]]]:
         """Every model source's spans for each text (for scoring, not for suggesting)."""
         out = []
-        pairs = ((fitting(self.nlp, text),) * 2 for text in texts)
-        for doc, text in self.nlp.pipe(pairs, as_tuples=True, batch_size=32):
-            out.append(self._by_source(doc, text, every=True))
+        for doc, text in pipe_texts(self.nlp, texts, batch_size=32):
+            out.append(self._by_source(doc, fitting(self.nlp, text), every=True))
         return out
