@@ -5,7 +5,8 @@ loop could not run (the GUI was frozen for that long). Each gap records when it 
 phase the benchmark was in, and how much of it was the GUI thread's own CPU (as opposed to
 waiting for the GIL or for a core), with the GUI thread's context switches within it (Linux):
 ``preempted`` (involuntary: it was runnable but another process or thread got the core — the
-machine) and ``blocked`` (voluntary: it waited — for the GIL, a lock, a child, the disk).
+machine) and ``blocked`` (voluntary: it waited — for the GIL, a lock, a child, the disk); a
+gap with neither and little CPU is the virtual machine's CPU not running at all (the host).
 ``cause()`` names the likelier of the three.
 """
 
@@ -33,11 +34,12 @@ class Gap:
     blocked: int = 0  # voluntary ones, less the one of the event loop's own wait
 
     def cause(self) -> str:
-        """ "code" when the GUI thread ran for most of the gap, else "machine" when it was
-        pre-empted more often than it blocked, else "waiting" (GIL, lock, child, disk)."""
+        """The likelier cause: "code" when the GUI thread ran for most of the gap, else
+        "waiting" (GIL, lock, child, disk) when it blocked more often than it was pre-empted,
+        else "machine": pre-empted, or not switched out at all (its virtual CPU did not run)."""
         if self.cpu_ms >= 0.5 * self.ms:
             return "code"
-        return "machine" if self.preempted > self.blocked else "waiting"
+        return "waiting" if self.blocked > self.preempted else "machine"
 
 
 def _switches() -> tuple[int, int]:
