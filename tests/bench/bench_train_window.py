@@ -10,6 +10,9 @@ while the new model takes over (the suggestion process reloads, the documents ar
 again). Goal: no gap over 50 ms. Each gap over 50 ms is listed with its likelier cause (see
 ``bench_stalls.Gap.cause``): our code on the GUI thread, the machine (the thread was
 pre-empted: other processes, our children included, had the cores) or waiting (GIL, a lock).
+Garbage collection runs as in the app (``ui.gc_timer``); ``--automatic-gc`` leaves it to
+Python, whose full pass over the whole process took ~50 ms of GUI-thread CPU here (175 ms
+on a busy machine) at a random moment of the training.
 """
 
 from __future__ import annotations
@@ -53,10 +56,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python tests/bench/bench_train_window.py")
     parser.add_argument("--docs", type=int, default=12)
     parser.add_argument("--after", type=float, default=20, help="seconds measured after")
+    parser.add_argument(
+        "--automatic-gc",
+        action="store_true",
+        help="leave Python's garbage collection automatic (the app runs it from a timer)",
+    )
     parser.add_argument("--why", type=float, default=0, help="print the stack of stalls over N ms")
     args = parser.parse_args(argv)
     app = QApplication(sys.argv[:1])
+    from annotator.ui.gc_timer import GarbageCollector
     from annotator.ui.main_window import MainWindow
+
+    if not args.automatic_gc:
+        GarbageCollector(app, freeze_after_ms=1000)  # as annotator.ui.app.run does
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.annot"
