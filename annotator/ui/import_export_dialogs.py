@@ -44,11 +44,14 @@ class TaskRun(QObject):
     progress dialog: counts and rate, Cancel, and the outcome handed to the callbacks.
 
     The GUI thread only polls the child's queue every ``POLL_MS`` (a few small messages a
-    second); the tokenizer, the JSON and SQLite work all happen in the child.
+    second); the tokenizer, the JSON and SQLite work all happen in the child. After its
+    outcome the child ends on its own: it is reaped by the same poll, never waited for here
+    (a training child took tens of milliseconds to end, the window frozen meanwhile).
     """
 
     POLL_MS = 50
     CANCEL_GRACE_S = 15.0  # then a child that does not honour the cancel is terminated
+    REAP_GRACE_S = 2.0  # a child still alive this long after its outcome is ended
 
     def __init__(
         self,
@@ -67,6 +70,7 @@ class TaskRun(QObject):
         self.over = False
         self._rate_mark: tuple[str, float, int] | None = None  # (text, time, done)
         self._cancel_deadline: float | None = None
+        self._reap_deadline: float | None = None  # set once the outcome is in
         self.dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -90,8 +94,14 @@ class TaskRun(QObject):
         self._cancel_deadline = time.monotonic() + self.CANCEL_GRACE_S
         self.dialog.setLabelText(f"{self.title}\nCancelling…")
 
+    @property
+    def reaped(self) -> bool:
+        """The child has ended and its queue is closed (some time after ``over``)."""
+        return self.over and self._reap_deadline is None
+
     def poll(self) -> None:
         if self.over:
+            self._reap()
             return
         for message in self.process.poll():
             kind = message[0]
@@ -134,15 +144,31 @@ class TaskRun(QObject):
 
     def _finish(self) -> None:
         self.over = True
-        self._timer.stop()
         self.dialog.close()
         self.dialog.deleteLater()
-        self.process.stop(grace=2.0)  # reaps the child (it is ending on its own)
+        self._reap_deadline = time.monotonic() + self.REAP_GRACE_S
+        self._reap()  # the timer goes on polling until the child has ended
+
+    def _reap(self) -> None:
+        """Join the child once it has ended (or end it after ``REAP_GRACE_S``)."""
+        deadline = self._reap_deadline
+        if deadline is None:
+            self._timer.stop()
+            return
+        if self.process.is_alive() and time.monotonic() < deadline:
+            return
+        self._reap_deadline = None
+        self._timer.stop()
+        self.process.stop(grace=0.0)  # ended: joins at once; else terminates it
 
     def stop(self, grace: float = 5.0) -> None:
         """The window is closing: cancel, wait ``grace`` s for the roll-back, terminate;
         no callback runs."""
         if self.over:
+            if self._reap_deadline is not None:  # its outcome came: only the reaping is left
+                self._reap_deadline = None
+                self._timer.stop()
+                self.process.stop(grace)
             return
         self.over = True
         self._timer.stop()

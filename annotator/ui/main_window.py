@@ -92,6 +92,8 @@ class MainWindow(QMainWindow):
         self.user = current_annotator()
         self.annotator = self.user
         self.suggest_version: str | None = None
+        # The version of a suggester being replaced (a model switch): its results are dropped.
+        self._stale_version: str | None = None
         self.suggest_description = ""
         # Tokens and suggestions, from the suggestion process (no spaCy in this process).
         self.suggest_worker: SuggestWorker | None = None
@@ -294,7 +296,7 @@ class MainWindow(QMainWindow):
         if self.store is not None:
             self.store.close()
         self.store = None
-        self.suggest_version = None
+        self.suggest_version = self._stale_version = None
         self.controller.set_store(None, self.annotator)
         self.list_model.set_store(None, self.annotator)
         self.list_model.set_suggest_version(None)
@@ -389,8 +391,22 @@ class MainWindow(QMainWindow):
             self.suggest_worker.request_tokens(wanted)
 
     # ---------------------------------------------------------- suggestions
+    def reload_suggester(self) -> None:
+        """Rebuild the suggester for another model. Until it is ready nothing is seeded from
+        the old one's cache: a document taken back for the new model (``unseed_untouched``)
+        and shown meanwhile would get the old model's suggestions again, for good."""
+        worker = self.suggest_worker
+        if worker is None or self.suggester_factory is None:
+            return
+        if self.suggest_version is not None:
+            self._stale_version, self.suggest_version = self.suggest_version, None
+        self.answer_gate.state = SuggesterState.LOADING
+        self.model_label.setText("Model: loading…")
+        worker.reload()
+
     def _model_ready(self, version: str, description: str) -> None:
         self.suggest_version = version
+        self._stale_version = None
         self.answer_gate.state = SuggesterState.READY
         self.suggest_description = (description or version)[:48]
         self.model_label.setText(f"Model: {self.suggest_description}, ready")
@@ -446,6 +462,8 @@ class MainWindow(QMainWindow):
         return self.store.seed_suggestions(doc_id, self.annotator, shown) and bool(shown)
 
     def _suggestions_ready(self, doc_id: int, version: str) -> None:
+        if version == self._stale_version:
+            return  # computed by the model being replaced (asked for before the switch)
         self.suggest_version = version
         if doc_id != self.view.document_id:
             return

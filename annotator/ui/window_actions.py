@@ -456,7 +456,7 @@ class WindowActions:
         run = run_task(
             self.w, str(project), job, title, done, self._failed(what, project), cancelled
         )
-        self._tasks = [t for t in self._tasks if not t.over]
+        self._tasks = [t for t in self._tasks if not t.reaped]  # (stop_tasks reaps the rest)
         self._tasks.append(run)
         return run
 

@@ -3,11 +3,16 @@
 A 1 ms QTimer ticks while the benchmark runs; every gap between two ticks is time the event
 loop could not run (the GUI was frozen for that long). Each gap records when it ended, the
 phase the benchmark was in, and how much of it was the GUI thread's own CPU (as opposed to
-waiting for the GIL or for a core).
+waiting for the GIL or for a core), with the GUI thread's context switches within it (Linux):
+``preempted`` (involuntary: it was runnable but another process or thread got the core — the
+machine) and ``blocked`` (voluntary: it waited — for the GIL, a lock, a child, the disk); a
+gap with neither and little CPU is the virtual machine's CPU not running at all (the host).
+``cause()`` names the likelier of the three.
 """
 
 from __future__ import annotations
 
+import resource
 import sys
 import threading
 import time
@@ -25,6 +30,24 @@ class Gap:
     at: float  # seconds since the meter started, at the end of the gap
     phase: str
     cpu_ms: float  # GUI-thread CPU spent within the gap
+    preempted: int = 0  # involuntary context switches of the GUI thread within the gap
+    blocked: int = 0  # voluntary ones, less the one of the event loop's own wait
+
+    def cause(self) -> str:
+        """The likelier cause: "code" when the GUI thread ran for most of the gap, else
+        "waiting" (GIL, lock, child, disk) when it blocked more often than it was pre-empted,
+        else "machine": pre-empted, or not switched out at all (its virtual CPU did not run)."""
+        if self.cpu_ms >= 0.5 * self.ms:
+            return "code"
+        return "waiting" if self.blocked > self.preempted else "machine"
+
+
+def _switches() -> tuple[int, int]:
+    """(involuntary, voluntary) context switches of the calling thread so far."""
+    if not hasattr(resource, "RUSAGE_THREAD"):
+        return 0, 0
+    usage = resource.getrusage(resource.RUSAGE_THREAD)
+    return usage.ru_nivcsw, usage.ru_nvcsw
 
 
 class StallMeter:
@@ -36,6 +59,7 @@ class StallMeter:
         self.started = time.perf_counter()
         self._last = [self.started]  # a list: the watcher thread reads it
         self._last_cpu = time.thread_time()
+        self._last_switches = (0, 0)
         self._phase_cpu: dict[str, float] = {}
         self._phase_mark = self._last_cpu
         self._timer = QTimer()
@@ -45,6 +69,7 @@ class StallMeter:
     def start(self) -> None:
         self.started = self._last[0] = time.perf_counter()
         self._last_cpu = self._phase_mark = time.thread_time()
+        self._last_switches = _switches()
         self._timer.start()
 
     def stop(self) -> None:
@@ -62,15 +87,17 @@ class StallMeter:
         return self._phase_cpu.get(name, 0.0)
 
     def _tick(self) -> None:
-        now, cpu = time.perf_counter(), time.thread_time()
+        now, cpu, switches = time.perf_counter(), time.thread_time(), _switches()
         gap = Gap(
             (now - self._last[0]) * 1000,
             now - self.started,
             self.phase,
             (cpu - self._last_cpu) * 1000,
+            switches[0] - self._last_switches[0],
+            max(switches[1] - self._last_switches[1] - 1, 0),
         )
         self.gaps.append(gap)
-        self._last[0], self._last_cpu = now, cpu
+        self._last[0], self._last_cpu, self._last_switches = now, cpu, switches
 
     def worst(self, phase: str | None = None, until: float | None = None) -> Gap | None:
         """The longest gap (of one phase, or ending before ``until`` s), None if there is none.

@@ -125,3 +125,23 @@ def test_a_switch_reseeds_the_untouched_document_shown(qtbot, window, project): 
     # Taken back at once, then seeded again from what suggests now (the fake suggester here).
     qtbot.waitUntil(lambda: bool(window.controller.annotation().suggested), timeout=CHILD_S)
     assert window.store.active_model() == model_id
+
+
+def test_a_switch_seeds_nothing_from_the_old_models_cache(qtbot, window, project):  # type: ignore[no-untyped-def]
+    _fill(project)
+    with ProjectStore.open(project) as store:
+        store.add_documents([NewDocument("NATO met once more.", {})])
+        model_id = store.add_model(
+            name="m", base="b", documents=1, report={}, config="c", weights=b"w"
+        )
+    assert window.open_project(project)
+    shown, other = window.list_model.doc_id(8), window.list_model.doc_id(9)
+    for doc_id in (other, shown):  # both seeded (and cached) by the suggester of before
+        window.show_document(doc_id)
+        qtbot.waitUntil(lambda: bool(window.controller.annotation().suggested), timeout=CHILD_S)
+    window.actions_.model_menu.use(model_id)
+    assert "2 untouched documents" in _status(window)
+    window.show_document(other)  # before the new suggester is ready
+    assert window.store.annotation(other, window.annotator).spans == ()  # not the old ones
+    qtbot.waitUntil(lambda: bool(window.controller.annotation().suggested), timeout=CHILD_S)
+    assert window.suggest_version is not None

@@ -475,7 +475,11 @@ class TrainJob:
         return "Training"
 
     def run(self, store: ProjectStore, progress: ProgressCallback, cancel: CancelToken) -> Any:
-        return train_project(store, self.options, progress=progress, cancel=cancel)
+        report = train_project(store, self.options, progress=progress, cancel=cancel)
+        # The model's megabytes are in the write-ahead log: folded into the file here, not by
+        # the window's next commit (switching to the model), which took tens of ms for it.
+        store.checkpoint()
+        return report
 
     def cleanup(self, pid: int) -> None:
         """Nothing to remove: a run writes the project only in its last transaction."""

@@ -126,9 +126,7 @@ class ModelMenu:
         what an annotator accepted or rejected stays."""
         w = self.w
         again = w.store.unseed_untouched(w.annotator) if w.store is not None else 0
-        worker = w.suggest_worker
-        if worker is not None:
-            worker.reload()
+        w.reload_suggester()
         if w.view.document_id is not None:
             w.controller.invalidate()
             w.show_document(w.view.document_id)
