@@ -126,8 +126,7 @@ def unwanted_kinds(
         true[label] += accepted
         suggested_of[label] += suggested
     half_f1 = {
-        label: true[label] / (suggested_of[label] + gold.get(label, 0))
-        for label in suggested_of
+        label: true[label] / (suggested_of[label] + gold.get(label, 0)) for label in suggested_of
     }
     return tuple(
         kind
