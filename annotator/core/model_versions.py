@@ -100,18 +100,20 @@ class ModelVersion:
     def choice_text(self) -> str:
         """ "every label ← model+rules", or the labels grouped by the source serving them;
         and how many kinds of suggestion it learned to leave out (``nlp.span_kinds``)."""
-        choice: dict[str, str] = self.report.get("choice", {})
-        sources = sorted(set(choice.values()))
+        choice = self.report.get("choice", {})
+        dropped = self.report.get("dropped_kinds", [])
+        if not isinstance(choice, dict) or not isinstance(dropped, list):
+            return "damaged report"
+        sources = sorted({str(source) for source in choice.values()})
         if len(sources) == 1:
             text = f"every label ← {sources[0]}"
         else:
             text = "; ".join(
-                f"{', '.join(k for k, v in choice.items() if v == source)} ← {source}"
+                f"{', '.join(k for k, v in choice.items() if str(v) == source)} ← {source}"
                 for source in sources
             )
-        dropped = len(self.report.get("dropped_kinds", ()))
         if dropped:
-            text += f"; {dropped} kind{'s' if dropped > 1 else ''} of suggestion left out"
+            text += f"; {len(dropped)} kind{'s' if len(dropped) > 1 else ''} of suggestion left out"
         return text
 
     @property

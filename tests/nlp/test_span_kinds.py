@@ -143,3 +143,24 @@ def test_without_a_model_source_the_trained_pipeline_is_not_run(project: Project
         s.key for s in untrained.suggest_one(text) if s.source != "pattern" or s.label != "ORG"
     ]
     assert calls == []
+
+
+def test_a_crafted_report_is_refused_clearly(project: ProjectStore) -> None:
+    """A project from someone else whose stored report holds something else than a list of
+    kinds (or a choice that is no mapping) is refused as damaged, never half used."""
+    import json
+
+    import pytest
+
+    from annotator.nlp.train.stored import StoredModelError
+
+    project.add_documents(_doc(i) for i in range(10))
+    report = train_project(project, TrainOptions(epochs=1, use="always"))
+    stored = project.model(int(report.model_id or 0)).report
+    for crafted in ({**stored, "dropped_kinds": 5}, {**stored, "choice": ["model"]}):
+        project._conn.execute(
+            "UPDATE models SET report = ? WHERE id = ?", (json.dumps(crafted), report.model_id)
+        )
+        with pytest.raises(StoredModelError, match="damaged report"):
+            suggester_for_project(project)
+        assert project.model(int(report.model_id or 0)).choice_text == "damaged report"

@@ -79,24 +79,33 @@ class SuggesterRecipe:
 
 
 def recipe_for(store: ProjectStore, model_id: int) -> SuggesterRecipe:
-    """The recipe of stored model ``model_id`` in ``store`` (KeyError when there is none)."""
+    """The recipe of stored model ``model_id`` in ``store`` (KeyError when there is none,
+    ValueError when its stored report is not what training writes: a crafted project)."""
     from annotator.nlp.preannotate import project_label_map
 
     version = store.model(model_id)
     labels = tuple(store.labels().names)
     report = version.report
+    try:
+        choice = {label: str(report.get("choice", {}).get(label, UNTRAINED)) for label in labels}
+        rank = {label: float(report.get("rank", {}).get(label, 0.0)) for label in labels}
+        dropped = report.get("dropped_kinds", [])
+        if not isinstance(dropped, list) or not all(isinstance(k, str) for k in dropped):
+            raise TypeError("dropped_kinds is not a list of texts")
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise ValueError(f"model {model_id} has a damaged report ({exc})") from exc
     return SuggesterRecipe(
         pipeline=store.pipeline,
         labels=labels,
         label_map=project_label_map(store),
         patterns=tuple(store.project_patterns()),
-        choice={label: str(report.get("choice", {}).get(label, UNTRAINED)) for label in labels},
-        rank={label: float(report.get("rank", {}).get(label, 0.0)) for label in labels},
+        choice=choice,
+        rank=rank,
         model_version=version.version,
         model_name=f"model {model_id}",
         created=version.created,
         suppressed=tuple(sorted(store.suppressed())),
-        dropped_kinds=tuple(str(k) for k in report.get("dropped_kinds", ())),
+        dropped_kinds=tuple(dropped),
     )
 
 
