@@ -26,6 +26,7 @@ from annotator.core.span_answers import SpanAnswer
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
 
 __all__ = [
     "INCORRECT_SPANS_KEY",
@@ -94,20 +95,9 @@ def set_reference(
     """Set ``doc``'s entities (other tokens O, or *missing* when ``missing``) and its
     known-wrong spans; False when a span is not on ``doc``'s token boundaries or entities
     overlap (the caller leaves the text out or reports it)."""
-    from spacy.tokens import Span
-
-    ents: list[Span] = []
-    for start, end, label in entities:
-        span = doc.char_span(start, end, label=label, alignment_mode="strict")
-        if span is None:
-            return False
-        ents.append(span)
-    wrong: list[Span] = []
-    for start, end, label in rejected:
-        span = doc.char_span(start, end, label=label, alignment_mode="strict")
-        if span is None:
-            return False
-        wrong.append(span)
+    ents, wrong = _char_spans(doc, entities), _char_spans(doc, rejected)
+    if ents is None or wrong is None:
+        return False
     try:
         doc.set_ents(ents, default="missing" if missing else "outside")
     except ValueError:
@@ -115,6 +105,17 @@ def set_reference(
     if wrong:
         doc.spans[INCORRECT_SPANS_KEY] = wrong
     return True
+
+
+def _char_spans(doc: Doc, spans: Iterable[SpanTuple]) -> list[SpacySpan] | None:
+    """``doc``'s spans for character offsets, or None when one is not on token boundaries."""
+    out = []
+    for start, end, label in spans:
+        span = doc.char_span(start, end, label=label, alignment_mode="strict")
+        if span is None:
+            return None
+        out.append(span)
+    return out
 
 
 def use_incorrect_spans(nlp: Language) -> None:

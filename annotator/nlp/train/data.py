@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
     from spacy.training import Example
 
+    from annotator.core.model import Span
     from annotator.nlp.suggest import Suggester
 
 __all__ = [
@@ -110,20 +111,25 @@ def base_labelled(
     suggester: Suggester,
     texts: Sequence[str],
     project_spans: Sequence[Sequence[SpanTuple] | None],
-) -> list[LabelledText]:
-    """Each text with its training spans, from one pass of the untrained suggester.
+) -> tuple[list[LabelledText], list[list[Span]]]:
+    """Each text with its training spans, and what the suggester suggests for it, from one
+    pass of the untrained suggester.
 
     ``project_spans[i]`` is the gold of text i (accepted spans, possibly empty) or None for a
     rehearsal text, whose project spans then come from the suggester itself. Either way the
     base model's entities of labels the project lacks fill the rest where they overlap nothing.
+    The suggestions of gold texts are what ``span_kinds`` weighs against their gold.
     """
     project = set(suggester.labels)
     out: list[LabelledText] = []
+    suggested: list[list[Span]] = []
     pairs = ((text, text) for text in texts)
     docs = suggester.nlp.pipe(pairs, as_tuples=True, batch_size=32)
     for (doc, text), gold in zip(docs, project_spans, strict=True):
+        found = suggester.spans_from_doc(doc, text)
+        suggested.append(found)
         if gold is None:
-            gold = [s.key for s in suggester.spans_from_doc(doc, text)]
+            gold = [s.key for s in found]
         spans = list(gold)
         taken = sorted((s, e) for s, e, _ in spans)
         for ent in doc.ents:
@@ -134,7 +140,7 @@ def base_labelled(
                 continue
             spans.append((s, e, ent.label_))
         out.append(LabelledText(text, tuple(sorted(spans))))
-    return out
+    return out, suggested
 
 
 def _reference(nlp: Language, item: LabelledText) -> Doc | None:

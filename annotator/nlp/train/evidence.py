@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from annotator.core.model import Span
+from annotator.nlp.span_kinds import drop_kinds
 from annotator.nlp.train.load import project_rules
 from annotator.nlp.train.sources import MODEL_SOURCES, LearnedSuggester
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 
     from annotator.core.store import ProjectStore
 
-__all__ = ["Outputs", "model_outputs", "without_suppressed"]
+__all__ = ["Outputs", "as_suggested", "model_outputs"]
 
 Outputs = dict[str, list[list[Span]]]  # source -> one span list per text
 
@@ -31,15 +32,24 @@ def model_outputs(
     return {source: [found[source] for found in per_text] for source in MODEL_SOURCES}
 
 
-def without_suppressed(
-    outputs: Outputs, texts: Sequence[str], suppressed: frozenset[tuple[str, str]]
+def as_suggested(
+    outputs: Outputs,
+    texts: Sequence[str],
+    suppressed: frozenset[tuple[str, str]],
+    dropped_kinds: frozenset[str],
 ) -> Outputs:
-    """What suggests is filtered by the project's list of suppressed texts; so is evidence."""
-    if not suppressed:
+    """Every source's spans as the project would see them suggested: without its suppressed
+    texts and without the kinds the new model leaves out (``nlp.span_kinds``); so is
+    evidence."""
+    if not suppressed and not dropped_kinds:
         return outputs
     return {
         source: [
-            [s for s in spans if (text[s.start : s.end], s.label) not in suppressed]
+            [
+                s
+                for s in drop_kinds(text, spans, dropped_kinds)
+                if (text[s.start : s.end], s.label) not in suppressed
+            ]
             for text, spans in zip(texts, per_text, strict=True)
         ]
         for source, per_text in outputs.items()

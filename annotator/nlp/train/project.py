@@ -24,7 +24,7 @@ from annotator.core.model_versions import HELDOUT, TRAIN, assign_parts
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import ProjectStore, StoreError, text_hash
 from annotator.core.team import REVIEWED
-from annotator.nlp.span_kinds import drop_kinds, dropped_lines, kind_tally, unwanted_kinds
+from annotator.nlp.span_kinds import dropped_lines, kind_tally, unwanted_kinds
 from annotator.nlp.train.binary_spans import BinaryEvidence, binary_evidence
 from annotator.nlp.train.data import (
     LabelledText,
@@ -32,7 +32,7 @@ from annotator.nlp.train.data import (
     make_examples,
     shipped_rehearsal_texts,
 )
-from annotator.nlp.train.evidence import Outputs, model_outputs, without_suppressed
+from annotator.nlp.train.evidence import Outputs, as_suggested, model_outputs
 from annotator.nlp.train.finetune import FineTuneOptions, fine_tune
 from annotator.nlp.train.scoring import (
     choose_sources,
@@ -325,7 +325,7 @@ def train_project(
     )
     report.rehearsal_texts = len(rehearsal_texts)
     progress(0, None, f"labelling {len(train)} + {len(rehearsal_texts)} texts for training")
-    labelled = base_labelled(
+    labelled, suggested = base_labelled(
         untrained,
         [g.text for g in train] + [text for text, _ in binary.only] + rehearsal_texts,
         [list(g.spans) for g in train]
@@ -333,9 +333,11 @@ def train_project(
         + [None] * len(rehearsal_texts),
     )
     gold_count = len(train) + len(binary.only)
-    # What the untrained suggester gets wrong on this project's own kind of text.
-    train_texts = [g.text for g in train]
-    report.kinds = kind_tally(train_texts, untrained.suggest(train_texts), [g.spans for g in train])
+    # What the untrained suggester gets wrong on this project's own kind of text (the train
+    # texts come first in ``labelled`` and ``suggested``).
+    report.kinds = kind_tally(
+        [g.text for g in train], suggested[: len(train)], [g.spans for g in train]
+    )
     gold_counts = Counter(label for g in train for _, _, label in g.spans)
     report.dropped_kinds = list(unwanted_kinds(report.kinds, gold_counts))
     dropped = frozenset(report.dropped_kinds)
@@ -379,14 +381,7 @@ def train_project(
         UNTRAINED: list(untrained.suggest(heldout_texts)),
         **model_outputs(store, labels, nlp, heldout_texts),
     }
-    held = without_suppressed(held, heldout_texts, suppressed)
-    held = {
-        source: [
-            drop_kinds(text, spans, dropped)
-            for text, spans in zip(heldout_texts, per_text, strict=True)
-        ]
-        for source, per_text in held.items()
-    }
+    held = as_suggested(held, heldout_texts, suppressed, dropped)
     counts = {
         source: doc_counts(heldout_gold, predicted, labels) for source, predicted in held.items()
     }

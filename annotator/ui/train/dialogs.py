@@ -64,7 +64,7 @@ class TrainReportDialog(QDialog):
         verdict = (
             "The model itself did not beat what suggested before on the held-out part, but "
             "leaving out the kinds below did: the untrained suggester without them suggests now."
-            if getattr(report, "kinds_only", False)
+            if report.kinds_only
             else "It suggests now: it beat what suggested before on the held-out part."
             if report.used
             else "It does not suggest: it did not beat what suggests now on the held-out part."
