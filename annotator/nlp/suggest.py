@@ -73,6 +73,7 @@ from annotator.nlp.confidence.beam import (
     BeamEntities,
     add_beam_scores,
 )
+from annotator.nlp.entity_lines import within_lines
 from annotator.nlp.labelmap import (
     COMPANY_SUFFIXES,
     LabelMap,
@@ -138,9 +139,9 @@ __all__ = [
 
 #: ``doc.spans`` key under which the pattern matches are stored.
 PATTERNS_KEY = "annotator_patterns"
-#: Bump when the rules in labelmap.py, rules_*.py or here change what is suggested (it enters
-#: ``version``).
-RULES_VERSION = "6.2"
+#: Bump when the rules in labelmap.py, rules_*.py, entity_lines.py or here change what is
+#: suggested (it enters ``version``).
+RULES_VERSION = "6.3"
 # Labels whose tokens may sit inside a QUANTITY ("2,000 [US] troops"): nationality-like words.
 _INSIDE_QUANTITY_OK = frozenset({"GPE", "LOC", "NORP"})
 # Capitalised adjectives that belong to the name of the body after them.
@@ -335,7 +336,7 @@ class Suggester:
 
     def _spans_from_doc(self, doc: Doc, text: str | None) -> list[Span]:
         quantity = self._quantity_label
-        ents = doc.ents  # each access builds every entity Span anew
+        ents = within_lines(doc, doc.ents)  # each doc.ents builds every entity Span anew
         beam = BeamEntities(doc, self.beam_label)
         label_map = self.label_map
         # 1. Pattern spans: entity patterns (longest first) and QUANTITY seeds.

@@ -1,0 +1,95 @@
+"""A model entity stays on one line: cut at a line break, kept whole across a wrapped line."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Doc, Span
+
+from annotator.nlp.entity_lines import hard_wrapped, within_lines
+from annotator.nlp.suggest import Suggester
+from annotator.nlp.train.sources import model_spans
+
+FORM = "Witness: Tamsin Okereke-Hall\nChair: the Ministry of Defence\n\n2.1 Acquisition\n"
+WRAPPED = (
+    "The committee heard from the minister, who said that the\n"
+    "order had been placed with the company in May and that\n"
+    "deliveries would begin once Joe\n"
+    "Biden had signed the waiver, which he did in the\n"
+    "autumn of that year.\n"
+)
+
+
+def _doc(nlp: spacy.language.Language, text: str, *ents: tuple[str, str, str]) -> Doc:
+    """``text`` with entities from (first words, last words, label), by character search."""
+    doc = nlp.make_doc(text)
+    spans = []
+    for first, last, label in ents:
+        start = text.index(first)
+        end = text.index(last, start) + len(last)
+        span = doc.char_span(start, end, label=label)
+        assert span is not None, (first, last)
+        spans.append(span)
+    doc.ents = spans
+    return doc
+
+
+@pytest.fixture(scope="module")
+def nlp() -> spacy.language.Language:
+    return spacy.blank("en")
+
+
+def test_an_entity_is_cut_at_its_first_line_break(nlp: spacy.language.Language) -> None:
+    doc = _doc(
+        nlp,
+        FORM,
+        ("Tamsin", "Chair", "PERSON"),
+        ("Ministry", "Acquisition", "ORG"),
+    )
+    assert [(e.text, e.label_) for e in within_lines(doc, doc.ents)] == [
+        ("Tamsin Okereke-Hall", "PERSON"),
+        ("Ministry of Defence", "ORG"),
+    ]
+
+
+def test_trailing_line_breaks_leave_and_nothing_before_a_break_drops_it(
+    nlp: spacy.language.Language,
+) -> None:
+    text = "Board of Directors\n\n\nAnnual report"
+    doc = nlp.make_doc(text)
+    board = Span(doc, 0, 4, label="ORG")  # "Board of Directors" and the blank line after it
+    assert doc[3].is_space
+    doc.ents = [board]
+    assert [e.text for e in within_lines(doc, doc.ents)] == ["Board of Directors"]
+    starts_on_break = Span(doc, 3, 5, label="ORG")  # "\n\n\n" "Annual"
+    assert within_lines(doc, [starts_on_break]) == []
+
+
+def test_in_hard_wrapped_prose_a_name_runs_on_across_a_single_line_break(
+    nlp: spacy.language.Language,
+) -> None:
+    assert hard_wrapped(WRAPPED)
+    assert not hard_wrapped(FORM)
+    doc = _doc(nlp, WRAPPED, ("Joe", "Biden", "PERSON"))
+    assert [e.text for e in within_lines(doc, doc.ents)] == ["Joe\nBiden"]
+    # A blank line still cuts, wrapped or not.
+    text = WRAPPED + "\nJoe\n\nBiden"
+    doc = _doc(nlp, text, ("Joe\n\n", "Biden", "PERSON"))
+    assert [e.text for e in within_lines(doc, doc.ents)] == ["Joe"]
+
+
+def test_no_suggestion_of_the_untrained_or_a_trained_model_holds_a_line_break() -> None:
+    suggester = Suggester("blank:en", ["PERSON", "ORG"], include_shipped_patterns=False)
+    doc = _doc(
+        suggester.nlp,
+        FORM,
+        ("Tamsin", "Chair", "PERSON"),
+        ("Ministry", "Acquisition", "ORG"),
+    )
+    untrained = suggester.spans_from_doc(doc, FORM)
+    trained = model_spans(doc, ["PERSON", "ORG"], None)["model"]
+    for spans in (untrained, trained):
+        assert [(FORM[s.start : s.end], s.label) for s in spans] == [
+            ("Tamsin Okereke-Hall", "PERSON"),
+            ("Ministry of Defence", "ORG"),
+        ]
