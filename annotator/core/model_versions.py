@@ -27,6 +27,7 @@ from annotator.core.limits import MAX_MODEL_BYTES, MAX_MODEL_REPORT_CHARS
 __all__ = [
     "HELDOUT",
     "TRAIN",
+    "UNTRAINED_AS_IS",
     "ModelVersion",
     "ModelVersionsMixin",
     "assign_parts",
@@ -34,6 +35,9 @@ __all__ = [
 
 TRAIN = "train"
 HELDOUT = "heldout"
+#: The report's table of the untrained suggester with every kind of suggestion it makes (its
+#: table "untrained" leaves out the kinds the model learned to leave out, as the choice saw it).
+UNTRAINED_AS_IS = "untrained as is"
 
 
 def _order_key(seed: int, text_hash: str) -> str:
@@ -94,7 +98,17 @@ class ModelVersion:
     @property
     def heldout_f(self) -> float:
         """Overall F1 of the model's suggestions on the held-out part when it was trained."""
-        return float(self.report.get("tables", {}).get("new", {}).get("overall", {}).get("f", 0.0))
+        return _overall_f(self.report, "new") or 0.0
+
+    @property
+    def untrained_f(self) -> float | None:
+        """Overall F1 on the same held-out part of the untrained suggester as restoring it
+        gives it back (every kind of suggestion it makes); None when the report lacks it."""
+        found = _overall_f(self.report, UNTRAINED_AS_IS)
+        if found is None and not self.report.get("dropped_kinds"):
+            # Reports from before the "as is" table: "untrained" was then the same.
+            found = _overall_f(self.report, "untrained")
+        return found
 
     @property
     def choice_text(self) -> str:
@@ -120,6 +134,17 @@ class ModelVersion:
     def version(self) -> str:
         """The suggester version prefix of this model (enters the suggestion cache key)."""
         return f"{self.name}-m{self.id}"
+
+
+def _overall_f(report: dict[str, Any], table: str) -> float | None:
+    """``report["tables"][table]["overall"]["f"]``, or None where a step is missing or is not
+    what training writes (a damaged or crafted report)."""
+    found: Any = report.get("tables")
+    for key in (table, "overall", "f"):
+        if not isinstance(found, dict):
+            return None
+        found = found.get(key)
+    return float(found) if isinstance(found, int | float) else None
 
 
 class ModelVersionsMixin:

@@ -96,7 +96,13 @@ def test_training_learns_the_kinds_the_annotators_never_accept(
     accepted, suggested = report.kinds["ORG/pattern/word"]
     assert accepted == 0 and suggested >= 5
     assert any("ORG from a pattern: one word" in line for line in report.summary().splitlines())
-    assert "of suggestion left out" in project.model(int(report.model_id or 0)).choice_text
+    version = project.model(int(report.model_id or 0))
+    assert "of suggestion left out" in version.choice_text
+    # The Models list scores the untrained suggester as restoring it gives it back: with
+    # "Monday", which every held-out document holds; the choice saw it without.
+    as_is, without = version.untrained_f, report.tables["untrained"]["overall"]["f"]
+    assert as_is is not None and as_is < without
+    assert as_is == report.tables["untrained as is"]["overall"]["f"]
     recipe = recipe_for(project, int(report.model_id or 0))
     assert "ORG/pattern/word" in recipe.dropped_kinds
     assert SuggesterRecipe.from_json(recipe.to_json()) == recipe
@@ -164,3 +170,9 @@ def test_a_crafted_report_is_refused_clearly(project: ProjectStore) -> None:
         with pytest.raises(StoredModelError, match="damaged report"):
             suggester_for_project(project)
         assert project.model(int(report.model_id or 0)).choice_text == "damaged report"
+    for crafted in ({**stored, "tables": []}, {**stored, "tables": {"new": {"overall": "x"}}}):
+        project._conn.execute(
+            "UPDATE models SET report = ? WHERE id = ?", (json.dumps(crafted), report.model_id)
+        )
+        version = project.model(int(report.model_id or 0))
+        assert (version.heldout_f, version.untrained_f) == (0.0, None)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.core.limits import MAX_TEXT_CHARS
 from annotator.core.model import Answer
-from annotator.core.model_versions import HELDOUT, TRAIN, assign_parts
+from annotator.core.model_versions import HELDOUT, TRAIN, UNTRAINED_AS_IS, assign_parts
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import ProjectStore, StoreError, text_hash
 from annotator.core.team import REVIEWED
@@ -377,10 +377,8 @@ def train_project(
     else:
         current = suggester_for_project(store)
         report.current = current.version
-    held: Outputs = {
-        UNTRAINED: list(untrained.suggest(heldout_texts)),
-        **model_outputs(store, labels, nlp, heldout_texts),
-    }
+    plain = list(untrained.suggest(heldout_texts))
+    held: Outputs = {UNTRAINED: plain, **model_outputs(store, labels, nlp, heldout_texts)}
     held = as_suggested(held, heldout_texts, suppressed, dropped)
     counts = {
         source: doc_counts(heldout_gold, predicted, labels) for source, predicted in held.items()
@@ -397,6 +395,9 @@ def train_project(
         for i in range(len(heldout_texts))
     ]
     tables["new"] = score_table(scores_of(heldout_gold, combined, labels), labels)
+    # The untrained suggester as Restore gives it back: every kind of suggestion it makes.
+    as_is = as_suggested({UNTRAINED: plain}, heldout_texts, suppressed, frozenset())[UNTRAINED]
+    tables[UNTRAINED_AS_IS] = score_table(scores_of(heldout_gold, as_is, labels), labels)
     report.tables, report.choice, report.rank = tables, choice, rank
     use = options.use == "always" or (
         options.use == "if-better" and report.new_f > report.current_f + 1e-9

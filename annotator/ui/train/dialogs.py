@@ -127,8 +127,7 @@ class ModelsDialog(QDialog):
         self.table = _row_table(self, len(models) + 1, headers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         # The untrained suggester's score on the held-out part, as the newest run measured it.
-        latest = models[-1].report.get("tables", {}) if models else {}
-        untrained_f = latest.get("untrained", {}).get("overall", {}).get("f")
+        untrained_f = models[-1].untrained_f if models else None
         rows: list[tuple[str, str, str, str, str]] = [
             (
                 "●" if active is None else "",
