@@ -12,7 +12,7 @@ there. In hard-wrapped text, where lines end in the middle of sentences and a na
 
 from __future__ import annotations
 
-import re
+import itertools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -21,8 +21,6 @@ if TYPE_CHECKING:
 
 __all__ = ["hard_wrapped", "within_lines"]
 
-# A single line break, and what starts the next line.
-_SINGLE_BREAK = re.compile(r"(?<!\n)\n[ \t]*(?=[^\s])")
 #: A text is hard-wrapped when at least this share of its single line breaks continue a
 #: sentence (the next line starts with a lower-case letter), over at least 3 breaks.
 WRAPPED_SHARE = 0.3
@@ -33,10 +31,11 @@ def hard_wrapped(text: str) -> bool:
     """Whether the text's lines are wrapped prose rather than lines of their own."""
     breaks = 0
     continued = 0
-    for match in _SINGLE_BREAK.finditer(text):
-        breaks += 1
-        if text[match.end()].islower():
-            continued += 1
+    lines = [line.strip() for line in text.splitlines()]
+    for before, after in itertools.pairwise(lines):
+        if before and after:  # a single line break (a blank line is a paragraph's end)
+            breaks += 1
+            continued += after[0].islower()
     return breaks >= _MIN_BREAKS and continued >= WRAPPED_SHARE * breaks
 
 

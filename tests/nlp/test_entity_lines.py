@@ -70,6 +70,8 @@ def test_in_hard_wrapped_prose_a_name_runs_on_across_a_single_line_break(
 ) -> None:
     assert hard_wrapped(WRAPPED)
     assert not hard_wrapped(FORM)
+    assert hard_wrapped(WRAPPED.replace("\n", "\r\n"))
+    assert not hard_wrapped(WRAPPED.replace("\n", "\n\n"))  # paragraphs of one line each
     doc = _doc(nlp, WRAPPED, ("Joe", "Biden", "PERSON"))
     assert [e.text for e in within_lines(doc, doc.ents)] == ["Joe\nBiden"]
     # A blank line still cuts, wrapped or not.
