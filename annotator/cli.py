@@ -261,6 +261,8 @@ def _cmd_models(args: argparse.Namespace) -> int:
             return 0
         active = store.active_model()
         models = store.models()
+    # The untrained suggester on the held-out part, as the newest training measured it.
+    untrained_f = models[-1].untrained_f if models else None
     if args.json:
         rows = [
             {
@@ -273,11 +275,13 @@ def _cmd_models(args: argparse.Namespace) -> int:
             }
             for m in models
         ]
-        print(json.dumps({"active": active, "models": rows}, indent=2))
+        untrained = {"active": active is None, "heldout_f": untrained_f}
+        print(json.dumps({"active": active, "untrained": untrained, "models": rows}, indent=2))
         return 0
     print(f"{'':2}{'id':>4}  {'trained':<16} {'docs':>5} {'held-out F1':>12}  per label")
     marker = "*" if active is None else " "
-    print(f"{marker:2}{'-':>4}  {'(untrained)':<16} {'':>5} {'':>12}  rules and base model")
+    score = "" if untrained_f is None else f"{untrained_f:.3f}"
+    print(f"{marker:2}{'-':>4}  {'(untrained)':<16} {'':>5} {score:>12}  rules and base model")
     for m in models:
         marker = "*" if m.id == active else " "
         choice = m.choice_text

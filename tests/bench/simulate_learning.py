@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from annotator.core.store import ProjectStore
+from annotator.core.store import NewDocument, ProjectStore
 from annotator.formats.importing import import_files
 from annotator.nlp.evaluate import read_gold, score
 from annotator.nlp.preannotate import suggester_for_project, untrained_suggester
@@ -82,6 +82,10 @@ def run(train: list[str], test: list[str], also: list[str], args: argparse.Names
         report = import_files(store, train, annotator="gold")
         if report.failed_files or report.errors:
             print(report.summary(), report.errors[:5], report.failed_files, file=sys.stderr)
+        if args.rest_in_project:  # as a user's project holds them: texts nobody answered yet
+            store.add_documents(
+                NewDocument(r["text"], {"source": f}) for f in test for r in read_gold(f)
+            )
         started = time.monotonic()
         options = TrainOptions(
             epochs=args.epochs,
@@ -138,12 +142,23 @@ def main() -> int:
     parser.add_argument("--also", nargs="*", default=[])
     parser.add_argument("--epochs", type=int, default=0)
     parser.add_argument("--rehearsal", type=float, default=1.0)
+    parser.add_argument(
+        "--rest-in-project",
+        action="store_true",
+        help="the TEST texts are in the project too, unanswered (as in a user's project, "
+        "where they are the documents still to do); training rehearses on them",
+    )
+    parser.add_argument(
+        "--swap", action="store_true", help="with --halves: even files train, odd ones test"
+    )
     parser.add_argument("--force", action="store_true", help="use the model even if not better")
     parser.add_argument("--sources", action="store_true", help="score every source on the test")
     args = parser.parse_args()
     if args.halves or args.halves_of:
         files = _files([args.halves_of or str(Path(args.halves) / "*.gold.jsonl")])
         train, test = files[0::2], files[1::2]
+        if args.swap:
+            train, test = test, train
     else:
         train, test = _files(args.train), _files(args.test)
     result = run(train, test, args.also, args)

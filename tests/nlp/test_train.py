@@ -158,6 +158,11 @@ def test_cli_train_models_use_and_output(
     assert main(["models", path, "--json"]) == 0
     listing = json.loads(_last_json(capsys))
     assert listing["active"] == 1
+    untrained = report["tables"]["untrained as is"]["overall"]["f"]
+    assert listing["untrained"] == {"active": False, "heldout_f": untrained}
+    assert main(["models", path]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "(untrained)" in x)
+    assert line.split()[2] == f"{untrained:.3f}"
     assert main(["models", path, "--use", "untrained"]) == 0
     assert main(["models", path, "--use", "7"]) == 2  # no such model: an error, not a crash
 
