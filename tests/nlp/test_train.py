@@ -330,3 +330,40 @@ def test_output_folder_suggests_what_the_app_suggests(
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == expected
+
+
+def test_rehearsal_takes_the_shipped_texts_first_and_the_projects_own_only_when_short(
+    project: ProjectStore,
+) -> None:
+    """The project's own unanswered texts would teach the untrained suggester's spans on the
+    project's own kind of text, what its annotators correct: they come last, and with the
+    project's labels unknown."""
+    from annotator.nlp.train.data import shipped_rehearsal_texts
+    from annotator.nlp.train.project import _rehearsal_texts
+
+    shipped = shipped_rehearsal_texts()
+    project.add_documents(_doc(i) for i in range(4))
+    project.add_documents(
+        [NewDocument(shipped[0], {}), *(NewDocument(f"Unanswered text {i}.", {}) for i in range(3))]
+    )
+    texts, own = _rehearsal_texts(project, set(), 20)
+    assert texts == shipped[1:21] and own == []  # shipped[0] is a document of the project
+    texts, own = _rehearsal_texts(project, set(), len(shipped) + 5)
+    assert texts == shipped[1:]
+    assert own == [shipped[0], *(f"Unanswered text {i}." for i in range(3))]
+
+
+def test_a_projects_own_rehearsal_text_leaves_its_labels_unknown() -> None:
+    import spacy
+
+    from annotator.nlp.train.data import make_examples, project_labels_unknown
+
+    text = "Lena Berg of Norvik Group flew to Oslo."
+    item = LabelledText(text, ((0, 9, "PERSON"), (13, 25, "ORG"), (34, 38, "GPE")))
+    unknown = project_labels_unknown(item, ["PERSON", "ORG"])
+    assert unknown == LabelledText(text, ((34, 38, "GPE"),), missing=True)
+    [example], skipped = make_examples(spacy.blank("en"), [unknown])
+    assert skipped == 0
+    tags = [t.ent_iob_ for t in example.reference]
+    assert tags[:5] == [""] * 5  # "Lena Berg of Norvik Group": unknown, not "no entity"
+    assert [(e.text, e.label_) for e in example.reference.ents] == [("Oslo", "GPE")]

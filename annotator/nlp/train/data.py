@@ -5,11 +5,20 @@ negative (nothing of the project's labels is in it). Tokens outside the project'
 the base model's own entities of the labels the project does not have (GPE, DATE, CARDINAL...):
 the annotator said nothing about those, and keeping them keeps what the base model knew.
 
-**Rehearsal.** Texts nobody answered (the project's unanswered documents first, then shipped
-news texts) labelled by the untrained suggester: its spans for the project's labels, the base
-model's entities for the rest. Mixed into every epoch, they keep the fine-tuned model from
-forgetting the base model and the rules on the kinds of text the project's gold does not
-cover; the gold, trained on every epoch, wins on the project's own kind of text.
+**Rehearsal.** Texts nobody answered, mixed into every epoch: they keep the fine-tuned model
+from forgetting the base model and the rules on the kinds of text the project's gold does not
+cover; the gold, trained on every epoch, teaches the project's own kind of text. The shipped
+news texts come first, labelled by the untrained suggester: its spans for the project's
+labels, the base model's entities for the rest. The project's unanswered documents come only
+when more texts are wanted (a project of more than about 20 training documents), and with the
+project's labels unknown (``project_labels_unknown``): labelled by the untrained suggester,
+they taught the model on the project's own kind of text exactly what its annotators were
+correcting. Measured with the scored half of each set in the project, unanswered
+(``tests/bench/simulate_learning.py --halves SET --rest-in-project [--swap]``, both halves of
+transcripts, reports, forums and history): the F1 gain over the untrained suggester was
++0.011 on average (from -0.006 to +0.054) with the project's documents rehearsed first as the
+untrained suggester labels them, +0.013 with their project labels unknown, and +0.020 (from
+0.000 to +0.047, never below) with the shipped texts only.
 
 **Binary answers** (``core.span_answers``, ``binary_spans``): a document known only through
 them trains on its accepted spans with every other token *missing*, never O; rejected spans,
@@ -46,6 +55,7 @@ __all__ = [
     "base_labelled",
     "make_examples",
     "paragraphs",
+    "project_labels_unknown",
     "shipped_rehearsal_texts",
 ]
 
@@ -142,6 +152,14 @@ def base_labelled(
             spans.append((s, e, ent.label_))
         out.append(LabelledText(text, tuple(sorted(spans))))
     return out, suggested
+
+
+def project_labels_unknown(item: LabelledText, labels: Sequence[str]) -> LabelledText:
+    """A rehearsal text of the project's own: only its spans of labels the project lacks (the
+    base model's GPE, DATE, ...), every other token unknown rather than no entity."""
+    project = set(labels)
+    kept = tuple(span for span in item.spans if span[2] not in project)
+    return LabelledText(item.text, kept, missing=True)
 
 
 def _reference(nlp: Language, item: LabelledText) -> Doc | None:

@@ -30,6 +30,7 @@ from annotator.nlp.train.data import (
     LabelledText,
     base_labelled,
     make_examples,
+    project_labels_unknown,
     shipped_rehearsal_texts,
 )
 from annotator.nlp.train.evidence import Outputs, as_suggested, model_outputs
@@ -207,20 +208,20 @@ def _split_settings(store: ProjectStore, options: TrainOptions) -> tuple[float, 
     return fixed_ratio, fixed_seed, False
 
 
-def _rehearsal_texts(store: ProjectStore, exclude: set[int], wanted: int) -> list[str]:
-    """The project's unanswered documents first, then shipped news texts (never one that is
-    a document of the project). Only the texts used are read."""
-    answered = store.answered_ids()
-    unanswered = [i for i in store.document_ids() if i not in exclude and i not in answered]
-    texts = [store.document(doc_id).text for doc_id in unanswered[:wanted]]
+def _rehearsal_texts(
+    store: ProjectStore, exclude: set[int], wanted: int
+) -> tuple[list[str], list[str]]:
+    """Rehearsal texts: the shipped news texts (never one that is a document of the project),
+    then, when more are wanted, the project's unanswered documents. Only the texts used are
+    read. See ``data`` for why the project's own texts come last."""
     shipped = shipped_rehearsal_texts()
     in_project = store.existing_hashes([text_hash(t) for t in shipped])
-    for text in shipped:
-        if len(texts) >= wanted:
-            break
-        if text_hash(text) not in in_project:  # the project's own gold is never rehearsed
-            texts.append(text)
-    return texts
+    # The project's own gold is never rehearsed.
+    texts = [text for text in shipped if text_hash(text) not in in_project][:wanted]
+    answered = store.answered_ids()
+    unanswered = [i for i in store.document_ids() if i not in exclude and i not in answered]
+    own = [store.document(doc_id).text for doc_id in unanswered[: wanted - len(texts)]]
+    return texts, own
 
 
 @dataclass
@@ -318,11 +319,12 @@ def train_project(
 
     progress(0, None, "loading the untrained suggester")
     untrained = untrained_suggester(store)
-    rehearsal_texts = _rehearsal_texts(
+    shipped, own = _rehearsal_texts(
         store,
         {g.doc_id for g in gold_docs} | set(binary.ids),
         min(_MAX_REHEARSAL_TEXTS, max(20, _REHEARSAL_POOL * len(train))),
     )
+    rehearsal_texts = shipped + own
     report.rehearsal_texts = len(rehearsal_texts)
     progress(0, None, f"labelling {len(train)} + {len(rehearsal_texts)} texts for training")
     labelled, suggested = base_labelled(
@@ -333,6 +335,8 @@ def train_project(
         + [None] * len(rehearsal_texts),
     )
     gold_count = len(train) + len(binary.only)
+    own_start = gold_count + len(shipped)
+    labelled[own_start:] = [project_labels_unknown(item, labels) for item in labelled[own_start:]]
     # What the untrained suggester gets wrong on this project's own kind of text (the train
     # texts come first in ``labelled`` and ``suggested``).
     report.kinds = kind_tally(
