@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from annotator.core.confidence import MODEL_SCORES
+
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
@@ -38,9 +40,9 @@ __all__ = [
 #: ``doc.user_data`` key of the scored candidates.
 SCORES_KEY = "annotator_scores"
 SCORERS = ("greedy", "beam")
-#: Chosen by measurement (see ``confidence.greedy``): as good after a project's calibration,
-#: at a fraction of the beam's cost.
-DEFAULT_SCORER = "greedy"
+#: Chosen by measurement (see ``confidence.greedy``). A project's calibration records the
+#: scorer it was fitted to (``core.confidence.MODEL_SCORES``, the same name).
+DEFAULT_SCORER = MODEL_SCORES
 
 
 def _factory(scorer: str) -> str:
