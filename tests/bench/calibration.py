@@ -12,7 +12,9 @@ Each scorer of model spans (``--scorers greedy beam``; the beam at ``--widths`` 
 ``--temperatures``) is measured on the same documents. Besides the ECE, the AUC of the model
 spans' scores against being exactly right (the chance that a right span scores above a wrong
 one; 0.5 is no ranking at all) says how useful the order of the scores is, raw and after the
-calibration.
+calibration, and the Brier score (mean squared error of score against outcome, lower is
+better) weighs calibration and usefulness together: the ECE alone rewards a score that is the
+same for every span, once calibrated to the share right.
 
 Run from the repository root (a few minutes a scorer; use nice):
 
@@ -137,6 +139,12 @@ def auc(pairs: Sequence[tuple[float, bool]]) -> float:
     return (rank_sum - right * (right + 1) / 2) / (right * wrong)
 
 
+def brier(pairs: Sequence[tuple[float, bool]]) -> float:
+    """The mean squared gap between score and outcome: calibration and sharpness together
+    (a score that says the same for every span is well calibrated but tells nothing)."""
+    return sum((p - ok) ** 2 for p, ok in pairs) / len(pairs) if pairs else 0.0
+
+
 def _aucs(pairs: dict[str, list[tuple[float, bool]]]) -> str:
     return "; ".join(f"{k} {auc(pairs[k]):.3f}" for k in ("model, raw", "model, calibrated"))
 
@@ -181,9 +189,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             cross = _eces(fit_pred, fit_gold, pred, gold)
             print(f"  {name} ({len(records)} documents)")
             print(f"    cross-kind ECE: {_line(cross)}")
+            print(
+                "    cross-kind Brier: "
+                + "; ".join(f"{k} {brier(v):.4f}" for k, v in cross.items())
+            )
             print(f"    cross-kind AUC (model spans): {_aucs(cross)}")
             pooled: dict[str, list[tuple[float, bool]]] = {}
             per_seed: dict[str, list[float]] = {}
+            per_seed_brier: dict[str, list[float]] = {}
             for seed in range(args.seeds):
                 order = list(range(len(records)))
                 random.Random(seed).shuffle(order)
@@ -197,9 +210,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for key, pairs in within.items():
                     pooled.setdefault(key, []).extend(pairs)
                     per_seed.setdefault(key, []).append(expected_calibration_error(pairs))
+                    per_seed_brier.setdefault(key, []).append(brier(pairs))
             print(
                 f"    within ECE (median of {args.seeds} splits): "
                 + "; ".join(f"{k} {statistics.median(v):.3f}" for k, v in per_seed.items())
+            )
+            print(
+                "    within ECE range over the splits: "
+                + "; ".join(f"{k} {min(v):.3f}-{max(v):.3f}" for k, v in per_seed.items())
+            )
+            print(
+                f"    within Brier (median of {args.seeds} splits): "
+                + "; ".join(f"{k} {statistics.median(v):.4f}" for k, v in per_seed_brier.items())
             )
             print(f"    within AUC (model spans, pooled over splits): {_aucs(pooled)}")
             if not args.quiet:
