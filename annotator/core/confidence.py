@@ -1,18 +1,18 @@
 """How sure a suggestion is: the precision of rules and patterns from the project's own history,
-the calibration of the model's beam probabilities, and a document's uncertainty.
+the calibration of the model's probabilities, and a document's uncertainty.
 
 Every suggestion carries a ``score`` in [0, 1]:
 
-* ``model`` spans: the probability of the span under the entity recognizer's beam (computed in
-  the suggestion process, see ``annotator.nlp.confidence``), mapped through the project's
-  calibration when one was fitted (``annotator calibrate``; stored in the setting
-  ``confidence_calibration``);
+* ``model`` spans: the probability of the span under the entity recognizer's greedy parse
+  (computed in the suggestion process, see ``annotator.nlp.confidence``), mapped through the
+  project's calibration when one was fitted (``annotator calibrate``; stored in the setting
+  ``confidence_calibration``, applied only to the scores of the scorer it was fitted to);
 * ``pattern`` and ``rule`` spans: the share of that source's suggestions of that label the
   project's annotators accepted, with a Beta prior until there is history. Accepted spans keep
   their ``source``; a rejected suggestion is recorded with its source in ``rejections``.
 
 These precisions change with every answer, so they are looked up when suggestions are read
-(``rescore``), never frozen into the suggestion cache; the model's beam probability is what the
+(``rescore``), never frozen into the suggestion cache; the model's probability is what the
 cache holds. Qt- and spaCy-free.
 """
 

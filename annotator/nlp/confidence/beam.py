@@ -1,4 +1,7 @@
-"""The probability of each model span under the entity recognizer's beam.
+"""The probability of each model span under the entity recognizer's beam (``scorer="beam"``;
+not the default: ``confidence.greedy`` scores from the greedy parse alone, at a fraction of
+the cost, and ranks right and wrong spans apart where the beam does not; the figures are in
+its docstring).
 
 The suggested entities stay the greedy recognizer's; their confidence is what a beam search
 over the same weights says of them. spaCy's ``EntityRecognizer.beam_parse`` plus
@@ -16,8 +19,9 @@ The candidates ride in ``doc.user_data`` as plain lists, so they cross ``nlp.pip
 processes with the document.
 
 Width 4 was chosen by measurement: suggesting with it costs 1.15x suggesting without
-confidence, width 8 1.72x, width 16 2.88x (tests/bench/bench_confidence.py), and after a
-project's calibration its scores are as reliable as width 8's (tests/bench/calibration.py).
+confidence, width 8 1.72x, width 16 2.88x (tests/bench/bench_confidence.py --widths 4 8 16),
+and after a project's calibration its scores are as reliable as width 8's
+(tests/bench/calibration.py --scorers beam --widths 4 8).
 A temperature on the parse scores (3 against 1) changed neither. The beam's probabilities of
 this greedy-trained recognizer are nearly all 0.99-1.0, right or wrong; what makes the scores
 mean something is the project's calibration per label (``core.confidence.Calibration``).
