@@ -1,18 +1,18 @@
 """How sure a suggestion is: the precision of rules and patterns from the project's own history,
-the calibration of the model's beam probabilities, and a document's uncertainty.
+the calibration of the model's probabilities, and a document's uncertainty.
 
 Every suggestion carries a ``score`` in [0, 1]:
 
-* ``model`` spans: the probability of the span under the entity recognizer's beam (computed in
-  the suggestion process, see ``annotator.nlp.confidence``), mapped through the project's
-  calibration when one was fitted (``annotator calibrate``; stored in the setting
-  ``confidence_calibration``);
+* ``model`` spans: the probability of the span under the entity recognizer's greedy parse
+  (computed in the suggestion process, see ``annotator.nlp.confidence``), mapped through the
+  project's calibration when one was fitted (``annotator calibrate``; stored in the setting
+  ``confidence_calibration``, applied only to the scores of the scorer it was fitted to);
 * ``pattern`` and ``rule`` spans: the share of that source's suggestions of that label the
   project's annotators accepted, with a Beta prior until there is history. Accepted spans keep
   their ``source``; a rejected suggestion is recorded with its source in ``rejections``.
 
 These precisions change with every answer, so they are looked up when suggestions are read
-(``rescore``), never frozen into the suggestion cache; the model's beam probability is what the
+(``rescore``), never frozen into the suggestion cache; the model's probability is what the
 cache holds. Qt- and spaCy-free.
 """
 
@@ -30,6 +30,7 @@ from annotator.core.model import Span
 
 __all__ = [
     "LOW_CONFIDENCE",
+    "MODEL_SCORES",
     "PRIORS",
     "THRESHOLDS",
     "Calibration",
@@ -57,6 +58,12 @@ LOW_CONFIDENCE = 0.5
 THRESHOLDS = (0.0, 0.25, 0.5, 0.75, 0.9)
 #: Sources whose score is a precision from history, not a model probability.
 HISTORY_SOURCES = frozenset(PRIORS)
+#: What model scores are: the scorer that computes them (``annotator.nlp.confidence.scores``
+#: names it). A calibration records the scores it was fitted to and maps only those: one
+#: fitted to the beam's scores would map the greedy parse's wrongly.
+MODEL_SCORES = "greedy"
+#: What a calibration stored before it recorded its scores was fitted to.
+_UNRECORDED_SCORES = "beam4"
 
 
 class SourcePrecision:
@@ -157,7 +164,7 @@ class Curve:
         xs = [x for x, _ in points]
         i = bisect.bisect_left(xs, p)
         # Flat beyond the fitted points, as isotonic regression is: a score above every one
-        # seen is no evidence of more precision (most beam scores sit at 0.9999...).
+        # seen is no evidence of more precision (many model scores sit at 0.9999...).
         if i == 0:
             return points[0][1]
         if i == len(points):
@@ -195,6 +202,8 @@ class Calibration:
     #: What it was fitted for: the model id that suggested ("" for the untrained suggester).
     #: Another model's scores are not this one's: the store applies it only to its own.
     model: str = ""
+    #: The scorer whose scores it was fitted to (``MODEL_SCORES`` when it was fitted).
+    scores: str = MODEL_SCORES
 
     @property
     def points(self) -> tuple[tuple[float, float], ...]:
@@ -230,6 +239,7 @@ class Calibration:
                 **self.overall.to_dict(),
                 "labels": {k: v.to_dict() for k, v in self.by_label.items()},
                 "model": self.model,
+                "scores": self.scores,
             }
         )
 
@@ -244,6 +254,7 @@ class Calibration:
                 Curve.from_dict(value),
                 {str(k): Curve.from_dict(v) for k, v in labels.items()},
                 str(value.get("model", "")),
+                str(value.get("scores", _UNRECORDED_SCORES)) if value else MODEL_SCORES,
             )
         except (ValueError, TypeError, AttributeError):
             return cls()
@@ -253,7 +264,7 @@ def rescore(
     spans: Sequence[Span], precision: SourcePrecision, calibration: Calibration | None = None
 ) -> list[Span]:
     """``spans`` with today's scores: rule and pattern spans get their source's precision,
-    model spans their calibrated beam probability (unchanged without a calibration)."""
+    model spans their calibrated probability (unchanged without a calibration)."""
     out = []
     for span in spans:
         if span.source in HISTORY_SOURCES:

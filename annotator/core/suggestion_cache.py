@@ -13,6 +13,7 @@ from typing import Any
 
 from annotator.core.confidence import (
     HISTORY_SOURCES,
+    MODEL_SCORES,
     Calibration,
     SourcePrecision,
     document_uncertainty,
@@ -195,12 +196,15 @@ class SuggestionCacheMixin:
 
     def calibration(self) -> Calibration:
         """The project's calibration of model scores: the identity until one is fitted, and
-        when it was fitted for another model than the one in use now."""
+        when it was fitted for another model than the one in use now or to the scores of
+        another scorer (the beam's, before the greedy parse's own)."""
         row = self._conn.execute(
             "SELECT value FROM settings WHERE key = ?", (CALIBRATION_SETTING,)
         ).fetchone()
         found = Calibration.from_json(row[0] if row else "")
-        return found if found.model == calibration_tag(self.active_model()) else Calibration()
+        if found.model != calibration_tag(self.active_model()) or found.scores != MODEL_SCORES:
+            return Calibration()  # another suggester's scores, or another scorer's
+        return found
 
     def latest_suggestion_version(self) -> str | None:
         """The version whose suggestions were stored last (what suggests now, for a reader

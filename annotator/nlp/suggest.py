@@ -49,9 +49,10 @@ Sources and scores: ``source="pattern"`` for gazetteer matches, ``source="rule"`
 shape and context rules above, both scored with their prior precision
 (``core.confidence.PRIORS``; a project replaces it with the precision its annotators' answers
 show when suggestions are read); ``source="model"`` for model spans, scored with the span's
-probability under the entity recognizer's beam (``nlp.confidence.beam``; the entities
-themselves stay the greedy recognizer's). ``confidence=False`` leaves the beam out (model
-scores None).
+probability under the entity recognizer's own greedy parse (``nlp.confidence.greedy``;
+``scorer="beam"``: under a beam search, ``nlp.confidence.beam``; see
+``nlp.confidence.scores``; the entities themselves stay the greedy recognizer's).
+``confidence=False`` leaves the scorer out (model scores None).
 
 A ``Suggester`` owns its ``nlp``; never share one between threads: make one per worker.
 """
@@ -67,11 +68,12 @@ from annotator.core.bulk import gc_paused
 from annotator.core.confidence import SourcePrecision
 from annotator.core.limits import MAX_TEXT_CHARS
 from annotator.core.model import Span, SpanState
-from annotator.nlp.confidence.beam import (
-    BEAM_TEMPERATURE,
-    BEAM_WIDTH,
-    BeamEntities,
-    add_beam_scores,
+from annotator.nlp.confidence.beam import BEAM_TEMPERATURE, BEAM_WIDTH
+from annotator.nlp.confidence.scores import (
+    DEFAULT_SCORER,
+    ScoredEntities,
+    add_model_scores,
+    scorer_tag,
 )
 from annotator.nlp.entity_lines import within_lines
 from annotator.nlp.labelmap import (
@@ -213,6 +215,7 @@ class Suggester:
         include_shipped_patterns: bool = True,
         nlp: Language | None = None,
         confidence: bool = True,
+        scorer: str = DEFAULT_SCORER,
         beam_width: int = BEAM_WIDTH,
         beam_temperature: float = BEAM_TEMPERATURE,
     ) -> None:
@@ -240,7 +243,11 @@ class Suggester:
         self._weapon_prefixes = designation_prefixes(self.patterns)
         self._given_names = given_names() if include_shipped_patterns else GivenNames(frozenset())
         self._add_ruler()
-        self.beam = add_beam_scores(self.nlp, beam_width, beam_temperature) if confidence else False
+        self.scored = (
+            add_model_scores(self.nlp, scorer, beam_width, beam_temperature)
+            if confidence
+            else False
+        )
         digest = hashlib.sha1(
             "\n".join(
                 (
@@ -248,7 +255,7 @@ class Suggester:
                     self._given_names.fingerprint,
                     self.label_map.describe(),
                     RULES_VERSION,
-                    f"beam{beam_width}t{beam_temperature:g}" if self.beam else "",
+                    scorer_tag(scorer, beam_width, beam_temperature) if self.scored else "",
                 )
             ).encode("utf-8")
         ).hexdigest()
@@ -337,7 +344,7 @@ class Suggester:
     def _spans_from_doc(self, doc: Doc, text: str | None) -> list[Span]:
         quantity = self._quantity_label
         ents = within_lines(doc, doc.ents)  # each doc.ents builds every entity Span anew
-        beam = BeamEntities(doc, self.beam_label)
+        scores = ScoredEntities(doc, self.scored_label)
         label_map = self.label_map
         # 1. Pattern spans: entity patterns (longest first) and QUANTITY seeds.
         pattern_spans: list[tuple[int, int, str]] = []
@@ -484,7 +491,7 @@ class Suggester:
                 continue  # "Indian army": a description ("Lai Ching-te" is a name)
             span = doc[start:end]
             if source == "model":
-                score = beam.probability(start, end, label)
+                score = scores.probability(start, end, label)
             else:
                 score = _PRIOR_PRECISION.of(source, label)
             result.append(
@@ -499,8 +506,8 @@ class Suggester:
             )
         return result
 
-    def beam_label(self, pipeline_label: str) -> str | None:
-        """The project label a beam candidate's pipeline label stands for (None: its own)."""
+    def scored_label(self, pipeline_label: str) -> str | None:
+        """The project label a scored candidate's pipeline label stands for (None: its own)."""
         return self.label_map.target(pipeline_label)
 
 

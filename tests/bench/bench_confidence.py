@@ -1,7 +1,8 @@
 """Speed of suggesting with confidence against suggesting without it, on the same texts.
 
-Three suggesters on the same pipeline: without confidence (the greedy ``ner``, model scores
-None), and with the beam scorer at the widths asked for (``--widths 4 8 16``). Rounds alternate
+Suggesters on the same pipeline: without confidence (the greedy ``ner``, model scores None),
+with the greedy scorer (the default), and with the beam scorer at the widths asked for
+(``--widths 4 8 16``; none: ``--widths``). Rounds alternate
 between them (so the load of a shared machine falls on all alike) and the CPU time of this
 process is measured; the report gives each one's median round and its ratio to the round of
 the one without, measured in the same run. Target: at most 1.5x. Run with ``nice``:
@@ -29,13 +30,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python tests/bench/bench_confidence.py")
     parser.add_argument("--docs", type=int, default=120)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--widths", type=int, nargs="+", default=[8])
+    parser.add_argument("--widths", type=int, nargs="*", default=[4])
     parser.add_argument("--pipeline", default="auto")
     args = parser.parse_args(argv)
     texts = _texts(args.docs)
-    suggesters = {"without": Suggester(args.pipeline, confidence=False)}
+    suggesters = {
+        "without": Suggester(args.pipeline, confidence=False),
+        "greedy": Suggester(args.pipeline, scorer="greedy"),
+    }
     for width in args.widths:
-        suggesters[f"beam {width}"] = Suggester(args.pipeline, beam_width=width)
+        suggesters[f"beam {width}"] = Suggester(args.pipeline, scorer="beam", beam_width=width)
     for suggester in suggesters.values():
         list(suggester.suggest(texts[:5]))  # warm up
     rounds: dict[str, list[float]] = {name: [] for name in suggesters}

@@ -7,7 +7,7 @@ recombined, with numbers and names varied), opens the real main window offscreen
 real suggester (the project's pipeline, "auto" by default), starts Annotate › Suggest for all
 documents and measures the longest gap of a 1 ms QTimer until the job is done. Goal: no gap
 over 50 ms. The window's own look-ahead worker runs meanwhile, as it does for a user.
-Suggestions carry their confidence (beam scores computed in the suggestion process). With
+Suggestions carry their confidence (model scores computed in the suggestion process). With
 ``--order least-sure`` (or ``random``) the project's order of work is set first and, after
 the job, 30 documents are answered (Space) in that order, stall-metered too: each answer reads
 the next document in the order and seeds it with today's scores.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from annotator.core.confidence import (
@@ -79,6 +81,14 @@ def test_calibration_is_monotone_and_maps_the_stored_setting(project: ProjectSto
     other_model = Calibration.fit(triples, model="7")  # fitted while model 7 suggested
     project.set_setting(CALIBRATION_SETTING, other_model.to_json())
     assert project.calibration() == Calibration()  # not this suggester's: not applied
+    # One fitted to the beam's scores (stored before calibrations recorded their scorer).
+    beam = json.loads(calibration.to_json())
+    del beam["scores"]
+    project.set_setting(CALIBRATION_SETTING, json.dumps(beam))
+    assert Calibration.from_json(json.dumps(beam)).scores == "beam4"
+    assert project.calibration() == Calibration()  # another scorer's scores: not applied
+    project.set_setting(CALIBRATION_SETTING, calibration.to_json())
+    assert project.calibration() == calibration
     project.set_setting(CALIBRATION_SETTING, "{damaged")
     assert project.calibration().points == ()  # a damaged setting is the identity
 

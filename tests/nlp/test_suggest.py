@@ -530,7 +530,7 @@ def test_sources_tell_gazetteer_rule_and_model_apart(model: Suggester) -> None:
     assert by_text["ZQ-12"] == ("rule", 0.7)
     assert by_text["ZALUSKI"] == ("rule", 0.7)
     source, score = by_text["Jens Stoltenberg"]
-    assert source == "model" and score is not None and 0.5 < score <= 1.0  # the beam's
+    assert source == "model" and score is not None and 0.5 < score <= 1.0  # the greedy parse's
 
 
 def test_a_model_body_cut_back_to_a_nationality_goes(model: Suggester) -> None:

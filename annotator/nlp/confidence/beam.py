@@ -1,4 +1,7 @@
-"""The probability of each model span under the entity recognizer's beam.
+"""The probability of each model span under the entity recognizer's beam (``scorer="beam"``;
+not the default: ``confidence.greedy`` scores from the greedy parse alone, at a fraction of
+the cost, and ranks right and wrong spans apart where the beam does not; the figures are in
+its docstring).
 
 The suggested entities stay the greedy recognizer's; their confidence is what a beam search
 over the same weights says of them. spaCy's ``EntityRecognizer.beam_parse`` plus
@@ -16,8 +19,9 @@ The candidates ride in ``doc.user_data`` as plain lists, so they cross ``nlp.pip
 processes with the document.
 
 Width 4 was chosen by measurement: suggesting with it costs 1.15x suggesting without
-confidence, width 8 1.72x, width 16 2.88x (tests/bench/bench_confidence.py), and after a
-project's calibration its scores are as reliable as width 8's (tests/bench/calibration.py).
+confidence, width 8 1.72x, width 16 2.88x (tests/bench/bench_confidence.py --widths 4 8 16),
+and after a project's calibration its scores are as reliable as width 8's
+(tests/bench/calibration.py --scorers beam --widths 4 8).
 A temperature on the parse scores (3 against 1) changed neither. The beam's probabilities of
 this greedy-trained recognizer are nearly all 0.99-1.0, right or wrong; what makes the scores
 mean something is the project's calibration per label (``core.confidence.Calibration``).
@@ -25,25 +29,17 @@ mean something is the project's calibration per label (``core.confidence.Calibra
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
+
+from annotator.nlp.confidence.scores import SCORES_KEY
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = [
-    "BEAM_KEY",
-    "BEAM_TEMPERATURE",
-    "BEAM_WIDTH",
-    "BeamEntities",
-    "add_beam_scores",
-    "without_beam_scores",
-]
+__all__ = ["BEAM_TEMPERATURE", "BEAM_WIDTH", "FACTORY", "BeamScorer", "register"]
 
-#: ``doc.user_data`` key of the candidates: ``[[start token, end token, label, probability]]``.
-BEAM_KEY = "annotator_beam"
 BEAM_WIDTH = 4
 #: The beam's parse scores are divided by this before they become probabilities (see the
 #: module's docstring); chosen by measurement.
@@ -83,7 +79,7 @@ class BeamScorer:
 
         ner = self.ner
         for doc in docs:
-            doc.user_data[BEAM_KEY] = []
+            doc.user_data[SCORES_KEY] = []
         todo = [doc for doc in docs if len(doc)]
         if not todo:
             return
@@ -114,7 +110,7 @@ class BeamScorer:
             model.clear_memory()
         ner.set_annotations(todo, states)
         for doc, scores in zip(todo, ner.scored_ents(list(beams)), strict=True):
-            doc.user_data[BEAM_KEY] = [
+            doc.user_data[SCORES_KEY] = [
                 [start, end, label, round(min(float(p), 1.0), 4)]
                 for (start, end, label), p in sorted(scores.items())
                 if p >= _MIN_PROBABILITY
@@ -140,7 +136,7 @@ def _with_entities(
     return [docs[i] for i in keep], [states[i] for i in keep], [first[i] for i in keep]
 
 
-def _register() -> None:
+def register() -> None:
     """Register the factory with spaCy, once: on first use, not at import (the window's
     process imports this module's users but must never import spaCy)."""
     from spacy.language import Language
@@ -155,74 +151,3 @@ def _register() -> None:
         nlp: Language, name: str, width: int, temperature: float, ner: str
     ) -> BeamScorer:
         return BeamScorer(nlp.get_pipe(ner), width, temperature)
-
-
-def add_beam_scores(
-    nlp: Language, width: int = BEAM_WIDTH, temperature: float = BEAM_TEMPERATURE
-) -> bool:
-    """Put the beam scorer in the place of ``nlp``'s entity recognizer (which is disabled,
-    not removed); False when it has none (a blank pipeline: no model spans to score)."""
-    if FACTORY in nlp.component_names:
-        return True
-    _register()
-    recognizers = [
-        name
-        for name, pipe in nlp.pipeline
-        if hasattr(pipe, "transition_states") and hasattr(pipe, "scored_ents")
-    ]
-    if not recognizers:
-        return False
-    name = recognizers[-1]
-    config = {"width": width, "temperature": float(temperature), "ner": name}
-    nlp.add_pipe(FACTORY, config=config, after=name)
-    nlp.disable_pipe(name)
-    return True
-
-
-@contextmanager
-def without_beam_scores(nlp: Language) -> Iterator[Language]:
-    """``nlp`` with its entity recognizer back in place of the beam scorer, for as long as
-    it is written to disk or bytes: a pipeline folder must load with spaCy alone."""
-    if FACTORY not in nlp.component_names:
-        yield nlp
-        return
-    config = dict(nlp.get_pipe_config(FACTORY))
-    nlp.remove_pipe(FACTORY)
-    nlp.enable_pipe(config["ner"])
-    try:
-        yield nlp
-    finally:
-        add_beam_scores(nlp, int(config["width"]), float(config["temperature"]))
-
-
-class BeamEntities:
-    """The beam candidates of one document, indexed by token, and a span's probability."""
-
-    def __init__(self, doc: Doc, target: Callable[[str], str | None]) -> None:
-        self.scored = BEAM_KEY in doc.user_data
-        # (number, start, end, project label, probability): the number keeps two candidates
-        # whose labels map to one project label apart.
-        self._by_token: dict[int, list[tuple[int, int, int, str, float]]] = {}
-        for number, (start, end, label, p) in enumerate(doc.user_data.get(BEAM_KEY, ())):
-            entry = (number, int(start), int(end), target(label) or label, float(p))
-            for k in range(entry[1], entry[2]):
-                self._by_token.setdefault(k, []).append(entry)
-
-    def probability(self, start: int, end: int, label: str) -> float | None:
-        """How likely the beam finds this span (token offsets) with this (project) label.
-
-        The summed probability of the parses holding exactly this span with this label; for a
-        span the rules reshaped ("[UK Ministry of Defence]" from "Ministry of Defence") or
-        relabelled, the likeliest candidate it overlaps with its label, else with any label.
-        None when the document was not beam-scored.
-        """
-        if not self.scored:
-            return None
-        overlapping = {e for k in range(start, end) for e in self._by_token.get(k, ())}
-        exact = sum(p for _, s, e, lab, p in overlapping if (s, e, lab) == (start, end, label))
-        if exact > 0:
-            return round(min(exact, 1.0), 4)
-        same = [p for *_, lab, p in overlapping if lab == label]
-        if same:
-            return max(same)
-        return max((p for *_, p in overlapping), default=0.0)

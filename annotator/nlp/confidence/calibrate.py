@@ -2,7 +2,7 @@
 
 ``annotator calibrate PROJECT`` (and the end of ``annotator train``) run what suggests in the
 project over the documents of its fixed held-out part (``core.model_versions``: never trained
-on), pair each model suggestion's beam probability with whether the annotators accepted
+on), pair each model suggestion's probability with whether the annotators accepted
 exactly that span, and fit ``core.confidence.Calibration`` (isotonic) to those pairs; it is
 stored in the setting ``confidence_calibration`` and applied whenever suggestions are read.
 """
@@ -100,7 +100,7 @@ def calibrate_project(
     """Fit and store the project's calibration on its held-out accepted documents.
 
     With too few model suggestions there (``MIN_PAIRS``) the stored calibration is cleared
-    (raw beam probabilities are used) and the report says so.
+    (raw model probabilities are used) and the report says so.
     """
     from annotator.nlp.preannotate import suggester_for_project
     from annotator.nlp.train.project import accepted_documents
@@ -122,7 +122,7 @@ def calibrate_project(
         calibration = Calibration()
         report.note = (
             f"too few model suggestions on the held-out part to fit (at least {MIN_PAIRS}); "
-            "scores stay the beam's probabilities (train first: it fixes the held-out part)"
+            "scores stay the model's probabilities (train first: it fixes the held-out part)"
         )
     else:
         calibration = Calibration.fit(triples, model=calibration_tag(store.active_model()))

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from annotator.core.confidence import SourcePrecision
 from annotator.core.model import Span, SpanState
-from annotator.nlp.confidence.beam import BeamEntities
+from annotator.nlp.confidence.scores import ScoredEntities
 from annotator.nlp.entity_lines import within_lines
 from annotator.nlp.span_kinds import drop_kinds
 from annotator.nlp.suggest import PATTERNS_KEY, Suggester, fitting, pipe_texts, token_index
@@ -48,11 +48,11 @@ SOURCES = (UNTRAINED, *MODEL_SOURCES)
 _PRIOR_PRECISION = SourcePrecision()
 
 
-def _span(doc: Doc, start: int, end: int, label: str, source: str, beam: BeamEntities) -> Span:
-    """A suggestion scored as ``Suggester`` scores: beam probability or prior precision."""
+def _span(doc: Doc, start: int, end: int, label: str, source: str, scores: ScoredEntities) -> Span:
+    """A suggestion scored as ``Suggester`` scores: model probability or prior precision."""
     first, last = doc[start], doc[end - 1]
     if source == "model":
-        score = beam.probability(start, end, label)
+        score = scores.probability(start, end, label)
     else:
         score = _PRIOR_PRECISION.of(source, label)
     return Span(first.idx, last.idx + len(last), label, SpanState.SUGGESTED, source, score)
@@ -61,7 +61,7 @@ def _span(doc: Doc, start: int, end: int, label: str, source: str, beam: BeamEnt
 def model_spans(doc: Doc, labels: Sequence[str], quantity: str | None) -> dict[str, list[Span]]:
     """The ``model`` and ``model+patterns`` spans of a doc the trained pipeline processed."""
     project = set(labels)
-    beam = BeamEntities(doc, lambda label: None)  # the trained model's labels are the project's
+    scores = ScoredEntities(doc, lambda label: None)  # the trained model's labels are the project's
     ents = within_lines(doc, doc.ents)
     model = [(e.start, e.end, e.label_) for e in ents if e.label_ in project]
     kept: list[tuple[int, int, str]] = []
@@ -79,14 +79,14 @@ def model_spans(doc: Doc, labels: Sequence[str], quantity: str | None) -> dict[s
             continue
         if all(span.end <= k[0] or span.start >= k[1] for k in kept):
             kept.append((span.start, span.end, span.label_))
-    with_patterns = [_span(doc, s, e, label, "pattern", beam) for s, e, label in kept]
+    with_patterns = [_span(doc, s, e, label, "pattern", scores) for s, e, label in kept]
     with_patterns.extend(
-        _span(doc, s, e, label, "model", beam)
+        _span(doc, s, e, label, "model", scores)
         for s, e, label in model
         if (s, e) not in vetoes and all(e <= k[0] or s >= k[1] for k in kept)
     )
     return {
-        "model": [_span(doc, s, e, label, "model", beam) for s, e, label in model],
+        "model": [_span(doc, s, e, label, "model", scores) for s, e, label in model],
         "model+patterns": sorted(with_patterns, key=lambda span: span.start),
     }
 

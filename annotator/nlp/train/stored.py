@@ -32,9 +32,9 @@ class StoredModelError(PipelineError):
 
 def model_to_bytes(nlp: Language) -> tuple[str, bytes]:
     """(config text, weights) of a trained pipeline, its pattern matchers left out."""
-    from annotator.nlp.confidence.beam import without_beam_scores
+    from annotator.nlp.confidence.scores import without_model_scores
 
-    with without_beam_scores(nlp):  # the recognizer itself, never the scorer around it
+    with without_model_scores(nlp):  # the recognizer itself, never the scorer around it
         return _model_to_bytes(nlp)
 
 
