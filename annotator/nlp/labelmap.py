@@ -621,7 +621,7 @@ def _noun_end(doc: Doc, end: int, blocked: Sequence[bool], singular: bool) -> in
                 continue
             return j + 1  # "[1,300 wounded]"
         if (
-            token.ent_type_ == "NORP"
+            (token.ent_type_ == "NORP" or _continues_number(token))
             and token.is_title
             and token.is_alpha
             and lower.endswith("s")
@@ -644,7 +644,11 @@ def _noun_end(doc: Doc, end: int, blocked: Sequence[bool], singular: bool) -> in
             return _extend_head(doc, j + 1)
         if singular and not capitalised:
             return j + 1
-        if capitalised and token.ent_type_ not in {"NORP", "GPE", "LOC", ""}:
+        if (
+            capitalised
+            and token.ent_type_ not in {"NORP", "GPE", "LOC", ""}
+            and not _continues_number(token)
+        ):
             # "20 Turkish Kaan jets" where the model took "Turkish Kaan" for a body: the
             # counted thing is still the entity right after.
             return "entity" if j + 1 < n and blocked[j + 1] else None
@@ -654,6 +658,13 @@ def _noun_end(doc: Doc, end: int, blocked: Sequence[bool], singular: bool) -> in
 
 
 _SPEECH_VERBS = _words("said says told added asked wrote recalled explained")
+
+
+def _continues_number(token: Token) -> bool:
+    """Whether the model's own numeric entity runs on through ``token``: a model that outputs
+    the project's QUANTITY ("[323 Argentine sailors]") tags the nationality inside it as part
+    of the amount, where the base model tagged it NORP; either way it is no other entity."""
+    return token.ent_iob_ == "I" and token.ent_type_ in NUMERIC_LABELS
 
 
 def _is_one_as_a_word(doc: Doc, start: int, end: int) -> bool:

@@ -159,6 +159,26 @@ def test_plural_nationality_is_the_counted_noun() -> None:
     )
 
 
+def test_a_model_that_outputs_the_whole_quantity_is_not_fought() -> None:
+    """A trained model tags "[323 Argentine sailors]" QUANTITY as a whole, where the base
+    model had CARDINAL and NORP: the nationality inside the model's own amount is no other
+    entity, so the rule keeps the counted noun (it cut "323" bare and dropped "nine ...")."""
+    text = "Then 323 Argentine sailors died, and nine Norwegian soldiers and 50,000 Serbs fled."
+    trained = [
+        ("323 Argentine sailors", "QUANTITY"),
+        ("nine Norwegian soldiers", "QUANTITY"),
+        ("50,000 Serbs", "QUANTITY"),
+    ]
+    base = [("323", "CARDINAL"), ("Argentine", "NORP"), ("nine", "CARDINAL")]
+    base += [("Norwegian", "NORP"), ("50,000", "CARDINAL"), ("Serbs", "NORP")]
+    for ents in (trained, base):
+        assert _quantity(text, "323", ents) == "323 Argentine sailors"
+        assert _quantity(text, "nine", ents) == "nine Norwegian soldiers"
+        assert _quantity(text, "50,000", ents) == "50,000 Serbs"
+    # Another entity's name still stops the noun: "20 [Turkish Kaan] jets" taken for a body.
+    assert _quantity("It bought 20 Turkish Kaan jets.", "20", [("Turkish Kaan", "ORG")]) == "20"
+
+
 def test_entity_counted_by_the_number_wins() -> None:
     doc = nlp("The US sent 16 HIMARS launchers.")
     blocked = [t.text == "HIMARS" for t in doc]
