@@ -54,7 +54,11 @@ def _project(path: Path, vectors_mb: float) -> tuple[int, int, int]:
         config, weights = model_to_bytes(nlp)
         ids = [
             store.add_model(
-                name=f"bench{n}", base="bench", documents=0, report={}, config=config,
+                name=f"bench{n}",
+                base="bench",
+                documents=0,
+                report={},
+                config=config,
                 weights=weights,
             )
             for n in (1, 2)

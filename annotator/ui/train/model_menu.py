@@ -3,8 +3,9 @@ the list of texts no longer suggested.
 
 Training and the curve run in a child process (``TaskProcess``: the GUI only polls its queue)
 with a progress dialog that does not block the window: the annotator goes on working while the
-model trains. A model switch reloads the suggestion process, whose new version makes the
-current document's suggestions be computed first, the rest after.
+model trains. Using a stored model checks it in such a child first (reading and hashing
+megabytes stalled the window); a model switch then reloads the suggestion process, whose new
+version makes the current document's suggestions be computed first, the rest after.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox
 from annotator.core.edits import Batch, RemoveSpan, SetSuppression
 from annotator.core.model import Span, SpanState
 from annotator.core.suppressions import Suppression
+from annotator.nlp.train.check import CheckModelJob, ModelCheck
 from annotator.nlp.train.curve import CurveJob
 from annotator.nlp.train.project import TrainJob, TrainOptions
 from annotator.ui.import_export_dialogs import TaskRun
@@ -57,7 +59,10 @@ class ModelMenu:
             self.suppressed_action,
         ]
         self.last_dialog: QDialog | None = None
+        self.last_message: QMessageBox | None = None
         self.run: TaskRun | None = None
+        self.switch: TaskRun | None = None  # the check before a switch (Use…), while it runs
+        self._checking: int | None = None
 
     def set_enabled(self, enabled: bool) -> None:
         for action in self.actions:
@@ -107,19 +112,56 @@ class ModelMenu:
             return
         self._show(ModelsDialog(store.models(), store.active_model(), self.use, self.w))
 
-    def use(self, model_id: int | None) -> None:
-        """Make ``model_id`` (None: the untrained suggester) suggest from now on."""
+    def use(self, model_id: int | None) -> TaskRun | None:
+        """Make ``model_id`` (None: the untrained suggester) suggest from now on.
+
+        A stored model is checked first (read, hashed, its config and report looked at) in a
+        child process: megabytes that stalled the window on its GUI thread. What suggests now
+        goes on suggesting until the check is in; a refused model changes nothing. One switch
+        at a time: another asked for meanwhile is refused with the reason."""
+        store = self.w.store
+        if store is None:
+            return None
+        if self.switch is not None and not self.switch.over:
+            self.w.message(
+                f"Model {self._checking} is still being checked; wait for it before using another.",
+                0,
+            )
+            return None
+        if model_id is None:
+            self._commit(None)
+            return None
+        run = self._start(CheckModelJob(model_id), f"Checking model {model_id}", self._checked)
+        run.dialog.setWindowModality(Qt.WindowModality.NonModal)
+        self.switch, self._checking = run, model_id
+        self.w.message(
+            f"Checking model {model_id}; {self._current()} suggests until it is ready…", 0
+        )
+        return run
+
+    def _checked(self, check: ModelCheck) -> None:
+        if check.problem is not None:
+            refused = f"Model {check.model_id} cannot be used: {check.problem}."
+            still = f"{self._current().capitalize()} still suggests."
+            self.w.message(f"{refused} {still}", 0)
+            self._warn(f"Model {check.model_id} refused", f"{refused}\n\n{still}")
+            return
+        self._commit(check.model_id)
+
+    def _commit(self, model_id: int | None) -> None:
         store = self.w.store
         if store is None:
             return
-        if model_id is not None:
-            try:  # the checksum, before the suggestion process is asked to load it
-                store.check_model(model_id)
-            except (KeyError, ValueError) as exc:
-                self._warn("Model", str(exc.args[0]))
-                return
-        store.use_model(model_id)
+        try:
+            store.use_model(model_id)
+        except KeyError as exc:  # deleted meanwhile (another window, the command line)
+            self._warn("Model", str(exc.args[0]))
+            return
         self._switched("the untrained suggester" if model_id is None else f"model {model_id}")
+
+    def _current(self) -> str:
+        active = self.w.store.active_model() if self.w.store is not None else None
+        return "the untrained suggester" if active is None else f"model {active}"
 
     def _switched(self, what: str) -> None:
         """Documents nobody touched get the new model's suggestions (the current one first);
@@ -184,3 +226,4 @@ class ModelMenu:
         )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+        self.last_message = box
