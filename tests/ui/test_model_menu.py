@@ -10,6 +10,7 @@ nothing."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from annotator.core.model import Answer, Span, SpanState
 from annotator.core.model_versions import ModelVersionsMixin
 from annotator.core.store import NewDocument, ProjectStore
 from annotator.nlp.train import stored
+from annotator.ui.answer_gate import SuggesterState
 from annotator.ui.train.dialogs import ModelsDialog, SuppressionsDialog, TrainReportDialog
 
 CHILD_S = 120_000
@@ -59,27 +61,57 @@ def _stored_model(store: ProjectStore) -> int:
     )
 
 
-def _use(qtbot, window, model_id, then=None) -> str:  # type: ignore[no-untyped-def]
-    """Model › Use ``model_id`` and wait for the switch; the status it showed. ``then`` runs
-    at once after the switch, before the new suggester can be ready (its signal is queued)."""
+class _ModelFake:
+    """Suggests ORG for every "NATO", as the model the project uses: its version says which
+    (``fake-None``: the untrained suggester)."""
+
+    def __init__(self, store: ProjectStore) -> None:
+        self.version = f"fake-{store.active_model()}"
+
+    def suggest(self, texts: Iterable[str]) -> Iterator[list[Span]]:
+        for text in texts:
+            spans, start = [], text.find("NATO")
+            while start >= 0:
+                spans.append(Span(start, start + 4, "ORG", SpanState.SUGGESTED, "pattern", 0.9))
+                start = text.find("NATO", start + 4)
+            yield spans
+
+
+@pytest.fixture
+def window(make_window, monkeypatch):  # type: ignore[no-untyped-def]
+    """A window whose suggester version changes with the model in use (a switch is seen)."""
+    win = make_window(None)
+    monkeypatch.setattr(win, "suggester_factory", _ModelFake)
+    return win
+
+
+def _use(qtbot, window, model_id, during=None, then=None) -> str:  # type: ignore[no-untyped-def]
+    """Model › Use ``model_id`` and wait until the new suggester is in; the status then.
+    ``during`` runs right after the switch was made, while the new suggester loads (its
+    signal is queued); ``then`` right after it is in, before its suggestions come."""
     menu = window.actions_.model_menu
     seen: list[str] = []
-    switched = menu._switched
+    switched, loaded = menu._switched, menu._loaded
 
-    def spy(what: str) -> None:
+    def on_switched(what: str) -> None:
         switched(what)
+        if during is not None:
+            during()
+
+    def on_loaded(what: str, ok: bool) -> None:
+        loaded(what, ok)
         seen.append(_status(window))
         if then is not None:
             then()
 
-    menu._switched = spy
+    menu._switched, menu._loaded = on_switched, on_loaded
     try:
         menu.use(model_id)
         if model_id is not None:
             assert _status(window).startswith(f"Checking model {model_id}")  # busy
         qtbot.waitUntil(lambda: bool(seen), timeout=CHILD_S)
     finally:
-        del menu._switched
+        del menu._switched, menu._loaded
     return seen[0]
 
 
@@ -170,33 +202,45 @@ def test_a_switch_reseeds_the_untouched_document_shown(qtbot, window, project): 
     qtbot.waitUntil(lambda: bool(window.controller.annotation().suggested), timeout=CHILD_S)
     spans: list[object] = []
     taken = lambda: spans.append(window.store.annotation(doc_id, window.annotator).spans)  # noqa: E731
-    assert "1 untouched documents" in _use(qtbot, window, model_id, taken)
-    assert spans == [()]  # taken back
-    # Taken back at once, then seeded again from what suggests now (the fake suggester here).
+    assert "1 untouched documents" in _use(qtbot, window, model_id, then=taken)
+    assert spans == [()]  # taken back once the new model is in
+    # Then seeded again from what suggests now.
     qtbot.waitUntil(lambda: bool(window.controller.annotation().suggested), timeout=CHILD_S)
+    assert window.suggest_version == f"fake-{model_id}"
     assert window.store.active_model() == model_id
 
 
-def test_a_switch_seeds_nothing_from_the_old_models_cache(qtbot, window, project):  # type: ignore[no-untyped-def]
+def test_the_old_model_suggests_until_the_new_one_is_in(qtbot, window, project):  # type: ignore[no-untyped-def]
     _fill(project)
     with ProjectStore.open(project) as store:
         store.add_documents([NewDocument("NATO met once more.", {})])
         model_id = _stored_model(store)
     assert window.open_project(project)
     shown, other = window.list_model.doc_id(8), window.list_model.doc_id(9)
-    for doc_id in (other, shown):  # both seeded (and cached) by the suggester of before
-        window.show_document(doc_id)
-        qtbot.waitUntil(lambda: bool(window.controller.annotation().suggested), timeout=CHILD_S)
-    spans: list[object] = []
-
-    def show_other() -> None:  # before the new suggester is ready
-        window.show_document(other)
-        spans.append(window.store.annotation(other, window.annotator).spans)
-
-    assert "2 untouched documents" in _use(qtbot, window, model_id, show_other)
-    assert spans == [()]  # not the old ones
+    window.show_document(shown)
     qtbot.waitUntil(lambda: bool(window.controller.annotation().suggested), timeout=CHILD_S)
-    assert window.suggest_version is not None
+    window.suggest_worker.prioritize([other])  # cached by the suggester of before, not seeded
+    qtbot.waitUntil(
+        lambda: window.store.cached_suggestions(other, "fake-None") is not None, timeout=CHILD_S
+    )
+    loading: list[object] = []
+
+    def show_other() -> None:  # the new suggester loads: the old one's suggestions are seeded
+        assert _status(window).startswith("Loading model 1; ")
+        assert "loading model 1" in window.model_label.text()
+        window.show_document(other)
+        loading.append(window.store.annotation(other, window.annotator).spans)
+        loading.append(window.answer_gate.state)
+
+    taken: list[object] = []
+    back = lambda: taken.extend(  # noqa: E731
+        window.store.annotation(i, window.annotator).spans for i in (shown, other)
+    )
+    assert "2 untouched documents" in _use(qtbot, window, model_id, show_other, back)
+    assert loading[0] and loading[1] is SuggesterState.READY
+    assert taken == [(), ()]  # both taken back once the new one is in, none kept for good
+    qtbot.waitUntil(lambda: bool(window.controller.annotation().suggested), timeout=CHILD_S)
+    assert window.suggest_version == f"fake-{model_id}"
 
 
 def _open_with_two_models(qtbot, window, project):  # type: ignore[no-untyped-def]

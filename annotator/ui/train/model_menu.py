@@ -63,8 +63,10 @@ class ModelMenu:
         self.run: TaskRun | None = None
         self.switch: TaskRun | None = None  # the check before a switch (Use…), while it runs
         self._checking: int | None = None
+        self._loading: str | None = None  # what the suggestion process loads for a switch
 
     def set_enabled(self, enabled: bool) -> None:
+        self._loading = None  # (a project opened or closed: no switch is under way)
         for action in self.actions:
             action.setEnabled(enabled)
 
@@ -123,10 +125,13 @@ class ModelMenu:
         if store is None:
             return None
         if self.switch is not None and not self.switch.over:
-            self.w.message(
-                f"Model {self._checking} is still being checked; wait for it before using another.",
-                0,
-            )
+            busy = f"Model {self._checking} is still being checked"
+        elif self._loading is not None:
+            busy = f"{self._loading.capitalize()} is still loading"
+        else:
+            busy = ""
+        if busy:
+            self.w.message(f"{busy}; wait for it before using another.", 0)
             return None
         if model_id is None:
             self._commit(None)
@@ -164,11 +169,23 @@ class ModelMenu:
         return "the untrained suggester" if active is None else f"model {active}"
 
     def _switched(self, what: str) -> None:
-        """Documents nobody touched get the new model's suggestions (the current one first);
-        what an annotator accepted or rejected stays."""
+        """The stored choice changed: the suggestion process loads ``what`` while the model
+        of before goes on suggesting; ``_loaded`` takes over once it is in."""
         w = self.w
-        again = w.store.unseed_untouched(w.annotator) if w.store is not None else 0
-        w.reload_suggester()
+        before = w.suggest_description if w.suggest_version else "nothing"
+        w.message(f"Loading {what}; {before} suggests until it is ready…", 0)
+        self._loading = what
+        w.reload_suggester(what, lambda ok: self._loaded(what, ok))
+
+    def _loaded(self, what: str, ok: bool) -> None:
+        """Documents nobody touched get the new model's suggestions (the current one first);
+        what an annotator accepted or rejected stays. (A model that failed to load is
+        reported by the window: "Model: unavailable".)"""
+        w = self.w
+        self._loading = None
+        if not ok or w.store is None:
+            return
+        again = w.store.unseed_untouched(w.annotator)
         if w.view.document_id is not None:
             w.controller.invalidate()
             w.show_document(w.view.document_id)
