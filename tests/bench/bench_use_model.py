@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         menu = window.actions_.model_menu
         calls: list[float] = []
         switches: list[float] = []
+        phases: list[tuple[float, ...]] = []  # (checked, new version in) seconds after use()
         failed = ""
         for model_id in [first, second] * args.rounds:
             meter.set_phase("switching")
@@ -113,15 +114,22 @@ def main(argv: list[str] | None = None) -> int:
             calls.append((time.perf_counter() - started) * 1000)
             wanted = f"-m{model_id}"
             deadline = time.monotonic() + 120
+            marks = [0.0, 0.0]
             while time.monotonic() < deadline:
                 app.processEvents()
                 version = window.suggest_version or ""
+                check = getattr(menu, "switch", None)
+                if not marks[0] and (check is None or check.over):
+                    marks[0] = time.perf_counter() - started
+                if not marks[1] and wanted in version:
+                    marks[1] = time.perf_counter() - started
                 if wanted in version and "ready" in window.model_label.text():
                     break
                 if "unavailable" in window.model_label.text():
                     failed = window.model_label.toolTip()
                     break
             switches.append(time.perf_counter() - started)
+            phases.append(tuple(marks))
             if failed:
                 break
             meter.set_phase("stepping")
@@ -138,6 +146,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{phase:<10} longest gap {max(part, default=0.0):6.1f} ms ({over} over 50 ms)")
     print("use() held the GUI thread " + ", ".join(f"{ms:.1f}" for ms in calls) + " ms")
     print("new model suggesting after " + ", ".join(f"{s:.1f}" for s in switches) + " s")
+    if hasattr(menu, "switch"):  # (the check runs in a child process)
+        print(
+            "  of which checked after "
+            + ", ".join(f"{c:.1f}" for c, _ in phases)
+            + " s, new version in after "
+            + ", ".join(f"{v:.1f}" for _, v in phases)
+            + " s"
+        )
     for gap in meter.gaps[1:]:
         if gap.ms > 50 and gap.phase == "switching":
             print(
