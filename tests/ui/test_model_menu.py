@@ -65,7 +65,11 @@ class _ModelFake:
     """Suggests ORG for every "NATO", as the model the project uses: its version says which
     (``fake-None``: the untrained suggester)."""
 
+    broken: frozenset[int] = frozenset()  # models that fail to load (past the check)
+
     def __init__(self, store: ProjectStore) -> None:
+        if store.active_model() in self.broken:
+            raise ValueError("the stored model cannot be loaded (bad weights)")
         self.version = f"fake-{store.active_model()}"
 
     def suggest(self, texts: Iterable[str]) -> Iterator[list[Span]]:
@@ -93,13 +97,13 @@ def _use(qtbot, window, model_id, during=None, then=None) -> str:  # type: ignor
     seen: list[str] = []
     switched, loaded = menu._switched, menu._loaded
 
-    def on_switched(what: str) -> None:
-        switched(what)
+    def on_switched(what: str, *back: object) -> None:
+        switched(what, *back)
         if during is not None:
             during()
 
-    def on_loaded(what: str, ok: bool) -> None:
-        loaded(what, ok)
+    def on_loaded(what: str, ok: bool, *back: object) -> None:
+        loaded(what, ok, *back)
         seen.append(_status(window))
         if then is not None:
             then()
@@ -344,3 +348,25 @@ def test_a_damaged_model_is_named_in_a_message_and_changes_nothing(
     assert "ready" in window.model_label.text()
     # The next switch is taken (the refused one is over).
     assert _use(qtbot, window, None).startswith("Suggestions now come from the untrained")
+
+
+def test_a_model_that_does_not_load_goes_back_to_the_one_before(
+    qtbot, window, project, monkeypatch
+):  # type: ignore[no-untyped-def]
+    first, second, doc_id = _open_with_two_models(qtbot, window, project)
+    version = window.suggest_version
+    spans = window.store.annotation(doc_id, window.annotator).spans
+    monkeypatch.setattr(_ModelFake, "broken", frozenset({second}))
+    menu = window.actions_.model_menu
+    menu.use(second)  # passes the check, then fails in the suggestion process
+    qtbot.waitUntil(
+        lambda: _status(window).endswith(f"Model {first} suggests again."), timeout=CHILD_S
+    )
+    box = menu.last_message
+    assert box is not None and box.windowTitle() == f"Model {second} not loaded"
+    assert "cannot be loaded (bad weights)" in box.text()
+    assert window.store.active_model() == first
+    assert window.suggest_version == version
+    assert window.answer_gate.state is SuggesterState.READY
+    assert window.store.annotation(doc_id, window.annotator).spans == spans  # never left
+    assert "untrained" in _use(qtbot, window, None)  # and the next switch is taken

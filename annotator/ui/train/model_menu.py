@@ -157,33 +157,38 @@ class ModelMenu:
         store = self.w.store
         if store is None:
             return
+        previous = store.active_model()
         try:
             store.use_model(model_id)
         except KeyError as exc:  # deleted meanwhile (another window, the command line)
             self._warn("Model", str(exc.args[0]))
             return
-        self._switched("the untrained suggester" if model_id is None else f"model {model_id}")
+        self._switched(_name(model_id), (previous,))
 
     def _current(self) -> str:
-        active = self.w.store.active_model() if self.w.store is not None else None
-        return "the untrained suggester" if active is None else f"model {active}"
+        return _name(self.w.store.active_model() if self.w.store is not None else None)
 
-    def _switched(self, what: str) -> None:
+    def _switched(self, what: str, back: tuple[int | None] | None = None) -> None:
         """The stored choice changed: the suggestion process loads ``what`` while the model
-        of before goes on suggesting; ``_loaded`` takes over once it is in."""
+        of before goes on suggesting; ``_loaded`` takes over once it is in. ``back`` holds
+        the model to go back to should it fail to load (None: none, after training)."""
         w = self.w
         before = w.suggest_description if w.suggest_version else "nothing"
         w.message(f"Loading {what}; {before} suggests until it is ready…", 0)
         self._loading = what
-        w.reload_suggester(what, lambda ok: self._loaded(what, ok))
+        w.reload_suggester(what, lambda ok: self._loaded(what, ok, back))
 
-    def _loaded(self, what: str, ok: bool) -> None:
+    def _loaded(self, what: str, ok: bool, back: tuple[int | None] | None = None) -> None:
         """Documents nobody touched get the new model's suggestions (the current one first);
-        what an annotator accepted or rejected stays. (A model that failed to load is
-        reported by the window: "Model: unavailable".)"""
+        what an annotator accepted or rejected stays. A model that passed the check but did
+        not load goes back to the model of before (its suggestions never left)."""
         w = self.w
         self._loading = None
-        if not ok or w.store is None:
+        if w.store is None:
+            return
+        if not ok:
+            if back is not None:
+                self._back(what, back[0])
             return
         again = w.store.unseed_untouched(w.annotator)
         if w.view.document_id is not None:
@@ -194,6 +199,30 @@ class ModelMenu:
             "suggestions, the current one first.",
             0,
         )
+
+    def _back(self, what: str, previous: int | None) -> None:
+        """``what`` failed to load in the suggestion process: use ``previous`` again."""
+        w = self.w
+        assert w.store is not None
+        reason = w.model_label.toolTip().strip().splitlines()[-1:] or ["it failed"]
+        back = _name(previous)
+        try:
+            w.store.use_model(previous)
+        except KeyError:  # deleted meanwhile: nothing to go back to
+            return
+        failed = f"{what.capitalize()} could not be loaded: {reason[0]}"
+        self._warn(
+            f"{what.capitalize()} not loaded", f"{failed}\n\n{back.capitalize()} suggests again."
+        )
+        self._loading = back
+        w.message(f"{failed}. Loading {back} again…", 0)
+
+        def reloaded(ok: bool) -> None:
+            self._loading = None
+            if ok:
+                w.message(f"{failed}. {back.capitalize()} suggests again.", 0)
+
+        w.reload_suggester(back, reloaded)
 
     # --------------------------------------------------------- suppressions
     def suppressions(self) -> None:
@@ -244,3 +273,7 @@ class ModelMenu:
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         self.last_message = box
+
+
+def _name(model_id: int | None) -> str:
+    return "the untrained suggester" if model_id is None else f"model {model_id}"
