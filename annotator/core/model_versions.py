@@ -243,8 +243,10 @@ class ModelVersionsMixin:
 
     def use_model(self, model_id: int | None) -> None:
         """Make a stored model suggest (None: back to the untrained suggester)."""
-        if model_id is not None:
-            self.model(model_id)  # KeyError for an unknown id
+        if model_id is not None and (
+            self._conn.execute("SELECT 1 FROM models WHERE id = ?", (model_id,)).fetchone() is None
+        ):  # (not ``model``: it reads every report, and the window calls this)
+            raise KeyError(f"no model {model_id} in this project")
         self.set_setting("active_model", "" if model_id is None else str(model_id))
 
     def delete_models(self, model_ids: Iterable[int]) -> None:

@@ -8,6 +8,7 @@ document is saved as the annotator's cursor on every move, so reopening returns 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
@@ -92,8 +93,10 @@ class MainWindow(QMainWindow):
         self.user = current_annotator()
         self.annotator = self.user
         self.suggest_version: str | None = None
-        # The version of a suggester being replaced (a model switch): its results are dropped.
+        # The version a model switch replaced: its late results are dropped.
         self._stale_version: str | None = None
+        # What a model switch does once the new suggester is in (``reload_suggester``).
+        self._after_reload: list[Callable[[bool], None]] = []
         self.suggest_description = ""
         # Tokens and suggestions, from the suggestion process (no spaCy in this process).
         self.suggest_worker: SuggestWorker | None = None
@@ -341,6 +344,7 @@ class MainWindow(QMainWindow):
             self.model_label.setText("Model: loading…")
             worker.model_ready.connect(self._model_ready)
             worker.model_failed.connect(self._model_failed)
+            worker.reloaded.connect(self._reloaded)
             worker.suggestions_ready.connect(self._suggestions_ready)
             worker.busy.connect(self._suggest_busy)
         else:
@@ -358,6 +362,7 @@ class MainWindow(QMainWindow):
             self.suggest_worker.deleteLater()
             self.suggest_worker = None
         self._tokens_pending.clear()
+        self._after_reload = []  # a switch under way ends with the project
         self.answer_gate.state = SuggesterState.OFF
 
     # --------------------------------------------------------------- tokens
@@ -391,22 +396,34 @@ class MainWindow(QMainWindow):
             self.suggest_worker.request_tokens(wanted)
 
     # ---------------------------------------------------------- suggestions
-    def reload_suggester(self) -> None:
-        """Rebuild the suggester for another model. Until it is ready nothing is seeded from
-        the old one's cache: a document taken back for the new model (``unseed_untouched``)
-        and shown meanwhile would get the old model's suggestions again, for good."""
+    def reload_suggester(self, what: str, then: Callable[[bool], None]) -> None:
+        """Rebuild the suggester for another model (``what`` names it), then ``then(ok)``.
+
+        What suggests now goes on suggesting until the new one is ready: its cached
+        suggestions are still seeded and answers still taken. ``then`` runs right after the new
+        version is in, before any of its suggestions are seeded: the model switch takes the
+        untouched documents back there (``unseed_untouched``), the ones seeded meanwhile
+        included, so none keeps the old model's suggestions for good."""
         worker = self.suggest_worker
         if worker is None or self.suggester_factory is None:
+            then(True)
             return
-        if self.suggest_version is not None:
-            self._stale_version, self.suggest_version = self.suggest_version, None
-        self.answer_gate.state = SuggesterState.LOADING
-        self.model_label.setText("Model: loading…")
+        self._after_reload.append(then)
+        current = self.suggest_description if self.suggest_version else "none ready"
+        self.model_label.setText(f"Model: {current}; loading {what}…")
         worker.reload()
 
+    def _reloaded(self, ok: bool) -> None:
+        if self.sender() is not self.suggest_worker:
+            return  # from the worker of a project closed meanwhile
+        waiting, self._after_reload = self._after_reload, []
+        for then in waiting:
+            then(ok)
+
     def _model_ready(self, version: str, description: str) -> None:
+        # A late result of the version replaced (a model switch) is dropped, never seeded.
+        self._stale_version = self.suggest_version if self.suggest_version != version else None
         self.suggest_version = version
-        self._stale_version = None
         self.answer_gate.state = SuggesterState.READY
         self.suggest_description = (description or version)[:48]
         self.model_label.setText(f"Model: {self.suggest_description}, ready")
@@ -463,7 +480,7 @@ class MainWindow(QMainWindow):
 
     def _suggestions_ready(self, doc_id: int, version: str) -> None:
         if version == self._stale_version:
-            return  # computed by the model being replaced (asked for before the switch)
+            return  # computed by the model replaced (asked for before the switch)
         self.suggest_version = version
         if doc_id != self.view.document_id:
             return

@@ -205,6 +205,7 @@ class SuggestWorker(QThread):
 
     model_ready = Signal(str, str)  # version, description
     model_failed = Signal(str)
+    reloaded = Signal(bool)  # after model_ready / model_failed that answer a reload()
     suggestions_ready = Signal(int, str)  # doc id, version
     busy = Signal(int)  # documents still queued
     all_progress = Signal(int, int)  # done, total (0 while the model loads)
@@ -293,6 +294,7 @@ class SuggestWorker(QThread):
         # What the backend is busy with: "build", ("one", doc id, queued), ("all", batch).
         waiting: Any = "build" if self._suggestions else None
         ready = False
+        reloading = False  # the next "ready" / "failed" answers a reload()
         todo: list[int] | None = None  # the documents "suggest all" still has to do
         done = 0
         try:
@@ -339,9 +341,15 @@ class SuggestWorker(QThread):
                         waiting, ready = None, True
                         self.version = str(event[1])
                         self.model_ready.emit(str(event[1]), str(event[2]))
+                        if reloading:
+                            reloading = False
+                            self.reloaded.emit(True)
                     elif kind == "failed":
                         waiting, ready, self.version = None, False, None
                         self.model_failed.emit(str(event[1]))
+                        if reloading:
+                            reloading = False
+                            self.reloaded.emit(False)
                     elif kind == "done":
                         assert self.version is not None
                         if waiting[0] == "one":
@@ -378,7 +386,7 @@ class SuggestWorker(QThread):
                     continue  # busy; or it just became free: look at the queues again
                 if reload:
                     if self._suggestions:
-                        waiting = "build"
+                        waiting, reloading = "build", True
                         backend.reload()
                     continue
                 if todo is not None and not run_all:  # cancelled

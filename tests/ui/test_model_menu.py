@@ -1,13 +1,25 @@
 """The Model menu: training runs in a child process without blocking the window, the report
 shows old against new, a model can be used and the untrained suggester restored, and "Never
-suggest" is one undoable edit."""
+suggest" is one undoable edit.
+
+Use checks a stored model off the GUI thread (reading and hashing megabytes stalled the
+window), shows that it is busy, takes one switch at a time, keeps the current model suggesting
+until the new one is in, and refuses a damaged model with a message naming it, changing
+nothing."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import pytest
+
 from annotator.core.model import Answer, Span, SpanState
+from annotator.core.model_versions import ModelVersionsMixin
 from annotator.core.store import NewDocument, ProjectStore
+from annotator.nlp.train import stored
+from annotator.ui.answer_gate import SuggesterState
 from annotator.ui.train.dialogs import ModelsDialog, SuppressionsDialog, TrainReportDialog
 
 CHILD_S = 120_000
@@ -33,6 +45,80 @@ def _status(window) -> str:  # type: ignore[no-untyped-def]
     return str(window.statusBar().currentMessage())
 
 
+def _stored_model(store: ProjectStore) -> int:
+    """A stored model that passes every check (a blank pipeline's recognizer: quick to make;
+    the window's suggestions come from the fake suggester anyway)."""
+    import spacy
+
+    from annotator.nlp.train.stored import model_to_bytes
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("ner").add_label("ORG")
+    nlp.initialize()
+    config, weights = model_to_bytes(nlp)
+    return store.add_model(
+        name="m", base="b", documents=1, report={}, config=config, weights=weights
+    )
+
+
+class _ModelFake:
+    """Suggests ORG for every "NATO", as the model the project uses: its version says which
+    (``fake-None``: the untrained suggester)."""
+
+    broken: frozenset[int] = frozenset()  # models that fail to load (past the check)
+
+    def __init__(self, store: ProjectStore) -> None:
+        if store.active_model() in self.broken:
+            raise ValueError("the stored model cannot be loaded (bad weights)")
+        self.version = f"fake-{store.active_model()}"
+
+    def suggest(self, texts: Iterable[str]) -> Iterator[list[Span]]:
+        for text in texts:
+            spans, start = [], text.find("NATO")
+            while start >= 0:
+                spans.append(Span(start, start + 4, "ORG", SpanState.SUGGESTED, "pattern", 0.9))
+                start = text.find("NATO", start + 4)
+            yield spans
+
+
+@pytest.fixture
+def window(make_window, monkeypatch):  # type: ignore[no-untyped-def]
+    """A window whose suggester version changes with the model in use (a switch is seen)."""
+    win = make_window(None)
+    monkeypatch.setattr(win, "suggester_factory", _ModelFake)
+    return win
+
+
+def _use(qtbot, window, model_id, during=None, then=None) -> str:  # type: ignore[no-untyped-def]
+    """Model › Use ``model_id`` and wait until the new suggester is in; the status then.
+    ``during`` runs right after the switch was made, while the new suggester loads (its
+    signal is queued); ``then`` right after it is in, before its suggestions come."""
+    menu = window.actions_.model_menu
+    seen: list[str] = []
+    switched, loaded = menu._switched, menu._loaded
+
+    def on_switched(what: str, *back: object) -> None:
+        switched(what, *back)
+        if during is not None:
+            during()
+
+    def on_loaded(what: str, ok: bool, *back: object) -> None:
+        loaded(what, ok, *back)
+        seen.append(_status(window))
+        if then is not None:
+            then()
+
+    menu._switched, menu._loaded = on_switched, on_loaded
+    try:
+        menu.use(model_id)
+        if model_id is not None:
+            assert _status(window).startswith(f"Checking model {model_id}")  # busy
+        qtbot.waitUntil(lambda: bool(seen), timeout=CHILD_S)
+    finally:
+        del menu._switched, menu._loaded
+    return seen[0]
+
+
 def test_train_in_the_background_then_use_and_restore(qtbot, window, project):  # type: ignore[no-untyped-def]
     _fill(project)
     assert window.open_project(project)
@@ -55,8 +141,7 @@ def test_train_in_the_background_then_use_and_restore(qtbot, window, project):  
     with ProjectStore.open(project) as store:
         (model,) = store.models()
         active = store.active_model()
-    menu.use(model.id)
-    assert "model 1" in _status(window)
+    assert "model 1" in _use(qtbot, window, model.id)  # checked in a child process first
     with ProjectStore.open(project) as store:
         assert store.active_model() == model.id
     menu.models()
@@ -77,7 +162,9 @@ def test_a_damaged_model_is_refused_before_it_is_used(qtbot, window, project):  
         )
         store._conn.execute("UPDATE models SET sha256 = 'x' WHERE id = ?", (model_id,))
     assert window.open_project(project)
-    window.actions_.model_menu.use(model_id)
+    run = window.actions_.model_menu.use(model_id)
+    qtbot.waitUntil(lambda: run.over, timeout=CHILD_S)
+    assert "Model 1 cannot be used: the stored model is damaged" in _status(window)
     with ProjectStore.open(project) as store:
         assert store.active_model() is None
 
@@ -112,36 +199,174 @@ def test_never_suggest_is_one_undoable_edit(qtbot, window, project):  # type: ig
 def test_a_switch_reseeds_the_untouched_document_shown(qtbot, window, project):  # type: ignore[no-untyped-def]
     _fill(project)
     with ProjectStore.open(project) as store:
-        model_id = store.add_model(
-            name="m", base="b", documents=1, report={}, config="c", weights=b"w"
-        )
+        model_id = _stored_model(store)
     assert window.open_project(project)
     doc_id = window.list_model.doc_id(8)
     window.show_document(doc_id)
     qtbot.waitUntil(lambda: bool(window.controller.annotation().suggested), timeout=CHILD_S)
-    window.actions_.model_menu.use(model_id)
-    assert "1 untouched documents" in _status(window)
-    assert window.store.annotation(doc_id, window.annotator).spans == ()  # taken back
-    # Taken back at once, then seeded again from what suggests now (the fake suggester here).
+    spans: list[object] = []
+    taken = lambda: spans.append(window.store.annotation(doc_id, window.annotator).spans)  # noqa: E731
+    assert "1 untouched documents" in _use(qtbot, window, model_id, then=taken)
+    assert spans == [()]  # taken back once the new model is in
+    # Then seeded again from what suggests now.
     qtbot.waitUntil(lambda: bool(window.controller.annotation().suggested), timeout=CHILD_S)
+    assert window.suggest_version == f"fake-{model_id}"
     assert window.store.active_model() == model_id
 
 
-def test_a_switch_seeds_nothing_from_the_old_models_cache(qtbot, window, project):  # type: ignore[no-untyped-def]
+def test_the_old_model_suggests_until_the_new_one_is_in(qtbot, window, project):  # type: ignore[no-untyped-def]
     _fill(project)
     with ProjectStore.open(project) as store:
         store.add_documents([NewDocument("NATO met once more.", {})])
-        model_id = store.add_model(
-            name="m", base="b", documents=1, report={}, config="c", weights=b"w"
-        )
+        model_id = _stored_model(store)
     assert window.open_project(project)
     shown, other = window.list_model.doc_id(8), window.list_model.doc_id(9)
-    for doc_id in (other, shown):  # both seeded (and cached) by the suggester of before
-        window.show_document(doc_id)
-        qtbot.waitUntil(lambda: bool(window.controller.annotation().suggested), timeout=CHILD_S)
-    window.actions_.model_menu.use(model_id)
-    assert "2 untouched documents" in _status(window)
-    window.show_document(other)  # before the new suggester is ready
-    assert window.store.annotation(other, window.annotator).spans == ()  # not the old ones
+    window.show_document(shown)
     qtbot.waitUntil(lambda: bool(window.controller.annotation().suggested), timeout=CHILD_S)
-    assert window.suggest_version is not None
+    window.suggest_worker.prioritize([other])  # cached by the suggester of before, not seeded
+    qtbot.waitUntil(
+        lambda: window.store.cached_suggestions(other, "fake-None") is not None, timeout=CHILD_S
+    )
+    loading: list[object] = []
+
+    def show_other() -> None:  # the new suggester loads: the old one's suggestions are seeded
+        assert _status(window).startswith("Loading model 1; ")
+        assert "loading model 1" in window.model_label.text()
+        window.show_document(other)
+        loading.append(window.store.annotation(other, window.annotator).spans)
+        loading.append(window.answer_gate.state)
+
+    taken: list[object] = []
+    back = lambda: taken.extend(  # noqa: E731
+        window.store.annotation(i, window.annotator).spans for i in (shown, other)
+    )
+    assert "2 untouched documents" in _use(qtbot, window, model_id, show_other, back)
+    assert loading[0] and loading[1] is SuggesterState.READY
+    assert taken == [(), ()]  # both taken back once the new one is in, none kept for good
+    qtbot.waitUntil(lambda: bool(window.controller.annotation().suggested), timeout=CHILD_S)
+    assert window.suggest_version == f"fake-{model_id}"
+
+
+def _open_with_two_models(qtbot, window, project):  # type: ignore[no-untyped-def]
+    """The window on a project with models A (in use, suggesting) and B; (A, B, doc shown)."""
+    _fill(project)
+    with ProjectStore.open(project) as store:
+        first, second = _stored_model(store), _stored_model(store)
+    assert window.open_project(project)
+    doc_id = window.list_model.doc_id(8)
+    window.show_document(doc_id)
+    qtbot.waitUntil(lambda: bool(window.controller.annotation().suggested), timeout=CHILD_S)
+    _use(qtbot, window, first)
+    qtbot.waitUntil(lambda: bool(window.controller.annotation().suggested), timeout=CHILD_S)
+    qtbot.waitUntil(lambda: window.suggest_version is not None, timeout=CHILD_S)
+    return first, second, doc_id
+
+
+def test_the_stored_model_is_read_and_hashed_off_the_gui_thread(
+    qtbot, window, project, monkeypatch
+):  # type: ignore[no-untyped-def]
+    on_gui: list[str] = []
+
+    def spy(name, function):  # type: ignore[no-untyped-def]
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            if threading.current_thread() is threading.main_thread():
+                on_gui.append(name)
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    for owner, name in (
+        (ModelVersionsMixin, "check_model"),
+        (ModelVersionsMixin, "model_files"),
+        (stored, "check_stored"),
+        (stored, "load_model"),
+    ):
+        if hasattr(owner, name):  # (check_stored is new with the check in a child)
+            monkeypatch.setattr(owner, name, spy(name, getattr(owner, name)))
+    _fill(project)
+    with ProjectStore.open(project) as store:
+        model_id = _stored_model(store)
+    assert window.open_project(project)
+    assert f"model {model_id}" in _use(qtbot, window, model_id)
+    assert window.store.active_model() == model_id
+    assert on_gui == []
+
+
+def test_the_current_model_suggests_until_the_check_is_in(qtbot, window, project):  # type: ignore[no-untyped-def]
+    first, second, doc_id = _open_with_two_models(qtbot, window, project)
+    version = window.suggest_version
+    menu = window.actions_.model_menu
+    run = menu.use(second)
+    assert run is not None and not run.dialog.isModal()
+    assert _status(window) == (
+        f"Checking model {second}; model {first} suggests until it is ready…"
+    )
+    # Nothing changed yet: the model in use, its suggestions, answers allowed.
+    assert window.store.active_model() == first
+    assert window.suggest_version == version
+    assert window.store.annotation(doc_id, window.annotator).spans
+    assert "ready" in window.model_label.text()
+    # A second switch meanwhile is refused with the reason (Restore included).
+    assert menu.use(first) is None
+    assert menu.use(None) is None
+    assert _status(window).startswith(f"Model {second} is still being checked")
+    qtbot.waitUntil(lambda: window.store.active_model() == second, timeout=CHILD_S)
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        ("UPDATE models SET sha256 = 'x' WHERE id = ?", "damaged (its checksum does not match)"),
+        ("UPDATE models SET config = 'not a config' WHERE id = ?", "config cannot be read"),
+        (
+            "UPDATE models SET report = '{\"dropped_kinds\": 3}' WHERE id = ?",
+            "has a damaged report",
+        ),
+    ],
+)
+def test_a_damaged_model_is_named_in_a_message_and_changes_nothing(
+    qtbot, window, project, damage, reason
+):  # type: ignore[no-untyped-def]
+    first, second, doc_id = _open_with_two_models(qtbot, window, project)
+    with ProjectStore.open(project) as store:
+        store._conn.execute(damage, (second,))
+    version = window.suggest_version
+    spans = window.store.annotation(doc_id, window.annotator).spans
+    menu = window.actions_.model_menu
+    run = menu.use(second)
+    qtbot.waitUntil(lambda: run.over, timeout=CHILD_S)
+    box = menu.last_message
+    assert box is not None
+    assert box.windowTitle() == f"Model {second} refused"
+    assert f"Model {second} cannot be used: " in box.text()
+    assert reason in box.text()
+    assert f"Model {first} still suggests." in box.text()
+    assert f"Model {second} cannot be used" in _status(window)
+    assert window.store.active_model() == first
+    assert window.suggest_version == version
+    assert window.store.annotation(doc_id, window.annotator).spans == spans
+    assert "ready" in window.model_label.text()
+    # The next switch is taken (the refused one is over).
+    assert _use(qtbot, window, None).startswith("Suggestions now come from the untrained")
+
+
+def test_a_model_that_does_not_load_goes_back_to_the_one_before(
+    qtbot, window, project, monkeypatch
+):  # type: ignore[no-untyped-def]
+    first, second, doc_id = _open_with_two_models(qtbot, window, project)
+    version = window.suggest_version
+    spans = window.store.annotation(doc_id, window.annotator).spans
+    monkeypatch.setattr(_ModelFake, "broken", frozenset({second}))
+    menu = window.actions_.model_menu
+    menu.use(second)  # passes the check, then fails in the suggestion process
+    qtbot.waitUntil(
+        lambda: _status(window).endswith(f"Model {first} suggests again."), timeout=CHILD_S
+    )
+    box = menu.last_message
+    assert box is not None and box.windowTitle() == f"Model {second} not loaded"
+    assert "cannot be loaded (bad weights)" in box.text()
+    assert window.store.active_model() == first
+    assert window.suggest_version == version
+    assert window.answer_gate.state is SuggesterState.READY
+    assert window.store.annotation(doc_id, window.annotator).spans == spans  # never left
+    assert "untrained" in _use(qtbot, window, None)  # and the next switch is taken

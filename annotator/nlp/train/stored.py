@@ -21,7 +21,7 @@ from annotator.nlp.pipeline_spec import language_problem
 if TYPE_CHECKING:
     from spacy.language import Language
 
-__all__ = ["StoredModelError", "load_model", "model_to_bytes"]
+__all__ = ["StoredModelError", "check_stored", "load_model", "model_to_bytes"]
 
 _ALLOWED_FACTORIES = frozenset({"ner", "tok2vec"})
 
@@ -97,9 +97,10 @@ def _check_config(config: Any) -> None:
             )
 
 
-def load_model(config_text: str, weights: bytes, sha256: str) -> Language:
-    """The stored pipeline, or StoredModelError saying why it is refused."""
-    import spacy.util
+def check_stored(config_text: str, weights: bytes, sha256: str) -> Any:
+    """The stored model's config when every check before spaCy reads the weights passes (size,
+    checksum, config), else StoredModelError saying why it is refused. Hashes megabytes: never
+    on the GUI thread (the window runs it in a child process, ``CheckModelJob``)."""
     from thinc.api import Config
 
     if len(weights) > MAX_MODEL_BYTES:
@@ -114,6 +115,14 @@ def load_model(config_text: str, weights: bytes, sha256: str) -> Language:
     except Exception as exc:
         raise StoredModelError(f"the stored model's config cannot be read ({exc})") from exc
     _check_config(config)
+    return config
+
+
+def load_model(config_text: str, weights: bytes, sha256: str) -> Language:
+    """The stored pipeline, or StoredModelError saying why it is refused."""
+    import spacy.util
+
+    config = check_stored(config_text, weights, sha256)
     try:
         nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
         nlp.from_bytes(weights)

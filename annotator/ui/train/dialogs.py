@@ -56,7 +56,7 @@ def _row_table(parent: QWidget, rows: int, headers: list[str]) -> QTableWidget:
 class TrainReportDialog(QDialog):
     """The outcome of a training run: held-out scores now and new, and whether it suggests."""
 
-    def __init__(self, report: Any, on_use: Callable[[int], None], parent: QWidget) -> None:
+    def __init__(self, report: Any, on_use: Callable[[int], object], parent: QWidget) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Model {report.model_id} trained")
         self.resize(760, 360)
@@ -109,7 +109,7 @@ class ModelsDialog(QDialog):
         self,
         models: list[ModelVersion],
         active: int | None,
-        on_use: Callable[[int | None], None],
+        on_use: Callable[[int | None], object],
         parent: QWidget,
     ) -> None:
         super().__init__(parent)

@@ -3,8 +3,9 @@ the list of texts no longer suggested.
 
 Training and the curve run in a child process (``TaskProcess``: the GUI only polls its queue)
 with a progress dialog that does not block the window: the annotator goes on working while the
-model trains. A model switch reloads the suggestion process, whose new version makes the
-current document's suggestions be computed first, the rest after.
+model trains. Using a stored model checks it in such a child first (reading and hashing
+megabytes stalled the window); a model switch then reloads the suggestion process, whose new
+version makes the current document's suggestions be computed first, the rest after.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox
 from annotator.core.edits import Batch, RemoveSpan, SetSuppression
 from annotator.core.model import Span, SpanState
 from annotator.core.suppressions import Suppression
+from annotator.nlp.train.check import CheckModelJob, ModelCheck
 from annotator.nlp.train.curve import CurveJob
 from annotator.nlp.train.project import TrainJob, TrainOptions
 from annotator.ui.import_export_dialogs import TaskRun
@@ -57,9 +59,14 @@ class ModelMenu:
             self.suppressed_action,
         ]
         self.last_dialog: QDialog | None = None
+        self.last_message: QMessageBox | None = None
         self.run: TaskRun | None = None
+        self.switch: TaskRun | None = None  # the check before a switch (Use…), while it runs
+        self._checking: int | None = None
+        self._loading: str | None = None  # what the suggestion process loads for a switch
 
     def set_enabled(self, enabled: bool) -> None:
+        self._loading = None  # (a project opened or closed: no switch is under way)
         for action in self.actions:
             action.setEnabled(enabled)
 
@@ -107,26 +114,83 @@ class ModelMenu:
             return
         self._show(ModelsDialog(store.models(), store.active_model(), self.use, self.w))
 
-    def use(self, model_id: int | None) -> None:
-        """Make ``model_id`` (None: the untrained suggester) suggest from now on."""
+    def use(self, model_id: int | None) -> TaskRun | None:
+        """Make ``model_id`` (None: the untrained suggester) suggest from now on.
+
+        A stored model is checked first (read, hashed, its config and report looked at) in a
+        child process: megabytes that stalled the window on its GUI thread. What suggests now
+        goes on suggesting until the check is in; a refused model changes nothing. One switch
+        at a time: another asked for meanwhile is refused with the reason."""
+        store = self.w.store
+        if store is None:
+            return None
+        if self.switch is not None and not self.switch.over:
+            busy = f"Model {self._checking} is still being checked"
+        elif self._loading is not None:
+            busy = f"{self._loading.capitalize()} is still loading"
+        else:
+            busy = ""
+        if busy:
+            self.w.message(f"{busy}; wait for it before using another.", 0)
+            return None
+        if model_id is None:
+            self._commit(None)
+            return None
+        run = self._start(CheckModelJob(model_id), f"Checking model {model_id}", self._checked)
+        run.dialog.setWindowModality(Qt.WindowModality.NonModal)
+        self.switch, self._checking = run, model_id
+        self.w.message(
+            f"Checking model {model_id}; {self._current()} suggests until it is ready…", 0
+        )
+        return run
+
+    def _checked(self, check: ModelCheck) -> None:
+        if check.problem is not None:
+            refused = f"Model {check.model_id} cannot be used: {check.problem}."
+            still = f"{self._current().capitalize()} still suggests."
+            self.w.message(f"{refused} {still}", 0)
+            self._warn(f"Model {check.model_id} refused", f"{refused}\n\n{still}")
+            return
+        self._commit(check.model_id)
+
+    def _commit(self, model_id: int | None) -> None:
         store = self.w.store
         if store is None:
             return
-        if model_id is not None:
-            try:  # the checksum, before the suggestion process is asked to load it
-                store.check_model(model_id)
-            except (KeyError, ValueError) as exc:
-                self._warn("Model", str(exc.args[0]))
-                return
-        store.use_model(model_id)
-        self._switched("the untrained suggester" if model_id is None else f"model {model_id}")
+        previous = store.active_model()
+        try:
+            store.use_model(model_id)
+        except KeyError as exc:  # deleted meanwhile (another window, the command line)
+            self._warn("Model", str(exc.args[0]))
+            return
+        self._switched(_name(model_id), (previous,))
 
-    def _switched(self, what: str) -> None:
-        """Documents nobody touched get the new model's suggestions (the current one first);
-        what an annotator accepted or rejected stays."""
+    def _current(self) -> str:
+        return _name(self.w.store.active_model() if self.w.store is not None else None)
+
+    def _switched(self, what: str, back: tuple[int | None] | None = None) -> None:
+        """The stored choice changed: the suggestion process loads ``what`` while the model
+        of before goes on suggesting; ``_loaded`` takes over once it is in. ``back`` holds
+        the model to go back to should it fail to load (None: none, after training)."""
         w = self.w
-        again = w.store.unseed_untouched(w.annotator) if w.store is not None else 0
-        w.reload_suggester()
+        before = w.suggest_description if w.suggest_version else "nothing"
+        w.message(f"Loading {what}; {before} suggests until it is ready…", 0)
+        self._loading = what
+        w.reload_suggester(what, lambda ok: self._loaded(what, ok, back))
+
+    def _loaded(self, what: str, ok: bool, back: tuple[int | None] | None = None) -> None:
+        """Documents nobody touched get the new model's suggestions (the current one first);
+        what an annotator accepted or rejected stays. A model that passed the check but did
+        not load goes back to the model of before (its suggestions never left)."""
+        w = self.w
+        self._loading = None
+        if w.store is None:
+            return
+        if not ok:
+            if back is not None:
+                self._back(what, back[0])
+            return
+        again = w.store.unseed_untouched(w.annotator)
         if w.view.document_id is not None:
             w.controller.invalidate()
             w.show_document(w.view.document_id)
@@ -135,6 +199,30 @@ class ModelMenu:
             "suggestions, the current one first.",
             0,
         )
+
+    def _back(self, what: str, previous: int | None) -> None:
+        """``what`` failed to load in the suggestion process: use ``previous`` again."""
+        w = self.w
+        assert w.store is not None
+        reason = w.model_label.toolTip().strip().splitlines()[-1:] or ["it failed"]
+        back = _name(previous)
+        try:
+            w.store.use_model(previous)
+        except KeyError:  # deleted meanwhile: nothing to go back to
+            return
+        failed = f"{what.capitalize()} could not be loaded: {reason[0]}"
+        self._warn(
+            f"{what.capitalize()} not loaded", f"{failed}\n\n{back.capitalize()} suggests again."
+        )
+        self._loading = back
+        w.message(f"{failed}. Loading {back} again…", 0)
+
+        def reloaded(ok: bool) -> None:
+            self._loading = None
+            if ok:
+                w.message(f"{failed}. {back.capitalize()} suggests again.", 0)
+
+        w.reload_suggester(back, reloaded)
 
     # --------------------------------------------------------- suppressions
     def suppressions(self) -> None:
@@ -184,3 +272,8 @@ class ModelMenu:
         )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+        self.last_message = box
+
+
+def _name(model_id: int | None) -> str:
+    return "the untrained suggester" if model_id is None else f"model {model_id}"
