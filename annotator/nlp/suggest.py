@@ -75,7 +75,7 @@ from annotator.nlp.confidence.scores import (
     add_model_scores,
     scorer_tag,
 )
-from annotator.nlp.entity_lines import within_lines
+from annotator.nlp.entity_edges import trimmed_entities
 from annotator.nlp.labelmap import (
     COMPANY_SUFFIXES,
     LabelMap,
@@ -141,9 +141,9 @@ __all__ = [
 
 #: ``doc.spans`` key under which the pattern matches are stored.
 PATTERNS_KEY = "annotator_patterns"
-#: Bump when the rules in labelmap.py, rules_*.py, entity_lines.py or here change what is
+#: Bump when the rules in labelmap.py, rules_*.py, entity_edges.py or here change what is
 #: suggested (it enters ``version``).
-RULES_VERSION = "6.4"
+RULES_VERSION = "6.5"
 # Labels whose tokens may sit inside a QUANTITY ("2,000 [US] troops"): nationality-like words.
 _INSIDE_QUANTITY_OK = frozenset({"GPE", "LOC", "NORP"})
 # Capitalised adjectives that belong to the name of the body after them.
@@ -343,7 +343,7 @@ class Suggester:
 
     def _spans_from_doc(self, doc: Doc, text: str | None) -> list[Span]:
         quantity = self._quantity_label
-        ents = within_lines(doc, doc.ents)  # each doc.ents builds every entity Span anew
+        ents = trimmed_entities(doc, doc.ents)  # each doc.ents builds every entity Span anew
         scores = ScoredEntities(doc, self.scored_label)
         label_map = self.label_map
         # 1. Pattern spans: entity patterns (longest first) and QUANTITY seeds.

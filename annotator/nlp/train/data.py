@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 import srsly
 
 from annotator.core.resources import resource_path
-from annotator.nlp.entity_lines import within_lines
+from annotator.nlp.entity_edges import trimmed_entities
 from annotator.nlp.train.binary_spans import set_reference
 
 if TYPE_CHECKING:
@@ -143,7 +143,7 @@ def base_labelled(
             gold = [s.key for s in found]
         spans = list(gold)
         taken = sorted((s, e) for s, e, _ in spans)
-        for ent in within_lines(doc, doc.ents):
+        for ent in trimmed_entities(doc, doc.ents):
             if ent.label_ in project:
                 continue
             s, e = ent.start_char, ent.end_char

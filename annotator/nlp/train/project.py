@@ -458,11 +458,11 @@ def train_project(
 
 def _ents(doc: Any) -> list[Any]:
     from annotator.core.model import Span, SpanState
-    from annotator.nlp.entity_lines import within_lines
+    from annotator.nlp.entity_edges import trimmed_entities
 
     return [
         Span(e.start_char, e.end_char, e.label_, SpanState.SUGGESTED, "model")
-        for e in within_lines(doc, doc.ents)
+        for e in trimmed_entities(doc, doc.ents)
     ]
 
 

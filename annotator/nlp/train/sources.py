@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from annotator.core.confidence import SourcePrecision
 from annotator.core.model import Span, SpanState
 from annotator.nlp.confidence.scores import ScoredEntities
-from annotator.nlp.entity_lines import within_lines
+from annotator.nlp.entity_edges import trimmed_entities
 from annotator.nlp.span_kinds import drop_kinds
 from annotator.nlp.suggest import PATTERNS_KEY, Suggester, fitting, pipe_texts, token_index
 
@@ -62,7 +62,7 @@ def model_spans(doc: Doc, labels: Sequence[str], quantity: str | None) -> dict[s
     """The ``model`` and ``model+patterns`` spans of a doc the trained pipeline processed."""
     project = set(labels)
     scores = ScoredEntities(doc, lambda label: None)  # the trained model's labels are the project's
-    ents = within_lines(doc, doc.ents)
+    ents = trimmed_entities(doc, doc.ents)
     model = [(e.start, e.end, e.label_) for e in ents if e.label_ in project]
     kept: list[tuple[int, int, str]] = []
     vetoes: set[tuple[int, int]] = set()

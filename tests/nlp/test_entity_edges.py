@@ -6,7 +6,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
-from annotator.nlp.entity_lines import hard_wrapped, within_lines
+from annotator.nlp.entity_edges import hard_wrapped, trimmed_entities
 from annotator.nlp.suggest import Suggester
 from annotator.nlp.train.sources import model_spans
 
@@ -46,7 +46,7 @@ def test_an_entity_is_cut_at_its_first_line_break(nlp: spacy.language.Language) 
         ("Tamsin", "Chair", "PERSON"),
         ("Ministry", "Acquisition", "ORG"),
     )
-    assert [(e.text, e.label_) for e in within_lines(doc, doc.ents)] == [
+    assert [(e.text, e.label_) for e in trimmed_entities(doc, doc.ents)] == [
         ("Tamsin Okereke-Hall", "PERSON"),
         ("Ministry of Defence", "ORG"),
     ]
@@ -60,9 +60,9 @@ def test_trailing_line_breaks_leave_and_nothing_before_a_break_drops_it(
     board = Span(doc, 0, 4, label="ORG")  # "Board of Directors" and the blank line after it
     assert doc[3].is_space
     doc.ents = [board]
-    assert [e.text for e in within_lines(doc, doc.ents)] == ["Board of Directors"]
+    assert [e.text for e in trimmed_entities(doc, doc.ents)] == ["Board of Directors"]
     starts_on_break = Span(doc, 3, 5, label="ORG")  # "\n\n\n" "Annual"
-    assert within_lines(doc, [starts_on_break]) == []
+    assert trimmed_entities(doc, [starts_on_break]) == []
 
 
 def test_in_hard_wrapped_prose_a_name_runs_on_across_a_single_line_break(
@@ -73,11 +73,11 @@ def test_in_hard_wrapped_prose_a_name_runs_on_across_a_single_line_break(
     assert hard_wrapped(WRAPPED.replace("\n", "\r\n"))
     assert not hard_wrapped(WRAPPED.replace("\n", "\n\n"))  # paragraphs of one line each
     doc = _doc(nlp, WRAPPED, ("Joe", "Biden", "PERSON"))
-    assert [e.text for e in within_lines(doc, doc.ents)] == ["Joe\nBiden"]
+    assert [e.text for e in trimmed_entities(doc, doc.ents)] == ["Joe\nBiden"]
     # A blank line still cuts, wrapped or not.
     text = WRAPPED + "\nJoe\n\nBiden"
     doc = _doc(nlp, text, ("Joe\n\n", "Biden", "PERSON"))
-    assert [e.text for e in within_lines(doc, doc.ents)] == ["Joe"]
+    assert [e.text for e in trimmed_entities(doc, doc.ents)] == ["Joe"]
 
 
 def test_no_suggestion_of_the_untrained_or_a_trained_model_holds_a_line_break() -> None:
@@ -95,3 +95,22 @@ def test_no_suggestion_of_the_untrained_or_a_trained_model_holds_a_line_break() 
             ("Tamsin Okereke-Hall", "PERSON"),
             ("Ministry of Defence", "ORG"),
         ]
+
+
+def test_emoji_and_flags_leave_a_names_edges_but_an_amount_keeps_its_sign(
+    nlp: spacy.language.Language,
+) -> None:
+    text = "🔎 Kalyna Geo 🇺🇦 posted it. It was 30° and cost $5."
+    doc = nlp.make_doc(text)
+    flag = next(t.i for t in doc if t.text.startswith("🇺"))
+    assert doc[flag].text == "🇺"  # the tokenizer splits the flag into its two letters
+    kalyna = next(t.i for t in doc if t.text == "Kalyna")
+    degrees = next(t.i for t in doc if t.text == "30")
+    ents = [
+        Span(doc, kalyna - 1, flag + 1, label="PERSON"),  # "🔎 Kalyna Geo 🇺": half a flag
+        Span(doc, degrees, degrees + 2, label="QUANTITY"),
+    ]
+    assert doc[degrees + 1].text == "°"
+    assert [e.text for e in trimmed_entities(doc, ents)] == ["Kalyna Geo", "30°"]
+    only_symbols = Span(doc, flag, flag + 2, label="ORG")
+    assert trimmed_entities(doc, [only_symbols]) == []
