@@ -29,9 +29,9 @@ mean something is the project's calibration per label (``core.confidence.Calibra
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from annotator.nlp.confidence.component import BatchComponent
 from annotator.nlp.confidence.scores import SCORES_KEY
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ FACTORY = "annotator_beam_scores"
 _MIN_PROBABILITY = 0.001
 
 
-class BeamScorer:
+class BeamScorer(BatchComponent):
     """The pipeline component in the recognizer's place: its greedy entities, and the beam
     candidates with their probabilities."""
 
@@ -57,22 +57,6 @@ class BeamScorer:
         self.ner = ner
         self.width = width
         self.temperature = temperature
-
-    def __call__(self, doc: Doc) -> Doc:
-        self._parse([doc])
-        return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
-        batch: list[Doc] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                self._parse(batch)
-                yield from batch
-                batch = []
-        if batch:
-            self._parse(batch)
-            yield from batch
 
     def _parse(self, docs: list[Doc]) -> None:
         from spacy.pipeline._parser_internals._beam_utils import BeamBatch

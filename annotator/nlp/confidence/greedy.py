@@ -57,9 +57,9 @@ there as ``scorer="beam"``), on a shared 2-core machine with ``nice``:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from annotator.nlp.confidence.component import BatchComponent
 from annotator.nlp.confidence.scores import SCORES_KEY
 
 if TYPE_CHECKING:
@@ -92,29 +92,13 @@ class _Moves:
         self.count = len(names)
 
 
-class GreedyScorer:
+class GreedyScorer(BatchComponent):
     """The pipeline component in the recognizer's place: its greedy entities, each with the
     probability of the actions that made it."""
 
     def __init__(self, ner: Any) -> None:
         self.ner = ner
         self._moves: _Moves | None = None
-
-    def __call__(self, doc: Doc) -> Doc:
-        self._parse([doc])
-        return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
-        batch: list[Doc] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                self._parse(batch)
-                yield from batch
-                batch = []
-        if batch:
-            self._parse(batch)
-            yield from batch
 
     def _parse(self, docs: list[Doc]) -> None:
         import numpy as np
