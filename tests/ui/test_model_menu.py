@@ -10,7 +10,6 @@ nothing."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from annotator.core.store import NewDocument, ProjectStore
 from annotator.nlp.train import stored
 from annotator.ui.answer_gate import SuggesterState
 from annotator.ui.train.dialogs import ModelsDialog, SuppressionsDialog, TrainReportDialog
+from tests.ui.conftest import FakeSuggester
 
 CHILD_S = 120_000
 PEOPLE = ["Anna Kowalski", "Rui Tanaka", "Omar Haddad", "Lena Berg", "Ivo Petrov"]
@@ -61,7 +61,7 @@ def _stored_model(store: ProjectStore) -> int:
     )
 
 
-class _ModelFake:
+class _ModelFake(FakeSuggester):
     """Suggests ORG for every "NATO", as the model the project uses: its version says which
     (``fake-None``: the untrained suggester)."""
 
@@ -71,14 +71,6 @@ class _ModelFake:
         if store.active_model() in self.broken:
             raise ValueError("the stored model cannot be loaded (bad weights)")
         self.version = f"fake-{store.active_model()}"
-
-    def suggest(self, texts: Iterable[str]) -> Iterator[list[Span]]:
-        for text in texts:
-            spans, start = [], text.find("NATO")
-            while start >= 0:
-                spans.append(Span(start, start + 4, "ORG", SpanState.SUGGESTED, "pattern", 0.9))
-                start = text.find("NATO", start + 4)
-            yield spans
 
 
 @pytest.fixture
