@@ -54,20 +54,14 @@ class BeamScorer(BatchComponent):
     candidates with their probabilities."""
 
     def __init__(self, ner: Any, width: int, temperature: float = 1.0) -> None:
-        self.ner = ner
+        super().__init__(ner)
         self.width = width
         self.temperature = temperature
 
-    def _parse(self, docs: list[Doc]) -> None:
+    def _score(self, todo: list[Doc]) -> None:
         from spacy.pipeline._parser_internals._beam_utils import BeamBatch
 
         ner = self.ner
-        for doc in docs:
-            doc.user_data[SCORES_KEY] = []
-        todo = [doc for doc in docs if len(doc)]
-        if not todo:
-            return
-        ner._ensure_labels_are_added(todo)
         model = ner.model.predict(todo)  # token vectors and features, shared by both searches
         try:
             states = ner.moves.init_batch(todo)

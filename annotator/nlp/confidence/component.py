@@ -1,9 +1,12 @@
-"""What the two confidence scorers share as pipeline components: documents a batch at a time."""
+"""What the two confidence scorers share as pipeline components: they stand in the recognizer's
+place and score documents a batch at a time."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from annotator.nlp.confidence.scores import SCORES_KEY
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -12,8 +15,12 @@ __all__ = ["BatchComponent"]
 
 
 class BatchComponent:
-    """A pipeline component that parses a list of documents at once (``_parse``), for one
-    document (``__call__``) or a stream of them in batches (``pipe``)."""
+    """A pipeline component in the place of the entity recognizer ``ner``: it scores a list
+    of documents at once (``_score``), for one document (``__call__``) or a stream of them in
+    batches (``pipe``). Every document gets its (possibly empty) list of scored candidates."""
+
+    def __init__(self, ner: Any) -> None:
+        self.ner = ner
 
     def __call__(self, doc: Doc) -> Doc:
         self._parse([doc])
@@ -32,4 +39,13 @@ class BatchComponent:
             yield from batch
 
     def _parse(self, docs: list[Doc]) -> None:
+        for doc in docs:
+            doc.user_data[SCORES_KEY] = []
+        todo = [doc for doc in docs if len(doc)]
+        if todo:
+            self.ner._ensure_labels_are_added(todo)
+            self._score(todo)
+
+    def _score(self, docs: list[Doc]) -> None:
+        """Parse ``docs`` (none empty), set their entities and their scored candidates."""
         raise NotImplementedError

@@ -97,20 +97,14 @@ class GreedyScorer(BatchComponent):
     probability of the actions that made it."""
 
     def __init__(self, ner: Any) -> None:
-        self.ner = ner
+        super().__init__(ner)
         self._moves: _Moves | None = None
 
-    def _parse(self, docs: list[Doc]) -> None:
+    def _score(self, todo: list[Doc]) -> None:
         import numpy as np
         from spacy.attrs import ENT_IOB, IS_SPACE, SENT_START
 
         ner = self.ner
-        for doc in docs:
-            doc.user_data[SCORES_KEY] = []
-        todo = [doc for doc in docs if len(doc)]
-        if not todo:
-            return
-        ner._ensure_labels_are_added(todo)
         moves = self._moves
         if moves is None or moves.count != ner.moves.n_moves:
             moves = self._moves = _Moves(ner.moves)
