@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QTimer
 
-__all__ = ["Gap", "StallMeter"]
+__all__ = ["Gap", "StallMeter", "open_stepping"]
 
 
 @dataclass(frozen=True)
@@ -127,3 +127,28 @@ class StallMeter:
                     print(f"--- GUI thread stalled > {limit_ms:.0f} ms at:\n{stack}", flush=True)
 
         threading.Thread(target=watch, daemon=True).start()
+
+
+def open_stepping(app, path, settings: str, why: float):  # type: ignore[no-untyped-def]
+    """A window on the project at ``path``, measured by a started ``StallMeter`` from its
+    opening, once its model is ready, with a timer stepping to the next document every
+    200 ms as an annotator would: (window, meter, stepper)."""
+    from PySide6.QtCore import QSettings
+
+    from annotator.ui.main_window import MainWindow
+
+    window = MainWindow(QSettings(settings, QSettings.Format.IniFormat))
+    window.setProperty("noPopups", True)
+    window.show()
+    window.open_project(path)
+    meter = StallMeter("opening: model loads")
+    if why:
+        meter.watch(why)
+    meter.start()
+    deadline = time.monotonic() + 120
+    while "ready" not in window.model_label.text() and time.monotonic() < deadline:
+        app.processEvents()
+    stepper = QTimer()
+    stepper.setInterval(200)
+    stepper.timeout.connect(lambda: window.step_document(1))
+    return window, meter, stepper

@@ -24,8 +24,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench_stalls import StallMeter
-from PySide6.QtCore import QSettings, QTimer
+from bench_stalls import open_stepping
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.store import ProjectStore
@@ -76,27 +75,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     app = QApplication(sys.argv[:1])
     from annotator.ui.gc_timer import GarbageCollector
-    from annotator.ui.main_window import MainWindow
 
     GarbageCollector(app, freeze_after_ms=1000)  # as annotator.ui.app.run does
 
     with tempfile.TemporaryDirectory(prefix="usemodel-bench-") as tmp:
         path = Path(tmp) / "bench.annot"
         first, second, size = _project(path, args.vectors_mb)
-        window = MainWindow(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
-        window.setProperty("noPopups", True)
-        window.show()
-        window.open_project(path)
-        meter = StallMeter("opening: model loads")
-        if args.why:
-            meter.watch(args.why)
-        meter.start()
-        deadline = time.monotonic() + 120
-        while "ready" not in window.model_label.text() and time.monotonic() < deadline:
-            app.processEvents()
-        stepper = QTimer()
-        stepper.setInterval(200)
-        stepper.timeout.connect(lambda: window.step_document(1))
+        window, meter, stepper = open_stepping(app, path, str(Path(tmp) / "s.ini"), args.why)
         stepper.start()
         meter.set_phase("stepping")
         settle = time.monotonic() + 5
