@@ -351,6 +351,21 @@ def test_rehearsal_takes_the_shipped_texts_first_and_the_projects_own_only_when_
     texts, own = _rehearsal_texts(project, set(), len(shipped) + 5)
     assert texts == shipped[1:]
     assert own == [shipped[0], *(f"Unanswered text {i}." for i in range(3))]
+    texts, own = _rehearsal_texts(project, set(), len(shipped) + 1)
+    assert own == [shipped[0], "Unanswered text 0."]  # only as many as wanted are read
+
+
+def test_a_document_above_the_text_limit_is_never_rehearsed(
+    project: ProjectStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An older version imported texts above today's limit: like gold, never rehearsed."""
+    from annotator.nlp.train import project as train_project_module
+    from annotator.nlp.train.data import shipped_rehearsal_texts
+
+    project.add_documents([NewDocument("A long unanswered text.", {}), NewDocument("Short.", {})])
+    monkeypatch.setattr(train_project_module, "MAX_TEXT_CHARS", 10)
+    texts, own = train_project_module._rehearsal_texts(project, set(), 200)
+    assert own == ["Short."] and len(texts) == len(shipped_rehearsal_texts())
 
 
 def test_a_projects_own_rehearsal_text_leaves_its_labels_unknown() -> None:

@@ -219,8 +219,15 @@ def _rehearsal_texts(
     # The project's own gold is never rehearsed.
     texts = [text for text in shipped if text_hash(text) not in in_project][:wanted]
     answered = store.answered_ids()
-    unanswered = [i for i in store.document_ids() if i not in exclude and i not in answered]
-    own = [store.document(doc_id).text for doc_id in unanswered[: wanted - len(texts)]]
+    own: list[str] = []
+    for doc_id in store.document_ids():
+        if len(texts) + len(own) >= wanted:
+            break
+        if doc_id in exclude or doc_id in answered:
+            continue
+        text = store.document(doc_id).text
+        if len(text) <= MAX_TEXT_CHARS:  # one above the limit (an older import) is left out
+            own.append(text)
     return texts, own
 
 
