@@ -31,11 +31,10 @@ __all__ = [
     "named_before_weapon_noun",
 ]
 
-# "KN-23", "PL-15", "Su-30MK2", "F-35s": letters, a hyphen, a number, a short suffix.
-_DESIGNATION = re.compile(
-    r"(?<![\w-])([A-Z]{1,4}|[A-Z][a-z]{1,2})-(\d{1,4})([A-Z][A-Z0-9]{0,3})?s?(?![\w-])"
-)
-_PREFIX = re.compile(r"^([A-Z]{1,4}|[A-Z][a-z]{1,2})-\d")
+# "KN-23", "PL-15", "Su-30MK2", "MiG-15", "F-35s": letters, a hyphen, a number, a short suffix.
+_LETTERS = r"[A-Z]{1,4}|[A-Z][a-z]{1,2}|[A-Z][a-z][A-Z]"  # "PL", "Su", "MiG"
+_DESIGNATION = re.compile(rf"(?<![\w-])({_LETTERS})-(\d{{1,4}})([A-Z][A-Z0-9]{{0,3}})?s?(?![\w-])")
+_PREFIX = re.compile(rf"^({_LETTERS})-\d")
 # Letter prefixes that make no weapon designation: "G-7", "COVID-19", "H-1B".
 _NOT_DESIGNATIONS = frozenset({"G", "COVID", "H", "I", "MH", "SARS", "COP", "P", "N"})
 # Nouns for a system that name a weapon only after a weapon word ("missile system").

@@ -117,6 +117,10 @@ def run(train: list[str], test: list[str], also: list[str], args: argparse.Names
                 )
             )
         store.close()
+        if args.keep:
+            import shutil
+
+            shutil.copy(path, args.keep)
     return {
         "train_docs": trained.train_documents,
         "heldout": trained.heldout_documents,
@@ -153,6 +157,7 @@ def main() -> int:
     )
     parser.add_argument("--force", action="store_true", help="use the model even if not better")
     parser.add_argument("--sources", action="store_true", help="score every source on the test")
+    parser.add_argument("--keep", default=None, help="copy the trained project to this path")
     args = parser.parse_args()
     if args.halves or args.halves_of:
         files = _files([args.halves_of or str(Path(args.halves) / "*.gold.jsonl")])

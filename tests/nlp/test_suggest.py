@@ -213,6 +213,14 @@ def test_designations_need_a_known_prefix_or_a_weapon_noun(model: Suggester) -> 
     assert spans.get(("Su-30MK2", text.index("Su-30MK2"))) == "WEAPON"  # known prefix "Su"
 
 
+def test_a_mixed_case_prefix_of_the_gazetteer_makes_designations(model: Suggester) -> None:
+    # "MiG" (of the gazetteer's MiG-29) is neither all capitals nor capital + lower case
+    text = "The first MiG-15 jets appeared, and a MiG-17 was shot down."
+    spans = found(model, text)
+    assert spans.get("MiG-15") == "WEAPON"
+    assert spans.get("MiG-17") == "WEAPON"  # no weapon noun after it: the prefix is known
+
+
 def test_rank_then_unlabelled_name_is_a_person(model: Suggester) -> None:
     text = "IDF spokesman Lieutenant Colonel Nadav Shoshani said jets had struck launchers."
     spans = found(model, text)
