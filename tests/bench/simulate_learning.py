@@ -91,6 +91,7 @@ def run(train: list[str], test: list[str], also: list[str], args: argparse.Names
             epochs=args.epochs,
             rehearsal_ratio=args.rehearsal,
             use="always" if args.force else "if-better",
+            seed=args.seed,
         )
         trained = train_project(store, options)
         seconds = time.monotonic() - started
@@ -157,6 +158,9 @@ def main() -> int:
     )
     parser.add_argument("--force", action="store_true", help="use the model even if not better")
     parser.add_argument("--sources", action="store_true", help="score every source on the test")
+    parser.add_argument(
+        "--seed", type=int, default=None, help="the held-out split's and training's seed"
+    )
     parser.add_argument("--keep", default=None, help="copy the trained project to this path")
     args = parser.parse_args()
     if args.halves or args.halves_of:
