@@ -236,6 +236,17 @@ class ModelVersionsMixin:
                 "train again or use another version"
             )
 
+    def accepted_at_last_training(self) -> int:
+        """How many documents were accepted when the newest model was trained (0: none yet),
+        from its report (a damaged one reads as 0)."""
+        row = self._conn.execute(
+            "SELECT CASE WHEN length(report) <= ? THEN report ELSE '{}' END "
+            "FROM models ORDER BY id DESC LIMIT 1",
+            (MAX_MODEL_REPORT_CHARS,),
+        ).fetchone()
+        documents = _report(row[0]).get("documents", 0) if row else 0
+        return documents if isinstance(documents, int) and documents >= 0 else 0
+
     def active_model(self) -> int | None:
         """The id of the model that suggests, or None for the untrained suggester."""
         value = self.setting("active_model")

@@ -524,6 +524,15 @@ class ProjectStore(
     def count_documents(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM documents").fetchone()[0])
 
+    def count_accepted_documents(self) -> int:
+        """Documents some annotator accepted (what training learns from)."""
+        return int(
+            self._conn.execute(
+                "SELECT count(DISTINCT doc_id) FROM annotations WHERE answer = ?",
+                (Answer.ACCEPT.value,),
+            ).fetchone()[0]
+        )
+
     def document_ids(self) -> list[int]:
         return [row[0] for row in self._conn.execute("SELECT id FROM documents ORDER BY id")]
 

@@ -641,6 +641,8 @@ class MainWindow(QMainWindow):
             self.message(f"Document {doc_id}: {answer.past}. Every document is answered.", 0)
         self._stats_timer.start()
         self.view.setFocus()
+        if answer is Answer.ACCEPT:
+            self.actions_.model_menu.after_accept()  # maybe train by itself (Model menu)
 
     def _answer_state(self, doc_id: int) -> tuple[bool, bool]:
         """(answered, suggestions seeded) of the annotator's annotation of ``doc_id``. The

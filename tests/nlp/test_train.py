@@ -68,6 +68,11 @@ def test_training_stores_a_scored_model_and_fixes_the_split(trained_project: Pro
     assert set(report.choice) == {"PERSON", "ORG", "WEAPON", "QUANTITY"}
     for source in ("untrained", "current", "model", "model+patterns", "model+rules", "new"):
         assert set(report.tables[source]) == {"PERSON", "ORG", "WEAPON", "QUANTITY", "overall"}
+    point, low, high = report.difference  # new - now on the held-out part, and its range
+    new_f, now_f = report.tables["new"]["overall"]["f"], report.tables["current"]["overall"]["f"]
+    assert point == pytest.approx(new_f - now_f, abs=1e-3)
+    assert low <= point <= high
+    assert "Held-out F1, new minus now" in report.summary()
     (stored,) = trained_project.models()
     assert stored.id == report.model_id
     assert stored.documents == 9
@@ -204,6 +209,28 @@ def test_the_default_source_stays_unless_the_held_out_part_is_sure() -> None:
         "model": _counts([good, (4, 6, 6)] * 6, labels),  # better on half, worse on half
     }
     assert set(choose_sources(mixed, labels)[0].values()) == {"model+rules"}
+
+
+def test_the_held_out_difference_comes_with_its_bootstrap_range() -> None:
+    from annotator.nlp.train.scoring import difference_interval, difference_line
+
+    labels = ["PERSON", "ORG"]
+    good, poor = (9, 1, 1), (6, 4, 4)
+    same = _counts([poor, good, poor], labels)
+    assert difference_interval(same, same) == (0.0, 0.0, 0.0)
+    # Better on every one of 12 documents: the whole range is above zero.
+    point, low, high = difference_interval(
+        _counts([poor] * 12, labels), _counts([good] * 12, labels)
+    )
+    assert point == pytest.approx(0.3) and low == pytest.approx(0.3) and high == pytest.approx(0.3)
+    # Better on half of the documents, worse on the other half: the range spans zero.
+    point, low, high = difference_interval(
+        _counts([good, poor] * 6, labels), _counts([poor, good] * 6, labels)
+    )
+    assert point == 0.0 and low < 0 < high
+    line = difference_line([0.01, -0.05, 0.07], 2)
+    assert "+0.010" in line and "-0.050" in line and "its 2 documents" in line
+    assert "rough" in line and "rough" not in difference_line([0.01, -0.05, 0.07], 12)
 
 
 def test_labels_new_to_the_pipeline_stay_with_their_gazetteer(tmp_path: Path) -> None:
@@ -382,3 +409,25 @@ def test_a_projects_own_rehearsal_text_leaves_its_labels_unknown() -> None:
     tags = [t.ent_iob_ for t in example.reference]
     assert tags[:5] == [""] * 5  # "Lena Berg of Norvik Group": unknown, not "no entity"
     assert [(e.text, e.label_) for e in example.reference.ents] == [("Oslo", "GPE")]
+
+
+def test_when_training_by_itself_is_due(project: ProjectStore) -> None:
+    from annotator.nlp.train.auto import AUTO_TRAIN_EVERY, auto_train_due
+
+    project.add_documents(_doc(i) for i in range(12))
+    assert project.count_accepted_documents() == 12
+    assert auto_train_due(project) is None  # off unless the project asks for it
+    project.set_setting(AUTO_TRAIN_EVERY, "10")
+    assert auto_train_due(project) == 12  # no model yet
+    project.add_model(
+        name="m", base="b", documents=4, report={"documents": 5}, config="c", weights=b"w"
+    )
+    assert project.accepted_at_last_training() == 5
+    assert auto_train_due(project) is None  # 7 accepted since
+    project.add_documents(
+        NewDocument(f"Report {i} came in.", {}, answer=Answer.ACCEPT) for i in range(3)
+    )
+    assert auto_train_due(project) == 10
+    assert auto_train_due(project, since=12) is None  # a run that stored nothing, at 12
+    project.set_setting(AUTO_TRAIN_EVERY, "0")
+    assert auto_train_due(project) is None

@@ -362,3 +362,43 @@ def test_a_model_that_does_not_load_goes_back_to_the_one_before(
     assert window.answer_gate.state is SuggesterState.READY
     assert window.store.annotation(doc_id, window.annotator).spans == spans  # never left
     assert "untrained" in _use(qtbot, window, None)  # and the next switch is taken
+
+
+def test_train_automatically_after_every_ten_accepted(qtbot, window, project, answer_shown):  # type: ignore[no-untyped-def]
+    """Model › Train automatically (a project setting): the tenth newly accepted document
+    starts a training in the background, with no dialog popping up; the status bar says what
+    came of it, and the next accepted document does not train again."""
+    from annotator.nlp.train.auto import AUTO_TRAIN_EVERY, DEFAULT_EVERY
+
+    _fill(project)  # 8 accepted, 1 to do
+    with ProjectStore.open(project) as store:
+        store.add_documents([NewDocument(f"{p} visited NATO in spring.", {}) for p in PEOPLE[:3]])
+        store.add_documents(
+            [NewDocument("NATO met Anna Kowalski.", {}, answer=Answer.ACCEPT)]
+        )  # 9 accepted
+    assert window.open_project(project)
+    menu = window.actions_.model_menu
+    assert not menu.auto_action.isChecked()  # off unless the project asks for it
+    menu.auto_action.trigger()
+    assert window.store.setting(AUTO_TRAIN_EVERY) == str(DEFAULT_EVERY)
+    assert menu.run is None  # 9 accepted: not due yet
+    to_do = [window.list_model.doc_id(r) for r in range(window.list_model.rowCount())]
+    to_do = [d for d in to_do if window.store.annotation(d, window.annotator) is None][:2]
+    window.show_document(to_do[0])
+    answer_shown(window, Answer.ACCEPT)  # the tenth
+    run = menu.run
+    assert run is not None and "in the background" in _status(window)
+    qtbot.wait(800)  # past the 300 ms after which a progress dialog shows itself
+    assert run.over or not run.dialog.isVisible()  # it does not pop up
+    qtbot.waitUntil(lambda: _status(window).startswith("Trained by itself"), timeout=CHILD_S)
+    assert menu.last_dialog is None  # nor did the report: the annotator was not interrupted
+    with ProjectStore.open(project) as store:
+        (model,) = store.models()
+        assert model.report["documents"] == 10
+    window.show_document(to_do[1])
+    answer_shown(window, Answer.ACCEPT)  # one more: not due
+    assert menu.run is run
+    # The setting is the project's: a window opening it later finds it on.
+    window.close_project()
+    assert window.open_project(project)
+    assert window.actions_.model_menu.auto_action.isChecked()

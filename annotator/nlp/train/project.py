@@ -37,6 +37,8 @@ from annotator.nlp.train.evidence import Outputs, as_suggested, model_outputs
 from annotator.nlp.train.finetune import FineTuneOptions, fine_tune
 from annotator.nlp.train.scoring import (
     choose_sources,
+    difference_interval,
+    difference_line,
     doc_counts,
     score_table,
     scores_of,
@@ -105,6 +107,9 @@ class TrainReport:
     kinds: dict[str, tuple[int, int]] = field(default_factory=dict)  # accepted, suggested
     dropped_kinds: list[str] = field(default_factory=list)
     kinds_only: bool = False  # the model lost; the untrained suggester minus the kinds won
+    # new F1 minus now F1 on the held-out part, and the middle 90 % of a paired bootstrap
+    # over its documents: [difference, low, high] (scoring.difference_interval)
+    difference: list[float] = field(default_factory=list)
 
     @property
     def new_f(self) -> float:
@@ -123,8 +128,10 @@ class TrainReport:
             f"({self.rehearsal_texts} rehearsal texts, {self.epochs} epochs, "
             f"{self.seconds:.0f} s); held-out part: {self.heldout_documents} documents",
             _side_by_side(self.tables, self.labels),
-            "per label: " + ", ".join(f"{k} <- {v}" for k, v in self.choice.items()),
         ]
+        if self.difference:
+            lines.append(difference_line(self.difference, self.heldout_documents))
+        lines.append("per label: " + ", ".join(f"{k} <- {v}" for k, v in self.choice.items()))
         lines.extend(
             f"not suggested: {line}" for line in dropped_lines(self.dropped_kinds, self.kinds)
         )
@@ -419,6 +426,13 @@ def train_project(
             report.choice, report.rank = fallback
             tables["new"] = tables[UNTRAINED]
             report.kinds_only = use = True
+    new_out = held[UNTRAINED] if report.kinds_only else combined
+    report.difference = list(
+        difference_interval(
+            doc_counts(heldout_gold, current_out, labels),
+            doc_counts(heldout_gold, new_out, labels),
+        )
+    )
     if cancel is not None:
         cancel.check()
     report.seconds = round(time.monotonic() - started, 1)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model_versions import ModelVersion
 from annotator.core.suppressions import Suppression
 from annotator.nlp.span_kinds import dropped_lines
+from annotator.nlp.train.scoring import difference_line
 from annotator.ui.train.report_view import ScoreTable
 
 __all__ = [
@@ -75,6 +76,8 @@ class TrainReportDialog(QDialog):
             f"{report.seconds:.0f} s), scored on {report.heldout_documents} held-out documents "
             f"that it never saw.\n{verdict}",
         )
+        if getattr(report, "difference", None):
+            _note(layout, difference_line(report.difference, report.heldout_documents))
         self.table = ScoreTable(self)
         self.table.show_report(report.tables, report.labels, report.choice)
         layout.addWidget(self.table)

@@ -19,6 +19,12 @@ from PySide6.QtWidgets import QMenu, QMessageBox
 from annotator.core.edits import Batch, RemoveSpan, SetSuppression
 from annotator.core.model import Span, SpanState
 from annotator.core.suppressions import Suppression
+from annotator.nlp.train.auto import (
+    AUTO_TRAIN_EVERY,
+    DEFAULT_EVERY,
+    auto_train_due,
+    auto_train_every,
+)
 from annotator.nlp.train.check import CheckModelJob, ModelCheck
 from annotator.nlp.train.curve import CurveJob
 from annotator.nlp.train.project import TrainJob, TrainOptions
@@ -48,12 +54,20 @@ class ModelMenu:
         self.w = window
         self._start = start
         self.train_action = menu.addAction("&Train model…", self.train)
+        self.auto_action = menu.addAction("Train a&utomatically")
+        self.auto_action.setCheckable(True)
+        self.auto_action.triggered.connect(self.set_auto)  # the user's click, not setChecked
+        self.auto_action.setToolTip(
+            f"Train a new model in the background after every {DEFAULT_EVERY} newly accepted "
+            "documents; it suggests only if it beats what suggests now on the held-out part"
+        )
         self.curve_action = menu.addAction("Learning &curve…", self.curve)
         menu.addSeparator()
         self.models_action = menu.addAction("&Models…", self.models)
         self.suppressed_action = menu.addAction("Texts no longer &suggested…", self.suppressions)
         self.actions = [
             self.train_action,
+            self.auto_action,
             self.curve_action,
             self.models_action,
             self.suppressed_action,
@@ -64,11 +78,20 @@ class ModelMenu:
         self.switch: TaskRun | None = None  # the check before a switch (Use…), while it runs
         self._checking: int | None = None
         self._loading: str | None = None  # what the suggestion process loads for a switch
+        self._auto_since = 0  # accepted documents when an automatic run last started
 
     def set_enabled(self, enabled: bool) -> None:
         self._loading = None  # (a project opened or closed: no switch is under way)
+        self._auto_since = 0
         for action in self.actions:
             action.setEnabled(enabled)
+        store = self.w.store
+        self.auto_action.setChecked(enabled and store is not None and auto_train_every(store) > 0)
+        if enabled and store is not None and store.shared:
+            self.auto_action.setEnabled(False)  # one place trains a shared project
+            self.auto_action.setToolTip(
+                "A shared project is trained from one place: `annotator train PROJECT`"
+            )
 
     # ------------------------------------------------------------- training
     def _background(self, run: TaskRun) -> TaskRun:
@@ -86,16 +109,55 @@ class ModelMenu:
             return self.run
         return self._background(self._start(TrainJob(TrainOptions()), "Training", self._trained))
 
-    def _trained(self, report: Any) -> None:
+    def _trained(self, report: Any, quiet: bool = False) -> None:
         if report.used:
             self._switched(f"model {report.model_id}")
         self.w.message(
-            f"Model {report.model_id} trained: held-out F1 {report.new_f:.3f} "
-            f"(now {report.current_f:.3f}); "
-            + ("it suggests now." if report.used else "not used."),
+            ("Trained by itself: model " if quiet else "Model ")
+            + f"{report.model_id}"
+            + (", " if quiet else " trained: ")
+            + f"held-out F1 {report.new_f:.3f} (now {report.current_f:.3f}); "
+            + ("it suggests now." if report.used else "not used (Model › Models… lists it)."),
             0,
         )
-        self._show(TrainReportDialog(report, self.use, self.w))
+        if not quiet:
+            self._show(TrainReportDialog(report, self.use, self.w))
+
+    def set_auto(self, on: bool) -> None:
+        """Model › Train automatically: the project's setting, kept in the project file."""
+        store = self.w.store
+        if store is None or store.shared:
+            self.auto_action.setChecked(False)
+            return
+        store.set_setting(AUTO_TRAIN_EVERY, str(DEFAULT_EVERY if on else 0))
+        self.w.message(
+            f"A new model trains by itself after every {DEFAULT_EVERY} newly accepted documents."
+            if on
+            else "Models are trained only when asked (Model › Train model…).",
+            0,
+        )
+        if on:
+            self.after_accept()
+
+    def after_accept(self) -> TaskRun | None:
+        """A document was accepted: train in the background when it is due (see
+        ``nlp.train.auto``), without a dialog; the status bar tells, Model › Train shows
+        the progress (and can cancel it)."""
+        store = self.w.store
+        if store is None or (self.run is not None and not self.run.over):
+            return None
+        new = auto_train_due(store, self._auto_since)
+        if new is None:
+            return None
+        self._auto_since = store.count_accepted_documents()
+        since = "since the last model" if store.accepted_at_last_training() else "so far"
+        run = self._start(
+            TrainJob(TrainOptions()), "Training", lambda report: self._trained(report, True)
+        )
+        run.dialog.setMinimumDuration(2**31 - 1)  # never pops up by itself
+        # (short: the status bar's right side holds the model, the save state and the count)
+        self.w.message(f"Training a new model in the background ({new} accepted {since})…", 0)
+        return self._background(run)
 
     def curve(self) -> TaskRun | None:
         if self.w.store is None:
