@@ -390,7 +390,9 @@ def test_train_automatically_after_every_ten_accepted(qtbot, window, project, an
     assert run is not None and "in the background" in _status(window)
     qtbot.wait(800)  # past the 300 ms after which a progress dialog shows itself
     assert run.over or not run.dialog.isVisible()  # it does not pop up
+    assert run.over or menu.busy_label.text() == "Training…"  # the status bar says it runs
     qtbot.waitUntil(lambda: _status(window).startswith("Trained by itself"), timeout=CHILD_S)
+    qtbot.waitUntil(lambda: not menu.busy_label.isVisible(), timeout=2000)
     assert menu.last_dialog is None  # nor did the report: the annotator was not interrupted
     with ProjectStore.open(project) as store:
         (model,) = store.models()

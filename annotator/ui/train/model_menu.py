@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMenu, QMessageBox
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel, QMenu, QMessageBox
 
 from annotator.core.edits import Batch, RemoveSpan, SetSuppression
 from annotator.core.model import Span, SpanState
@@ -79,6 +79,13 @@ class ModelMenu:
         self._checking: int | None = None
         self._loading: str | None = None  # what the suggestion process loads for a switch
         self._auto_since = 0  # accepted documents when an automatic run last started
+        # While a training or curve runs, the status bar says so (its dialog may be hidden).
+        self.busy_label = QLabel("")
+        self.busy_label.setContentsMargins(8, 0, 8, 0)
+        window.statusBar().insertPermanentWidget(0, self.busy_label)
+        self.busy_label.hide()
+        self._busy_timer = QTimer(window, interval=500)
+        self._busy_timer.timeout.connect(self._update_busy)
 
     def set_enabled(self, enabled: bool) -> None:
         self._loading = None  # (a project opened or closed: no switch is under way)
@@ -98,7 +105,18 @@ class ModelMenu:
         """The progress dialog of a training run does not block the window."""
         run.dialog.setWindowModality(Qt.WindowModality.NonModal)
         self.run = run
+        self._update_busy()
+        self._busy_timer.start()
         return run
+
+    def _update_busy(self) -> None:
+        """Show "Training…" in the status bar while a run goes on (however it ends)."""
+        running = self.run is not None and not self.run.over
+        if running and self.run is not None:
+            self.busy_label.setText(f"{self.run.title}…")
+        else:
+            self._busy_timer.stop()
+        self.busy_label.setVisible(running)
 
     def train(self) -> TaskRun | None:
         if self.w.store is None:
