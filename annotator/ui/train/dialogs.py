@@ -76,7 +76,7 @@ class TrainReportDialog(QDialog):
             f"{report.seconds:.0f} s), scored on {report.heldout_documents} held-out documents "
             f"that it never saw.\n{verdict}",
         )
-        if getattr(report, "difference", None):
+        if report.difference:
             _note(layout, difference_line(report.difference, report.heldout_documents))
         self.table = ScoreTable(self)
         self.table.show_report(report.tables, report.labels, report.choice)

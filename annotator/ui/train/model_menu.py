@@ -57,10 +57,6 @@ class ModelMenu:
         self.auto_action = menu.addAction("Train a&utomatically")
         self.auto_action.setCheckable(True)
         self.auto_action.triggered.connect(self.set_auto)  # the user's click, not setChecked
-        self.auto_action.setToolTip(
-            f"Train a new model in the background after every {DEFAULT_EVERY} newly accepted "
-            "documents; it suggests only if it beats what suggests now on the held-out part"
-        )
         self.curve_action = menu.addAction("Learning &curve…", self.curve)
         menu.addSeparator()
         self.models_action = menu.addAction("&Models…", self.models)
@@ -94,11 +90,15 @@ class ModelMenu:
             action.setEnabled(enabled)
         store = self.w.store
         self.auto_action.setChecked(enabled and store is not None and auto_train_every(store) > 0)
-        if enabled and store is not None and store.shared:
-            self.auto_action.setEnabled(False)  # one place trains a shared project
-            self.auto_action.setToolTip(
-                "A shared project is trained from one place: `annotator train PROJECT`"
-            )
+        shared = enabled and store is not None and store.shared
+        self.auto_action.setEnabled(enabled and not shared)  # one place trains a shared project
+        self.auto_action.setToolTip(
+            "A shared project is trained from one place: `annotator train PROJECT`"
+            if shared
+            else f"Train a new model in the background after every {DEFAULT_EVERY} newly "
+            "accepted documents; it suggests only if it beats what suggests now on the "
+            "held-out part"
+        )
 
     # ------------------------------------------------------------- training
     def _background(self, run: TaskRun) -> TaskRun:
