@@ -41,6 +41,7 @@ __all__ = [
     "dropped_lines",
     "kind_tally",
     "precision_bound",
+    "precision_floor",
     "span_kind",
     "unwanted_kinds",
 ]
@@ -138,11 +139,18 @@ def unwanted_kinds(
 
 def precision_bound(accepted: int, suggested: int) -> float:
     """The upper end of the one-sided 90 % Wilson interval of accepted / suggested."""
-    if suggested <= 0:
-        return 1.0
+    return 1.0 if suggested <= 0 else _wilson(accepted, suggested, 1.0)
+
+
+def precision_floor(accepted: int, suggested: int) -> float:
+    """The lower end of the one-sided 90 % Wilson interval of accepted / suggested."""
+    return 0.0 if suggested <= 0 else _wilson(accepted, suggested, -1.0)
+
+
+def _wilson(accepted: int, suggested: int, side: float) -> float:
     p, n, z2 = accepted / suggested, suggested, _Z90 * _Z90
     spread = _Z90 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
-    return (p + z2 / (2 * n) + spread) / (1 + z2 / n)
+    return (p + z2 / (2 * n) + side * spread) / (1 + z2 / n)
 
 
 def drop_kinds(text: str, spans: Sequence[Span], kinds: frozenset[str]) -> list[Span]:

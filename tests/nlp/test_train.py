@@ -244,6 +244,9 @@ def test_labels_new_to_the_pipeline_stay_with_their_gazetteer(tmp_path: Path) ->
         # WEAPON: unknown to en_core_web_sm, served by the shipped gazetteer -> patterns/rules;
         # VESSEL: no pattern serves it -> the trained model; PERSON, ORG: the model knew them.
         assert rules.label_map.overrides == {"WEAPON": None}
+        # ... unless training found the model's own weapons worth it (fiction invents them)
+        own = project_rules(real, labels, spacy.blank("en"), model_labels=("WEAPON",))
+        assert own.label_map.overrides == {}
     with ProjectStore.create(tmp_path / "blank.annot", labels, pipeline="blank:en") as blank:
         assert project_rules(blank, labels, spacy.blank("en")).label_map.overrides == {}
 
@@ -431,3 +434,58 @@ def test_when_training_by_itself_is_due(project: ProjectStore) -> None:
     assert auto_train_due(project, since=12) is None  # a run that stored nothing, at 12
     project.set_setting(AUTO_TRAIN_EVERY, "0")
     assert auto_train_due(project) is None
+
+
+def test_a_recipe_keeps_the_labels_its_model_serves_itself() -> None:
+    from annotator.nlp.train.load import SuggesterRecipe
+
+    recipe = SuggesterRecipe(
+        pipeline="auto",
+        labels=("PERSON", "WEAPON"),
+        label_map={},
+        patterns=(),
+        choice={"PERSON": "model+rules", "WEAPON": "model+rules"},
+        rank={"PERSON": 0.8, "WEAPON": 0.6},
+        model_version="v",
+        model_name="model 1",
+        created=0.0,
+        model_labels=("WEAPON",),
+    )
+    data = json.loads(json.dumps(recipe.to_json()))
+    assert SuggesterRecipe.from_json(data).model_labels == ("WEAPON",)
+    del data["model_labels"]  # a pipeline folder written before: the gazetteer serves WEAPON
+    assert SuggesterRecipe.from_json(data).model_labels == ()
+
+
+def test_added_spans_are_weighed_by_the_lower_end_of_their_precision() -> None:
+    from annotator.nlp.span_kinds import precision_bound, precision_floor
+
+    assert precision_floor(0, 0) == 0.0
+    assert 0.0 < precision_floor(6, 8) < 6 / 8 < precision_bound(6, 8) < 1.0
+    assert precision_floor(60, 80) > precision_floor(6, 8)  # more evidence, a narrower range
+    assert precision_floor(0, 10) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_the_models_own_weapons_join_when_surely_precise_enough(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Training weighs the spans the model adds to a gazetteer-served label (WEAPON) on the
+    held-out part: kept when their precision is surely above half the label's F1."""
+    from annotator.nlp.train import evidence
+
+    labels = ["PERSON", "ORG", "WEAPON", "QUANTITY"]
+    texts = [f"text {i}" for i in range(8)]
+    gold = [[(0, 4, "WEAPON"), (5, 6, "WEAPON")] for _ in texts]
+    old = {s: [[Span(0, 4, "WEAPON")] for _ in texts] for s in evidence.MODEL_SOURCES}
+
+    def trial(right: int) -> evidence.Outputs:
+        added = [Span(5, 6, "WEAPON") if i < right else Span(5, 7, "WEAPON") for i in range(8)]
+        spans = [[Span(0, 4, "WEAPON"), extra] for extra in added]
+        return {s: spans for s in evidence.MODEL_SOURCES}
+
+    with ProjectStore.create(tmp_path / "p.annot", labels) as store:
+        for right, expected in ((7, ["WEAPON"]), (1, [])):
+            monkeypatch.setattr(evidence, "model_outputs", lambda *a, r=right: trial(r))
+            chosen, outputs = evidence.model_labels(store, labels, None, texts, gold, old)  # type: ignore[arg-type]
+            assert chosen == expected
+            assert (outputs["model+rules"][0] != old["model+rules"][0]) == bool(expected)

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from annotator.core.model import Span
-from annotator.nlp.span_kinds import drop_kinds
-from annotator.nlp.train.load import project_rules
+from annotator.nlp.span_kinds import MIN_SUGGESTED, drop_kinds, precision_floor
+from annotator.nlp.train.load import pattern_served, project_rules
 from annotator.nlp.train.sources import MODEL_SOURCES, LearnedSuggester
 
 if TYPE_CHECKING:
@@ -15,19 +15,23 @@ if TYPE_CHECKING:
 
     from annotator.core.store import ProjectStore
 
-__all__ = ["Outputs", "as_suggested", "model_outputs"]
+__all__ = ["Outputs", "as_suggested", "model_labels", "model_outputs"]
 
 Outputs = dict[str, list[list[Span]]]  # source -> one span list per text
 
 
 def model_outputs(
-    store: ProjectStore, labels: Sequence[str], nlp: Language, texts: Sequence[str]
+    store: ProjectStore,
+    labels: Sequence[str],
+    nlp: Language,
+    texts: Sequence[str],
+    model_labels: Sequence[str] = (),
 ) -> Outputs:
     """The spans of every model source (``sources.MODEL_SOURCES``) of ``nlp`` on ``texts``.
 
     Adds the pattern matchers to ``nlp`` (serialise it before).
     """
-    rules = project_rules(store, labels, nlp)
+    rules = project_rules(store, labels, nlp, model_labels)
     per_text = LearnedSuggester(rules, {}, {}, "candidate").by_source(texts)
     return {source: [found[source] for found in per_text] for source in MODEL_SOURCES}
 
@@ -54,3 +58,58 @@ def as_suggested(
         ]
         for source, per_text in outputs.items()
     }
+
+
+def model_labels(
+    store: ProjectStore,
+    labels: Sequence[str],
+    nlp: Language,
+    texts: Sequence[str],
+    gold: Sequence[Sequence[tuple[int, int, str]]],
+    outputs: Outputs,
+) -> tuple[list[str], Outputs]:
+    """The pattern-served labels (WEAPON) whose trained-model spans join ``model+rules``, and
+    the model sources' outputs with them, measured on the held-out ``texts``.
+
+    Spans the model adds to a label are worth suggesting when their precision is surely above
+    half the label's F1 (adding spans of precision p raises F1 exactly then, the mirror of
+    ``span_kinds``): the lower end of a one-sided 90 % Wilson interval, after at least
+    ``MIN_SUGGESTED`` added spans, and the label's F1 must not fall. In news the model's
+    weapons were mostly wrong where the gazetteer had none; in fiction, which invents its
+    weapons, mostly right.
+    """
+    from annotator.nlp.preannotate import project_label_map
+
+    chosen: list[str] = []
+    candidates = pattern_served(
+        store.pipeline, labels, project_label_map(store), store.project_patterns()
+    )
+    for label in candidates:
+        trial = model_outputs(store, labels, nlp, texts, (*chosen, label))
+        added = right = 0
+        before, after = [0, 0, 0], [0, 0, 0]
+        pairs = zip(gold, outputs["model+rules"], trial["model+rules"], strict=True)
+        for keys, old, new in pairs:
+            wanted = {k for k in keys if k[2] == label}
+            old_keys = {sp.key for sp in old if sp.label == label}
+            new_keys = {sp.key for sp in new if sp.label == label}
+            added += len(new_keys - old_keys)
+            right += len((new_keys - old_keys) & wanted)
+            for counts, found in ((before, old_keys), (after, new_keys)):
+                counts[0] += len(found & wanted)
+                counts[1] += len(found - wanted)
+                counts[2] += len(wanted - found)
+        f1_before, f1_after = _f1(before), _f1(after)
+        if (
+            added >= MIN_SUGGESTED
+            and precision_floor(right, added) > f1_before / 2
+            and f1_after >= f1_before
+        ):
+            chosen.append(label)
+            outputs = trial
+    return chosen, outputs
+
+
+def _f1(counts: Sequence[int]) -> float:
+    tp, fp, fn = counts
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SuggesterRecipe",
     "learned_suggester",
+    "pattern_served",
     "project_rules",
     "recipe_for",
     "rules_over_model",
@@ -51,6 +52,9 @@ class SuggesterRecipe:
     created: float
     suppressed: tuple[tuple[str, str], ...] = field(default=())
     dropped_kinds: tuple[str, ...] = field(default=())
+    # Labels whose trained-model spans are used although patterns serve them (WEAPON): see
+    # ``rules_over_model``; measured per project at training (``train.model_labels``).
+    model_labels: tuple[str, ...] = field(default=())
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -73,6 +77,7 @@ class SuggesterRecipe:
                 created=float(data["created"]),
                 suppressed=tuple((str(t), str(lab)) for t, lab in data["suppressed"]),
                 dropped_kinds=tuple(str(k) for k in data.get("dropped_kinds", ())),
+                model_labels=tuple(str(k) for k in data.get("model_labels", ())),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"not a suggester recipe ({exc!r})") from exc
@@ -92,6 +97,9 @@ def recipe_for(store: ProjectStore, model_id: int) -> SuggesterRecipe:
         dropped = report.get("dropped_kinds", [])
         if not isinstance(dropped, list) or not all(isinstance(k, str) for k in dropped):
             raise TypeError("dropped_kinds is not a list of texts")
+        own = report.get("model_labels", [])
+        if not isinstance(own, list) or not all(isinstance(k, str) for k in own):
+            raise TypeError("model_labels is not a list of texts")
     except (AttributeError, TypeError, ValueError) as exc:
         raise ValueError(f"model {model_id} has a damaged report ({exc})") from exc
     return SuggesterRecipe(
@@ -106,6 +114,7 @@ def recipe_for(store: ProjectStore, model_id: int) -> SuggesterRecipe:
         created=version.created,
         suppressed=tuple(sorted(store.suppressed())),
         dropped_kinds=tuple(dropped),
+        model_labels=tuple(own),
     )
 
 
@@ -115,33 +124,57 @@ def rules_over_model(
     label_map: dict[str, str | None],
     patterns: Sequence[dict[str, Any]],
     nlp: Language,
+    model_labels: Sequence[str] = (),
 ) -> Suggester:
     """The project's rule engine run over a trained model's entities (``model+rules``).
 
     A label the base pipeline never predicted (WEAPON for en_core_web_sm) and that patterns
-    serve (the shipped weapon gazetteer) stays with the patterns and rules: the trained model's
-    own entities of it are not used. Measured on four sets the model was not trained on
-    (transcripts, unseen7, unseen8, reports), the model's WEAPON entities cost 0.025 to 0.06
-    WEAPON F1 against the gazetteer and rules alone; a model trained on a dozen documents
-    does not know more systems than a gazetteer of 6,600. A label without patterns (or a
-    blank pipeline, which has no entities of its own) is served by the model.
+    serve (the shipped weapon gazetteer) stays with the patterns and rules unless it is one
+    of ``model_labels``: the trained model's own entities of it are not used. Measured on four
+    sets the model was not trained on (transcripts, unseen7, unseen8, reports), the model's
+    WEAPON entities cost 0.025 to 0.06 WEAPON F1 against the gazetteer and rules alone; in
+    fiction, which invents its weapons, they gained 0.16. So training measures it per project
+    (``train.model_labels``). A label without patterns (or a blank pipeline, which has no
+    entities of its own) is served by the model.
     """
     overrides = dict(label_map)
-    base = set(pipeline_info(pipeline).labels)
-    if base:
-        served = pattern_labels(patterns)
-        for label in labels:
-            if label not in base and label in served and label not in overrides:
-                overrides[label] = None
+    for label in pattern_served(pipeline, labels, label_map, patterns):
+        if label not in model_labels:
+            overrides[label] = None
     return Suggester(pipeline, labels, label_map=overrides, extra_patterns=patterns, nlp=nlp)
 
 
-def project_rules(store: ProjectStore, labels: Sequence[str], nlp: Language) -> Suggester:
+def pattern_served(
+    pipeline: str,
+    labels: Sequence[str],
+    label_map: dict[str, str | None],
+    patterns: Sequence[dict[str, Any]],
+) -> list[str]:
+    """The labels the base pipeline never predicted and patterns serve (see above)."""
+    base = set(pipeline_info(pipeline).labels)
+    if not base:
+        return []
+    served = pattern_labels(patterns)
+    return [
+        label
+        for label in labels
+        if label not in base and label in served and label not in label_map
+    ]
+
+
+def project_rules(
+    store: ProjectStore, labels: Sequence[str], nlp: Language, model_labels: Sequence[str] = ()
+) -> Suggester:
     """``rules_over_model`` with the project's pipeline, label map and patterns."""
     from annotator.nlp.preannotate import project_label_map
 
     return rules_over_model(
-        store.pipeline, labels, project_label_map(store), store.project_patterns(), nlp
+        store.pipeline,
+        labels,
+        project_label_map(store),
+        store.project_patterns(),
+        nlp,
+        model_labels,
     )
 
 
@@ -150,7 +183,9 @@ def suggester_from_recipe(recipe: SuggesterRecipe, nlp: Language) -> SpanSource:
     from annotator.nlp.suppress import with_suppressions
 
     labels = list(recipe.labels)
-    rules = rules_over_model(recipe.pipeline, labels, recipe.label_map, recipe.patterns, nlp)
+    rules = rules_over_model(
+        recipe.pipeline, labels, recipe.label_map, recipe.patterns, nlp, recipe.model_labels
+    )
     untrained = None
     if UNTRAINED in recipe.choice.values():
         untrained = Suggester(

@@ -33,7 +33,7 @@ from annotator.nlp.train.data import (
     project_labels_unknown,
     shipped_rehearsal_texts,
 )
-from annotator.nlp.train.evidence import Outputs, as_suggested, model_outputs
+from annotator.nlp.train.evidence import Outputs, as_suggested, model_labels, model_outputs
 from annotator.nlp.train.finetune import FineTuneOptions, fine_tune
 from annotator.nlp.train.scoring import (
     choose_sources,
@@ -107,6 +107,8 @@ class TrainReport:
     kinds: dict[str, tuple[int, int]] = field(default_factory=dict)  # accepted, suggested
     dropped_kinds: list[str] = field(default_factory=list)
     kinds_only: bool = False  # the model lost; the untrained suggester minus the kinds won
+    # pattern-served labels whose trained-model spans are used too (evidence.model_labels)
+    model_labels: list[str] = field(default_factory=list)
     # new F1 minus now F1 on the held-out part, and the middle 90 % of a paired bootstrap
     # over its documents: [difference, low, high] (scoring.difference_interval)
     difference: list[float] = field(default_factory=list)
@@ -132,6 +134,10 @@ class TrainReport:
         if self.difference:
             lines.append(difference_line(self.difference, self.heldout_documents))
         lines.append("per label: " + ", ".join(f"{k} <- {v}" for k, v in self.choice.items()))
+        lines.extend(
+            f"{label}: the model's own spans join the gazetteer's (learned on the held-out part)"
+            for label in self.model_labels
+        )
         lines.extend(
             f"not suggested: {line}" for line in dropped_lines(self.dropped_kinds, self.kinds)
         )
@@ -396,7 +402,16 @@ def train_project(
         current = suggester_for_project(store)
         report.current = current.version
     plain = list(untrained.suggest(heldout_texts))
-    held: Outputs = {UNTRAINED: plain, **model_outputs(store, labels, nlp, heldout_texts)}
+    own, from_model = model_labels(
+        store,
+        labels,
+        nlp,
+        heldout_texts,
+        heldout_gold,
+        model_outputs(store, labels, nlp, heldout_texts),
+    )
+    report.model_labels = own
+    held: Outputs = {UNTRAINED: plain, **from_model}
     held = as_suggested(held, heldout_texts, suppressed, dropped)
     counts = {
         source: doc_counts(heldout_gold, predicted, labels) for source, predicted in held.items()
