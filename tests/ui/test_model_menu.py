@@ -404,3 +404,22 @@ def test_train_automatically_after_every_ten_accepted(qtbot, window, project, an
     window.close_project()
     assert window.open_project(project)
     assert window.actions_.model_menu.auto_action.isChecked()
+
+
+def test_the_report_says_when_the_models_own_weapons_join(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QLabel
+
+    from annotator.nlp.train.project import TrainReport
+
+    labels = ["PERSON", "WEAPON"]
+    table = {label: {"p": 0.5, "r": 0.5, "f": 0.5, "gold": 4} for label in labels}
+    table["overall"] = {"p": 0.5, "r": 0.5, "f": 0.5}
+    report = TrainReport(model_id=2, used=True, heldout_documents=3, labels=labels)
+    report.tables = {source: table for source in ("current", "new", "untrained")}
+    report.choice = {label: "model+rules" for label in labels}
+    report.difference, report.model_labels = [0.02, -0.01, 0.05], ["WEAPON"]
+    dialog = TrainReportDialog(report, lambda model_id: None, window)
+    qtbot.addWidget(dialog)
+    notes = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "WEAPON: the model's own spans now join the gazetteer's" in notes
+    assert "resampling its 3 documents" in notes

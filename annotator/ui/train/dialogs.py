@@ -78,6 +78,12 @@ class TrainReportDialog(QDialog):
         )
         if report.difference:
             _note(layout, difference_line(report.difference, report.heldout_documents))
+        for label in report.model_labels:
+            _note(
+                layout,
+                f"{label}: the model's own spans now join the gazetteer's (their precision on "
+                "the held-out part was worth it).",
+            )
         self.table = ScoreTable(self)
         self.table.show_report(report.tables, report.labels, report.choice)
         layout.addWidget(self.table)
