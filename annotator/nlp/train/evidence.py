@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from annotator.core.model import Span
 from annotator.nlp.span_kinds import MIN_SUGGESTED, drop_kinds, precision_floor
 from annotator.nlp.train.load import pattern_served, project_rules
+from annotator.nlp.train.scoring import doc_counts, f1_of
 from annotator.nlp.train.sources import MODEL_SOURCES, LearnedSuggester
 
 if TYPE_CHECKING:
@@ -87,29 +88,14 @@ def model_labels(
     for label in candidates:
         trial = model_outputs(store, labels, nlp, texts, (*chosen, label))
         added = right = 0
-        before, after = [0, 0, 0], [0, 0, 0]
-        pairs = zip(gold, outputs["model+rules"], trial["model+rules"], strict=True)
-        for keys, old, new in pairs:
-            wanted = {k for k in keys if k[2] == label}
-            old_keys = {sp.key for sp in old if sp.label == label}
-            new_keys = {sp.key for sp in new if sp.label == label}
-            added += len(new_keys - old_keys)
-            right += len((new_keys - old_keys) & wanted)
-            for counts, found in ((before, old_keys), (after, new_keys)):
-                counts[0] += len(found & wanted)
-                counts[1] += len(found - wanted)
-                counts[2] += len(wanted - found)
-        f1_before, f1_after = _f1(before), _f1(after)
-        if (
-            added >= MIN_SUGGESTED
-            and precision_floor(right, added) > f1_before / 2
-            and f1_after >= f1_before
-        ):
+        for keys, old, new in zip(gold, outputs["model+rules"], trial["model+rules"], strict=True):
+            extra = {sp.key for sp in new if sp.label == label} - {sp.key for sp in old}
+            added += len(extra)
+            right += len(extra & set(keys))
+        before = f1_of(c[label] for c in doc_counts(gold, outputs["model+rules"], labels))
+        after = f1_of(c[label] for c in doc_counts(gold, trial["model+rules"], labels))
+        surely = added >= MIN_SUGGESTED and precision_floor(right, added) > before / 2
+        if surely and after >= before:
             chosen.append(label)
             outputs = trial
     return chosen, outputs
-
-
-def _f1(counts: Sequence[int]) -> float:
-    tp, fp, fn = counts
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0

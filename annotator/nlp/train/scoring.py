@@ -18,6 +18,7 @@ __all__ = [
     "difference_interval",
     "difference_line",
     "doc_counts",
+    "f1_of",
     "score_table",
     "scores_of",
     "surely_better",
@@ -90,7 +91,8 @@ def doc_counts(
     return out
 
 
-def _f1(rows: Iterable[Counts]) -> float:
+def f1_of(rows: Iterable[Counts]) -> float:
+    """F1 of summed (true positives, false positives, misses)."""
     tp = fp = fn = 0
     for a, b, c in rows:
         tp, fp, fn = tp + a, fp + b, fn + c
@@ -111,7 +113,7 @@ def _resampled_differences(
     out = []
     for _ in range(rounds):
         picks = [rng.randrange(n) for _ in range(n)]
-        out.append(_f1(other[i][key] for i in picks) - _f1(base[i][key] for i in picks))
+        out.append(f1_of(other[i][key] for i in picks) - f1_of(base[i][key] for i in picks))
     return out
 
 
@@ -127,7 +129,7 @@ def surely_better(
     over the held-out documents finds it better in at least ``CONFIDENCE`` of the resamples."""
     if len(base) < MIN_DOCUMENTS:
         return False
-    if _f1(o[key] for o in other) < _f1(b[key] for b in base) + MARGIN:
+    if f1_of(o[key] for o in other) < f1_of(b[key] for b in base) + MARGIN:
         return False
     wins = sum(1 for d in _resampled_differences(base, other, key, rounds, seed) if d > 0)
     return wins >= CONFIDENCE * rounds
@@ -146,7 +148,7 @@ def difference_interval(
     middle ``level`` of a paired bootstrap over its documents spans: how far the difference
     could move with other held-out documents of the same kind. On two or three documents
     the range is wide (and itself rough); it says how much the held-out part can tell."""
-    point = _f1(o[key] for o in other) - _f1(b[key] for b in base)
+    point = f1_of(o[key] for o in other) - f1_of(b[key] for b in base)
     if not base:
         return point, point, point
     diffs = sorted(_resampled_differences(base, other, key, rounds, seed))
@@ -188,7 +190,7 @@ def choose_sources(
                 and surely_better(counts[choice[label]], counts[source], label)
             ):
                 choice[label] = source
-    rank = {label: _f1(c[label] for c in counts[choice[label]]) for label in labels}
+    rank = {label: f1_of(c[label] for c in counts[choice[label]]) for label in labels}
     return choice, rank
 
 
