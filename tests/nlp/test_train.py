@@ -415,13 +415,18 @@ def test_a_projects_own_rehearsal_text_leaves_its_labels_unknown() -> None:
 
 
 def test_when_training_by_itself_is_due(project: ProjectStore) -> None:
-    from annotator.nlp.train.auto import AUTO_TRAIN_EVERY, auto_train_due
+    from annotator.nlp.train.auto import (
+        AUTO_TRAIN_EVERY,
+        MIN_EVERY,
+        auto_train_due,
+        auto_train_every,
+    )
 
     project.add_documents(_doc(i) for i in range(12))
     assert project.count_accepted_documents() == 12
     assert auto_train_due(project) is None  # off unless the project asks for it
     project.set_setting(AUTO_TRAIN_EVERY, "10")
-    assert auto_train_due(project) == 12  # no model yet
+    assert auto_train_due(project) == (12, 12, True)  # no model yet
     project.add_model(
         name="m", base="b", documents=4, report={"documents": 5}, config="c", weights=b"w"
     )
@@ -430,8 +435,11 @@ def test_when_training_by_itself_is_due(project: ProjectStore) -> None:
     project.add_documents(
         NewDocument(f"Report {i} came in.", {}, answer=Answer.ACCEPT) for i in range(3)
     )
-    assert auto_train_due(project) == 10
+    assert auto_train_due(project) == (10, 15, False)
     assert auto_train_due(project, since=12) is None  # a run that stored nothing, at 12
+    project.set_setting(AUTO_TRAIN_EVERY, "1")  # a crafted project: at least MIN_EVERY
+    assert auto_train_every(project) == MIN_EVERY
+    assert auto_train_due(project, since=14) is None  # 1 new
     project.set_setting(AUTO_TRAIN_EVERY, "0")
     assert auto_train_due(project) is None
 

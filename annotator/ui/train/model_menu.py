@@ -164,17 +164,17 @@ class ModelMenu:
         store = self.w.store
         if store is None or (self.run is not None and not self.run.over):
             return None
-        new = auto_train_due(store, self._auto_since)
-        if new is None:
+        due = auto_train_due(store, self._auto_since)
+        if due is None:
             return None
-        self._auto_since = store.count_accepted_documents()
-        since = "since the last model" if store.accepted_at_last_training() else "so far"
+        self._auto_since = due.accepted
+        since = "so far" if due.first else "since the last model"
         run = self._start(
             TrainJob(TrainOptions()), "Training", lambda report: self._trained(report, True)
         )
         run.dialog.setMinimumDuration(2**31 - 1)  # never pops up by itself
         # (short: the status bar's right side holds the model, the save state and the count)
-        self.w.message(f"Training a new model in the background ({new} accepted {since})…", 0)
+        self.w.message(f"Training a new model in the background ({due.new} accepted {since})…", 0)
         return self._background(run)
 
     def curve(self) -> TaskRun | None:
