@@ -114,3 +114,28 @@ def test_emoji_and_flags_leave_a_names_edges_but_an_amount_keeps_its_sign(
     assert [e.text for e in trimmed_entities(doc, ents)] == ["Kalyna Geo", "30°"]
     only_symbols = Span(doc, flag, flag + 2, label="ORG")
     assert trimmed_entities(doc, [only_symbols]) == []
+
+
+def test_quotes_and_brackets_a_name_does_not_need_leave_its_edges(
+    nlp: spacy.language.Language,
+) -> None:
+    text = (
+        '(a.k.a. "Reza Kazemi") joined "Gurkha Rifles (The Sirmoor Rifles)", Vickers; a 14.5" gun'
+    )
+    doc = nlp.make_doc(text)
+    found = [
+        Span(doc, 3, 8, label="PERSON"),  # "Reza Kazemi")
+        Span(doc, 9, 19, label="ORG"),  # "Gurkha Rifles (The Sirmoor Rifles)",
+        Span(doc, 18, 21, label="ORG"),  # , Vickers;
+    ]
+    assert [t.text for t in found[0]] == ['"', "Reza", "Kazemi", '"', ")"]
+    assert [(e.text, e.label_) for e in trimmed_entities(doc, found)] == [
+        ("Reza Kazemi", "PERSON"),
+        ("Gurkha Rifles (The Sirmoor Rifles)", "ORG"),
+        ("Vickers", "ORG"),
+    ]
+    inch = doc.char_span(text.index("14.5"), len(text) - 4, label="QUANTITY")
+    assert inch is not None and inch.text == '14.5"'
+    assert [e.text for e in trimmed_entities(doc, [inch])] == ['14.5"']  # an amount keeps it
+    only_marks = Span(doc, 0, 1, label="ORG")
+    assert trimmed_entities(doc, [only_marks]) == []
