@@ -228,6 +228,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
         rehearsal_ratio=args.rehearsal,
         use=args.use,
         output=args.output,
+        start=args.start,
     )
     bar = ProgressBar("train")
     with ProjectStore.open(args.project) as store:
@@ -447,6 +448,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="suggest with the new model (default: only if it beats what suggests now)",
     )
     p.add_argument("--output", default=None, help="also write the model as a spaCy pipeline folder")
+    p.add_argument(
+        "--start",
+        default="auto",
+        metavar="auto|base|DIR",
+        help="what fine-tuning starts from: the shipped start model when it fits the project "
+        "(auto), the project's pipeline (base), or a spaCy pipeline folder",
+    )
     p.add_argument(
         "--curve", action="store_true", help="learning curve: 25/50/75/100%% of the data"
     )

@@ -8,6 +8,14 @@ keeping only when it beats that noise, so compare two variants over the same gri
     .venv/bin/python tests/bench/learning_grid.py --name after --seeds 0 1 2 -- --rehearsal 0.5
     .venv/bin/python tests/bench/learning_grid.py --compare before after
 
+A start model that never saw the set's kind (``--start-per-set``), blind for every set:
+
+    for kind in forums history reports transcripts fiction; do
+        .venv/bin/python build/make_start_model.py --leave-out $kind --out /tmp/start-$kind
+    done
+    .venv/bin/python tests/bench/learning_grid.py --name start --sets forums history reports \
+        transcripts fiction --start-per-set '/tmp/start-{set}'
+
 Each run's output stays in ``--out`` (``/tmp/learning-grid/NAME/SET[-swap]-sSEED.json``);
 arguments after ``--`` go to every ``simulate_learning.py`` run. Two runs at a time.
 """
@@ -26,7 +34,9 @@ SETS = ("forums", "history", "reports", "transcripts")
 HERE = Path(__file__).resolve().parent
 
 
-def _run(out: Path, corpus: str, swap: bool, seed: int, extra: list[str]) -> Path:
+def _run(
+    out: Path, corpus: str, swap: bool, seed: int, extra: list[str], start: str | None
+) -> Path:
     target = out / f"{corpus}{'-swap' if swap else ''}-s{seed}.json"
     if target.exists():
         return target
@@ -39,6 +49,7 @@ def _run(out: Path, corpus: str, swap: bool, seed: int, extra: list[str]) -> Pat
         "--seed",
         str(seed),
         *(["--swap"] if swap else []),
+        *(["--start", start.format(set=corpus)] if start else []),
         *extra,
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
@@ -75,6 +86,13 @@ def main() -> int:
     parser.add_argument("--seeds", nargs="*", type=int, default=[0, 1, 2])
     parser.add_argument("--out", default="/tmp/learning-grid")
     parser.add_argument("--compare", nargs="*", default=[], help="variants to summarise")
+    parser.add_argument(
+        "--start-per-set",
+        default=None,
+        metavar="TEMPLATE",
+        help="fine-tuning starts from this pipeline folder, {set} replaced by the set's name: "
+        "start models built without that set's kind (build/make_start_model.py --leave-out)",
+    )
     parser.add_argument("extra", nargs="*", help="after --: arguments of simulate_learning")
     args = parser.parse_args()
     out = Path(args.out)
@@ -83,7 +101,9 @@ def main() -> int:
         folder.mkdir(parents=True, exist_ok=True)
         jobs = [(c, swap, s) for s in args.seeds for c in args.sets for swap in (False, True)]
         with ThreadPoolExecutor(max_workers=2) as pool:
-            for done in pool.map(lambda job: _run(folder, *job, args.extra), jobs):
+            for done in pool.map(
+                lambda job: _run(folder, *job, args.extra, args.start_per_set), jobs
+            ):
                 print(done.name, file=sys.stderr)
         args.compare = [args.name, *args.compare]
     for name in args.compare:

@@ -73,6 +73,9 @@ def test_training_stores_a_scored_model_and_fixes_the_split(trained_project: Pro
     assert point == pytest.approx(new_f - now_f, abs=1e-3)
     assert low <= point <= high
     assert "Held-out F1, new minus now" in report.summary()
+    # A blank pipeline has no weights the shipped start model was built from: its own start.
+    assert report.start == "the project's pipeline, blank_en " + report.start.split()[-1]
+    assert f"started from {report.start}" in report.summary()
     (stored,) = trained_project.models()
     assert stored.id == report.model_id
     assert stored.documents == 9
@@ -170,6 +173,16 @@ def test_cli_train_models_use_and_output(
     assert line.split()[2] == f"{untrained:.3f}"
     assert main(["models", path, "--use", "untrained"]) == 0
     assert main(["models", path, "--use", "7"]) == 2  # no such model: an error, not a crash
+
+
+def test_a_start_folder_that_is_no_pipeline_is_a_clear_error(
+    trained_project: ProjectStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(TrainError, match=f"cannot start training from {tmp_path}"):
+        train_project(trained_project, TrainOptions(epochs=1, start=str(tmp_path)))
+    assert trained_project.models() == []  # nothing stored
+    assert main(["train", str(trained_project.path), "--start", str(tmp_path)]) != 0
+    assert "no config.cfg" in capsys.readouterr().err
 
 
 def _last_json(capsys: pytest.CaptureFixture[str]) -> str:

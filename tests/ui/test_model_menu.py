@@ -406,7 +406,9 @@ def test_train_automatically_after_every_ten_accepted(qtbot, window, project, an
     assert window.actions_.model_menu.auto_action.isChecked()
 
 
-def test_the_report_says_when_the_models_own_weapons_join(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+def test_the_report_says_where_training_started_and_when_the_models_own_weapons_join(
+    qtbot, window
+) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QLabel
 
     from annotator.nlp.train.project import TrainReport
@@ -418,8 +420,10 @@ def test_the_report_says_when_the_models_own_weapons_join(qtbot, window) -> None
     report.tables = {source: table for source in ("current", "new", "untrained")}
     report.choice = {label: "model+rules" for label in labels}
     report.difference, report.model_labels = [0.02, -0.01, 0.05], ["WEAPON"]
+    report.start = "the shipped start model (fine-tuned on 134 annotated documents)"
     dialog = TrainReportDialog(report, lambda model_id: None, window)
     qtbot.addWidget(dialog)
     notes = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "Started from the shipped start model (fine-tuned on 134" in notes
     assert "WEAPON: the model's own spans now join the gazetteer's" in notes
     assert "resampling its 3 documents" in notes

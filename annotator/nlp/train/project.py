@@ -45,8 +45,11 @@ from annotator.nlp.train.scoring import (
     untrained_without_kinds,
 )
 from annotator.nlp.train.sources import UNTRAINED, combine
+from annotator.nlp.train.start import choose_start
 
 if TYPE_CHECKING:
+    from spacy.language import Language
+
     from annotator.nlp.suggest import SpanSource
 
 __all__ = [
@@ -83,6 +86,7 @@ class TrainOptions:
     output: str | None = None
     train_fraction: float = 1.0  # the learning curve trains on parts of the training part
     keep: bool = True  # False: score only, store nothing (the learning curve)
+    start: str = "auto"  # what fine-tuning starts from (``start.choose_start``)
 
 
 @dataclass
@@ -112,6 +116,7 @@ class TrainReport:
     # new F1 minus now F1 on the held-out part, and the middle 90 % of a paired bootstrap
     # over its documents: [difference, low, high] (scoring.difference_interval)
     difference: list[float] = field(default_factory=list)
+    start: str = ""  # what fine-tuning started from (``start.Start.description``)
 
     @property
     def new_f(self) -> float:
@@ -129,6 +134,7 @@ class TrainReport:
             f"trained on {self.train_documents} documents "
             f"({self.rehearsal_texts} rehearsal texts, {self.epochs} epochs, "
             f"{self.seconds:.0f} s); held-out part: {self.heldout_documents} documents",
+            *([f"started from {self.start}"] if self.start else []),
             _side_by_side(self.tables, self.labels),
         ]
         if self.difference:
@@ -290,6 +296,21 @@ def _binary_evidence(
     return part
 
 
+def _start_pipeline(pipeline: str, labels: Sequence[str], wanted: str) -> tuple[Language, str]:
+    """The pipeline fine-tuning starts from, and what it is; a shipped start model that does
+    not load gives way to the project's pipeline (the report says so)."""
+    from annotator.nlp.pipeline import PipelineError, load_for_ner
+
+    start = choose_start(pipeline, labels, wanted)
+    try:
+        return load_for_ner(start.spec), start.description
+    except PipelineError as exc:
+        if not start.shipped:
+            raise TrainError(f"cannot start training from {start.spec}: {exc}") from exc
+        own = choose_start(pipeline, labels, "base")
+        return load_for_ner(own.spec), f"{own.description} (the shipped start model: {exc})"
+
+
 def _progress_text(epoch: int, epochs: int, loss: float, heldout_f: float | None) -> str:
     tail = f", held-out F1 {heldout_f:.3f}" if heldout_f is not None else ""
     return f"epoch {epoch}/{epochs}, loss {loss:.1f}{tail}"
@@ -303,7 +324,6 @@ def train_project(
     cancel: CancelToken | None = None,
 ) -> TrainReport:
     """Train, score, store (and maybe use) a model of the project; see the module docstring."""
-    from annotator.nlp.pipeline import load_for_ner
     from annotator.nlp.preannotate import suggester_for_project, untrained_suggester
     from annotator.nlp.suppress import with_suppressions
     from annotator.nlp.train.stored import model_to_bytes
@@ -368,7 +388,7 @@ def train_project(
     labelled[:gold_count] = binary.marked(labelled[:gold_count], train)
     if cancel is not None:
         cancel.check()
-    nlp = load_for_ner(store.pipeline)
+    nlp, report.start = _start_pipeline(store.pipeline, labels, options.start)
     gold_examples, skipped = make_examples(nlp, labelled[:gold_count])
     rehearsal_examples, skipped_r = make_examples(nlp, labelled[gold_count:])
     report.skipped_texts = skipped + skipped_r + too_long

@@ -76,6 +76,8 @@ class TrainReportDialog(QDialog):
             f"{report.seconds:.0f} s), scored on {report.heldout_documents} held-out documents "
             f"that it never saw.\n{verdict}",
         )
+        if report.start:
+            _note(layout, f"Started from {report.start}.")
         if report.difference:
             _note(layout, difference_line(report.difference, report.heldout_documents))
         for label in report.model_labels:

@@ -1,0 +1,113 @@
+"""Where a project's fine-tuning starts: the shipped start model, or the project's pipeline.
+
+Every project used to fine-tune the installed ``en_core_web_sm`` itself, whose entities follow
+OntoNotes, not our guidelines: an office or a programme is no ORG there, "2,000 soldiers" is a
+CARDINAL and a weapon nothing at all. A dozen accepted documents then have to teach the scheme
+and the project's kind of text at once. The *start model* is that same pipeline's entity
+recognizer fine-tuned once, with the learning loop itself (``build/make_start_model.py``), on
+every gold document we ship: news, transcripts, reports, forum threads, history and fiction.
+A project's training starts from it, so its own documents only teach its own kind of text.
+
+Measured leaving each kind out of the start model and scoring that kind's halves
+(``tests/bench/learning_grid.py --start leave-one-kind-out``): see README, "The learning loop,
+simulated".
+
+The start model is used when it fits the project: built from the very weights of the
+project's pipeline (the SHA-256 of its ``ner/model`` file, so the official ``en_core_web_sm``
+and a re-upload of it under another name both fit) and holding every label of the project.
+Otherwise, or when asked (``annotator train --start base``), training starts from the
+project's pipeline as before. A start model that cannot be read is not used; the report says
+why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotator.core.resources import ResourceError, resource_path
+
+__all__ = ["RECORD", "START_FOLDER", "Start", "choose_start", "ner_weights_sha256", "read_record"]
+
+START_FOLDER = "start_model"
+RECORD = "start.json"  # what the start model was built from, beside its config.cfg
+AUTO, BASE = "auto", "base"
+
+
+@dataclass(frozen=True)
+class Start:
+    """What ``load_for_ner`` loads to fine-tune, and a line for the report."""
+
+    spec: str
+    shipped: bool
+    description: str
+
+
+def read_record(folder: Path) -> dict[str, object]:
+    """The start model's record: base pipeline, version, labels, documents. Raises ValueError
+    when it is missing or damaged."""
+    try:
+        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{folder / RECORD}: cannot be read ({exc})") from exc
+    if not isinstance(record, dict) or not (folder / "config.cfg").is_file():
+        raise ValueError(f"{folder}: not a start model (no record or no config.cfg)")
+    fields = (("base", str), ("version", str), ("base_ner_sha256", str), ("labels", list))
+    for key, kind in (*fields, ("documents", int)):
+        if not isinstance(record.get(key), kind):
+            raise ValueError(f"{folder / RECORD}: {key!r} is missing or of the wrong type")
+    return record
+
+
+def ner_weights_sha256(pipeline: str) -> str | None:
+    """SHA-256 of the pipeline's ``ner/model`` weights file; None without one."""
+    from annotator.nlp.pipeline_spec import locate_pipeline
+
+    found = locate_pipeline(pipeline)
+    if found.kind == "blank":
+        return None
+    weights = Path(found.load_target) / "ner" / "model"
+    if not weights.is_file():
+        return None
+    digest = hashlib.sha256()
+    with weights.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def choose_start(pipeline: str, labels: Sequence[str], wanted: str = AUTO) -> Start:
+    """The start of fine-tuning for a project of ``pipeline`` and ``labels``.
+
+    ``wanted``: ``auto`` (the shipped start model when it fits), ``base`` (the project's
+    pipeline) or a spaCy pipeline folder (to measure another start).
+    """
+    from annotator.nlp.pipeline import pipeline_info
+
+    info = pipeline_info(pipeline)
+    own = Start(pipeline, False, f"the project's pipeline, {info.name} {info.version}")
+    if wanted == BASE:
+        return own
+    if wanted != AUTO:
+        return Start(wanted, False, f"the pipeline folder {wanted}")
+    try:
+        folder = resource_path(START_FOLDER)
+        record = read_record(folder)
+    except (ResourceError, ValueError) as exc:
+        return Start(pipeline, False, f"{own.description} (the shipped start model: {exc})")
+    if record["base_ner_sha256"] != ner_weights_sha256(pipeline):
+        return own  # built from another pipeline: its weights would not fit
+    learned = {str(label) for label in record["labels"]}  # type: ignore[attr-defined]
+    if not set(labels) <= learned:
+        return own  # a label of the project it never learned
+    kinds = record.get("kinds")
+    of = f": {', '.join(map(str, kinds))}" if isinstance(kinds, list) and kinds else ""
+    return Start(
+        str(folder),
+        True,
+        f"the shipped start model ({info.name} {info.version} fine-tuned on "
+        f"{record['documents']} annotated documents{of})",
+    )

@@ -1,0 +1,108 @@
+"""Write resources/start_model/: the installed pipeline's entity recognizer fine-tuned on our gold.
+
+A project's training starts from it (``annotator/nlp/train/start.py`` says why and when). It
+is built with the learning loop itself: a project gets every shipped gold document of the
+kinds below imported as accepted, ``train_project`` fine-tunes the installed pipeline (never an
+earlier start model) with rehearsal, holding out 20 % to score, and the trained recognizer is
+written out with a record of what it was built from. News sets kept for measuring across kinds
+(``unseen7``, ``unseen8``) are left out, as from the rehearsal texts.
+
+Run from the repository root (about 5 minutes on two cores):
+
+    .venv/bin/python build/make_start_model.py
+    .venv/bin/python build/make_start_model.py --leave-out forums --out /tmp/start-no-forums
+
+``--leave-out KIND`` builds one without a kind of text, to measure what the start model does
+for a kind it never saw (``tests/bench/learning_grid.py --start-leave-out``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from annotator.core.store import ProjectStore  # noqa: E402
+from annotator.formats.importing import import_files  # noqa: E402
+from annotator.nlp.pipeline import pipeline_info  # noqa: E402
+from annotator.nlp.train.project import TrainOptions, train_project  # noqa: E402
+from annotator.nlp.train.start import RECORD, ner_weights_sha256  # noqa: E402
+from annotator.nlp.train.stored import load_model  # noqa: E402
+
+LABELS = ["PERSON", "ORG", "WEAPON", "QUANTITY"]
+NEWS_KEPT_OUT = ("unseen7", "unseen8")
+KINDS = {
+    "news": ["dev/*.gold.jsonl", "dev/unseen*/*.gold.jsonl",
+             "dev/fresh/*.gold.jsonl", "dev/heldout/*.gold.jsonl"],
+    "transcripts": ["dev/transcripts/*.gold.jsonl"],
+    "reports": ["dev/reports/*.gold.jsonl"],
+    "forums": ["dev/forums/*.gold.jsonl"],
+    "history": ["dev/history/*.gold.jsonl"],
+    "fiction": ["dev/fiction/*.gold.jsonl"],
+}  # fmt: skip
+
+
+def gold_files(leave_out: list[str]) -> list[Path]:
+    corpora = ROOT / "corpora"
+    found = {
+        path
+        for kind, patterns in KINDS.items()
+        if kind not in leave_out
+        for pattern in patterns
+        for path in corpora.glob(pattern)
+        if path.parent.name not in NEWS_KEPT_OUT
+    }
+    return sorted(found)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "resources" / "start_model")
+    parser.add_argument("--leave-out", nargs="*", default=[], choices=sorted(KINDS))
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    files = gold_files(args.leave_out)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = ProjectStore.create(Path(tmp) / "start.annot", LABELS)
+        imported = import_files(store, [str(f) for f in files], annotator="gold")
+        if imported.failed_files or imported.errors:
+            print(imported.summary(), file=sys.stderr)
+            return 1
+        report = train_project(store, TrainOptions(use="always", seed=args.seed, start="base"))
+        print(report.summary())
+        assert report.model_id is not None
+        nlp = load_model(*store.model_files(report.model_id))
+        info = pipeline_info(store.pipeline)
+        sha = ner_weights_sha256(store.pipeline)
+        store.close()
+    if args.out.exists():
+        shutil.rmtree(args.out)
+    nlp.to_disk(args.out)
+    record = {
+        "base": info.name,
+        "version": info.version,
+        "base_ner_sha256": sha,
+        "labels": LABELS,
+        "documents": report.train_documents,
+        "heldout_documents": report.heldout_documents,
+        "heldout_f1": round(report.new_f, 3),
+        "kinds": [kind for kind in KINDS if kind not in args.leave_out],
+        "left_out": sorted(args.leave_out),
+        "seed": args.seed,
+        "files": [f.relative_to(ROOT).as_posix() for f in files],
+    }
+    (args.out / RECORD).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    print(f"{args.out}: {len(files)} files, {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
