@@ -67,6 +67,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "resources" / "start_model")
     parser.add_argument("--leave-out", nargs="*", default=[], choices=sorted(KINDS))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--epochs", type=int, default=0, help="default: by size, as training")
     args = parser.parse_args()
     files = gold_files(args.leave_out)
     started = time.monotonic()
@@ -76,7 +77,9 @@ def main() -> int:
         if imported.failed_files or imported.errors:
             print(imported.summary(), file=sys.stderr)
             return 1
-        report = train_project(store, TrainOptions(use="always", seed=args.seed, start="base"))
+        report = train_project(
+            store, TrainOptions(use="always", seed=args.seed, start="base", epochs=args.epochs)
+        )
         print(report.summary())
         assert report.model_id is not None
         nlp = load_model(*store.model_files(report.model_id))
@@ -97,6 +100,7 @@ def main() -> int:
         "kinds": [kind for kind in KINDS if kind not in args.leave_out],
         "left_out": sorted(args.leave_out),
         "seed": args.seed,
+        "epochs": report.epochs,
         "files": [f.relative_to(ROOT).as_posix() for f in files],
     }
     (args.out / RECORD).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
