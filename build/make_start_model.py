@@ -68,6 +68,9 @@ def main() -> int:
     parser.add_argument("--leave-out", nargs="*", default=[], choices=sorted(KINDS))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--epochs", type=int, default=0, help="default: by size, as training")
+    parser.add_argument(
+        "--eval-ratio", type=float, default=0.2, help="share held out to score it (0: none)"
+    )
     args = parser.parse_args()
     files = gold_files(args.leave_out)
     started = time.monotonic()
@@ -78,7 +81,14 @@ def main() -> int:
             print(imported.summary(), file=sys.stderr)
             return 1
         report = train_project(
-            store, TrainOptions(use="always", seed=args.seed, start="base", epochs=args.epochs)
+            store,
+            TrainOptions(
+                use="always",
+                seed=args.seed,
+                start="base",
+                epochs=args.epochs,
+                eval_ratio=args.eval_ratio,
+            ),
         )
         print(report.summary())
         assert report.model_id is not None

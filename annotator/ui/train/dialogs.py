@@ -60,7 +60,7 @@ class TrainReportDialog(QDialog):
     def __init__(self, report: Any, on_use: Callable[[int], object], parent: QWidget) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Model {report.model_id} trained")
-        self.resize(760, 360)
+        self.resize(780, 430)
         layout = QVBoxLayout(self)
         verdict = (
             "The model itself did not beat what suggested before on the held-out part, but "
