@@ -204,7 +204,7 @@ def _train_tiny(workdir: Path, text: str, suggester: Any) -> str:
         store.close()
     _check(report.model_id is not None, "train: no model was stored")
     # The shipped start model (resources/start_model) must be bundled and readable.
-    _check("(the shipped start model:" not in report.start, f"train: {report.start}")
+    _check("start model cannot be used" not in report.start, f"train: {report.start}")
     _check(bool(spans), "train: the trained model suggested nothing on its own training text")
     return f"trained model {report.model_id} ({len(spans)} suggestions)"
 

@@ -40,8 +40,11 @@ def test_a_project_of_the_installed_pipeline_starts_from_the_shipped_model() -> 
 
 
 def test_the_projects_own_pipeline_when_the_start_model_does_not_fit(tmp_path: Path) -> None:
-    assert not choose_start(AUTO, [*LABELS, "VEHICLE"]).shipped  # a label it never learned
-    assert not choose_start("blank:en", LABELS).shipped  # no weights to start from
+    vehicle = choose_start(AUTO, [*LABELS, "VEHICLE"])  # a label it never learned
+    assert not vehicle.shipped and vehicle.spec == AUTO
+    assert vehicle.description.endswith("(the shipped start model never learned VEHICLE)")
+    blank = choose_start("blank:en", LABELS)  # no weights to start from, and nothing to say
+    assert not blank.shipped and "start model" not in blank.description
     asked = choose_start(AUTO, LABELS, "base")
     assert not asked.shipped and asked.spec == AUTO
     folder = choose_start(AUTO, LABELS, str(tmp_path))
@@ -63,4 +66,20 @@ def test_a_damaged_start_model_record_is_refused_with_its_file(
     monkeypatch.setattr(start_module, "resource_path", lambda *parts: copy)
     chosen = choose_start(AUTO, LABELS)
     assert not chosen.shipped and chosen.spec == AUTO
-    assert "the shipped start model" in chosen.description and RECORD in chosen.description
+    assert "the shipped start model cannot be used" in chosen.description
+    assert RECORD in chosen.description
+
+
+def test_a_start_model_built_from_other_weights_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / START_FOLDER
+    copy.mkdir()
+    shutil.copy(resource_path(START_FOLDER, "config.cfg"), copy / "config.cfg")
+    record = read_record(resource_path(START_FOLDER))
+    record["base_ner_sha256"] = "0" * 64  # e.g. built from en_core_web_sm 3.7
+    (copy / RECORD).write_text(json.dumps(record), encoding="utf-8")
+    monkeypatch.setattr(start_module, "resource_path", lambda *parts: copy)
+    chosen = choose_start(AUTO, LABELS)
+    assert not chosen.shipped and chosen.spec == AUTO
+    assert "(the shipped start model was built from other weights" in chosen.description

@@ -308,7 +308,8 @@ def _start_pipeline(pipeline: str, labels: Sequence[str], wanted: str) -> tuple[
         if not start.shipped:
             raise TrainError(f"cannot start training from {start.spec}: {exc}") from exc
         own = choose_start(pipeline, labels, "base")
-        return load_for_ner(own.spec), f"{own.description} (the shipped start model: {exc})"
+        why = f"(the shipped start model cannot be used: {exc})"
+        return load_for_ner(own.spec), f"{own.description} {why}"
 
 
 def _progress_text(epoch: int, epochs: int, loss: float, heldout_f: float | None) -> str:

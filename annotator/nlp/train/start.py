@@ -93,16 +93,24 @@ def choose_start(pipeline: str, labels: Sequence[str], wanted: str = AUTO) -> St
         return own
     if wanted != AUTO:
         return Start(wanted, False, f"the pipeline folder {wanted}")
+    sha = ner_weights_sha256(pipeline)
+    if sha is None:
+        return own  # a blank pipeline: no weights to start from
+
+    def not_used(why: str) -> Start:
+        return Start(pipeline, False, f"{own.description} (the shipped start model {why})")
+
     try:
         folder = resource_path(START_FOLDER)
         record = read_record(folder)
     except (ResourceError, ValueError) as exc:
-        return Start(pipeline, False, f"{own.description} (the shipped start model: {exc})")
-    if record["base_ner_sha256"] != ner_weights_sha256(pipeline):
-        return own  # built from another pipeline: its weights would not fit
+        return not_used(f"cannot be used: {exc}")
+    if record["base_ner_sha256"] != sha:
+        return not_used(f"was built from other weights, {record['base']} {record['version']}")
     learned = {str(label) for label in record["labels"]}  # type: ignore[attr-defined]
-    if not set(labels) <= learned:
-        return own  # a label of the project it never learned
+    missing = [label for label in labels if label not in learned]
+    if missing:
+        return not_used(f"never learned {', '.join(missing)}")
     kinds = record.get("kinds")
     of = f": {', '.join(map(str, kinds))}" if isinstance(kinds, list) and kinds else ""
     return Start(
