@@ -51,6 +51,14 @@ else
   "$venv/bin/python" -m pip install -q -e .
 fi
 
+# The start model a project's training begins from (annotator/nlp/train/start.py): built from
+# the shipped gold and the installed pipeline, about a minute, once (and again when either
+# changes). Not kept in git: 7 MB of weights.
+if ! "$venv/bin/python" build/make_start_model.py --check >/dev/null; then
+  echo "Building the start model for training (build/make_start_model.py, about a minute)"
+  "$venv/bin/python" build/make_start_model.py >/dev/null
+fi
+
 case "$mode" in
   app)
     sample="$repo/sample.annot"
