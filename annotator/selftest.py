@@ -206,7 +206,8 @@ def _train_tiny(workdir: Path, text: str, suggester: Any) -> str:
     # The shipped start model (resources/start_model) must be bundled and readable.
     _check("start model cannot be used" not in report.start, f"train: {report.start}")
     _check(bool(spans), "train: the trained model suggested nothing on its own training text")
-    return f"trained model {report.model_id} ({len(spans)} suggestions)"
+    start = ", from the start model" if "shipped start model" in report.start else ""
+    return f"trained model {report.model_id} ({len(spans)} suggestions{start})"
 
 
 def run_selftest(pipeline: str = "auto", debug: bool = False) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.resources import resource_path
+from annotator.core.resources import resource_path, resource_root
 from annotator.nlp.pipeline import AUTO
 from annotator.nlp.train import start as start_module
 from annotator.nlp.train.start import (
@@ -23,7 +23,8 @@ LABELS = ["PERSON", "ORG", "WEAPON", "QUANTITY"]
 
 
 def test_the_shipped_start_model_was_built_from_the_installed_pipeline() -> None:
-    folder = resource_path(START_FOLDER)
+    folder = resource_root() / START_FOLDER
+    assert folder.is_dir(), "no start model: run build/make_start_model.py (set-up runs it)"
     record = read_record(folder)
     assert record["base_ner_sha256"] == ner_weights_sha256(AUTO)
     assert set(LABELS) <= set(record["labels"])  # type: ignore[arg-type]
