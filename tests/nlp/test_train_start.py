@@ -52,35 +52,35 @@ def test_the_projects_own_pipeline_when_the_start_model_does_not_fit(tmp_path: P
     assert folder.spec == str(tmp_path) and not folder.shipped
 
 
-def test_a_damaged_start_model_record_is_refused_with_its_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def shipped_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with the shipped start model's config, which ``choose_start`` takes for the
+    shipped start model; each test writes its own record there."""
     copy = tmp_path / START_FOLDER
     copy.mkdir()
     shutil.copy(resource_path(START_FOLDER, "config.cfg"), copy / "config.cfg")
+    monkeypatch.setattr(start_module, "resource_path", lambda *parts: copy)
+    return copy
+
+
+def test_a_damaged_start_model_record_is_refused_with_its_file(shipped_copy: Path) -> None:
+    copy = shipped_copy
     (copy / RECORD).write_bytes(b"\xff\xfe not json")
     with pytest.raises(ValueError, match=RECORD):
         read_record(copy)
     (copy / RECORD).write_text(json.dumps({"base": "x", "labels": "PERSON"}), encoding="utf-8")
     with pytest.raises(ValueError, match="version"):
         read_record(copy)
-    monkeypatch.setattr(start_module, "resource_path", lambda *parts: copy)
     chosen = choose_start(AUTO, LABELS)
     assert not chosen.shipped and chosen.spec == AUTO
     assert "the shipped start model cannot be used" in chosen.description
     assert RECORD in chosen.description
 
 
-def test_a_start_model_built_from_other_weights_is_not_used(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    copy = tmp_path / START_FOLDER
-    copy.mkdir()
-    shutil.copy(resource_path(START_FOLDER, "config.cfg"), copy / "config.cfg")
-    record = read_record(resource_path(START_FOLDER))
+def test_a_start_model_built_from_other_weights_is_not_used(shipped_copy: Path) -> None:
+    record = read_record(resource_root() / START_FOLDER)
     record["base_ner_sha256"] = "0" * 64  # e.g. built from en_core_web_sm 3.7
-    (copy / RECORD).write_text(json.dumps(record), encoding="utf-8")
-    monkeypatch.setattr(start_module, "resource_path", lambda *parts: copy)
+    (shipped_copy / RECORD).write_text(json.dumps(record), encoding="utf-8")
     chosen = choose_start(AUTO, LABELS)
     assert not chosen.shipped and chosen.spec == AUTO
     assert "(the shipped start model was built from other weights" in chosen.description
