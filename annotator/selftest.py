@@ -204,9 +204,9 @@ def _train_tiny(workdir: Path, text: str, suggester: Any) -> str:
         store.close()
     _check(report.model_id is not None, "train: no model was stored")
     # The shipped start model (resources/start_model) must be bundled and readable.
-    _check("start model cannot be used" not in report.start, f"train: {report.start}")
+    _check(not report.start_problem, f"train: {report.start}")
     _check(bool(spans), "train: the trained model suggested nothing on its own training text")
-    start = ", from the start model" if "shipped start model" in report.start else ""
+    start = ", from the start model" if report.start_shipped else ""
     return f"trained model {report.model_id} ({len(spans)} suggestions{start})"
 
 

@@ -74,7 +74,9 @@ def test_training_stores_a_scored_model_and_fixes_the_split(trained_project: Pro
     assert low <= point <= high
     assert "Held-out F1, new minus now" in report.summary()
     # A blank pipeline has no weights the shipped start model was built from: its own start.
-    assert report.start == "the project's pipeline, blank_en " + report.start.split()[-1]
+    assert report.start.startswith("the project's pipeline, blank_en ")
+    assert "start model" not in report.start and not report.start_shipped
+    assert report.start_problem == ""
     assert f"started from {report.start}" in report.summary()
     (stored,) = trained_project.models()
     assert stored.id == report.model_id
@@ -183,6 +185,8 @@ def test_a_start_folder_that_is_no_pipeline_is_a_clear_error(
     assert trained_project.models() == []  # nothing stored
     assert main(["train", str(trained_project.path), "--start", str(tmp_path)]) != 0
     assert "no config.cfg" in capsys.readouterr().err
+    assert main(["train", str(trained_project.path), "--start", ""]) != 0
+    assert "no start given" in capsys.readouterr().err
 
 
 def _last_json(capsys: pytest.CaptureFixture[str]) -> str:

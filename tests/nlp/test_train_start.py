@@ -36,6 +36,7 @@ def test_the_shipped_start_model_was_built_from_the_installed_pipeline() -> None
 def test_a_project_of_the_installed_pipeline_starts_from_the_shipped_model() -> None:
     chosen = choose_start(AUTO, LABELS)
     assert chosen.shipped and Path(chosen.spec) == resource_path(START_FOLDER)
+    assert chosen.problem == ""
     assert "shipped start model" in chosen.description
     assert choose_start(AUTO, ["PERSON", "ORG"]).shipped  # fewer labels: it still fits
 
@@ -46,6 +47,9 @@ def test_the_projects_own_pipeline_when_the_start_model_does_not_fit(tmp_path: P
     assert vehicle.description.endswith("(the shipped start model never learned VEHICLE)")
     blank = choose_start("blank:en", LABELS)  # no weights to start from, and nothing to say
     assert not blank.shipped and "start model" not in blank.description
+    assert vehicle.problem == blank.problem == ""
+    with pytest.raises(ValueError, match="no start given"):
+        choose_start(AUTO, LABELS, " ")
     asked = choose_start(AUTO, LABELS, "base")
     assert not asked.shipped and asked.spec == AUTO
     folder = choose_start(AUTO, LABELS, str(tmp_path))
@@ -75,6 +79,7 @@ def test_a_damaged_start_model_record_is_refused_with_its_file(shipped_copy: Pat
     assert not chosen.shipped and chosen.spec == AUTO
     assert "the shipped start model cannot be used" in chosen.description
     assert RECORD in chosen.description
+    assert RECORD in chosen.problem  # an installation to repair (the self-test fails on it)
 
 
 def test_a_start_model_built_from_other_weights_is_not_used(shipped_copy: Path) -> None:
@@ -84,3 +89,19 @@ def test_a_start_model_built_from_other_weights_is_not_used(shipped_copy: Path) 
     chosen = choose_start(AUTO, LABELS)
     assert not chosen.shipped and chosen.spec == AUTO
     assert "(the shipped start model was built from other weights" in chosen.description
+    assert chosen.problem == ""  # a start model that does not fit is no broken installation
+
+
+def test_a_shipped_start_model_that_does_not_load_gives_way_and_says_why(
+    shipped_copy: Path,
+) -> None:
+    from annotator.nlp.train.project import _start_pipeline
+
+    # The record fits, the weights are missing: it is chosen, and fails to load.
+    shutil.copy(resource_root() / START_FOLDER / RECORD, shipped_copy / RECORD)
+    assert choose_start(AUTO, LABELS).shipped
+    nlp, start = _start_pipeline(AUTO, LABELS, AUTO)
+    assert "ner" in nlp.pipe_names  # the installed pipeline's own recognizer
+    assert not start.shipped and start.spec == AUTO
+    assert "(the shipped start model cannot be used:" in start.description
+    assert start.problem

@@ -45,7 +45,7 @@ from annotator.nlp.train.scoring import (
     untrained_without_kinds,
 )
 from annotator.nlp.train.sources import UNTRAINED, combine
-from annotator.nlp.train.start import choose_start
+from annotator.nlp.train.start import Start, choose_start, unusable
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -117,6 +117,8 @@ class TrainReport:
     # over its documents: [difference, low, high] (scoring.difference_interval)
     difference: list[float] = field(default_factory=list)
     start: str = ""  # what fine-tuning started from (``start.Start.description``)
+    start_shipped: bool = False  # it was the shipped start model
+    start_problem: str = ""  # why the shipped start model could not be used (installation)
 
     @property
     def new_f(self) -> float:
@@ -296,20 +298,22 @@ def _binary_evidence(
     return part
 
 
-def _start_pipeline(pipeline: str, labels: Sequence[str], wanted: str) -> tuple[Language, str]:
+def _start_pipeline(pipeline: str, labels: Sequence[str], wanted: str) -> tuple[Language, Start]:
     """The pipeline fine-tuning starts from, and what it is; a shipped start model that does
     not load gives way to the project's pipeline (the report says so)."""
     from annotator.nlp.pipeline import PipelineError, load_for_ner
 
-    start = choose_start(pipeline, labels, wanted)
     try:
-        return load_for_ner(start.spec), start.description
+        start = choose_start(pipeline, labels, wanted)
+    except ValueError as exc:
+        raise TrainError(f"cannot start training: {exc}") from exc
+    try:
+        return load_for_ner(start.spec), start
     except PipelineError as exc:
         if not start.shipped:
             raise TrainError(f"cannot start training from {start.spec}: {exc}") from exc
-        own = choose_start(pipeline, labels, "base")
-        why = f"(the shipped start model cannot be used: {exc})"
-        return load_for_ner(own.spec), f"{own.description} {why}"
+        own = unusable(pipeline, exc)
+        return load_for_ner(own.spec), own
 
 
 def _progress_text(epoch: int, epochs: int, loss: float, heldout_f: float | None) -> str:
@@ -389,7 +393,9 @@ def train_project(
     labelled[:gold_count] = binary.marked(labelled[:gold_count], train)
     if cancel is not None:
         cancel.check()
-    nlp, report.start = _start_pipeline(store.pipeline, labels, options.start)
+    nlp, start = _start_pipeline(store.pipeline, labels, options.start)
+    report.start, report.start_shipped = start.description, start.shipped
+    report.start_problem = start.problem
     gold_examples, skipped = make_examples(nlp, labelled[:gold_count])
     rehearsal_examples, skipped_r = make_examples(nlp, labelled[gold_count:])
     report.skipped_texts = skipped + skipped_r + too_long

@@ -32,7 +32,15 @@ from pathlib import Path
 
 from annotator.core.resources import ResourceError, resource_path
 
-__all__ = ["RECORD", "START_FOLDER", "Start", "choose_start", "ner_weights_sha256", "read_record"]
+__all__ = [
+    "RECORD",
+    "START_FOLDER",
+    "Start",
+    "choose_start",
+    "ner_weights_sha256",
+    "read_record",
+    "unusable",
+]
 
 START_FOLDER = "start_model"
 RECORD = "start.json"  # what the start model was built from, beside its config.cfg
@@ -41,11 +49,14 @@ AUTO, BASE = "auto", "base"
 
 @dataclass(frozen=True)
 class Start:
-    """What ``load_for_ner`` loads to fine-tune, and a line for the report."""
+    """What ``load_for_ner`` loads to fine-tune, and a line for the report. ``problem``: why
+    the shipped start model, which should have been used, could not be (missing, damaged, not
+    loading): an installation to repair, unlike a project it does not fit."""
 
     spec: str
     shipped: bool
     description: str
+    problem: str = ""
 
 
 def read_record(folder: Path) -> dict[str, object]:
@@ -81,6 +92,16 @@ def ner_weights_sha256(pipeline: str) -> str | None:
     return digest.hexdigest()
 
 
+def _instead(own: Start, why: str, problem: str = "") -> Start:
+    """The project's own start ``own``, saying why the shipped start model is not used."""
+    return Start(own.spec, False, f"{own.description} (the shipped start model {why})", problem)
+
+
+def unusable(pipeline: str, exc: Exception) -> Start:
+    """The project's own start after the shipped start model failed to load."""
+    return _instead(choose_start(pipeline, (), BASE), f"cannot be used: {exc}", str(exc))
+
+
 def choose_start(pipeline: str, labels: Sequence[str], wanted: str = AUTO) -> Start:
     """The start of fine-tuning for a project of ``pipeline`` and ``labels``.
 
@@ -94,25 +115,24 @@ def choose_start(pipeline: str, labels: Sequence[str], wanted: str = AUTO) -> St
     if wanted == BASE:
         return own
     if wanted != AUTO:
+        if not wanted.strip():
+            raise ValueError("no start given: auto, base or a spaCy pipeline folder")
         return Start(wanted, False, f"the pipeline folder {wanted}")
     sha = ner_weights_sha256(pipeline)
     if sha is None:
         return own  # a blank pipeline: no weights to start from
 
-    def not_used(why: str) -> Start:
-        return Start(pipeline, False, f"{own.description} (the shipped start model {why})")
-
     try:
         folder = resource_path(START_FOLDER)
         record = read_record(folder)
     except (ResourceError, ValueError) as exc:
-        return not_used(f"cannot be used: {exc}")
+        return _instead(own, f"cannot be used: {exc}", str(exc))
     if record["base_ner_sha256"] != sha:
-        return not_used(f"was built from other weights, {record['base']} {record['version']}")
+        return _instead(own, f"was built from other weights, {record['base']} {record['version']}")
     learned = {str(label) for label in record["labels"]}  # type: ignore[attr-defined]
     missing = [label for label in labels if label not in learned]
     if missing:
-        return not_used(f"never learned {', '.join(missing)}")
+        return _instead(own, f"never learned {', '.join(missing)}")
     kinds = record.get("kinds")
     of = f": {', '.join(map(str, kinds))}" if isinstance(kinds, list) and kinds else ""
     return Start(
