@@ -128,6 +128,9 @@ class ModelVersion:
             )
         if dropped:
             text += f"; {len(dropped)} kind{'s' if len(dropped) > 1 else ''} of suggestion left out"
+        lifted = self.report.get("lifted", [])
+        if isinstance(lifted, list) and lifted:
+            text += f"; {len(lifted)} rule{'s' if len(lifted) > 1 else ''} lifted"
         return text
 
     @property

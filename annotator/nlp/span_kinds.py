@@ -39,6 +39,7 @@ __all__ = [
     "describe_kind",
     "drop_kinds",
     "dropped_lines",
+    "half_label_f1",
     "kind_tally",
     "precision_bound",
     "precision_floor",
@@ -121,20 +122,28 @@ def unwanted_kinds(
 ) -> tuple[str, ...]:
     """The kinds not worth suggesting (sorted), from ``kind_tally``'s counts and the number of
     accepted spans of each label (``gold``) in the same documents."""
-    true, suggested_of = Counter[str](), Counter[str]()
-    for kind, (accepted, suggested) in counts.items():
-        label = kind.split("/")[0]
-        true[label] += accepted
-        suggested_of[label] += suggested
-    half_f1 = {
-        label: true[label] / (suggested_of[label] + gold.get(label, 0)) for label in suggested_of
-    }
+    half_f1 = half_label_f1(counts, gold)
     return tuple(
         kind
         for kind, (accepted, suggested) in sorted(counts.items())
         if suggested >= min_suggested
         and precision_bound(accepted, suggested) < half_f1[kind.split("/")[0]]
     )
+
+
+def half_label_f1(
+    counts: Mapping[str, tuple[int, int]], gold: Mapping[str, int]
+) -> dict[str, float]:
+    """Half of each label's F1 (TP / (suggested + gold)) of the suggestions ``kind_tally``
+    counted, against ``gold`` accepted spans of each label in the same documents."""
+    true, suggested_of = Counter[str](), Counter[str]()
+    for kind, (accepted, suggested) in counts.items():
+        label = kind.split("/")[0]
+        true[label] += accepted
+        suggested_of[label] += suggested
+    return {
+        label: true[label] / (suggested_of[label] + gold.get(label, 0)) for label in suggested_of
+    }
 
 
 def precision_bound(accepted: int, suggested: int) -> float:

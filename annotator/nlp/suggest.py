@@ -17,27 +17,28 @@ QUANTITY ("16 [HIMARS]"), and a QUANTITY never overlaps an entity.
 QUANTITY spans seeded by a quantity pattern win over those seeded by the model.
 
 Shape and context rules rank with the patterns (below them, above the model): speaker labels,
-weapon designations (with a prefix the gazetteer's own designations use, or a weapon noun
-after them: "Su-30MK2", "[K-8] jet", never "H-1B visas"), ship classes ("[Virginia-class]"),
-and a capitalised name right before a weapon noun ("[Spike] missiles", "the [Boxer] armoured
-vehicle"; nationality words, bodies' words and lone acronyms excluded). After the model: a
-span that is or follows a ship prefix is dropped ("USS Gravely" is a vessel); a one-word model
-PERSON stands only as part of a full name found in the text or after a title ("Sirens",
-"Galilee" go); two or three capitalised words after a rank the model left bare are a PERSON
-("Lieutenant Colonel [Nadav Shoshani]"). The shipped NORP list (demonyms.jsonl) vetoes
-"Houthi", "Tuareg" and the like the same way the place lists do (places.jsonl and the
-generated world_places.jsonl). Context rules (v4): a model PERSON/ORG of one or two capitalised
-words before a place noun ("Arauca province") or of one word after "near"/"off" is a place and
+weapon designations (with a prefix the gazetteer's own designations use, or a weapon noun after
+them: "Su-30MK2", "[K-8] jet", never "H-1B visas"), ship classes ("[Virginia-class]"), and a
+capitalised name right before a weapon noun ("[Spike] missiles", "the [Boxer] armoured vehicle";
+nationality words, bodies' words and lone acronyms excluded). After the model: a span that is or
+follows a ship prefix is dropped ("USS Gravely" is a vessel); a one-word model PERSON stands
+only as part of a full name found in the text or after a title ("Sirens", "Galilee" go; a
+project whose accepted documents show this wrong for its text lifts it for its trained model:
+``rule_lifts``); two or three capitalised words after a rank the model left bare are a PERSON
+("Lieutenant Colonel [Nadav Shoshani]"). The shipped NORP list (demonyms.jsonl) vetoes "Houthi",
+"Tuareg" and the like the same way the place lists do (places.jsonl and the generated
+world_places.jsonl). Context rules (v4): a model PERSON/ORG of one or two capitalised words
+before a place noun ("Arauca province") or of one word after "near"/"off" is a place and
 dropped, as is a lone "Army"/"Cabinet"; pattern ORG matches written all in lower case ("coast
 guard") are dropped; a name both a body and a weapon ("Fatah", "Qassam") is the weapon before a
 weapon noun; a WEAPON runs on through "Block 70", a "-M2E" variant, a Roman numeral or
 capitalised words before a weapon noun ("A-29 Super Tucano"); a maker and a model number before
 a weapon noun are a WEAPON ("Dornier 228"); an acronym in brackets after an ORG is that ORG
-wherever it recurs. v5: a one- or two-word model PERSON/ORG kept in a place's company is a
-place ("Kurram and [Bajaur]", "the state of [Sinaloa]", "[Kastellorizo], a tiny island", "at
-[Amari] in Estonia", "from Tumangang to [Khasan]"), and then so is every model PERSON/ORG of
-the same text in the document; a model ORG that is a base ("Misawa Air Base"), holds a comma or
-is a lone direction word ("Western") is dropped.
+wherever it recurs. v5: a one- or two-word model PERSON/ORG kept in a place's company is a place
+("Kurram and [Bajaur]", "the state of [Sinaloa]", "[Kastellorizo], a tiny island", "at [Amari]
+in Estonia", "from Tumangang to [Khasan]"), and then so is every model PERSON/ORG of the same
+text in the document; a model ORG that is a base ("Misawa Air Base"), holds a comma or is a lone
+direction word ("Western") is dropped.
 
 The rules live in their own modules, and ``spans_from_doc`` here runs them in order:
 ``rules_people`` (speakers, appositions, full names, surnames, ranks, aliases),
@@ -88,6 +89,7 @@ from annotator.nlp.names import GivenNames, given_names
 from annotator.nlp.overlaps import SpanIndex
 from annotator.nlp.patterns import Pattern, load_patterns, patterns_fingerprint, validate_pattern
 from annotator.nlp.pipeline import AUTO, PipelineInfo, load_for_ner, pipeline_info
+from annotator.nlp.rule_lifts import LONE_PERSON, checked_lifts
 from annotator.nlp.rules_names import (
     defined_acronyms,
     hyphen_continuation,
@@ -218,8 +220,11 @@ class Suggester:
         scorer: str = DEFAULT_SCORER,
         beam_width: int = BEAM_WIDTH,
         beam_temperature: float = BEAM_TEMPERATURE,
+        lifted: Iterable[str] = (),
     ) -> None:
         self.labels = tuple(labels)
+        # Rules a project's accepted documents showed wrong for its text (``rule_lifts``).
+        self.lifted = frozenset(checked_lifts(lifted))
         if isinstance(label_map, LabelMap):
             self.label_map = label_map
         else:
@@ -256,6 +261,7 @@ class Suggester:
                     self.label_map.describe(),
                     RULES_VERSION,
                     scorer_tag(scorer, beam_width, beam_temperature) if self.scored else "",
+                    *(["lifted " + " ".join(sorted(self.lifted))] if self.lifted else []),
                 )
             ).encode("utf-8")
         ).hexdigest()
@@ -331,17 +337,21 @@ class Suggester:
         text = fitting(self.nlp, text)
         return self.spans_from_doc(self.nlp(text), text)
 
-    def spans_from_doc(self, doc: Doc, text: str | None = None) -> list[Span]:
+    def spans_from_doc(
+        self, doc: Doc, text: str | None = None, *, lifted: frozenset[str] | None = None
+    ) -> list[Span]:
         """Combine the model's entities and the pattern matches of a processed ``doc``.
 
         ``text`` is ``doc.text`` when the caller has it at hand (rebuilding it costs).
+        ``lifted``: the rules to lift for this call instead of the suggester's own
+        (``rule_lifts``; training weighs them).
         The rules make many short-lived tuples and no cycles: the cyclic collector, paused,
         would only walk them (a fifth of the time on a document with 10,000 mentions).
         """
         with gc_paused():
-            return self._spans_from_doc(doc, text)
+            return self._spans_from_doc(doc, text, self.lifted if lifted is None else lifted)
 
-    def _spans_from_doc(self, doc: Doc, text: str | None) -> list[Span]:
+    def _spans_from_doc(self, doc: Doc, text: str | None, lifted: frozenset[str]) -> list[Span]:
         quantity = self._quantity_label
         ents = trimmed_entities(doc, doc.ents)  # each doc.ents builds every entity Span anew
         scores = ScoredEntities(doc, self.scored_label)
@@ -433,7 +443,9 @@ class Suggester:
                 or e[2] not in {"PERSON", "ORG"}
                 or doc[e[0] : e[1]].text not in place_names
             ]
-        entities = single_word_persons(doc, complete_persons(doc, entities))
+        entities = complete_persons(doc, entities)
+        if LONE_PERSON not in lifted:
+            entities = single_word_persons(doc, entities)
         entities = surname_mentions(doc, given_name_persons(doc, entities, self._given_names))
         entities = dual_weapon_names(doc, entities)
         entities = merge_adjacent_weapons(doc, extend_weapon_names(doc, entities))

@@ -122,9 +122,11 @@ def base_labelled(
     suggester: Suggester,
     texts: Sequence[str],
     project_spans: Sequence[Sequence[SpanTuple] | None],
-) -> tuple[list[LabelledText], list[list[Span]]]:
+    lifts: Sequence[str] = (),
+) -> tuple[list[LabelledText], list[list[Span]], dict[str, list[list[Span]]]]:
     """Each text with its training spans, and what the suggester suggests for it, from one
-    pass of the untrained suggester.
+    pass of the untrained suggester; and for each of ``lifts``, what it suggests for each gold
+    text (in order, rehearsal texts left out) with that rule lifted (``nlp.rule_lifts``).
 
     ``project_spans[i]`` is the gold of text i (accepted spans, possibly empty) or None for a
     rehearsal text, whose project spans then come from the suggester itself. Either way the
@@ -134,6 +136,7 @@ def base_labelled(
     project = set(suggester.labels)
     out: list[LabelledText] = []
     suggested: list[list[Span]] = []
+    lifted: dict[str, list[list[Span]]] = {name: [] for name in lifts}
     pairs = ((text, text) for text in texts)
     docs = suggester.nlp.pipe(pairs, as_tuples=True, batch_size=32)
     for (doc, text), gold in zip(docs, project_spans, strict=True):
@@ -141,6 +144,9 @@ def base_labelled(
         suggested.append(found)
         if gold is None:
             gold = [s.key for s in found]
+        else:
+            for name, per_text in lifted.items():
+                per_text.append(suggester.spans_from_doc(doc, text, lifted=frozenset({name})))
         spans = list(gold)
         taken = sorted((s, e) for s, e, _ in spans)
         for ent in trimmed_entities(doc, doc.ents):
@@ -151,7 +157,7 @@ def base_labelled(
                 continue
             spans.append((s, e, ent.label_))
         out.append(LabelledText(text, tuple(sorted(spans))))
-    return out, suggested
+    return out, suggested, lifted
 
 
 def project_labels_unknown(item: LabelledText, labels: Sequence[str]) -> LabelledText:

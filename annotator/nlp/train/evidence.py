@@ -27,12 +27,13 @@ def model_outputs(
     nlp: Language,
     texts: Sequence[str],
     model_labels: Sequence[str] = (),
+    lifted: Sequence[str] = (),
 ) -> Outputs:
     """The spans of every model source (``sources.MODEL_SOURCES``) of ``nlp`` on ``texts``.
 
     Adds the pattern matchers to ``nlp`` (serialise it before).
     """
-    rules = project_rules(store, labels, nlp, model_labels)
+    rules = project_rules(store, labels, nlp, model_labels, lifted)
     per_text = LearnedSuggester(rules, {}, {}, "candidate").by_source(texts)
     return {source: [found[source] for found in per_text] for source in MODEL_SOURCES}
 
@@ -68,6 +69,7 @@ def model_labels(
     texts: Sequence[str],
     gold: Sequence[Sequence[tuple[int, int, str]]],
     outputs: Outputs,
+    lifted: Sequence[str] = (),
 ) -> tuple[list[str], Outputs]:
     """The pattern-served labels (WEAPON) whose trained-model spans join ``model+rules``, and
     the model sources' outputs with them, measured on the held-out ``texts``.
@@ -86,7 +88,7 @@ def model_labels(
         store.pipeline, labels, project_label_map(store), store.project_patterns()
     )
     for label in candidates:
-        trial = model_outputs(store, labels, nlp, texts, (*chosen, label))
+        trial = model_outputs(store, labels, nlp, texts, (*chosen, label), lifted)
         added = right = 0
         for keys, old, new in zip(gold, outputs["model+rules"], trial["model+rules"], strict=True):
             extra = {sp.key for sp in new if sp.label == label} - {sp.key for sp in old}

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.nlp.patterns import pattern_labels
 from annotator.nlp.pipeline import PipelineInfo, pipeline_info
+from annotator.nlp.rule_lifts import checked_lifts
 from annotator.nlp.suggest import SpanSource, Suggester
 from annotator.nlp.train.sources import UNTRAINED, LearnedSuggester
 from annotator.nlp.train.stored import StoredModelError, load_model
@@ -55,6 +56,8 @@ class SuggesterRecipe:
     # Labels whose trained-model spans are used although patterns serve them (WEAPON): see
     # ``rules_over_model``; measured per project at training (``train.model_labels``).
     model_labels: tuple[str, ...] = field(default=())
+    # Rules lifted for the rules over the trained model (``nlp.rule_lifts``), learned at training.
+    lifted: tuple[str, ...] = field(default=())
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -78,6 +81,7 @@ class SuggesterRecipe:
                 suppressed=tuple((str(t), str(lab)) for t, lab in data["suppressed"]),
                 dropped_kinds=tuple(str(k) for k in data.get("dropped_kinds", ())),
                 model_labels=tuple(str(k) for k in data.get("model_labels", ())),
+                lifted=checked_lifts(data.get("lifted", ())),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"not a suggester recipe ({exc!r})") from exc
@@ -100,6 +104,10 @@ def recipe_for(store: ProjectStore, model_id: int) -> SuggesterRecipe:
         own = report.get("model_labels", [])
         if not isinstance(own, list) or not all(isinstance(k, str) for k in own):
             raise TypeError("model_labels is not a list of texts")
+        lifted_names = report.get("lifted", [])
+        if not isinstance(lifted_names, list):
+            raise TypeError("lifted is not a list")
+        lifted = checked_lifts(lifted_names)
     except (AttributeError, TypeError, ValueError) as exc:
         raise ValueError(f"model {model_id} has a damaged report ({exc})") from exc
     return SuggesterRecipe(
@@ -115,6 +123,7 @@ def recipe_for(store: ProjectStore, model_id: int) -> SuggesterRecipe:
         suppressed=tuple(sorted(store.suppressed())),
         dropped_kinds=tuple(dropped),
         model_labels=tuple(own),
+        lifted=lifted,
     )
 
 
@@ -125,8 +134,10 @@ def rules_over_model(
     patterns: Sequence[dict[str, Any]],
     nlp: Language,
     model_labels: Sequence[str] = (),
+    lifted: Sequence[str] = (),
 ) -> Suggester:
-    """The project's rule engine run over a trained model's entities (``model+rules``).
+    """The project's rule engine run over a trained model's entities (``model+rules``),
+    without the rules the project's training lifted (``nlp.rule_lifts``).
 
     A label the base pipeline never predicted (WEAPON for en_core_web_sm) and that patterns
     serve (the shipped weapon gazetteer) stays with the patterns and rules unless it is one
@@ -141,7 +152,9 @@ def rules_over_model(
     for label in pattern_served(pipeline, labels, label_map, patterns):
         if label not in model_labels:
             overrides[label] = None
-    return Suggester(pipeline, labels, label_map=overrides, extra_patterns=patterns, nlp=nlp)
+    return Suggester(
+        pipeline, labels, label_map=overrides, extra_patterns=patterns, nlp=nlp, lifted=lifted
+    )
 
 
 def pattern_served(
@@ -163,7 +176,11 @@ def pattern_served(
 
 
 def project_rules(
-    store: ProjectStore, labels: Sequence[str], nlp: Language, model_labels: Sequence[str] = ()
+    store: ProjectStore,
+    labels: Sequence[str],
+    nlp: Language,
+    model_labels: Sequence[str] = (),
+    lifted: Sequence[str] = (),
 ) -> Suggester:
     """``rules_over_model`` with the project's pipeline, label map and patterns."""
     from annotator.nlp.preannotate import project_label_map
@@ -175,6 +192,7 @@ def project_rules(
         store.project_patterns(),
         nlp,
         model_labels,
+        lifted,
     )
 
 
@@ -184,7 +202,13 @@ def suggester_from_recipe(recipe: SuggesterRecipe, nlp: Language) -> SpanSource:
 
     labels = list(recipe.labels)
     rules = rules_over_model(
-        recipe.pipeline, labels, recipe.label_map, recipe.patterns, nlp, recipe.model_labels
+        recipe.pipeline,
+        labels,
+        recipe.label_map,
+        recipe.patterns,
+        nlp,
+        recipe.model_labels,
+        recipe.lifted,
     )
     untrained = None
     if UNTRAINED in recipe.choice.values():

@@ -24,7 +24,8 @@ from annotator.core.model_versions import HELDOUT, TRAIN, UNTRAINED_AS_IS, assig
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import ProjectStore, StoreError, text_hash
 from annotator.core.team import REVIEWED
-from annotator.nlp.span_kinds import dropped_lines, kind_tally, unwanted_kinds
+from annotator.nlp.rule_lifts import LIFTS, lift_tally, lifted_lines, wanted_lifts
+from annotator.nlp.span_kinds import dropped_lines, half_label_f1, kind_tally, unwanted_kinds
 from annotator.nlp.train.binary_spans import BinaryEvidence, binary_evidence
 from annotator.nlp.train.data import (
     LabelledText,
@@ -113,6 +114,11 @@ class TrainReport:
     kinds_only: bool = False  # the model lost; the untrained suggester minus the kinds won
     # pattern-served labels whose trained-model spans are used too (evidence.model_labels)
     model_labels: list[str] = field(default_factory=list)
+    # rules lifted for the rules over the new model (``nlp.rule_lifts``), and what each lift
+    # added and removed on the training part: name -> [accepted added, added, accepted
+    # removed, removed]
+    lift_counts: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+    lifted: list[str] = field(default_factory=list)
     # new F1 minus now F1 on the held-out part, and the middle 90 % of a paired bootstrap
     # over its documents: [difference, low, high] (scoring.difference_interval)
     difference: list[float] = field(default_factory=list)
@@ -149,6 +155,7 @@ class TrainReport:
         lines.extend(
             f"not suggested: {line}" for line in dropped_lines(self.dropped_kinds, self.kinds)
         )
+        lines.extend(f"rule lifted: {line}" for line in lifted_lines(self.lifted, self.lift_counts))
         verdict = f"model {self.model_id} stored; " + (
             "the model itself lost on the held-out part, but leaving those kinds out won: "
             "the untrained suggester without them suggests now"
@@ -372,12 +379,13 @@ def train_project(
     rehearsal_texts = shipped + own
     report.rehearsal_texts = len(rehearsal_texts)
     progress(0, None, f"labelling {len(train)} + {len(rehearsal_texts)} texts for training")
-    labelled, suggested = base_labelled(
+    labelled, suggested, lifted = base_labelled(
         untrained,
         [g.text for g in train] + [text for text, _ in binary.only] + rehearsal_texts,
         [list(g.spans) for g in train]
         + [list(evidence.accepted) for _, evidence in binary.only]
         + [None] * len(rehearsal_texts),
+        tuple(LIFTS),
     )
     gold_count = len(train) + len(binary.only)
     own_start = gold_count + len(shipped)
@@ -390,6 +398,13 @@ def train_project(
     gold_counts = Counter(label for g in train for _, _, label in g.spans)
     report.dropped_kinds = list(unwanted_kinds(report.kinds, gold_counts))
     dropped = frozenset(report.dropped_kinds)
+    # Rules the same comparison shows wrong for this project's text (``nlp.rule_lifts``).
+    report.lift_counts = lift_tally(
+        [g.spans for g in train],
+        suggested[: len(train)],
+        {name: per_text[: len(train)] for name, per_text in lifted.items()},
+    )
+    report.lifted = list(wanted_lifts(report.lift_counts, half_label_f1(report.kinds, gold_counts)))
     labelled[:gold_count] = binary.marked(labelled[:gold_count], train)
     if cancel is not None:
         cancel.check()
@@ -435,7 +450,8 @@ def train_project(
         nlp,
         heldout_texts,
         heldout_gold,
-        model_outputs(store, labels, nlp, heldout_texts),
+        model_outputs(store, labels, nlp, heldout_texts, (), report.lifted),
+        report.lifted,
     )
     report.model_labels = own
     held: Outputs = {UNTRAINED: plain, **from_model}

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model_versions import ModelVersion
 from annotator.core.suppressions import Suppression
+from annotator.nlp.rule_lifts import lifted_lines
 from annotator.nlp.span_kinds import dropped_lines
 from annotator.nlp.train.scoring import difference_line
 from annotator.ui.train.report_view import ScoreTable
@@ -95,6 +96,14 @@ class TrainReportDialog(QDialog):
                 layout,
                 "Learned from the accepted documents, no longer suggested:\n"
                 + "\n".join(f"  • {line}" for line in dropped),
+            )
+        lifted = lifted_lines(report.lifted, report.lift_counts)
+        if lifted:
+            _note(
+                layout,
+                "Learned from the accepted documents, a rule of the untrained suggester that "
+                "does not fit them is lifted for this model:\n"
+                + "\n".join(f"  • {line}" for line in lifted),
             )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.use_button: QPushButton | None = None
