@@ -406,7 +406,7 @@ def test_train_automatically_after_every_ten_accepted(qtbot, window, project, an
     assert window.actions_.model_menu.auto_action.isChecked()
 
 
-def test_the_report_says_where_training_started_and_when_the_models_own_weapons_join(
+def test_the_report_says_where_training_started_what_joins_and_which_rule_it_lifted(
     qtbot, window
 ) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QLabel
@@ -421,9 +421,13 @@ def test_the_report_says_where_training_started_and_when_the_models_own_weapons_
     report.choice = {label: "model+rules" for label in labels}
     report.difference, report.model_labels = [0.02, -0.01, 0.05], ["WEAPON"]
     report.start = "the shipped start model (fine-tuned on 134 annotated documents)"
+    report.lifted, report.lift_counts = ["lone-person"], {"lone-person": (21, 40, 0, 0)}
     dialog = TrainReportDialog(report, lambda model_id: None, window)
     qtbot.addWidget(dialog)
     notes = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "Started from the shipped start model (fine-tuned on 134" in notes
     assert "WEAPON: the model's own spans now join the gazetteer's" in notes
     assert "resampling its 3 documents" in notes
+    assert "a rule no longer applied" in notes
+    assert "PERSON: one-word names the model calls a person" in notes
+    assert "(21 of 40 accepted)" in notes

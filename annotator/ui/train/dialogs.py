@@ -101,9 +101,8 @@ class TrainReportDialog(QDialog):
         if lifted:
             _note(
                 layout,
-                "Learned from the accepted documents, a rule of the untrained suggester that "
-                "does not fit them is lifted for this model:\n"
-                + "\n".join(f"  • {line}" for line in lifted),
+                "Learned from the accepted documents, a rule no longer applied (it dropped "
+                "right answers here):\n" + "\n".join(f"  • {line}" for line in lifted),
             )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.use_button: QPushButton | None = None
