@@ -50,6 +50,7 @@ KINDS = {
     "forums": ["dev/forums/*.gold.jsonl"],
     "history": ["dev/history/*.gold.jsonl"],
     "fiction": ["dev/fiction/*.gold.jsonl"],
+    "legal": ["dev/legal/*.gold.jsonl"],
 }  # fmt: skip
 
 
