@@ -514,3 +514,43 @@ def test_the_models_own_weapons_join_when_surely_precise_enough(
             chosen, outputs = evidence.model_labels(store, labels, None, texts, gold, old)  # type: ignore[arg-type]
             assert chosen == expected
             assert (outputs["model+rules"][0] != old["model+rules"][0]) == bool(expected)
+
+
+def test_fine_tuning_keeps_the_running_average_of_the_weights() -> None:
+    """The recognizer keeps the optimizer's averages (as ``spacy train`` saves them): each
+    parameter that has one takes it, a copy; one without keeps its own."""
+    import numpy
+    from thinc.api import Linear
+
+    from annotator.nlp.train.finetune import _keep_averages
+
+    model = Linear(2, 3)
+    model.initialize()
+    bias_before = model.get_param("b").copy()
+    average = numpy.full((2, 3), 0.5, dtype="f")
+    _keep_averages(model, {(model.id, "W"): average})
+    assert (model.get_param("W") == 0.5).all()
+    average[:] = 0.0  # a copy was set, not the optimizer's own array
+    assert (model.get_param("W") == 0.5).all()
+    assert (model.get_param("b") == bias_before).all()
+    _keep_averages(model, {})  # a pipeline trained with averages off
+    assert (model.get_param("W") == 0.5).all()
+
+
+def test_fine_tuning_applies_the_averages_unless_told_not_to(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import spacy
+    from spacy.training import Example
+
+    from annotator.nlp.train import finetune
+
+    kept: list[int] = []
+    monkeypatch.setattr(finetune, "_keep_averages", lambda model, averages: kept.append(1))
+    for average in (True, False):
+        nlp = spacy.blank("en")
+        doc = nlp.make_doc("Anna Berg joined Kelb Dynamics.")
+        gold = [Example.from_dict(doc, {"entities": [(0, 9, "PERSON"), (17, 30, "ORG")]})]
+        options = finetune.FineTuneOptions(epochs=1, average=average)
+        finetune.fine_tune(nlp, ["PERSON", "ORG"], gold, [], options)
+    assert kept == [1]
