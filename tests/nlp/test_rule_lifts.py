@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import spacy
 
 from annotator.core.model import Answer, Span
 from annotator.core.store import NewDocument, ProjectStore
@@ -135,7 +136,8 @@ def test_training_lifts_a_rule_its_accepted_documents_show_wrong(tmp_path: Path)
     """Annotators who accept people named by one word get a model whose rules keep them."""
     with ProjectStore.create(tmp_path / "p.annot", LABELS) as store:
         store.add_documents(_lone_names_doc(i) for i in range(10))
-        report = train_project(store, TrainOptions(epochs=1, use="always"))
+        out = tmp_path / "pipeline"
+        report = train_project(store, TrainOptions(epochs=1, use="always", output=str(out)))
         assert report.lifted == [LONE_PERSON]
         right, added, _, _ = report.lift_counts[LONE_PERSON]
         assert added >= 5 and right == added
@@ -147,6 +149,9 @@ def test_training_lifts_a_rule_its_accepted_documents_show_wrong(tmp_path: Path)
         assert _names(text, untrained_suggester(store).suggest_one(text)) == []
         found = _names(text, suggester_for_project(store).suggest_one(text))
         assert "Belousov" in found
+        # The spaCy pipeline written with the model suggests the same, lifted rule included.
+        exported = [e.text for e in spacy.load(out)(text).ents if e.label_ == "PERSON"]
+        assert exported == found
         # A stored report naming a rule nobody knows (or no list) is a damaged model, refused.
         stored = store.model(model_id).report
         for crafted in ({**stored, "lifted": ["no-such-rule"]}, {**stored, "lifted": "x"}):
