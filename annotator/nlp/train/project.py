@@ -484,6 +484,7 @@ def train_project(
             report.choice, report.rank = fallback
             tables["new"] = tables[UNTRAINED]
             report.kinds_only = use = True
+            report.lifted = []  # the untrained suggester itself is never changed by a lift
     new_out = held[UNTRAINED] if report.kinds_only else combined
     report.difference = list(
         difference_interval(
