@@ -17,7 +17,7 @@ suggester's suggestions with the rule and without it are compared with what the 
 accepted. Adding spans of precision p raises a label's F1 exactly when p is above half of that
 F1, so the rule is lifted when the spans lifting it adds are surely that precise: the lower end
 of their one-sided 90 % Wilson interval is above half the label's F1 on the same documents,
-after at least ``MIN_SUGGESTED`` added spans (accepted spans that lifting removes count
+after at least ``span_kinds.MIN_SUGGESTED`` added spans (accepted spans that lifting removes count
 against it). The lift then applies to the rules run over the trained model (``model+rules``);
 the untrained suggester itself is never changed.
 
@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from annotator.core.model import Span
-from annotator.nlp.span_kinds import MIN_SUGGESTED, precision_floor
+from annotator.nlp.span_kinds import surely_worth_adding
 
 __all__ = [
     "LIFTS",
@@ -97,8 +97,6 @@ def lift_tally(
 def wanted_lifts(
     counts: Mapping[str, tuple[int, int, int, int]],
     half_f1: Mapping[str, float],
-    *,
-    min_added: int = MIN_SUGGESTED,
 ) -> tuple[str, ...]:
     """The lifts worth making (sorted): the spans they add surely precise enough (see the
     module docstring); ``half_f1`` is half each label's F1 on the same documents."""
@@ -106,7 +104,7 @@ def wanted_lifts(
     for name, (right_added, added, right_removed, _) in sorted(counts.items()):
         label = LIFTS[name][0]
         net = max(0, right_added - right_removed)
-        if added >= min_added and precision_floor(net, added) > half_f1.get(label, 0.0):
+        if surely_worth_adding(net, added, half_f1.get(label, 0.0)):
             wanted.append(name)
     return tuple(wanted)
 

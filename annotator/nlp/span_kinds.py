@@ -44,6 +44,7 @@ __all__ = [
     "precision_bound",
     "precision_floor",
     "span_kind",
+    "surely_worth_adding",
     "unwanted_kinds",
 ]
 
@@ -144,6 +145,14 @@ def half_label_f1(
     return {
         label: true[label] / (suggested_of[label] + gold.get(label, 0)) for label in suggested_of
     }
+
+
+def surely_worth_adding(right: int, added: int, half_f1: float) -> bool:
+    """Whether ``added`` spans, ``right`` of them accepted, surely raise their label's F1: the
+    mirror of ``unwanted_kinds``. Adding spans of precision p raises F1 exactly when p is above
+    half of it; "surely": the lower end of the one-sided 90 % Wilson interval is, after at
+    least ``MIN_SUGGESTED`` spans."""
+    return added >= MIN_SUGGESTED and precision_floor(right, added) > half_f1
 
 
 def precision_bound(accepted: int, suggested: int) -> float:

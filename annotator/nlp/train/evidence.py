@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from annotator.core.model import Span
-from annotator.nlp.span_kinds import MIN_SUGGESTED, drop_kinds, precision_floor
+from annotator.nlp.span_kinds import drop_kinds, surely_worth_adding
 from annotator.nlp.train.load import pattern_served, project_rules
 from annotator.nlp.train.scoring import doc_counts, f1_of
 from annotator.nlp.train.sources import MODEL_SOURCES, LearnedSuggester
@@ -75,11 +75,9 @@ def model_labels(
     the model sources' outputs with them, measured on the held-out ``texts``.
 
     Spans the model adds to a label are worth suggesting when their precision is surely above
-    half the label's F1 (adding spans of precision p raises F1 exactly then, the mirror of
-    ``span_kinds``): the lower end of a one-sided 90 % Wilson interval, after at least
-    ``MIN_SUGGESTED`` added spans, and the label's F1 must not fall. In news the model's
-    weapons were mostly wrong where the gazetteer had none; in fiction, which invents its
-    weapons, mostly right.
+    half the label's F1 (``span_kinds.surely_worth_adding``) and the label's F1 does not fall.
+    In news the model's weapons were mostly wrong where the gazetteer had none; in fiction,
+    which invents its weapons, mostly right.
     """
     from annotator.nlp.preannotate import project_label_map
 
@@ -96,7 +94,7 @@ def model_labels(
             right += len(extra & set(keys))
         before = f1_of(c[label] for c in doc_counts(gold, outputs["model+rules"], labels))
         after = f1_of(c[label] for c in doc_counts(gold, trial["model+rules"], labels))
-        surely = added >= MIN_SUGGESTED and precision_floor(right, added) > before / 2
+        surely = surely_worth_adding(right, added, before / 2)
         if surely and after >= before:
             chosen.append(label)
             outputs = trial
