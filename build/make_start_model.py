@@ -11,13 +11,13 @@ earlier start model) with rehearsal, holding out 20 % to score, and the trained 
 written out with a record of what it was built from. News sets kept for measuring across kinds
 (``unseen7``, ``unseen8``) are left out, as from the rehearsal texts.
 
-Run from the repository root (about 5 minutes on two cores):
+Run from the repository root (about a minute and a quarter on two cores):
 
     .venv/bin/python build/make_start_model.py
     .venv/bin/python build/make_start_model.py --leave-out forums --out /tmp/start-no-forums
 
 ``--leave-out KIND`` builds one without a kind of text, to measure what the start model does
-for a kind it never saw (``tests/bench/learning_grid.py --start-leave-out``).
+for a kind it never saw (``tests/bench/learning_grid.py --start-per-set '/tmp/start-{set}'``).
 """
 
 from __future__ import annotations

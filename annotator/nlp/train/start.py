@@ -6,8 +6,8 @@ CARDINAL and a weapon nothing at all. A dozen accepted documents then have to te
 and the project's kind of text at once. The *start model* is that same pipeline's entity
 recognizer fine-tuned once, with the learning loop itself (``build/make_start_model.py``, run
 by the set-up script on each machine), on every gold document we ship: news, transcripts,
-reports, forum threads, history and fiction. A project's training starts from it, so its own
-documents only teach its own kind of text.
+reports, forum threads, history, fiction and legal text. A project's training starts from it,
+so its own documents only teach its own kind of text.
 
 Measured with start models built without the kind scored (``tests/bench/learning_grid.py
 --start-per-set``), over 30 simulated projects of five kinds: the mean gain over the untrained
