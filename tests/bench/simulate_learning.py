@@ -129,6 +129,8 @@ def run(train: list[str], test: list[str], also: list[str], args: argparse.Names
         "seconds": round(seconds, 1),
         "used": trained.used,
         "choice": trained.choice,
+        "heldout_f": [trained.current_f, trained.new_f],
+        "difference": trained.difference,
         "rows": rows,
     }
 
