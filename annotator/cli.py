@@ -73,16 +73,25 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_settings(args: argparse.Namespace) -> int:
+    from annotator.nlp.train.default import SETTING, checked_default
+
     with ProjectStore.open(args.project) as store:
         if args.per_document is not None:
             if args.per_document < 1:
                 raise CommandError("--per-document must be 1 or more")
             store.set_per_document(args.per_document)
+        if args.default_suggester is not None:
+            store.set_setting(SETTING, args.default_suggester)
+        try:
+            default = checked_default(store.setting(SETTING))
+        except ValueError as exc:
+            raise CommandError(f"{redact(args.project)}: the project's {exc}") from exc
         shown = {
             "project": store.location,
             "shared": store.shared,
             "per_document": store.per_document,
             "pipeline": store.pipeline,
+            "default_suggester": default,
         }
     if args.json:
         print(json.dumps(shown, indent=2))
@@ -144,7 +153,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
 def _suggest_file(args: argparse.Namespace) -> int:
     from annotator.formats.suggest_file import suggest_file
-    from annotator.nlp.suggest import SpanSource, Suggester
+    from annotator.nlp.suggest import SpanSource
 
     if not (args.input and args.output):
         raise CommandError("--input and --output go together")
@@ -162,8 +171,10 @@ def _suggest_file(args: argparse.Namespace) -> int:
         rescored: Callable[[list[Span]], list[Span]] | None = scores
     else:
         rescored = None
+        from annotator.nlp.train.default import default_suggester
+
         labels = [n.strip() for n in args.labels.split(",") if n.strip()]
-        suggester = Suggester(args.pipeline, labels)
+        suggester = default_suggester(args.pipeline, labels, {}, [])
     bar = ProgressBar("suggest")
     try:
         report, errors = suggest_file(
@@ -388,6 +399,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("settings", "show or change a project's settings (annotations per document)")
     p.add_argument("project")
     p.add_argument("--per-document", type=int, default=None, metavar="N")
+    p.add_argument(
+        "--default-suggester",
+        choices=("start", "base"),
+        default=None,
+        help="what suggests before the project's own training: the rules over the shipped "
+        "start model's entities (start, the default) or over the pipeline's own (base)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_settings)
 

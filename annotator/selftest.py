@@ -55,7 +55,8 @@ def _selftest(workdir: Path, pipeline: str) -> str:
     from annotator.core.store import ProjectStore
     from annotator.formats.exporting import export_project
     from annotator.formats.importing import import_files
-    from annotator.nlp.suggest import Suggester
+    from annotator.nlp.train.default import START, default_of, default_suggester
+    from annotator.nlp.train.start import choose_start
 
     started = time.perf_counter()
     who = "selftest"
@@ -81,9 +82,12 @@ def _selftest(workdir: Path, pipeline: str) -> str:
         _check(psycopg.pq.version() > 0, "postgresql: psycopg found no libpq")
 
     _step("postgresql driver", postgres_driver)
-    suggester = _step(
-        "pipeline",
-        lambda: Suggester(pipeline, labels=DEFAULT_LABELS, include_shipped_patterns=True),
+    # A new project's suggester: the rules over the shipped start model's entities when it
+    # fits the pipeline (nlp.train.default), which must then load.
+    suggester = _step("pipeline", lambda: default_suggester(pipeline, DEFAULT_LABELS, {}, []))
+    _check(
+        default_of(suggester) == START or not choose_start(pipeline, DEFAULT_LABELS).shipped,
+        "pipeline: the shipped start model fits but does not load",
     )
     _check(len(suggester.patterns) > 0, "pipeline: no shipped match patterns were loaded")
     spans = _step("suggest", lambda: suggester.suggest_one(text))

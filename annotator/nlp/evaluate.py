@@ -109,12 +109,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--labels", default=",".join(DEFAULT_LABELS))
     parser.add_argument("--pipeline", default="auto", help="spaCy pipeline (default: auto)")
     parser.add_argument("--errors", action="store_true", help="list missed and extra spans")
+    parser.add_argument(
+        "--default",
+        choices=("start", "base"),
+        default="start",
+        help="the rules over the start model's entities (start) or the pipeline's own (base)",
+    )
     args = parser.parse_args(argv)
-    from annotator.nlp.suggest import Suggester
+    from annotator.nlp.train.default import default_suggester
 
     labels = [label.strip() for label in args.labels.split(",") if label.strip()]
     records = [record for path in args.gold for record in read_gold(path)]
-    suggester = Suggester(args.pipeline, labels)
+    suggester = default_suggester(args.pipeline, labels, {}, [], args.default)
     predictions = list(suggester.suggest(record["text"] for record in records))
     scores = score(records, predictions, labels)
     if args.errors:

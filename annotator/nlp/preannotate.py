@@ -64,17 +64,25 @@ def project_label_map(store: ProjectStore) -> dict[str, str | None]:
 
 
 def untrained_suggester(store: ProjectStore) -> Suggester:
-    """A new Suggester for the project: its pipeline, labels, label map and own patterns.
+    """A new Suggester for the project: its pipeline, labels, label map and own patterns, the
+    rules over the start model's entities where it fits (``train.default``).
 
     Settings read: ``pipeline``; ``label_map`` (JSON object, pipeline label -> project label
-    or null). Project patterns are the ones stored with ``add_project_pattern``.
+    or null); ``default_suggester`` (``start``, the default, or ``base``). Project patterns
+    are the ones stored with ``add_project_pattern``.
     """
-    label_map = project_label_map(store) or None
-    return Suggester(
+    from annotator.nlp.train.default import SETTING, checked_default, default_suggester
+
+    try:
+        wanted = checked_default(store.setting(SETTING))
+    except ValueError as exc:
+        raise StoreError(f"{store.path}: the project's {exc}") from exc
+    return default_suggester(
         store.pipeline,
         store.labels().names,
-        label_map=label_map,
-        extra_patterns=store.project_patterns(),
+        project_label_map(store),
+        store.project_patterns(),
+        wanted,
     )
 
 

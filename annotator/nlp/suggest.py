@@ -221,8 +221,12 @@ class Suggester:
         beam_width: int = BEAM_WIDTH,
         beam_temperature: float = BEAM_TEMPERATURE,
         lifted: Iterable[str] = (),
+        weights: str = "",
     ) -> None:
         self.labels = tuple(labels)
+        # Whose entity weights ``nlp`` holds when they are not the pipeline's own (the start
+        # model's, ``train.default``): part of ``version``, so caches follow them.
+        self.weights = weights
         # Rules a project's accepted documents showed wrong for its text (``rule_lifts``).
         self.lifted = frozenset(checked_lifts(lifted))
         if isinstance(label_map, LabelMap):
@@ -262,6 +266,7 @@ class Suggester:
                     RULES_VERSION,
                     scorer_tag(scorer, beam_width, beam_temperature) if self.scored else "",
                     *(["lifted " + " ".join(sorted(self.lifted))] if self.lifted else []),
+                    *(["weights " + weights] if weights else []),
                 )
             ).encode("utf-8")
         ).hexdigest()

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from annotator.core.model import Span
 from annotator.nlp.span_kinds import drop_kinds, surely_worth_adding
-from annotator.nlp.train.load import pattern_served, project_rules
+from annotator.nlp.train.load import project_rules
+from annotator.nlp.train.model_rules import pattern_served
 from annotator.nlp.train.scoring import doc_counts, f1_of
 from annotator.nlp.train.sources import MODEL_SOURCES, LearnedSuggester
 

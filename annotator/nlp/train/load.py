@@ -15,10 +15,11 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from annotator.nlp.patterns import pattern_labels
-from annotator.nlp.pipeline import PipelineInfo, pipeline_info
+from annotator.nlp.pipeline import PipelineInfo
 from annotator.nlp.rule_lifts import checked_lifts
 from annotator.nlp.suggest import SpanSource, Suggester
+from annotator.nlp.train.default import BASE, checked_default, default_suggester
+from annotator.nlp.train.model_rules import rules_over_model
 from annotator.nlp.train.sources import UNTRAINED, LearnedSuggester
 from annotator.nlp.train.stored import StoredModelError, load_model
 
@@ -30,10 +31,8 @@ if TYPE_CHECKING:
 __all__ = [
     "SuggesterRecipe",
     "learned_suggester",
-    "pattern_served",
     "project_rules",
     "recipe_for",
-    "rules_over_model",
     "suggester_from_recipe",
 ]
 
@@ -58,6 +57,9 @@ class SuggesterRecipe:
     model_labels: tuple[str, ...] = field(default=())
     # Rules lifted for the rules over the trained model (``nlp.rule_lifts``), learned at training.
     lifted: tuple[str, ...] = field(default=())
+    # What the untrained suggester ran over when this model was measured (``train.default``):
+    # labels served by ``untrained`` are served by that one. Models of before: ``base``.
+    untrained_from: str = BASE
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -82,6 +84,7 @@ class SuggesterRecipe:
                 dropped_kinds=tuple(str(k) for k in data.get("dropped_kinds", ())),
                 model_labels=tuple(str(k) for k in data.get("model_labels", ())),
                 lifted=checked_lifts(data.get("lifted", ())),
+                untrained_from=checked_default(data.get("untrained_from", BASE)),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"not a suggester recipe ({exc!r})") from exc
@@ -108,6 +111,7 @@ def recipe_for(store: ProjectStore, model_id: int) -> SuggesterRecipe:
         if not isinstance(lifted_names, list):
             raise TypeError("lifted is not a list")
         lifted = checked_lifts(lifted_names)
+        untrained_from = checked_default(report.get("untrained_from", BASE))
     except (AttributeError, TypeError, ValueError) as exc:
         raise ValueError(f"model {model_id} has a damaged report ({exc})") from exc
     return SuggesterRecipe(
@@ -124,55 +128,8 @@ def recipe_for(store: ProjectStore, model_id: int) -> SuggesterRecipe:
         dropped_kinds=tuple(dropped),
         model_labels=tuple(own),
         lifted=lifted,
+        untrained_from=untrained_from,
     )
-
-
-def rules_over_model(
-    pipeline: str,
-    labels: Sequence[str],
-    label_map: dict[str, str | None],
-    patterns: Sequence[dict[str, Any]],
-    nlp: Language,
-    model_labels: Sequence[str] = (),
-    lifted: Sequence[str] = (),
-) -> Suggester:
-    """The project's rule engine run over a trained model's entities (``model+rules``),
-    without the rules the project's training lifted (``nlp.rule_lifts``).
-
-    A label the base pipeline never predicted (WEAPON for en_core_web_sm) and that patterns
-    serve (the shipped weapon gazetteer) stays with the patterns and rules unless it is one
-    of ``model_labels``: the trained model's own entities of it are not used. Measured on four
-    sets the model was not trained on (transcripts, unseen7, unseen8, reports), the model's
-    WEAPON entities cost 0.025 to 0.06 WEAPON F1 against the gazetteer and rules alone; in
-    fiction, which invents its weapons, they gained 0.16. So training measures it per project
-    (``train.model_labels``). A label without patterns (or a blank pipeline, which has no
-    entities of its own) is served by the model.
-    """
-    overrides = dict(label_map)
-    for label in pattern_served(pipeline, labels, label_map, patterns):
-        if label not in model_labels:
-            overrides[label] = None
-    return Suggester(
-        pipeline, labels, label_map=overrides, extra_patterns=patterns, nlp=nlp, lifted=lifted
-    )
-
-
-def pattern_served(
-    pipeline: str,
-    labels: Sequence[str],
-    label_map: dict[str, str | None],
-    patterns: Sequence[dict[str, Any]],
-) -> list[str]:
-    """The labels the base pipeline never predicted and patterns serve (see above)."""
-    base = set(pipeline_info(pipeline).labels)
-    if not base:
-        return []
-    served = pattern_labels(patterns)
-    return [
-        label
-        for label in labels
-        if label not in base and label in served and label not in label_map
-    ]
 
 
 def project_rules(
@@ -212,11 +169,8 @@ def suggester_from_recipe(recipe: SuggesterRecipe, nlp: Language) -> SpanSource:
     )
     untrained = None
     if UNTRAINED in recipe.choice.values():
-        untrained = Suggester(
-            recipe.pipeline,
-            labels,
-            label_map=recipe.label_map or None,
-            extra_patterns=recipe.patterns,
+        untrained = default_suggester(
+            recipe.pipeline, labels, recipe.label_map, recipe.patterns, recipe.untrained_from
         )
     info = PipelineInfo(recipe.model_name, time_label(recipe.created), rules.info.lang, "project")
     learned = LearnedSuggester(

@@ -34,6 +34,7 @@ from annotator.nlp.train.data import (
     project_labels_unknown,
     shipped_rehearsal_texts,
 )
+from annotator.nlp.train.default import default_of
 from annotator.nlp.train.evidence import Outputs, as_suggested, model_labels, model_outputs
 from annotator.nlp.train.finetune import FineTuneOptions, fine_tune
 from annotator.nlp.train.scoring import (
@@ -125,6 +126,8 @@ class TrainReport:
     start: str = ""  # what fine-tuning started from (``start.Start.description``)
     start_shipped: bool = False  # it was the shipped start model
     start_problem: str = ""  # why the shipped start model could not be used (installation)
+    # what the untrained suggester ran over: the start model (start) or the pipeline (base)
+    untrained_from: str = "base"
 
     @property
     def new_f(self) -> float:
@@ -371,6 +374,7 @@ def train_project(
 
     progress(0, None, "loading the untrained suggester")
     untrained = untrained_suggester(store)
+    report.untrained_from = default_of(untrained)
     shipped, own = _rehearsal_texts(
         store,
         {g.doc_id for g in gold_docs} | set(binary.ids),

@@ -20,12 +20,18 @@ and a re-upload of it under another name both fit) and holding every label of th
 Otherwise, or when asked (``annotator train --start base``), training starts from the
 project's pipeline as before. A start model that cannot be read is not used; the report says
 why.
+
+``ANNOTATOR_START_MODEL`` (an environment variable: the user's, never a project's) names
+another start model folder to take the shipped one's place, to measure one built without a
+kind of text (``tests/bench/learning_grid.py --start-per-set``). It is checked like the
+shipped one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,17 +40,28 @@ from annotator.core.resources import ResourceError, resource_path
 
 __all__ = [
     "RECORD",
+    "START_ENV",
     "START_FOLDER",
     "Start",
     "choose_start",
     "ner_weights_sha256",
     "read_record",
+    "shipped_folder",
     "unusable",
 ]
 
 START_FOLDER = "start_model"
 RECORD = "start.json"  # what the start model was built from, beside its config.cfg
 AUTO, BASE = "auto", "base"
+#: The environment variable naming a start model folder in place of the shipped one.
+START_ENV = "ANNOTATOR_START_MODEL"
+
+
+def shipped_folder() -> Path:
+    """The start model's folder: ``ANNOTATOR_START_MODEL`` or the shipped resource (raises
+    ResourceError when the shipped one is missing)."""
+    override = os.environ.get(START_ENV, "").strip()
+    return Path(override) if override else resource_path(START_FOLDER)
 
 
 @dataclass(frozen=True)
@@ -123,7 +140,7 @@ def choose_start(pipeline: str, labels: Sequence[str], wanted: str = AUTO) -> St
         return own  # a blank pipeline: no weights to start from
 
     try:
-        folder = resource_path(START_FOLDER)
+        folder = shipped_folder()
         record = read_record(folder)
     except (ResourceError, ValueError) as exc:
         return _instead(own, f"cannot be used: {exc}", str(exc))

@@ -1,0 +1,86 @@
+"""The suggester of a project before its own training: learned from our gold, too.
+
+Issue 9, item 12 ("learn the default too"): the machinery of the learning loop, run on every
+gold set we ship, gives the *start model* (``train.start``); where the rules over its
+entities measure better than the rules over the installed pipeline's on kinds of text it never
+saw, it becomes the default. Measured with start models built without the kind scored
+(``tests/bench/default_choice.py``), every kind gained overall: news +0.005, transcripts
++0.027, reports +0.027, forum threads +0.010, history +0.024, fiction +0.032, legal +0.036
+(README, "Suggestion quality"). It costs nothing at run time: the same rules over one pass of
+a recognizer of the same size.
+
+So a project whose pipeline the shipped start model fits (``choose_start``: built from the
+very weights of the project's pipeline, knowing all its labels) gets the rules over the start
+model's entities, WEAPON left to the gazetteer and rules as for any trained model
+(``rules_over_model``). Otherwise (another pipeline, a label the start model never learned, a
+start model that is missing or does not load), or with the project setting
+``default_suggester`` = ``base``, the rules run over the installed pipeline's entities as they
+always did. Neither changes what an annotator accepted; suggestions of untouched documents
+follow the suggester's version like after any switch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from annotator.nlp.pipeline import PipelineError, load_for_ner
+from annotator.nlp.suggest import Suggester
+from annotator.nlp.train.model_rules import rules_over_model
+from annotator.nlp.train.start import choose_start, ner_weights_sha256
+
+__all__ = ["BASE", "DEFAULTS", "START", "checked_default", "default_of", "default_suggester"]
+
+log = logging.getLogger(__name__)
+
+START, BASE = "start", "base"
+#: What a project's untrained suggester runs the rules over: the start model's entities when
+#: it fits, or the installed pipeline's.
+DEFAULTS = (START, BASE)
+#: The project setting naming one of ``DEFAULTS``; absent means ``START``.
+SETTING = "default_suggester"
+
+
+def checked_default(value: object) -> str:
+    """``value`` when it is one of ``DEFAULTS`` (absent: ``START``); ValueError otherwise, as a
+    project file is untrusted input."""
+    if value is None or value == "":
+        return START
+    if value not in DEFAULTS:
+        raise ValueError(f"default suggester {value!r} is none of {', '.join(DEFAULTS)}")
+    return str(value)
+
+
+def default_of(suggester: Suggester) -> str:
+    """Which default ``suggester`` is: ``START`` when it runs over the start model."""
+    return START if suggester.weights.startswith(START) else BASE
+
+
+def default_suggester(
+    pipeline: str,
+    labels: Sequence[str],
+    label_map: Mapping[str, str | None],
+    patterns: Sequence[Mapping[str, Any]],
+    wanted: str = START,
+) -> Suggester:
+    """The untrained suggester of a project of ``pipeline`` and ``labels``: the rules over the
+    start model's entities when ``wanted`` is ``START`` and it fits, else over the pipeline's."""
+    if checked_default(wanted) == START:
+        start = choose_start(pipeline, labels)
+        if start.shipped:
+            try:
+                nlp = load_for_ner(start.spec)
+            except PipelineError as exc:
+                log.warning("start model not loaded (%s); the installed pipeline suggests", exc)
+            else:
+                sha = ner_weights_sha256(start.spec) or "?"
+                return rules_over_model(
+                    pipeline,
+                    labels,
+                    dict(label_map),
+                    [dict(p) for p in patterns],
+                    nlp,
+                    weights=f"{START} {sha[:12]}",
+                )
+    return Suggester(pipeline, labels, label_map=dict(label_map) or None, extra_patterns=patterns)
