@@ -153,6 +153,9 @@ def describe_suggester(suggester: Any) -> str:
     """The model and version the window shows, and how many project patterns were skipped."""
     info = getattr(suggester, "info", None)
     described = f"{info.name} {info.version}" if info is not None else ""
+    inner = getattr(suggester, "inner", suggester)  # under the project's suppressions
+    if described and str(getattr(inner, "weights", "")).startswith("start"):
+        described = f"start model ({described})"  # the default of new projects (train.default)
     skipped = len(getattr(suggester, "skipped_patterns", ()))
     if skipped:
         described += f" ({skipped} invalid project patterns skipped)"

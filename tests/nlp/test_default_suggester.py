@@ -13,6 +13,7 @@ from annotator.core.model import Answer, Span
 from annotator.core.resources import resource_path
 from annotator.core.store import NewDocument, ProjectStore, StoreError
 from annotator.nlp.preannotate import suggester_for_project, untrained_suggester
+from annotator.nlp.suggest_process import describe_suggester
 from annotator.nlp.train.default import (
     BASE,
     SETTING,
@@ -42,12 +43,16 @@ def test_a_new_project_suggests_from_the_start_model(tmp_path: Path) -> None:
         assert ("Valery Gerasimov", "PERSON") in found
         assert ("2,000 soldiers", "QUANTITY") in found
         assert ("S-400", "WEAPON") in found and ("Iskander", "WEAPON") in found
+        # The window's status bar names it, also under the project's suppressions.
+        store.set_suppression("Moscow", "ORG", "suppressed")
+        assert describe_suggester(suggester_for_project(store)).startswith("start model (")
         # Another default is another version: the suggestion cache follows the switch.
         store.set_setting(SETTING, BASE)
         base = untrained_suggester(store)
         assert default_of(base) == BASE and base.weights == ""
         assert base.version != start.version
-        assert suggester_for_project(store).version == base.version
+        assert suggester_for_project(store).version.startswith(base.version)
+        assert "start model" not in describe_suggester(base)
 
 
 def test_the_default_gives_way_where_the_start_model_does_not_fit() -> None:
