@@ -53,9 +53,14 @@ def _table(records: Sequence[dict], predicted: Sequence[Sequence]) -> dict[str, 
     return out
 
 
+def records_of(kind: str) -> list[dict]:
+    """Every gold record of ``kind``."""
+    return [r for path in sorted(glob.glob(KINDS[kind])) for r in read_gold(path)]
+
+
 def score_kind(kind: str, start_folder: str) -> dict[str, dict[str, float]]:
     """Per-label F1 of both defaults on every gold file of ``kind``."""
-    records = [r for path in sorted(glob.glob(KINDS[kind])) for r in read_gold(path)]
+    records = records_of(kind)
     texts = [r["text"] for r in records]
     os.environ[START_ENV] = start_folder
     out = {}
