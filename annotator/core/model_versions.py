@@ -111,6 +111,14 @@ class ModelVersion:
         return found
 
     @property
+    def untrained_text(self) -> str:
+        """What the untrained suggester ran over when this model was measured: the start
+        model (the default of new projects, ``nlp.train.default``) or the base pipeline."""
+        if self.report.get("untrained_from") == "start":
+            return "start model, patterns, rules"
+        return "base model, patterns, rules"
+
+    @property
     def choice_text(self) -> str:
         """ "every label ← model+rules", or the labels grouped by the source serving them;
         and how many kinds of suggestion it learned to leave out (``nlp.span_kinds``)."""

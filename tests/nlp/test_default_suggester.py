@@ -118,12 +118,14 @@ def test_a_model_keeps_the_default_it_was_measured_against(tmp_path: Path) -> No
         recipe = recipe_for(store, model_id)
         assert recipe.untrained_from == START
         assert SuggesterRecipe.from_json(recipe.to_json()) == recipe
+        assert store.model(model_id).untrained_text == "start model, patterns, rules"
         # Models stored before the default was learned were measured against the base one.
         stored = store.model(model_id).report
         old = {k: v for k, v in stored.items() if k != "untrained_from"}
         update = "UPDATE models SET report = ? WHERE id = ?"
         store._conn.execute(update, (json.dumps(old), model_id))
         assert recipe_for(store, model_id).untrained_from == BASE
+        assert store.model(model_id).untrained_text == "base model, patterns, rules"
         # A stored report naming anything else is a damaged model, refused.
         crafted = {**stored, "untrained_from": "/elsewhere/pipeline"}
         store._conn.execute(update, (json.dumps(crafted), model_id))

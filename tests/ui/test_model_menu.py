@@ -140,6 +140,8 @@ def test_train_in_the_background_then_use_and_restore(qtbot, window, project):  
     dialog = menu.last_dialog
     assert isinstance(dialog, ModelsDialog)
     assert dialog.table.item(1, 0).text() == "●"  # the model in use is marked
+    # What the untrained suggester is: a blank pipeline has no start model (nlp.train.default).
+    assert dialog.table.item(0, 4).text() == "base model, patterns, rules"
     dialog.table.selectRow(0)
     dialog.use_button.click()  # back to the untrained suggester
     with ProjectStore.open(project) as store:

@@ -153,7 +153,7 @@ class ModelsDialog(QDialog):
                 "Untrained",
                 "—",
                 "—" if untrained_f is None else f"{untrained_f:.3f}",
-                "base model, patterns, rules",
+                models[-1].untrained_text if models else "patterns, rules",
             )
         ]
         from annotator.nlp.train.load import time_label
