@@ -172,7 +172,9 @@ def _selftest(workdir: Path, pipeline: str) -> str:
     info = suggester.info
     where = "frozen" if getattr(sys, "frozen", False) else str(resources)
     return (
-        f"selftest ok: pipeline {info.location} {info.version}, {len(spans)} suggestions, "
+        f"selftest ok: pipeline {info.location} {info.version}"
+        f"{' with the start model' if default_of(suggester) == START else ''}, "
+        f"{len(spans)} suggestions, "
         f"export 1 doc/{len(ents)} spans read back (jsonl + spacy), {trained}, "
         f"resources {where}, {elapsed:.1f} s"
     )
