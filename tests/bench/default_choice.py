@@ -23,13 +23,13 @@ import glob
 import json
 import os
 import sys
-from collections.abc import Sequence
 
-from annotator.nlp.evaluate import Scores, read_gold
+from learn_default import LABELS, label_table  # tests/bench, beside this script
+
+from annotator.nlp.evaluate import read_gold
 from annotator.nlp.train.default import BASE, START, default_of, default_suggester
 from annotator.nlp.train.start import START_ENV
 
-LABELS = ("PERSON", "ORG", "WEAPON", "QUANTITY")
 KINDS = {
     "news": "corpora/dev/unseen[78]/*.gold.jsonl",
     "transcripts": "corpora/dev/transcripts/*.gold.jsonl",
@@ -39,18 +39,6 @@ KINDS = {
     "fiction": "corpora/dev/fiction/*.gold.jsonl",
     "legal": "corpora/dev/legal/*.gold.jsonl",
 }
-
-
-def _table(records: Sequence[dict], predicted: Sequence[Sequence]) -> dict[str, float]:
-    scores = Scores()
-    for record, spans in zip(records, predicted, strict=True):
-        scores.add(
-            {(s["start"], s["end"], s["label"]) for s in record["spans"] if s["label"] in LABELS},
-            {s.key for s in spans if s.label in LABELS},
-        )
-    out = {label: round(scores.label(label)[2], 3) for label in LABELS}
-    out["overall"] = round(scores.overall()[2], 3)
-    return out
 
 
 def records_of(kind: str) -> list[dict]:
@@ -68,7 +56,7 @@ def score_kind(kind: str, start_folder: str) -> dict[str, dict[str, float]]:
         suggester = default_suggester("auto", LABELS, {}, [], wanted)
         if default_of(suggester) != wanted:
             raise SystemExit(f"{start_folder}: the start model does not fit or does not load")
-        out[wanted] = _table(records, list(suggester.suggest(texts)))
+        out[wanted] = label_table(records, list(suggester.suggest(texts)))
     return out
 
 
