@@ -153,8 +153,11 @@ def describe_suggester(suggester: Any) -> str:
     """The model and version the window shows, and how many project patterns were skipped."""
     info = getattr(suggester, "info", None)
     described = f"{info.name} {info.version}" if info is not None else ""
+    from annotator.nlp.suggest import Suggester
+    from annotator.nlp.train.default import START, default_of
+
     inner = getattr(suggester, "inner", suggester)  # under the project's suppressions
-    if described and str(getattr(inner, "weights", "")).startswith("start"):
+    if described and isinstance(inner, Suggester) and default_of(inner) == START:
         described = f"start model ({described})"  # the default of new projects (train.default)
     skipped = len(getattr(suggester, "skipped_patterns", ()))
     if skipped:

@@ -36,21 +36,25 @@ REPO = Path(__file__).resolve().parents[2]
 def _bare_nlp(pipeline: str, project: str | None) -> Any:
     """The model ``annotator suggest`` runs, loaded without anything of the app around it."""
     from annotator.nlp.pipeline import load_for_ner
+    from annotator.nlp.train.default import SETTING, START, checked_default
     from annotator.nlp.train.start import choose_start
 
-    def default(pipeline: str) -> Any:  # the start model where it fits (nlp.train.default)
-        start = choose_start(pipeline, ("PERSON", "ORG", "WEAPON", "QUANTITY"))
-        return load_for_ner(start.spec if start.shipped else pipeline)
+    def default(pipeline: str, labels: Any, wanted: str = START) -> Any:
+        """The start model where the default suggester runs over it (nlp.train.default)."""
+        start = choose_start(pipeline, labels)
+        fits = wanted == START and start.shipped
+        return load_for_ner(start.spec if fits else pipeline)
 
     if project is None:
-        return default(pipeline)
+        return default(pipeline, ("PERSON", "ORG", "WEAPON", "QUANTITY"))
     from annotator.core.store import ProjectStore
     from annotator.nlp.train.stored import load_model
 
     with ProjectStore.open_reader(project) as store:
         model_id = store.active_model()
         if model_id is None:
-            return default(store.pipeline)
+            wanted = checked_default(store.setting(SETTING))
+            return default(store.pipeline, store.labels().names, wanted)
         return load_model(*store.model_files(model_id))
 
 

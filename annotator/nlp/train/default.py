@@ -30,7 +30,15 @@ from annotator.nlp.suggest import Suggester
 from annotator.nlp.train.model_rules import rules_over_model
 from annotator.nlp.train.start import choose_start, ner_weights_sha256
 
-__all__ = ["BASE", "DEFAULTS", "START", "checked_default", "default_of", "default_suggester"]
+__all__ = [
+    "BASE",
+    "DEFAULTS",
+    "SETTING",
+    "START",
+    "checked_default",
+    "default_of",
+    "default_suggester",
+]
 
 log = logging.getLogger(__name__)
 
