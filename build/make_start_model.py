@@ -42,8 +42,17 @@ sys.path.insert(0, str(ROOT))
 from annotator.core.store import ProjectStore  # noqa: E402
 from annotator.formats.importing import import_files  # noqa: E402
 from annotator.nlp.pipeline import pipeline_info  # noqa: E402
-from annotator.nlp.train.project import TrainOptions, train_project  # noqa: E402
+from annotator.nlp.train.project import (  # noqa: E402
+    TrainOptions,
+    accepted_documents,
+    train_project,
+)
 from annotator.nlp.train.start import RECORD, ner_weights_sha256, read_record  # noqa: E402
+from annotator.nlp.train.start_rehearsal import (  # noqa: E402
+    REHEARSAL_FILE,
+    file_sha256,
+    write_rehearsal,
+)
 from annotator.nlp.train.stored import load_model  # noqa: E402
 
 LABELS = ["PERSON", "ORG", "WEAPON", "QUANTITY"]
@@ -88,6 +97,10 @@ def _up_to_date(folder: Path, files: list[Path], eval_ratio: float) -> bool:
     if record.get("eval_ratio") != eval_ratio:
         print(f"start model to rebuild: {folder} held out another share of the gold")
         return False
+    rehearsal = folder / REHEARSAL_FILE
+    if not rehearsal.is_file() or record.get("rehearsal_sha256") != file_sha256(rehearsal):
+        print(f"start model to rebuild: {folder} has no rehearsal texts, or altered ones")
+        return False
     return True
 
 
@@ -130,6 +143,7 @@ def main() -> int:
         print(report.summary())
         assert report.model_id is not None
         nlp = load_model(*store.model_files(report.model_id))
+        gold = [(g.text, g.spans) for g in accepted_documents(store, LABELS)]
         info = pipeline_info(store.pipeline)
         sha = ner_weights_sha256(store.pipeline)
         store.close()
@@ -151,6 +165,7 @@ def main() -> int:
         "epochs": report.epochs,
         "files": [f.relative_to(ROOT).as_posix() for f in files],
     }
+    record["rehearsal_sha256"] = file_sha256(write_rehearsal(args.out, nlp, gold))
     (args.out / RECORD).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     print(f"{args.out}: {len(files)} files, {time.monotonic() - started:.0f} s")
     return 0

@@ -99,8 +99,9 @@ def test_a_shipped_start_model_that_does_not_load_gives_way_and_says_why(
 
     # The record fits, the weights are missing: it is chosen, and fails to load.
     shutil.copy(resource_root() / START_FOLDER / RECORD, shipped_copy / RECORD)
-    assert choose_start(AUTO, LABELS).shipped
-    nlp, start = _start_pipeline(AUTO, LABELS, AUTO)
+    chosen = choose_start(AUTO, LABELS)
+    assert chosen.shipped
+    nlp, start = _start_pipeline(AUTO, chosen)
     assert "ner" in nlp.pipe_names  # the installed pipeline's own recognizer
     assert not start.shipped and start.spec == AUTO
     assert "(the shipped start model cannot be used:" in start.description

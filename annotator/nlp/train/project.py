@@ -48,6 +48,7 @@ from annotator.nlp.train.scoring import (
 )
 from annotator.nlp.train.sources import UNTRAINED, combine
 from annotator.nlp.train.start import Start, choose_start, unusable
+from annotator.nlp.train.start_rehearsal import start_rehearsal
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -67,6 +68,11 @@ __all__ = [
 ]
 
 MIN_TRAIN = 4
+REHEARSAL_FROM_START, REHEARSAL_FROM_NEWS = "start", "news"
+_REHEARSED_FROM = {
+    REHEARSAL_FROM_START: " from the start model's annotated documents",
+    REHEARSAL_FROM_NEWS: "",
+}
 MIN_HELDOUT = 1
 # Rehearsal texts prepared per gold document (each epoch samples from them).
 _REHEARSAL_POOL = 3
@@ -128,6 +134,10 @@ class TrainReport:
     start_problem: str = ""  # why the shipped start model could not be used (installation)
     # what the untrained suggester ran over: the start model (start) or the pipeline (base)
     untrained_from: str = "base"
+    # what was rehearsed: the start model's annotated documents (start) or shipped news texts
+    # labelled by the untrained suggester (news); and why not the start model's, if it has any
+    rehearsal_from: str = REHEARSAL_FROM_NEWS
+    rehearsal_problem: str = ""
 
     @property
     def new_f(self) -> float:
@@ -141,11 +151,17 @@ class TrainReport:
         return asdict(self)
 
     def summary(self) -> str:
+        rehearsed = _REHEARSED_FROM.get(self.rehearsal_from, "")
         lines = [
             f"trained on {self.train_documents} documents "
-            f"({self.rehearsal_texts} rehearsal texts, {self.epochs} epochs, "
+            f"({self.rehearsal_texts} rehearsal texts{rehearsed}, {self.epochs} epochs, "
             f"{self.seconds:.0f} s); held-out part: {self.heldout_documents} documents",
             *([f"started from {self.start}"] if self.start else []),
+            *(
+                [f"rehearsed on shipped news texts: {self.rehearsal_problem}"]
+                if self.rehearsal_problem
+                else []
+            ),
             _side_by_side(self.tables, self.labels),
         ]
         if self.difference:
@@ -308,15 +324,18 @@ def _binary_evidence(
     return part
 
 
-def _start_pipeline(pipeline: str, labels: Sequence[str], wanted: str) -> tuple[Language, Start]:
+def _chosen_start(pipeline: str, labels: Sequence[str], wanted: str) -> Start:
+    try:
+        return choose_start(pipeline, labels, wanted)
+    except ValueError as exc:
+        raise TrainError(f"cannot start training: {exc}") from exc
+
+
+def _start_pipeline(pipeline: str, start: Start) -> tuple[Language, Start]:
     """The pipeline fine-tuning starts from, and what it is; a shipped start model that does
     not load gives way to the project's pipeline (the report says so)."""
     from annotator.nlp.pipeline import PipelineError, load_for_ner
 
-    try:
-        start = choose_start(pipeline, labels, wanted)
-    except ValueError as exc:
-        raise TrainError(f"cannot start training: {exc}") from exc
     try:
         return load_for_ner(start.spec), start
     except PipelineError as exc:
@@ -375,13 +394,23 @@ def train_project(
     progress(0, None, "loading the untrained suggester")
     untrained = untrained_suggester(store)
     report.untrained_from = default_of(untrained)
-    shipped, own = _rehearsal_texts(
-        store,
-        {g.doc_id for g in gold_docs} | set(binary.ids),
-        min(_MAX_REHEARSAL_TEXTS, max(20, _REHEARSAL_POOL * len(train))),
-    )
+    chosen = _chosen_start(store.pipeline, labels, options.start)
+    from_start, report.rehearsal_problem = start_rehearsal(chosen.start_folder, labels)
+    # The project's own documents are never rehearsed.
+    in_project = store.existing_hashes([text_hash(item.text) for item in from_start])
+    from_start = [item for item in from_start if text_hash(item.text) not in in_project]
+    shipped: list[str] = []
+    own: list[str] = []
+    if from_start:  # the start model's own annotated documents (``start_rehearsal``)
+        report.rehearsal_from = REHEARSAL_FROM_START
+    else:
+        shipped, own = _rehearsal_texts(
+            store,
+            {g.doc_id for g in gold_docs} | set(binary.ids),
+            min(_MAX_REHEARSAL_TEXTS, max(20, _REHEARSAL_POOL * len(train))),
+        )
     rehearsal_texts = shipped + own
-    report.rehearsal_texts = len(rehearsal_texts)
+    report.rehearsal_texts = len(rehearsal_texts) + len(from_start)
     progress(0, None, f"labelling {len(train)} + {len(rehearsal_texts)} texts for training")
     labelled, suggested, lifted = base_labelled(
         untrained,
@@ -412,11 +441,11 @@ def train_project(
     labelled[:gold_count] = binary.marked(labelled[:gold_count], train)
     if cancel is not None:
         cancel.check()
-    nlp, start = _start_pipeline(store.pipeline, labels, options.start)
+    nlp, start = _start_pipeline(store.pipeline, chosen)
     report.start, report.start_shipped = start.description, start.shipped
     report.start_problem = start.problem
     gold_examples, skipped = make_examples(nlp, labelled[:gold_count])
-    rehearsal_examples, skipped_r = make_examples(nlp, labelled[gold_count:])
+    rehearsal_examples, skipped_r = make_examples(nlp, [*labelled[gold_count:], *from_start])
     report.skipped_texts = skipped + skipped_r + too_long
     heldout_texts = [g.text for g in heldout]
     heldout_gold = [list(g.spans) for g in heldout]
