@@ -42,6 +42,8 @@ sys.path.insert(0, str(ROOT))
 from annotator.core.store import ProjectStore  # noqa: E402
 from annotator.formats.importing import import_files  # noqa: E402
 from annotator.nlp.pipeline import pipeline_info  # noqa: E402
+from annotator.nlp.train.default import BASE as BASE_DEFAULT  # noqa: E402
+from annotator.nlp.train.default import SETTING as DEFAULT_SETTING  # noqa: E402
 from annotator.nlp.train.project import (  # noqa: E402
     TrainOptions,
     accepted_documents,
@@ -94,6 +96,9 @@ def _up_to_date(folder: Path, files: list[Path], eval_ratio: float) -> bool:
     if record["base_ner_sha256"] != ner_weights_sha256("auto") or record.get("files") != wanted:
         print(f"start model to rebuild: {folder} was made from other weights or gold files")
         return False
+    if record.get("untrained_suggester") != BASE_DEFAULT:
+        print(f"start model to rebuild: {folder} was built with another untrained suggester")
+        return False
     if record.get("eval_ratio") != eval_ratio:
         print(f"start model to rebuild: {folder} held out another share of the gold")
         return False
@@ -126,6 +131,10 @@ def main() -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         store = ProjectStore.create(Path(tmp) / "start.annot", LABELS)
+        # Its untrained suggester (which labels the rehearsal texts and weighs the kinds and
+        # lifts) is the rules over the installed pipeline, never an earlier start model: the
+        # build must not depend on what was built before, nor see a kind it leaves out.
+        store.set_setting(DEFAULT_SETTING, BASE_DEFAULT)
         imported = import_files(store, [str(f) for f in files], annotator="gold")
         if imported.failed_files or imported.errors:
             print(imported.summary(), file=sys.stderr)
@@ -162,6 +171,7 @@ def main() -> int:
         "left_out": sorted(args.leave_out),
         "seed": args.seed,
         "eval_ratio": args.eval_ratio,
+        "untrained_suggester": BASE_DEFAULT,
         "epochs": report.epochs,
         "files": [f.relative_to(ROOT).as_posix() for f in files],
     }

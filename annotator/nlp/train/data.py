@@ -5,10 +5,11 @@ negative (nothing of the project's labels is in it). Tokens outside the project'
 the base model's own entities of the labels the project does not have (GPE, DATE, CARDINAL...):
 the annotator said nothing about those, and keeping them keeps what the base model knew.
 
-**Rehearsal.** Texts nobody answered, mixed into every epoch: they keep the fine-tuned model
-from forgetting the base model and the rules on the kinds of text the project's gold does not
-cover; the gold, trained on every epoch, teaches the project's own kind of text. The shipped
-news texts come first, labelled by the untrained suggester: its spans for the project's
+**Rehearsal.** Other texts, mixed into every epoch: they keep the fine-tuned model from
+forgetting the base model and the rules on the kinds of text the project's gold does not
+cover; the gold, trained on every epoch, teaches the project's own kind of text. A project
+that fine-tunes the start model rehearses on the documents the start model learned from,
+with their gold spans (``start_rehearsal``). Otherwise, the shipped news texts come first, labelled by the untrained suggester: its spans for the project's
 labels, the base model's entities for the rest. The project's unanswered documents come only
 when more texts are wanted (a project of more than about 20 training documents), and with the
 project's labels unknown (``project_labels_unknown``): labelled by the untrained suggester,
