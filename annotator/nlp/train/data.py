@@ -9,8 +9,9 @@ the annotator said nothing about those, and keeping them keeps what the base mod
 forgetting the base model and the rules on the kinds of text the project's gold does not
 cover; the gold, trained on every epoch, teaches the project's own kind of text. A project
 that fine-tunes the start model rehearses on the documents the start model learned from,
-with their gold spans (``start_rehearsal``). Otherwise, the shipped news texts come first, labelled by the untrained suggester: its spans for the project's
-labels, the base model's entities for the rest. The project's unanswered documents come only
+with their gold spans (``start_rehearsal``). Otherwise, the shipped news texts come first,
+labelled by the untrained suggester: its spans for the project's labels, the base model's
+entities for the rest. The project's unanswered documents come only
 when more texts are wanted (a project of more than about 20 training documents), and with the
 project's labels unknown (``project_labels_unknown``): labelled by the untrained suggester,
 they taught the model on the project's own kind of text exactly what its annotators were
