@@ -424,10 +424,12 @@ def test_the_report_says_where_training_started_what_joins_and_which_rule_it_lif
     report.difference, report.model_labels = [0.02, -0.01, 0.05], ["WEAPON"]
     report.start = "the shipped start model (fine-tuned on 134 annotated documents)"
     report.lifted, report.lift_counts = ["lone-person"], {"lone-person": (21, 40, 0, 0)}
+    report.rehearsal_from, report.rehearsal_texts = "start", 191
     dialog = TrainReportDialog(report, lambda model_id: None, window)
     qtbot.addWidget(dialog)
     notes = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "Started from the shipped start model (fine-tuned on 134" in notes
+    assert "Rehearsed on 191 of the start model's own annotated documents" in notes
     assert "WEAPON: the model's own spans now join the gazetteer's" in notes
     assert "resampling its 3 documents" in notes
     assert "a rule no longer applied" in notes
