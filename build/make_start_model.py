@@ -17,6 +17,12 @@ them (``tests/bench/learning_grid.py``) did as well. Their blind scores are meas
 with a kind left out, not on a held-out share. News sets kept for measuring across kinds
 (``unseen7``, ``unseen8``) are left out, as from the rehearsal texts.
 
+Beside the weights it writes ``rehearsal.jsonl``: the gold documents it learned from, which a
+project's training rehearses on (``annotator/nlp/train/start_rehearsal.py``). Its own untrained
+suggester is always the rules over the installed pipeline, never an earlier start model, so
+that two builds give the same weights and a build without a kind never consults a model that
+saw it.
+
 Run from the repository root (about a minute and a quarter on two cores):
 
     .venv/bin/python build/make_start_model.py

@@ -14,8 +14,10 @@ SHA-256 in the record): each document's text, its gold spans of the start model'
 DATE...: ``other``), overlapping no gold span, so rehearsing keeps them as well.
 
 Measured over 36 simulated projects of six kinds, each with a start model that never saw its
-kind (``tests/bench/learning_grid.py --start-per-set``; README, "The learning loop,
-simulated"): see ``STATS`` in the README.
+kind (``tests/bench/learning_grid.py --start-per-set``; README, "Rehearsing on the start
+model's own documents"): after training 0.772 against 0.770 F1 with the news texts (0.778
+against 0.773 with the model always used), runs with a label more than 0.02 below the
+untrained suggester 5 against 7. Half or twice as much rehearsal per epoch did worse.
 
 The file is read like any input: a record that is not what ``write`` writes (wrong types,
 spans out of range or overlapping) makes the whole file unusable, and training falls back to
