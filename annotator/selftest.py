@@ -186,7 +186,7 @@ def _train_tiny(workdir: Path, text: str, suggester: Any) -> str:
     from annotator.core.model import DEFAULT_LABELS, Answer, LabelSet, SpanState
     from annotator.core.store import NewDocument, ProjectStore
     from annotator.nlp.preannotate import suggester_for_project
-    from annotator.nlp.train.project import TrainOptions, train_project
+    from annotator.nlp.train.project import REHEARSAL_FROM_START, TrainOptions, train_project
 
     paragraphs = [p.strip() for p in text.split("\n\n") if len(p.strip()) > 40][:8]
     _check(len(paragraphs) >= 6, f"train: the sample has {len(paragraphs)} paragraphs, need 6")
@@ -211,6 +211,12 @@ def _train_tiny(workdir: Path, text: str, suggester: Any) -> str:
     _check(report.model_id is not None, "train: no model was stored")
     # The shipped start model (resources/start_model) must be bundled and readable.
     _check(not report.start_problem, f"train: {report.start}")
+    # ... with the documents it learned from, which training rehearses on.
+    _check(not report.rehearsal_problem, f"train: {report.rehearsal_problem}")
+    _check(
+        not report.start_shipped or report.rehearsal_from == REHEARSAL_FROM_START,
+        "train: the start model's rehearsal texts (rehearsal.jsonl) are missing",
+    )
     _check(bool(spans), "train: the trained model suggested nothing on its own training text")
     start = ", from the start model" if report.start_shipped else ""
     return f"trained model {report.model_id} ({len(spans)} suggestions{start})"

@@ -58,3 +58,23 @@ def test_missing_sample_fails_at_resources(
     err = capsys.readouterr().err
     assert err.startswith("selftest FAILED at resources:")
     assert "no-such-article.txt" in err
+
+
+@pytest.mark.slow
+def test_a_start_model_without_its_rehearsal_texts_fails_at_train(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A packaged app must carry the documents training rehearses on, beside the weights."""
+    import shutil
+
+    from annotator.core.resources import resource_path
+    from annotator.nlp.train.start import START_ENV, START_FOLDER
+    from annotator.nlp.train.start_rehearsal import REHEARSAL_FILE
+
+    copy = tmp_path / START_FOLDER
+    shutil.copytree(resource_path(START_FOLDER), copy)
+    (copy / REHEARSAL_FILE).unlink()
+    monkeypatch.setenv(START_ENV, str(copy))
+    assert run_selftest() == 1
+    err = capsys.readouterr().err
+    assert err.startswith("selftest FAILED at train:") and REHEARSAL_FILE in err
