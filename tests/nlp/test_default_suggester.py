@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from training_docs import accepted_report
 
 from annotator.cli import main
-from annotator.core.model import Answer, Span
 from annotator.core.resources import resource_path
-from annotator.core.store import NewDocument, ProjectStore, StoreError
+from annotator.core.store import ProjectStore, StoreError
 from annotator.nlp.preannotate import suggester_for_project, untrained_suggester
 from annotator.nlp.suggest_process import describe_suggester
 from annotator.nlp.train.default import (
@@ -100,18 +100,9 @@ def test_settings_show_and_change_the_default(
         assert default_of(untrained_suggester(store)) == BASE
 
 
-def _doc(i: int) -> NewDocument:
-    text = f"Report {i}. Anna Petrova of Rosoboronexport inspected 40 tanks near the river."
-    spans = tuple(
-        Span(text.index(name), text.index(name) + len(name), label)
-        for name, label in (("Anna Petrova", "PERSON"), ("Rosoboronexport", "ORG"))
-    )
-    return NewDocument(text, {"i": i}, spans=spans, answer=Answer.ACCEPT)
-
-
 def test_a_model_keeps_the_default_it_was_measured_against(tmp_path: Path) -> None:
     with ProjectStore.create(tmp_path / "p.annot", LABELS) as store:
-        store.add_documents(_doc(i) for i in range(6))
+        store.add_documents(accepted_report(i) for i in range(6))
         report = train_project(store, TrainOptions(epochs=1, use="always"))
         assert report.untrained_from == START
         model_id = int(report.model_id or 0)

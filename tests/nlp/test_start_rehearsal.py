@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import srsly
+from training_docs import accepted_report
 
-from annotator.core.model import Answer, Span
 from annotator.core.resources import resource_path
 from annotator.core.store import NewDocument, ProjectStore
 from annotator.nlp.train.project import (
@@ -54,20 +54,11 @@ def test_the_start_model_carries_the_documents_it_learned_from() -> None:
     assert not any(label in {"ORG", "WEAPON"} for i in people for _, _, label in i.spans)
 
 
-def _doc(i: int) -> NewDocument:
-    text = f"Report {i}. Anna Petrova of Rosoboronexport inspected 40 tanks near the river."
-    spans = tuple(
-        Span(text.index(name), text.index(name) + len(name), label)
-        for name, label in (("Anna Petrova", "PERSON"), ("Rosoboronexport", "ORG"))
-    )
-    return NewDocument(text, {"i": i}, spans=spans, answer=Answer.ACCEPT)
-
-
 def test_training_rehearses_on_them_but_never_on_the_projects_own(tmp_path: Path) -> None:
     _, record = _shipped()
     first = next(iter(srsly.read_jsonl(ROOT / record["files"][0])))  # type: ignore[index]
     with ProjectStore.create(tmp_path / "p.annot", LABELS) as store:
-        store.add_documents([_doc(i) for i in range(6)])
+        store.add_documents([accepted_report(i) for i in range(6)])
         store.add_documents([NewDocument(first["text"], {})])  # unanswered, still the project's
         report = train_project(store, TrainOptions(epochs=1, use="always"))
     assert report.start_shipped
@@ -124,7 +115,7 @@ def test_training_falls_back_to_the_news_texts_and_says_why(start_copy: Path) ->
     path = start_copy / REHEARSAL_FILE
     path.write_text(path.read_text(encoding="utf-8")[:-200], encoding="utf-8")  # cut short
     with ProjectStore.create(start_copy.parent / "p.annot", LABELS) as store:
-        store.add_documents([_doc(i) for i in range(6)])
+        store.add_documents([accepted_report(i) for i in range(6)])
         report = train_project(store, TrainOptions(epochs=1, use="always"))
     assert report.rehearsal_from == REHEARSAL_FROM_NEWS and report.rehearsal_texts >= 20
     assert "SHA-256 does not match" in report.rehearsal_problem
