@@ -107,6 +107,9 @@ def test_altered_or_malformed_rehearsal_texts_are_refused(start_copy: Path) -> N
     path.write_bytes(b'{"text": "\xff"}\n')
     _reseal(start_copy)
     assert start_rehearsal(start_copy, LABELS)[0] == []
+    with path.open("wb") as handle:  # far larger than the build writes: not read at all
+        handle.truncate(9 * 1024 * 1024)
+    assert "larger than" in start_rehearsal(start_copy, LABELS)[1]
     path.unlink()  # a start model built before rehearsal files: nothing to say
     assert start_rehearsal(start_copy, LABELS) == ([], "")
 

@@ -42,8 +42,9 @@ if TYPE_CHECKING:
 __all__ = ["REHEARSAL_FILE", "file_sha256", "read_rehearsal", "write_rehearsal"]
 
 REHEARSAL_FILE = "rehearsal.jsonl"
-#: Larger than any file the build writes (about 1 MB); a bigger one is not read.
-_MAX_BYTES = 64 * 1024 * 1024
+#: Ten times the file the build writes (0.8 MB): a bigger one is not read, so that a start
+#: folder given with ``--start DIR`` cannot make training tokenize without end.
+_MAX_BYTES = 8 * 1024 * 1024
 
 
 def file_sha256(path: Path) -> str:
