@@ -186,7 +186,8 @@ def _train_tiny(workdir: Path, text: str, suggester: Any) -> str:
     from annotator.core.model import DEFAULT_LABELS, Answer, LabelSet, SpanState
     from annotator.core.store import NewDocument, ProjectStore
     from annotator.nlp.preannotate import suggester_for_project
-    from annotator.nlp.train.project import REHEARSAL_FROM_START, TrainOptions, train_project
+    from annotator.nlp.train.project import TrainOptions, train_project
+    from annotator.nlp.train.start_rehearsal import REHEARSAL_FROM_START
 
     paragraphs = [p.strip() for p in text.split("\n\n") if len(p.strip()) > 40][:8]
     _check(len(paragraphs) >= 6, f"train: the sample has {len(paragraphs)} paragraphs, need 6")

@@ -181,7 +181,7 @@ def main() -> int:
         "epochs": report.epochs,
         "files": [f.relative_to(ROOT).as_posix() for f in files],
     }
-    record["rehearsal_sha256"] = file_sha256(write_rehearsal(args.out, nlp, gold))
+    record["rehearsal_sha256"] = file_sha256(write_rehearsal(args.out, nlp, LABELS, gold))
     (args.out / RECORD).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     print(f"{args.out}: {len(files)} files, {time.monotonic() - started:.0f} s")
     return 0

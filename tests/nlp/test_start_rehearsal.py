@@ -12,15 +12,12 @@ from training_docs import accepted_report
 
 from annotator.core.resources import resource_path
 from annotator.core.store import NewDocument, ProjectStore
-from annotator.nlp.train.project import (
-    REHEARSAL_FROM_NEWS,
-    REHEARSAL_FROM_START,
-    TrainOptions,
-    train_project,
-)
+from annotator.nlp.train.project import TrainOptions, train_project
 from annotator.nlp.train.start import RECORD, START_ENV, START_FOLDER, read_record
 from annotator.nlp.train.start_rehearsal import (
     REHEARSAL_FILE,
+    REHEARSAL_FROM_NEWS,
+    REHEARSAL_FROM_START,
     file_sha256,
     read_rehearsal,
     start_rehearsal,
@@ -64,7 +61,7 @@ def test_training_rehearses_on_them_but_never_on_the_projects_own(tmp_path: Path
     assert report.start_shipped
     assert report.rehearsal_from == REHEARSAL_FROM_START and not report.rehearsal_problem
     assert report.rehearsal_texts == int(record["documents"]) - 1  # type: ignore[call-overload]
-    assert "rehearsal texts from the start model's annotated documents" in report.summary()
+    assert f"Rehearsed on {report.rehearsal_texts} of the start model's own" in report.summary()
 
 
 @pytest.fixture
@@ -104,6 +101,12 @@ def test_altered_or_malformed_rehearsal_texts_are_refused(start_copy: Path) -> N
         _reseal(start_copy)
         items, problem = start_rehearsal(start_copy, LABELS)
         assert items == [] and f"{path}, line 2" in problem and reason in problem, line
+    # A span of a project label among the model's "other" entities is never taken as gold.
+    path.write_text('{"text": "Ann Lee", "spans": [], "other": [[0, 7, "PERSON"]]}\n')
+    _reseal(start_copy)
+    items, problem = start_rehearsal(start_copy, LABELS)
+    assert problem == "" and items[0].spans == ()
+    assert start_rehearsal(start_copy, ["ORG"])[0][0].spans == ((0, 7, "PERSON"),)
     path.write_bytes(b'{"text": "\xff"}\n')
     _reseal(start_copy)
     assert start_rehearsal(start_copy, LABELS)[0] == []
@@ -122,4 +125,7 @@ def test_training_falls_back_to_the_news_texts_and_says_why(start_copy: Path) ->
         report = train_project(store, TrainOptions(epochs=1, use="always"))
     assert report.rehearsal_from == REHEARSAL_FROM_NEWS and report.rehearsal_texts >= 20
     assert "SHA-256 does not match" in report.rehearsal_problem
-    assert f"rehearsed on shipped news texts: {path}" in report.summary()
+    assert "shipped news texts: the start model's own documents could not be used" in (
+        report.summary()
+    )
+    assert str(path) in report.summary()

@@ -48,7 +48,12 @@ from annotator.nlp.train.scoring import (
 )
 from annotator.nlp.train.sources import UNTRAINED, combine
 from annotator.nlp.train.start import Start, choose_start, unusable
-from annotator.nlp.train.start_rehearsal import start_rehearsal
+from annotator.nlp.train.start_rehearsal import (
+    REHEARSAL_FROM_NEWS,
+    REHEARSAL_FROM_START,
+    rehearsal_line,
+    start_rehearsal,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -68,11 +73,6 @@ __all__ = [
 ]
 
 MIN_TRAIN = 4
-REHEARSAL_FROM_START, REHEARSAL_FROM_NEWS = "start", "news"
-_REHEARSED_FROM = {
-    REHEARSAL_FROM_START: " from the start model's annotated documents",
-    REHEARSAL_FROM_NEWS: "",
-}
 MIN_HELDOUT = 1
 # Rehearsal texts prepared per gold document (each epoch samples from them).
 _REHEARSAL_POOL = 3
@@ -151,17 +151,12 @@ class TrainReport:
         return asdict(self)
 
     def summary(self) -> str:
-        rehearsed = _REHEARSED_FROM.get(self.rehearsal_from, "")
         lines = [
             f"trained on {self.train_documents} documents "
-            f"({self.rehearsal_texts} rehearsal texts{rehearsed}, {self.epochs} epochs, "
+            f"({self.rehearsal_texts} rehearsal texts, {self.epochs} epochs, "
             f"{self.seconds:.0f} s); held-out part: {self.heldout_documents} documents",
             *([f"started from {self.start}"] if self.start else []),
-            *(
-                [f"rehearsed on shipped news texts: {self.rehearsal_problem}"]
-                if self.rehearsal_problem
-                else []
-            ),
+            rehearsal_line(self.rehearsal_from, self.rehearsal_texts, self.rehearsal_problem),
             _side_by_side(self.tables, self.labels),
         ]
         if self.difference:
@@ -395,10 +390,11 @@ def train_project(
     untrained = untrained_suggester(store)
     report.untrained_from = default_of(untrained)
     chosen = _chosen_start(store.pipeline, labels, options.start)
-    from_start, report.rehearsal_problem = start_rehearsal(chosen.start_folder, labels)
+    from_start, report.rehearsal_problem = start_rehearsal(chosen.folder, labels)
     # The project's own documents are never rehearsed.
-    in_project = store.existing_hashes([text_hash(item.text) for item in from_start])
-    from_start = [item for item in from_start if text_hash(item.text) not in in_project]
+    hashes = [text_hash(item.text) for item in from_start]
+    in_project = store.existing_hashes(hashes)
+    from_start = [item for item, h in zip(from_start, hashes, strict=True) if h not in in_project]
     shipped: list[str] = []
     own: list[str] = []
     if from_start:  # the start model's own annotated documents (``start_rehearsal``)

@@ -74,11 +74,7 @@ class Start:
     shipped: bool
     description: str
     problem: str = ""
-    folder: str = ""  # a start model's folder (shipped or given), not a pipeline's name
-
-    @property
-    def start_folder(self) -> Path | None:
-        return Path(self.folder) if self.folder else None
+    folder: Path | None = None  # a start model's folder (shipped or given), not a pipeline's
 
 
 def read_record(folder: Path) -> dict[str, object]:
@@ -139,7 +135,7 @@ def choose_start(pipeline: str, labels: Sequence[str], wanted: str = AUTO) -> St
     if wanted != AUTO:
         if not wanted.strip():
             raise ValueError("no start given: auto, base or a spaCy pipeline folder")
-        return Start(wanted, False, f"the pipeline folder {wanted}", folder=wanted)
+        return Start(wanted, False, f"the pipeline folder {wanted}", folder=Path(wanted))
     sha = ner_weights_sha256(pipeline)
     if sha is None:
         return own  # a blank pipeline: no weights to start from
@@ -162,5 +158,5 @@ def choose_start(pipeline: str, labels: Sequence[str], wanted: str = AUTO) -> St
         True,
         f"the shipped start model ({info.name} {info.version} fine-tuned on "
         f"{record['documents']} annotated documents{of})",
-        folder=str(folder),
+        folder=folder,
     )

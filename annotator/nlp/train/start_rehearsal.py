@@ -39,9 +39,20 @@ from annotator.nlp.train.data import LabelledText, SpanTuple
 if TYPE_CHECKING:
     from spacy.language import Language
 
-__all__ = ["REHEARSAL_FILE", "file_sha256", "read_rehearsal", "write_rehearsal"]
+__all__ = [
+    "REHEARSAL_FILE",
+    "REHEARSAL_FROM_NEWS",
+    "REHEARSAL_FROM_START",
+    "file_sha256",
+    "read_rehearsal",
+    "rehearsal_line",
+    "start_rehearsal",
+    "write_rehearsal",
+]
 
 REHEARSAL_FILE = "rehearsal.jsonl"
+#: What a training rehearsed on (``TrainReport.rehearsal_from``).
+REHEARSAL_FROM_START, REHEARSAL_FROM_NEWS = "start", "news"
 #: Ten times the file the build writes (0.8 MB): a bigger one is not read, so that a start
 #: folder given with ``--start DIR`` cannot make training tokenize without end.
 _MAX_BYTES = 8 * 1024 * 1024
@@ -59,14 +70,17 @@ def _disjoint(spans: Sequence[SpanTuple], size: int) -> bool:
 
 
 def write_rehearsal(
-    folder: Path, nlp: Language, documents: Iterable[tuple[str, Sequence[SpanTuple]]]
+    folder: Path,
+    nlp: Language,
+    labels: Collection[str],
+    documents: Iterable[tuple[str, Sequence[SpanTuple]]],
 ) -> Path:
-    """Write ``folder/rehearsal.jsonl`` from gold documents: their spans, and ``nlp``'s
-    entities of labels no gold span has, where they overlap no gold span."""
+    """Write ``folder/rehearsal.jsonl`` from gold documents of ``labels`` (the start model's):
+    their spans, and ``nlp``'s entities of other labels, where they overlap no gold span."""
     from annotator.nlp.entity_edges import trimmed_entities
 
     items = list(documents)
-    gold_labels = {label for _, spans in items for _, _, label in spans}
+    gold_labels = set(labels)
     lines = []
     docs = nlp.pipe((text for text, _ in items), batch_size=32)
     for (text, spans), doc in zip(items, docs, strict=True):
@@ -131,7 +145,8 @@ def read_rehearsal(
         if not _disjoint(gold + other, len(text)):
             raise ValueError(f"{where}: spans out of range or overlapping")
         # Gold of a label the project lacks is left out: those tokens are no entity to it.
-        spans = [s for s in gold if s[2] in keep] + other
+        # The project's labels come from gold only, never from the model's ``other``.
+        spans = [s for s in gold if s[2] in keep] + [s for s in other if s[2] not in keep]
         out.append(LabelledText(text, tuple(sorted(spans))))
     return out
 
@@ -151,3 +166,18 @@ def start_rehearsal(
         return read_rehearsal(start_folder, labels, record.get("rehearsal_sha256")), ""
     except ValueError as exc:  # a UnicodeDecodeError too
         return [], str(exc)
+
+
+def rehearsal_line(rehearsal_from: str, texts: int, problem: str) -> str:
+    """What a training rehearsed on, in a sentence for its report and the window."""
+    if rehearsal_from == REHEARSAL_FROM_START:
+        return (
+            f"Rehearsed on {texts} of the start model's own annotated documents, so that it "
+            "keeps what it knew."
+        )
+    if problem:
+        return (
+            f"Rehearsed on {texts} shipped news texts: the start model's own documents could "
+            f"not be used ({problem})."
+        )
+    return f"Rehearsed on {texts} shipped news texts."

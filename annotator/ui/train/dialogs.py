@@ -28,6 +28,7 @@ from annotator.core.suppressions import Suppression
 from annotator.nlp.rule_lifts import lifted_lines
 from annotator.nlp.span_kinds import dropped_lines
 from annotator.nlp.train.scoring import difference_line
+from annotator.nlp.train.start_rehearsal import rehearsal_line
 from annotator.ui.train.report_view import ScoreTable
 
 __all__ = [
@@ -55,22 +56,6 @@ def _row_table(parent: QWidget, rows: int, headers: list[str]) -> QTableWidget:
     return table
 
 
-def _rehearsal_note(report: Any) -> str:
-    """What the training rehearsed on (``nlp.train.start_rehearsal``), in a sentence."""
-    if getattr(report, "rehearsal_from", "") == "start":  # project.REHEARSAL_FROM_START
-        return (
-            f" Rehearsed on {report.rehearsal_texts} of the start model's own annotated "
-            "documents, so that it keeps what it knew."
-        )
-    problem = getattr(report, "rehearsal_problem", "")
-    if problem:
-        return (
-            " Rehearsed on shipped news texts: the start model's own documents could not be "
-            f"used ({problem})."
-        )
-    return ""
-
-
 class TrainReportDialog(QDialog):
     """The outcome of a training run: held-out scores now and new, and whether it suggests."""
 
@@ -94,7 +79,10 @@ class TrainReportDialog(QDialog):
             f"that it never saw.\n{verdict}",
         )
         if report.start:
-            _note(layout, f"Started from {report.start}.{_rehearsal_note(report)}")
+            rehearsed = rehearsal_line(
+                report.rehearsal_from, report.rehearsal_texts, report.rehearsal_problem
+            )
+            _note(layout, f"Started from {report.start}. {rehearsed}")
         if report.difference:
             _note(layout, difference_line(report.difference, report.heldout_documents))
         for label in report.model_labels:
