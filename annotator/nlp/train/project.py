@@ -407,7 +407,7 @@ def train_project(
         )
     rehearsal_texts = shipped + own
     report.rehearsal_texts = len(rehearsal_texts) + len(from_start)
-    progress(0, None, f"labelling {len(train)} + {len(rehearsal_texts)} texts for training")
+    progress(0, None, f"labelling {len(train) + len(rehearsal_texts)} texts for training")
     labelled, suggested, lifted = base_labelled(
         untrained,
         [g.text for g in train] + [text for text, _ in binary.only] + rehearsal_texts,
