@@ -240,6 +240,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
         use=args.use,
         output=args.output,
         start=args.start,
+        known_names=not args.no_known_names,
     )
     bar = ProgressBar("train")
     with ProjectStore.open(args.project) as store:
@@ -458,6 +459,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, default=0, help="passes over the data (default: by size)")
     p.add_argument(
         "--rehearsal", type=float, default=1.0, help="rehearsal texts per gold text in an epoch"
+    )
+    p.add_argument(
+        "--no-known-names",
+        action="store_true",
+        help="do not suggest the names learned from the accepted documents where they recur",
     )
     p.add_argument(
         "--use",

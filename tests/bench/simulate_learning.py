@@ -93,6 +93,7 @@ def run(train: list[str], test: list[str], also: list[str], args: argparse.Names
             use="always" if args.force else "if-better",
             seed=args.seed,
             start=args.start,
+            known_names=not args.no_known_names,
         )
         trained = train_project(store, options)
         seconds = time.monotonic() - started
@@ -150,6 +151,7 @@ def main() -> int:
     parser.add_argument("--also", nargs="*", default=[])
     parser.add_argument("--epochs", type=int, default=0)
     parser.add_argument("--rehearsal", type=float, default=1.0)
+    parser.add_argument("--no-known-names", action="store_true")
     parser.add_argument(
         "--rest-in-project",
         action="store_true",

@@ -19,6 +19,7 @@ from annotator.nlp.pipeline import PipelineInfo
 from annotator.nlp.rule_lifts import checked_lifts
 from annotator.nlp.suggest import SpanSource, Suggester
 from annotator.nlp.train.default import BASE, checked_default, default_suggester
+from annotator.nlp.train.known_names import KnownNames
 from annotator.nlp.train.model_rules import rules_over_model
 from annotator.nlp.train.sources import UNTRAINED, LearnedSuggester
 from annotator.nlp.train.stored import StoredModelError, load_model
@@ -60,6 +61,9 @@ class SuggesterRecipe:
     # What the untrained suggester ran over when this model was measured (``train.default``):
     # labels served by ``untrained`` are served by that one. Models of before: ``base``.
     untrained_from: str = BASE
+    # The names learned at training and the labels they are suggested for
+    # (``known_names.KnownNames.to_json``); empty for models of before.
+    known_names: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -85,6 +89,9 @@ class SuggesterRecipe:
                 model_labels=tuple(str(k) for k in data.get("model_labels", ())),
                 lifted=checked_lifts(data.get("lifted", ())),
                 untrained_from=checked_default(data.get("untrained_from", BASE)),
+                known_names=KnownNames.from_json(
+                    data.get("known_names") or None, data["labels"]
+                ).to_json(),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"not a suggester recipe ({exc!r})") from exc
@@ -112,6 +119,7 @@ def recipe_for(store: ProjectStore, model_id: int) -> SuggesterRecipe:
             raise TypeError("lifted is not a list")
         lifted = checked_lifts(lifted_names)
         untrained_from = checked_default(report.get("untrained_from", BASE))
+        known = KnownNames.from_json(report.get("known_names") or None, labels)
     except (AttributeError, TypeError, ValueError) as exc:
         raise ValueError(f"model {model_id} has a damaged report ({exc})") from exc
     return SuggesterRecipe(
@@ -129,6 +137,7 @@ def recipe_for(store: ProjectStore, model_id: int) -> SuggesterRecipe:
         model_labels=tuple(own),
         lifted=lifted,
         untrained_from=untrained_from,
+        known_names=known.to_json() if known.labels else {},
     )
 
 
@@ -181,6 +190,7 @@ def suggester_from_recipe(recipe: SuggesterRecipe, nlp: Language) -> SpanSource:
         untrained,
         info,
         frozenset(recipe.dropped_kinds),
+        KnownNames.from_json(recipe.known_names or None, labels),
     )
     return with_suppressions(learned, frozenset(recipe.suppressed))
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.limits import MAX_TEXT_CHARS
-from annotator.core.model import Answer
+from annotator.core.model import Answer, Span
 from annotator.core.model_versions import HELDOUT, TRAIN, UNTRAINED_AS_IS, assign_parts
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import ProjectStore, StoreError, text_hash
@@ -37,6 +37,7 @@ from annotator.nlp.train.data import (
 from annotator.nlp.train.default import default_of
 from annotator.nlp.train.evidence import Outputs, as_suggested, model_labels, model_outputs
 from annotator.nlp.train.finetune import FineTuneOptions, fine_tune
+from annotator.nlp.train.known_names import KnownNames, known_names_line, learn_known_names
 from annotator.nlp.train.scoring import (
     choose_sources,
     difference_interval,
@@ -44,6 +45,7 @@ from annotator.nlp.train.scoring import (
     doc_counts,
     score_table,
     scores_of,
+    surely_better,
     untrained_without_kinds,
 )
 from annotator.nlp.train.sources import UNTRAINED, combine
@@ -95,6 +97,7 @@ class TrainOptions:
     train_fraction: float = 1.0  # the learning curve trains on parts of the training part
     keep: bool = True  # False: score only, store nothing (the learning curve)
     start: str = "auto"  # what fine-tuning starts from (``start.choose_start``)
+    known_names: bool = True  # learn the names the project knows (``known_names``)
 
 
 @dataclass
@@ -138,6 +141,9 @@ class TrainReport:
     # labelled by the untrained suggester (news); and why not the start model's, if it has any
     rehearsal_from: str = REHEARSAL_FROM_NEWS
     rehearsal_problem: str = ""
+    # the names learned from the training part and the start model's documents, and the
+    # labels they are suggested for (``known_names.KnownNames.to_json``); empty: none
+    known_names: dict[str, Any] = field(default_factory=dict)
 
     @property
     def new_f(self) -> float:
@@ -170,6 +176,8 @@ class TrainReport:
             f"not suggested: {line}" for line in dropped_lines(self.dropped_kinds, self.kinds)
         )
         lines.extend(f"rule lifted: {line}" for line in lifted_lines(self.lifted, self.lift_counts))
+        if self.known_names:
+            lines.append(known_names_line(self.known_names))
         verdict = f"model {self.model_id} stored; " + (
             "the model itself lost on the held-out part, but leaving those kinds out won: "
             "the untrained suggester without them suggests now"
@@ -499,6 +507,17 @@ def train_project(
         combine({source: held[source][i] for source in held}, choice, rank)
         for i in range(len(heldout_texts))
     ]
+    known = KnownNames({})
+    if options.known_names:
+        progress(0, None, "learning the names the project knows")
+        known, combined = _known_names(
+            nlp,
+            [label for label in labels if label != untrained.label_map.quantity_label],
+            [*from_start, *(LabelledText(g.text, g.spans) for g in train)],
+            (heldout_texts, heldout_gold),
+            combined,
+            lambda spans: as_suggested({"": spans}, heldout_texts, suppressed, dropped)[""],
+        )
     tables["new"] = score_table(scores_of(heldout_gold, combined, labels), labels)
     # The untrained suggester as Restore gives it back: every kind of suggestion it makes.
     as_is = as_suggested({UNTRAINED: plain}, heldout_texts, suppressed, frozenset())[UNTRAINED]
@@ -514,6 +533,7 @@ def train_project(
             tables["new"] = tables[UNTRAINED]
             report.kinds_only = use = True
             report.lifted = []  # the untrained suggester itself is never changed by a lift
+            known = KnownNames({})
     new_out = held[UNTRAINED] if report.kinds_only else combined
     report.difference = list(
         difference_interval(
@@ -523,6 +543,7 @@ def train_project(
     )
     if cancel is not None:
         cancel.check()
+    report.known_names = known.to_json() if known.labels else {}
     report.seconds = round(time.monotonic() - started, 1)
     report.used = use
     if not options.keep:
@@ -565,8 +586,42 @@ def train_project(
     return report
 
 
+def _known_names(
+    nlp: Language,
+    labels: Sequence[str],
+    documents: Sequence[LabelledText],
+    heldout: tuple[Sequence[str], Sequence[Sequence[tuple[int, int, str]]]],
+    combined: list[list[Span]],
+    as_seen: Callable[[list[list[Span]]], list[list[Span]]],
+) -> tuple[KnownNames, list[list[Span]]]:
+    """The names ``documents`` teach, filled for each label of ``labels`` unless the held-out
+    part surely shows that label worse with them (``scoring.surely_better``), and the
+    held-out suggestions with them (``as_seen``: as the project would see them)."""
+    texts, gold = heldout
+    learned = learn_known_names(((d.text, d.spans) for d in documents), labels, nlp)
+    candidate = learned.with_labels(learned.counts())
+    if not candidate.labels or not texts:
+        return candidate, combined
+    docs = list(nlp.pipe(texts))
+
+    def filled(known: KnownNames) -> list[list[Span]]:
+        matcher = known.matcher(nlp)
+        pairs = zip(docs, combined, strict=True)
+        out = [known.fill(doc, spans, matcher, labels) for doc, spans in pairs]
+        return as_seen(out)
+
+    with_names = filled(candidate)
+    counts_with = doc_counts(gold, with_names, labels)
+    counts_without = doc_counts(gold, combined, labels)
+    keep = [x for x in candidate.labels if not surely_better(counts_with, counts_without, x)]
+    if len(keep) == len(candidate.labels):
+        return candidate, with_names
+    known = learned.with_labels(keep)
+    return known, filled(known) if keep else combined
+
+
 def _ents(doc: Any) -> list[Any]:
-    from annotator.core.model import Span, SpanState
+    from annotator.core.model import SpanState
     from annotator.nlp.entity_edges import trimmed_entities
 
     return [

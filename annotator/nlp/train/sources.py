@@ -31,6 +31,7 @@ from annotator.nlp.confidence.scores import ScoredEntities
 from annotator.nlp.entity_edges import trimmed_entities
 from annotator.nlp.span_kinds import drop_kinds
 from annotator.nlp.suggest import PATTERNS_KEY, Suggester, fitting, pipe_texts, token_index
+from annotator.nlp.train.known_names import KnownNames
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -128,6 +129,7 @@ class LearnedSuggester:
         untrained: Suggester | None = None,
         info: PipelineInfo | None = None,
         dropped_kinds: frozenset[str] = frozenset(),
+        known: KnownNames | None = None,
     ) -> None:
         needs_untrained = UNTRAINED in choice.values()
         if needs_untrained and untrained is None:
@@ -142,11 +144,19 @@ class LearnedSuggester:
         self.skipped_patterns = rules.skipped_patterns
         self.info = info or rules.info
         self.dropped_kinds = frozenset(dropped_kinds)  # span_kinds: what the project rejects
+        # Names learned at training, suggested where they recur (``known_names``); they need
+        # the trained model's pass (its entities of other kinds veto them).
+        self.known = known if known is not None and known.labels else None
+        self._known_matcher = self.known.matcher(self.nlp) if self.known is not None else None
         # Only the sources some label is served by are computed when suggesting; with every
         # label served by the untrained suggester, the trained model is not run at all.
         self._served = set(self.choice.values())
-        self._untrained_only = self.untrained is not None and self._served == {UNTRAINED}
+        self._untrained_only = (
+            self.untrained is not None and self._served == {UNTRAINED} and self.known is None
+        )
         parts = [model_version, rules.version, json.dumps(self.choice, sort_keys=True)]
+        if self.known is not None:
+            parts.append(json.dumps(self.known.to_json(), sort_keys=True))
         if self.dropped_kinds:
             parts.append(json.dumps(sorted(self.dropped_kinds)))
         if self.untrained is not None:
@@ -175,6 +185,8 @@ class LearnedSuggester:
             if base is not None:
                 found[UNTRAINED] = next(base)
             spans = combine(found, self.choice, self.rank)
+            if self.known is not None and self._known_matcher is not None:
+                spans = self.known.fill(doc, spans, self._known_matcher, self.labels)
             yield drop_kinds(fitted, spans, self.dropped_kinds), doc, text
 
     def suggest(

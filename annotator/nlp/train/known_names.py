@@ -1,0 +1,272 @@
+"""Names a project already knows: learned at training, suggested wherever they recur.
+
+A trained model generalises from context, and ten accepted documents teach it little context.
+What they do teach for certain is names: "Shoigu" is a PERSON in every text of a forum about
+the war, a novel's hero is a PERSON on every page. The small model misses such names where the
+context is unlike what it learned from ("Zelensky has been asking for..." in a chat log), so the
+names themselves are kept.
+
+**Learning** (``learn_known_names``) reads the documents whose spans are known to be right: the
+project's accepted documents of the training part and the start model's own annotated
+documents (``start_rehearsal``). A name is known for a label when, where the name stands on its
+own in those texts (not inside a longer span of the label), it is a span of that label at least
+``KNOWN_SHARE`` of the time: "Patriot" is known as WEAPON only if it is rarely left unlabelled
+("Patriot Act"), "Said" never becomes a PERSON because of one "Mohammed Said". Parts of names
+are learned the same way, and only where the data shows they stand for the whole: for each
+label and end (first or last word), the parts of its multi-word spans found standing on their
+own are counted, and when at least ``PART_SHARE`` of those are spans of the label themselves,
+that end's parts become names too. In our documents that holds for the last word of a PERSON
+(61-70 %: "Pistorius" for "Boris Pistorius") and for no end of ORG, WEAPON or QUANTITY (5-49 %);
+a project whose organisations go by one word learns that end as well.
+
+**Suggesting** (``KnownNames.fill``): a known name found in a text (exact tokens, case kept) is
+suggested with its label where nothing was suggested and the model sees no entity of another
+kind (it stays away from "St. Louis" when the model reads a place); a suggestion with exactly
+its bounds and another label takes the known label ("Pistorius" ORG becomes PERSON).
+
+Which labels are filled is measured on the project's held-out part at training (``filled_labels``);
+the quantity label is never learned (its spans are built from numbers, not names). The names
+are stored with the model version and read back as untrusted input (``from_json``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from annotator.core.model import Span, SpanState
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+
+__all__ = [
+    "KNOWN_SOURCE",
+    "KnownNames",
+    "KnownNamesError",
+    "learn_known_names",
+]
+
+KNOWN_SOURCE = "known"
+#: Where a name stands on its own, how often it must be a span of its label to be known.
+KNOWN_SHARE = 0.8
+#: How often the parts of a label's names (at one end) must be spans of it where they stand
+#: alone for that end's parts to be learned as names.
+PART_SHARE = 0.6
+#: A stored list longer than this, or a name longer than ``MAX_NAME_CHARS``, is refused: the
+#: start model's documents and a large project give a few thousand names.
+MAX_NAMES = 200_000
+MAX_NAME_CHARS = 200
+
+Annotated = tuple[str, Sequence[tuple[int, int, str]]]
+
+
+class KnownNamesError(ValueError):
+    """The stored names are not what training writes."""
+
+
+@dataclass(frozen=True)
+class KnownNames:
+    """Known names (exact text) with their label, and the labels they are suggested for."""
+
+    names: Mapping[str, str]
+    labels: frozenset[str] = frozenset()
+
+    def to_json(self) -> dict[str, Any]:
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for name, label in sorted(self.names.items()):
+            by_label[label].append(name)
+        return {"names": dict(sorted(by_label.items())), "labels": sorted(self.labels)}
+
+    @classmethod
+    def from_json(cls, data: Any, project_labels: Iterable[str]) -> KnownNames:
+        """The names ``to_json`` wrote; KnownNamesError for anything else (a crafted project)."""
+        allowed = set(project_labels)
+        if data is None:
+            return cls({})
+        if not isinstance(data, dict) or not isinstance(data.get("names"), dict):
+            raise KnownNamesError("known names are not an object of label: [names]")
+        labels = data.get("labels", [])
+        if not isinstance(labels, list) or not all(x in allowed for x in labels):
+            raise KnownNamesError("known names are filled for labels the project does not have")
+        names: dict[str, str] = {}
+        for label, listed in data["names"].items():
+            if label not in allowed or not isinstance(listed, list):
+                raise KnownNamesError(f"known names of {label!r}: not a label of the project")
+            for name in listed:
+                if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_CHARS:
+                    raise KnownNamesError(f"known name {str(name)[:40]!r} of {label}: not a name")
+                names[name] = label
+            if len(names) > MAX_NAMES:
+                raise KnownNamesError(f"more than {MAX_NAMES} known names")
+        return cls(names, frozenset(labels))
+
+    def with_labels(self, labels: Iterable[str]) -> KnownNames:
+        return KnownNames(self.names, frozenset(labels))
+
+    def counts(self) -> dict[str, int]:
+        """How many names each label has."""
+        return dict(sorted(Counter(self.names.values()).items()))
+
+    def matcher(self, nlp: Language) -> PhraseMatcher:
+        """A matcher of the names of the filled labels on ``nlp``'s tokens (exact text)."""
+        from spacy.matcher import PhraseMatcher
+
+        matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        wanted = sorted(name for name, label in self.names.items() if label in self.labels)
+        for name, doc in zip(wanted, map(nlp.make_doc, wanted), strict=True):
+            matcher.add(self.names[name], [doc])
+        return matcher
+
+    def fill(
+        self, doc: Doc, spans: Sequence[Span], matcher: PhraseMatcher, project: Iterable[str]
+    ) -> list[Span]:
+        """``spans`` with the known names of ``doc`` added (see the module docstring)."""
+        if not self.labels:
+            return list(spans)
+        project = set(project)
+        found = sorted(matcher(doc), key=lambda m: (m[1] - m[2], m[1]))
+        if not found:
+            return list(spans)
+        kept = list(spans)
+        others = [
+            (e.start_char, e.end_char) for e in doc.ents if e.label_ not in project
+        ]  # the model's places, dates, nationalities...
+        taken: list[tuple[int, int]] = []
+        for key, start, end in found:
+            label = doc.vocab.strings[key]
+            a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+            if any(a < y and x < b for x, y in taken) or any(a < y and x < b for x, y in others):
+                continue
+            clash = [i for i, s in enumerate(kept) if s.start < b and a < s.end]
+            if not clash:
+                kept.append(Span(a, b, label, SpanState.SUGGESTED, KNOWN_SOURCE))
+            elif len(clash) == 1 and (kept[clash[0]].start, kept[clash[0]].end) == (a, b):
+                old = kept[clash[0]]
+                if old.label != label:
+                    kept[clash[0]] = Span(a, b, label, SpanState.SUGGESTED, KNOWN_SOURCE)
+            else:
+                continue
+            taken.append((a, b))
+        return sorted(kept, key=lambda s: s.start)
+
+
+def _parts(name: str) -> tuple[str | None, str | None]:
+    """The first and last word of a multi-word name, where they can be names themselves."""
+    words = name.split()
+    if len(words) < 2:
+        return None, None
+
+    def usable(word: str) -> str | None:
+        return word if len(word) >= 3 and word[:1].isupper() and "." not in word else None
+
+    return usable(words[0]), usable(words[-1])
+
+
+def _standing(
+    docs: Sequence[Doc],
+    spans: Sequence[Sequence[tuple[int, int, str]]],
+    nlp: Language,
+    candidates: Mapping[str, set[str]],
+) -> dict[tuple[str, str], list[int]]:
+    """For each (name, label): [times it stands alone in the texts, times it is a span of it].
+
+    "Alone" means not inside a longer span of that label.
+    """
+    from spacy.matcher import PhraseMatcher
+
+    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+    names = sorted(candidates)
+    for name, doc in zip(names, map(nlp.make_doc, names), strict=True):
+        matcher.add(name, [doc])
+    tally: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for doc, doc_spans in zip(docs, spans, strict=True):
+        exact: dict[tuple[int, int], set[str]] = defaultdict(set)
+        for a, b, label in doc_spans:
+            exact[(a, b)].add(label)
+        for key, start, end in matcher(doc):
+            name = doc.vocab.strings[key]
+            a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+            for label in candidates[name]:
+                inside = any(
+                    x <= a and b <= y and (x, y) != (a, b) and lab == label
+                    for x, y, lab in doc_spans
+                )
+                if inside:
+                    continue
+                count = tally[(name, label)]
+                count[0] += 1
+                count[1] += label in exact.get((a, b), ())
+    return tally
+
+
+def learn_known_names(
+    documents: Iterable[Annotated], labels: Iterable[str], nlp: Language
+) -> KnownNames:
+    """The names ``documents`` show are reliably of one of ``labels`` (module docstring).
+
+    ``documents`` are (text, [(start, end, label)]) with every span of ``labels`` marked;
+    ``nlp`` gives the tokenizer. The result fills no label yet (``with_labels``).
+    """
+    wanted = set(labels)
+    texts: list[str] = []
+    spans: list[list[tuple[int, int, str]]] = []
+    for text, doc_spans in documents:
+        texts.append(text)
+        spans.append([(a, b, label) for a, b, label in doc_spans if label in wanted])
+    whole: dict[str, set[str]] = defaultdict(set)
+    ends: dict[tuple[str, int], set[str]] = defaultdict(set)  # (label, 0 first / 1 last)
+    for text, doc_spans in zip(texts, spans, strict=True):
+        for a, b, label in doc_spans:
+            name = text[a:b]
+            if not name.strip() or len(name) > MAX_NAME_CHARS or "\n" in name:
+                continue
+            whole[name].add(label)
+            for end, part in enumerate(_parts(name)):
+                if part is not None:
+                    ends[(label, end)].add(part)
+    candidates: dict[str, set[str]] = defaultdict(set)
+    for name, name_labels in whole.items():
+        candidates[name] |= name_labels
+    for (label, _), parts in ends.items():
+        for part in parts:
+            candidates[part].add(label)
+    docs = [nlp.make_doc(text) for text in texts]
+    tally = _standing(docs, spans, nlp, candidates)
+    # Which ends of which labels stand for the whole name, counted over all their parts.
+    part_ends: set[tuple[str, int]] = set()
+    for (label, end), parts in ends.items():
+        alone = sum(tally[(p, label)][0] for p in parts if (p, label) in tally)
+        right = sum(tally[(p, label)][1] for p in parts if (p, label) in tally)
+        if alone and right / alone >= PART_SHARE:
+            part_ends.add((label, end))
+    names: dict[str, str] = {}
+    best: dict[str, float] = {}
+    for (name, label), (alone, right) in tally.items():
+        is_whole = label in whole.get(name, ())
+        is_part = any(name in ends[(label, end)] for end in (0, 1) if (label, end) in part_ends)
+        if not (is_whole or is_part):
+            continue
+        # A part never seen alone borrows the evidence of its end; a name must earn its own.
+        share = right / alone if alone else (1.0 if is_part and not is_whole else 0.0)
+        if share >= KNOWN_SHARE and share > best.get(name, -1.0):
+            names[name], best[name] = label, share
+    for label, end in part_ends:  # parts only ever seen inside their names
+        for part in ends[(label, end)]:
+            if (part, label) not in tally and part not in names:
+                names[part] = label
+    return KnownNames(names)
+
+
+def known_names_line(stored: Mapping[str, Any]) -> str:
+    """The report's sentence on the known names (``KnownNames.to_json`` of a run)."""
+    names = stored.get("names", {})
+    counts = ", ".join(f"{len(listed):,} {label}" for label, listed in names.items())
+    filled = ", ".join(stored.get("labels", [])) or "no label"
+    return (
+        f"known names: {counts}, learned from the training part and the start model's "
+        f"documents; suggested where they recur for {filled}"
+    )
