@@ -261,12 +261,13 @@ def learn_known_names(
     return KnownNames(names)
 
 
-def known_names_line(stored: Mapping[str, Any]) -> str:
-    """The report's sentence on the known names (``KnownNames.to_json`` of a run)."""
+def known_names_line(stored: Mapping[str, Any], with_start: bool) -> str:
+    """The report's sentence on the known names (``KnownNames.to_json`` of a run);
+    ``with_start``: the start model's documents were learned from too."""
     names = stored.get("names", {})
     counts = ", ".join(f"{len(listed):,} {label}" for label, listed in names.items())
-    filled = ", ".join(stored.get("labels", [])) or "no label"
-    return (
-        f"known names: {counts}, learned from the training part and the start model's "
-        f"documents; suggested where they recur for {filled}"
+    source = (
+        "the training part and the start model's documents" if with_start else ("the training part")
     )
+    filled = ", ".join(stored.get("labels", [])) or "no label"
+    return f"Known names: {counts}, learned from {source}; suggested where they recur for {filled}."

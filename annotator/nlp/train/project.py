@@ -177,7 +177,8 @@ class TrainReport:
         )
         lines.extend(f"rule lifted: {line}" for line in lifted_lines(self.lifted, self.lift_counts))
         if self.known_names:
-            lines.append(known_names_line(self.known_names))
+            with_start = self.rehearsal_from == REHEARSAL_FROM_START
+            lines.append(known_names_line(self.known_names, with_start))
         verdict = f"model {self.model_id} stored; " + (
             "the model itself lost on the held-out part, but leaving those kinds out won: "
             "the untrained suggester without them suggests now"

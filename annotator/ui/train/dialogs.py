@@ -27,8 +27,9 @@ from annotator.core.model_versions import ModelVersion
 from annotator.core.suppressions import Suppression
 from annotator.nlp.rule_lifts import lifted_lines
 from annotator.nlp.span_kinds import dropped_lines
+from annotator.nlp.train.known_names import known_names_line
 from annotator.nlp.train.scoring import difference_line
-from annotator.nlp.train.start_rehearsal import rehearsal_line
+from annotator.nlp.train.start_rehearsal import REHEARSAL_FROM_START, rehearsal_line
 from annotator.ui.train.report_view import ScoreTable
 
 __all__ = [
@@ -101,6 +102,9 @@ class TrainReportDialog(QDialog):
                 "Learned from the accepted documents, no longer suggested:\n"
                 + "\n".join(f"  • {line}" for line in dropped),
             )
+        if report.known_names:
+            with_start = report.rehearsal_from == REHEARSAL_FROM_START
+            _note(layout, known_names_line(report.known_names, with_start))
         lifted = lifted_lines(report.lifted, report.lift_counts)
         if lifted:
             _note(

@@ -1,0 +1,193 @@
+"""Known names: learned from documents whose spans are right, suggested where they recur."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import spacy
+from spacy.tokens import Span as SpacySpan
+
+from annotator.core.model import Span, SpanState
+from annotator.core.store import ProjectStore
+from annotator.nlp.preannotate import suggester_for_project
+from annotator.nlp.train.known_names import (
+    KNOWN_SOURCE,
+    KnownNames,
+    KnownNamesError,
+    learn_known_names,
+)
+from annotator.nlp.train.project import TrainOptions, train_project
+from annotator.nlp.train.stored import StoredModelError
+from tests.nlp.test_train import _doc
+
+LABELS = ["PERSON", "ORG", "WEAPON"]
+
+
+def _marked(text: str, *names: tuple[str, str]) -> tuple[str, list[tuple[int, int, str]]]:
+    """``text`` with every occurrence of each (name, label) marked."""
+    spans = []
+    for name, label in names:
+        start = 0
+        while (start := text.find(name, start)) != -1:
+            spans.append((start, start + len(name), label))
+            start += len(name)
+    return text, sorted(spans)
+
+
+@pytest.fixture(scope="module")
+def nlp() -> spacy.language.Language:
+    return spacy.blank("en")
+
+
+def test_a_name_is_known_only_where_it_stands_for_its_label(nlp: spacy.language.Language) -> None:
+    docs = [
+        _marked(
+            "Vantor Systems sold the Kestrel to Norway.",
+            ("Vantor Systems", "ORG"),
+            ("Kestrel", "WEAPON"),
+        ),
+        _marked(
+            "The Kestrel flew again for Vantor Systems.",
+            ("Vantor Systems", "ORG"),
+            ("Kestrel", "WEAPON"),
+        ),
+        # "Patriot" is a WEAPON once, and left unlabelled three times: not a known name.
+        _marked("A Patriot battery arrived.", ("Patriot", "WEAPON")),
+        _marked("The Patriot Act was cited. Patriot Day came. Patriot fans cheered."),
+    ]
+    known = learn_known_names(docs, LABELS, nlp)
+    assert known.names["Vantor Systems"] == "ORG"
+    assert known.names["Kestrel"] == "WEAPON"
+    assert "Patriot" not in known.names
+    assert known.labels == frozenset()  # nothing is filled until training measures it
+    assert known.counts() == {"ORG": 1, "WEAPON": 1}
+
+
+def test_parts_of_names_are_learned_only_where_the_data_shows_they_stand_alone(
+    nlp: spacy.language.Language,
+) -> None:
+    """People go by their last name in these texts, organisations never by their last word:
+    "Pistorius" (only ever seen in "Boris Pistorius") is known, "Defence" is not."""
+    docs = [
+        _marked(
+            "Boris Pistorius met Mark Rutte at the Ministry of Defence. Rutte smiled.",
+            ("Boris Pistorius", "PERSON"),
+            ("Mark Rutte", "PERSON"),
+            ("Rutte", "PERSON"),
+            ("Ministry of Defence", "ORG"),
+        ),
+        _marked(
+            "Lloyd Austin spoke. Austin and Rutte agreed. Defence spending rose.",
+            ("Lloyd Austin", "PERSON"),
+            ("Austin", "PERSON"),
+            ("Rutte", "PERSON"),
+        ),
+        _marked(
+            "The Department of Defence and Defence chiefs met.", ("Department of Defence", "ORG")
+        ),
+    ]
+    known = learn_known_names(docs, LABELS, nlp)
+    assert known.names["Pistorius"] == "PERSON"  # borrowed from its end's evidence
+    assert known.names["Austin"] == "PERSON"
+    assert "Defence" not in known.names
+    assert "Boris" not in known.names  # first names stand alone nowhere in these texts
+
+
+def _doc_with(nlp: spacy.language.Language, text: str, ents: list[tuple[str, str]]) -> object:
+    doc = nlp.make_doc(text)
+    spans = []
+    for name, label in ents:
+        start = text.index(name)
+        span = doc.char_span(start, start + len(name), label=label)
+        assert span is not None
+        spans.append(span)
+    doc.ents = [SpacySpan(doc, s.start, s.end, label=s.label_) for s in spans]
+    return doc
+
+
+def _span(text: str, name: str, label: str) -> Span:
+    start = text.index(name)
+    return Span(start, start + len(name), label, SpanState.SUGGESTED, "model")
+
+
+def test_known_names_fill_gaps_relabel_exact_bounds_and_respect_the_model(
+    nlp: spacy.language.Language,
+) -> None:
+    known = KnownNames(
+        {
+            "Pistorius": "PERSON",
+            "Zelensky": "PERSON",
+            "Lima": "PERSON",
+            "Kestrel": "WEAPON",
+            "Kestrel Systems": "ORG",
+        },
+        frozenset({"PERSON", "ORG"}),
+    )
+    text = "Zelensky thanked Pistorius in Lima; Kestrel Systems and the Kestrel; zelensky."
+    doc = _doc_with(nlp, text, [("Lima", "GPE")])  # the model reads a place there
+    suggested = [_span(text, "Pistorius", "ORG")]
+    filled = known.fill(doc, suggested, known.matcher(nlp), [*LABELS, "QUANTITY"])
+    got = {(text[s.start : s.end], s.label, s.source) for s in filled}
+    assert got == {
+        ("Zelensky", "PERSON", KNOWN_SOURCE),  # a gap: added
+        ("Pistorius", "PERSON", KNOWN_SOURCE),  # exact bounds, another label: relabelled
+        ("Kestrel Systems", "ORG", KNOWN_SOURCE),  # the longest name wins
+    }  # not "Lima" (the model's place), not WEAPON (not filled), not "zelensky" (case kept)
+    # A suggestion that overlaps a known name with other bounds stays as it is.
+    overlapping = [_span(text, "Zelensky thanked", "ORG")]
+    filled = known.fill(doc, overlapping, known.matcher(nlp), LABELS)
+    assert (text[filled[0].start : filled[0].end], filled[0].label) == ("Zelensky thanked", "ORG")
+
+
+def test_stored_names_are_read_as_untrusted_input() -> None:
+    known = KnownNames({"Rutte": "PERSON", "Kestrel": "WEAPON"}, frozenset({"PERSON"}))
+    stored = known.to_json()
+    assert stored == {"names": {"PERSON": ["Rutte"], "WEAPON": ["Kestrel"]}, "labels": ["PERSON"]}
+    assert KnownNames.from_json(json.loads(json.dumps(stored)), LABELS) == known
+    assert KnownNames.from_json(None, LABELS) == KnownNames({})
+    crafted = [
+        [],
+        {"names": []},
+        {"names": {"SHIP": ["Kirov"]}, "labels": []},  # a label the project lacks
+        {"names": {"PERSON": ["Rutte"]}, "labels": ["SHIP"]},
+        {"names": {"PERSON": "Rutte"}, "labels": []},
+        {"names": {"PERSON": [3]}, "labels": []},
+        {"names": {"PERSON": ["  "]}, "labels": []},
+        {"names": {"PERSON": ["x" * 201]}, "labels": []},
+    ]
+    for data in crafted:
+        with pytest.raises(KnownNamesError):
+            KnownNames.from_json(data, LABELS)
+
+
+def test_training_learns_the_projects_names_and_the_model_suggests_them(
+    project: ProjectStore,
+) -> None:
+    project.add_documents(_doc(i) for i in range(10))
+    report = train_project(project, TrainOptions(epochs=2, use="always"))
+    names = report.known_names["names"]
+    assert "Anna Kowalski" in names["PERSON"] and "Norvik Group" in names["ORG"]
+    assert "QUANTITY" not in names  # numbers make quantities, not names
+    assert "Known names:" in report.summary()
+    stored = project.model(int(report.model_id or 0)).report
+    assert stored["known_names"] == report.known_names
+    suggester = suggester_for_project(project)
+    text = "Yesterday Sara Lund and Omar Haddad visited Kelb Dynamics, then Lena Berg."
+    got = {(text[s.start : s.end], s.label) for s in suggester.suggest_one(text)}
+    for name, label in [
+        ("Sara Lund", "PERSON"),
+        ("Omar Haddad", "PERSON"),
+        ("Kelb Dynamics", "ORG"),
+        ("Lena Berg", "PERSON"),
+    ]:
+        assert (name, label) in got
+    # Switched off, training learns none, and a crafted list is refused as a damaged report.
+    off = train_project(project, TrainOptions(epochs=1, use="never", known_names=False))
+    assert off.known_names == {}
+    crafted = {**stored, "known_names": {"names": {"PERSON": [7]}, "labels": ["PERSON"]}}
+    project._conn.execute(
+        "UPDATE models SET report = ? WHERE id = ?", (json.dumps(crafted), report.model_id)
+    )
+    with pytest.raises(StoredModelError, match="damaged report"):
+        suggester_for_project(project)
