@@ -425,6 +425,7 @@ def test_the_report_says_where_training_started_what_joins_and_which_rule_it_lif
     report.start = "the shipped start model (fine-tuned on 134 annotated documents)"
     report.lifted, report.lift_counts = ["lone-person"], {"lone-person": (21, 40, 0, 0)}
     report.rehearsal_from, report.rehearsal_texts = "start", 191
+    report.known_names = {"names": {"PERSON": ["Rutte", "Shoigu"]}, "labels": ["PERSON"]}
     dialog = TrainReportDialog(report, lambda model_id: None, window)
     qtbot.addWidget(dialog)
     notes = " ".join(label.text() for label in dialog.findChildren(QLabel))
@@ -435,3 +436,7 @@ def test_the_report_says_where_training_started_what_joins_and_which_rule_it_lif
     assert "a rule no longer applied" in notes
     assert "PERSON: one-word names the model calls a person" in notes
     assert "(21 of 40 accepted)" in notes
+    assert "Known names: 2 PERSON, learned from the training part and the start model's" in notes
+    assert "suggested where they recur for PERSON" in notes
+    sources = [dialog.table.item(row, 8).text() for row in range(2)]
+    assert sources == ["model+rules + known names", "model+rules"]

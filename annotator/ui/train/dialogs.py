@@ -93,7 +93,12 @@ class TrainReportDialog(QDialog):
                 "the held-out part was worth it).",
             )
         self.table = ScoreTable(self)
-        self.table.show_report(report.tables, report.labels, report.choice)
+        filled = set(report.known_names.get("labels", [])) if report.known_names else set()
+        shown = {
+            label: source + (" + known names" if label in filled else "")
+            for label, source in report.choice.items()
+        }
+        self.table.show_report(report.tables, report.labels, shown)
         layout.addWidget(self.table)
         dropped = dropped_lines(report.dropped_kinds, report.kinds)
         if dropped:
