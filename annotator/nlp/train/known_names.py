@@ -132,25 +132,32 @@ class KnownNames:
         if not found:
             return list(spans)
         kept = list(spans)
-        others = [
-            (e.start_char, e.end_char) for e in doc.ents if e.label_ not in project
-        ]  # the model's places, dates, nationalities...
-        taken: list[tuple[int, int]] = []
+        # Characters a name may not touch: the model's entities of other kinds (places, dates,
+        # nationalities...) and names already placed; and those of the suggestions, which a
+        # name may only take over with exactly their bounds. Linear in the text's length.
+        blocked = bytearray(len(doc.text) + 1)
+        for ent in doc.ents:
+            if ent.label_ not in project:
+                blocked[ent.start_char : ent.end_char] = b"\x01" * (ent.end_char - ent.start_char)
+        suggested = bytearray(len(doc.text) + 1)
+        exact: dict[tuple[int, int], int] = {}
+        for i, span in enumerate(kept):
+            suggested[span.start : span.end] = b"\x01" * (span.end - span.start)
+            exact[(span.start, span.end)] = i
         for key, start, end in found:
             label = doc.vocab.strings[key]
             a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-            if any(a < y and x < b for x, y in taken) or any(a < y and x < b for x, y in others):
+            if any(blocked[a:b]):
                 continue
-            clash = [i for i, s in enumerate(kept) if s.start < b and a < s.end]
-            if not clash:
-                kept.append(Span(a, b, label, SpanState.SUGGESTED, KNOWN_SOURCE))
-            elif len(clash) == 1 and (kept[clash[0]].start, kept[clash[0]].end) == (a, b):
-                old = kept[clash[0]]
-                if old.label != label:
-                    kept[clash[0]] = Span(a, b, label, SpanState.SUGGESTED, KNOWN_SOURCE)
+            same = exact.get((a, b))
+            if same is not None:
+                if kept[same].label != label:
+                    kept[same] = Span(a, b, label, SpanState.SUGGESTED, KNOWN_SOURCE)
+            elif any(suggested[a:b]):
+                continue
             else:
-                continue
-            taken.append((a, b))
+                kept.append(Span(a, b, label, SpanState.SUGGESTED, KNOWN_SOURCE))
+            blocked[a:b] = b"\x01" * (b - a)
         return sorted(kept, key=lambda s: s.start)
 
 
