@@ -31,6 +31,7 @@ are stored with the model version and read back as untrusted input (``from_json`
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -191,22 +192,19 @@ def _standing(
         matcher.add(name, [doc])
     tally: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for doc, doc_spans in zip(docs, spans, strict=True):
-        exact: dict[tuple[int, int], set[str]] = defaultdict(set)
-        for a, b, label in doc_spans:
-            exact[(a, b)].add(label)
+        ordered = sorted(doc_spans)  # disjoint: at most one span covers a position
+        starts = [a for a, _, _ in ordered]
         for key, start, end in matcher(doc):
             name = doc.vocab.strings[key]
             a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+            i = bisect_right(starts, a) - 1
+            covering = ordered[i] if i >= 0 and ordered[i][1] >= b else None
             for label in candidates[name]:
-                inside = any(
-                    x <= a and b <= y and (x, y) != (a, b) and lab == label
-                    for x, y, lab in doc_spans
-                )
-                if inside:
-                    continue
+                if covering is not None and covering[2] == label and covering[:2] != (a, b):
+                    continue  # inside a longer span of the label: not standing alone
                 count = tally[(name, label)]
                 count[0] += 1
-                count[1] += label in exact.get((a, b), ())
+                count[1] += covering is not None and covering == (a, b, label)
     return tally
 
 
