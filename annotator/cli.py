@@ -262,6 +262,8 @@ def _cmd_models(args: argparse.Namespace) -> int:
     from annotator.nlp.train.load import time_label
 
     with ProjectStore.open(args.project) as store:
+        if args.names is not None:
+            return _print_known_names(store, args.names, args.json)
         if args.use is not None:
             model_id = None if args.use == "untrained" else _model_id(args.use)
             if model_id is not None:
@@ -303,12 +305,39 @@ def _cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
-def _model_id(value: str) -> int:
+def _print_known_names(store: ProjectStore, value: str, as_json: bool) -> int:
+    """The names model ``value`` learned (``nlp.train.known_names``): one ``LABEL<TAB>name``
+    line each, ``*`` before the labels they are suggested for."""
+    from annotator.nlp.train.known_names import KnownNames, KnownNamesError
+
+    model_id = _model_id(value, "--names")
+    try:
+        stored = store.model(model_id).report.get("known_names") or None
+        known = KnownNames.from_json(stored, store.labels().names)
+    except KeyError as exc:
+        raise CommandError(f"{store.path}: {exc.args[0]}") from None
+    except (AttributeError, KnownNamesError) as exc:
+        raise CommandError(f"{store.path}: model {model_id} has a damaged report ({exc})") from None
+    if as_json:
+        print(json.dumps(known.to_json(), indent=2, ensure_ascii=False))
+        return 0
+    if not known.names:
+        print(f"model {model_id} learned no names (trained before known names, or without them)")
+        return 0
+    for label, names in known.to_json()["names"].items():
+        marker = "*" if label in known.labels else " "
+        for name in names:
+            print(f"{marker}{label}\t{name}")
+    return 0
+
+
+def _model_id(value: str, option: str = "--use") -> int:
     try:
         return int(value)
     except ValueError:
         raise CommandError(
-            f"--use {value!r}: give a model id (a number from `annotator models`) or 'untrained'"
+            f"{option} {value!r}: give a model id (a number from `annotator models`)"
+            + (" or 'untrained'" if option == "--use" else "")
         ) from None
 
 
@@ -488,6 +517,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("models", "list the project's trained models, or choose one")
     p.add_argument("project")
     p.add_argument("--use", default=None, help="a model id, or 'untrained'")
+    p.add_argument(
+        "--names",
+        default=None,
+        metavar="ID",
+        help="list the names model ID learned and suggests where they recur",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_models)
 

@@ -8,6 +8,7 @@ import pytest
 import spacy
 from spacy.tokens import Span as SpacySpan
 
+from annotator.cli import main
 from annotator.core.model import Span, SpanState
 from annotator.core.store import ProjectStore
 from annotator.nlp.preannotate import suggester_for_project
@@ -162,7 +163,7 @@ def test_stored_names_are_read_as_untrusted_input() -> None:
 
 
 def test_training_learns_the_projects_names_and_the_model_suggests_them(
-    project: ProjectStore,
+    project: ProjectStore, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project.add_documents(_doc(i) for i in range(10))
     report = train_project(project, TrainOptions(epochs=2, use="always"))
@@ -182,12 +183,29 @@ def test_training_learns_the_projects_names_and_the_model_suggests_them(
         ("Lena Berg", "PERSON"),
     ]:
         assert (name, label) in got
+    # A known name the annotators asked never to see again is not suggested.
+    project.set_suppression("Lena Berg", "PERSON", "suppressed")
+    got = {
+        (text[s.start : s.end], s.label) for s in suggester_for_project(project).suggest_one(text)
+    }
+    assert ("Lena Berg", "PERSON") not in got and ("Sara Lund", "PERSON") in got
+    # They can be listed: `annotator models PROJECT --names ID`.
+    path, model = str(project.path), str(report.model_id)
+    assert main(["models", path, "--names", model]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "*PERSON\tAnna Kowalski" in lines and "*ORG\tNorvik Group" in lines
+    assert main(["models", path, "--names", model, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == report.known_names
     # Switched off, training learns none, and a crafted list is refused as a damaged report.
     off = train_project(project, TrainOptions(epochs=1, use="never", known_names=False))
     assert off.known_names == {}
+    assert main(["models", path, "--names", str(off.model_id)]) == 0
+    assert "learned no names" in capsys.readouterr().out
     crafted = {**stored, "known_names": {"names": {"PERSON": [7]}, "labels": ["PERSON"]}}
     project._conn.execute(
         "UPDATE models SET report = ? WHERE id = ?", (json.dumps(crafted), report.model_id)
     )
     with pytest.raises(StoredModelError, match="damaged report"):
         suggester_for_project(project)
+    assert main(["models", path, "--names", model]) != 0
+    assert "damaged report" in capsys.readouterr().err
