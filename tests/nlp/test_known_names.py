@@ -209,3 +209,40 @@ def test_training_learns_the_projects_names_and_the_model_suggests_them(
         suggester_for_project(project)
     assert main(["models", path, "--names", model]) != 0
     assert "damaged report" in capsys.readouterr().err
+
+
+def test_when_the_model_loses_the_untrained_suggester_takes_the_known_names(
+    project: ProjectStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A model that loses on the held-out part is not used, but the names its training learned
+    can still serve: the untrained suggester with them, when that beats what suggests now.
+    The model is made to lose by covering every word of the held-out texts with ORG."""
+    import re
+
+    from annotator.nlp.train import project as training
+
+    def losing(store, labels, nlp, texts, *rest):  # type: ignore[no-untyped-def]
+        junk = [
+            [
+                Span(m.start(), m.end(), "ORG", SpanState.SUGGESTED, "model")
+                for m in re.finditer(r"\S+", t)
+            ]
+            for t in texts
+        ]
+        return {source: junk for source in ("model+rules", "model+patterns", "model")}
+
+    monkeypatch.setattr(training, "model_outputs", losing)
+    project.add_documents(_doc(i) for i in range(10))
+    report = train_project(project, TrainOptions(epochs=1))
+    assert report.used and report.known_only and not report.kinds_only
+    assert set(report.choice.values()) == {"untrained"}
+    assert report.tables["new"]["overall"]["f"] > report.tables["current"]["overall"]["f"]
+    assert "but the known names won" in report.summary()
+    assert report.known_names["labels"]
+    # The blank pipeline's untrained suggester misses "Kelb Dynamics": training taught it.
+    text = "Yesterday Sara Lund met the board of Kelb Dynamics."
+    spans = suggester_for_project(project).suggest_one(text)
+    assert ("Kelb Dynamics", "ORG") in {(text[s.start : s.end], s.label) for s in spans}
+    project.use_model(None)
+    spans = suggester_for_project(project).suggest_one(text)
+    assert ("Kelb Dynamics", "ORG") not in {(text[s.start : s.end], s.label) for s in spans}

@@ -48,6 +48,8 @@ __all__ = [
     "KNOWN_SOURCE",
     "KnownNames",
     "KnownNamesError",
+    "fallback_words",
+    "known_names_line",
     "learn_known_names",
 ]
 
@@ -276,3 +278,12 @@ def known_names_line(stored: Mapping[str, Any], with_start: bool) -> str:
     )
     filled = ", ".join(stored.get("labels", [])) or "no label"
     return f"Known names: {counts}, learned from {source}; suggested where they recur for {filled}."
+
+
+def fallback_words(kinds_only: bool, known_only: bool) -> str:
+    """What won when a trained model lost and the untrained suggester took over with what the
+    training learned besides it: "leaving those kinds out", "the known names", or both."""
+    parts = ["leaving those kinds out"] if kinds_only else []
+    if known_only:
+        parts.append("the known names")
+    return " and ".join(parts)

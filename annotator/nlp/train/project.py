@@ -37,7 +37,12 @@ from annotator.nlp.train.data import (
 from annotator.nlp.train.default import default_of
 from annotator.nlp.train.evidence import Outputs, as_suggested, model_labels, model_outputs
 from annotator.nlp.train.finetune import FineTuneOptions, fine_tune
-from annotator.nlp.train.known_names import KnownNames, known_names_line, learn_known_names
+from annotator.nlp.train.known_names import (
+    KnownNames,
+    fallback_words,
+    known_names_line,
+    learn_known_names,
+)
 from annotator.nlp.train.scoring import (
     choose_sources,
     difference_interval,
@@ -122,6 +127,7 @@ class TrainReport:
     kinds: dict[str, tuple[int, int]] = field(default_factory=dict)  # accepted, suggested
     dropped_kinds: list[str] = field(default_factory=list)
     kinds_only: bool = False  # the model lost; the untrained suggester minus the kinds won
+    known_only: bool = False  # the model lost; the untrained suggester with known names won
     # pattern-served labels whose trained-model spans are used too (evidence.model_labels)
     model_labels: list[str] = field(default_factory=list)
     # rules lifted for the rules over the new model (``nlp.rule_lifts``), and what each lift
@@ -180,9 +186,10 @@ class TrainReport:
             with_start = self.rehearsal_from == REHEARSAL_FROM_START
             lines.append(known_names_line(self.known_names, with_start))
         verdict = f"model {self.model_id} stored; " + (
-            "the model itself lost on the held-out part, but leaving those kinds out won: "
-            "the untrained suggester without them suggests now"
-            if self.kinds_only
+            "the model itself lost on the held-out part, but "
+            f"{fallback_words(self.kinds_only, self.known_only)} won: "
+            "the untrained suggester suggests now with what this training learned besides it"
+            if self.kinds_only or self.known_only
             else "it suggests now"
             if self.used
             else f"it does not suggest (held-out F1 {self.new_f:.3f} against "
@@ -509,9 +516,10 @@ def train_project(
         for i in range(len(heldout_texts))
     ]
     known = KnownNames({})
+    fill_known: Callable[[Outputs_], Outputs_] | None = None
     if options.known_names:
         progress(0, None, "learning the names the project knows")
-        known, combined = _known_names(
+        known, combined, fill_known = _known_names(
             nlp,
             [label for label in labels if label != untrained.label_map.quantity_label],
             [*from_start, *(LabelledText(g.text, g.spans) for g in train)],
@@ -527,15 +535,31 @@ def train_project(
     use = options.use == "always" or (
         options.use == "if-better" and report.new_f > report.current_f + 1e-9
     )
-    if not use and options.use == "if-better" and dropped:
-        fallback = untrained_without_kinds(tables, labels, report.current_f)
+    new_out = combined
+    if not use and options.use == "if-better" and (dropped or known.labels):
+        # The model lost; the untrained suggester may still win with what training learned
+        # besides it: without the kinds the project does not accept (``held`` leaves them
+        # out), with the known names, or both.
+        candidates: list[tuple[Outputs_, bool]] = []
+        if dropped:
+            candidates.append((held[UNTRAINED], False))
+        if known.labels and fill_known is not None:
+            candidates.append((fill_known(held[UNTRAINED]), True))
+        scored = [
+            (score_table(scores_of(heldout_gold, spans, labels), labels), spans, names)
+            for spans, names in candidates
+        ]
+        table, fallback_out, names = max(scored, key=lambda c: float(c[0]["overall"]["f"]))
+        fallback = untrained_without_kinds({UNTRAINED: table}, labels, report.current_f)
         if fallback is not None:
             report.choice, report.rank = fallback
-            tables["new"] = tables[UNTRAINED]
-            report.kinds_only = use = True
+            tables["new"], new_out = table, fallback_out
+            report.kinds_only = bool(dropped)
+            report.known_only = names
+            use = True
             report.lifted = []  # the untrained suggester itself is never changed by a lift
-            known = KnownNames({})
-    new_out = held[UNTRAINED] if report.kinds_only else combined
+            if not names:
+                known = KnownNames({})
     report.difference = list(
         difference_interval(
             doc_counts(heldout_gold, current_out, labels),
@@ -587,38 +611,46 @@ def train_project(
     return report
 
 
+Outputs_ = list[list[Span]]
+
+
 def _known_names(
     nlp: Language,
     labels: Sequence[str],
     documents: Sequence[LabelledText],
     heldout: tuple[Sequence[str], Sequence[Sequence[tuple[int, int, str]]]],
-    combined: list[list[Span]],
-    as_seen: Callable[[list[list[Span]]], list[list[Span]]],
-) -> tuple[KnownNames, list[list[Span]]]:
+    combined: Outputs_,
+    as_seen: Callable[[Outputs_], Outputs_],
+) -> tuple[KnownNames, Outputs_, Callable[[Outputs_], Outputs_]]:
     """The names ``documents`` teach, filled for each label of ``labels`` unless the held-out
-    part surely shows that label worse with them (``scoring.surely_better``), and the
-    held-out suggestions with them (``as_seen``: as the project would see them)."""
+    part surely shows that label worse with them (``scoring.surely_better``); the held-out
+    suggestions with them; and what fills other held-out suggestions with them (``as_seen``:
+    as the project would see them)."""
     texts, gold = heldout
     learned = learn_known_names(((d.text, d.spans) for d in documents), labels, nlp)
     candidate = learned.with_labels(learned.counts())
-    if not candidate.labels or not texts:
-        return candidate, combined
     docs = list(nlp.pipe(texts))
 
-    def filled(known: KnownNames) -> list[list[Span]]:
+    def filler(known: KnownNames) -> Callable[[Outputs_], Outputs_]:
         matcher = known.matcher(nlp)
-        pairs = zip(docs, combined, strict=True)
-        out = [known.fill(doc, spans, matcher, labels) for doc, spans in pairs]
-        return as_seen(out)
 
-    with_names = filled(candidate)
+        def fill(outputs: Outputs_) -> Outputs_:
+            pairs = zip(docs, outputs, strict=True)
+            return as_seen([known.fill(doc, spans, matcher, labels) for doc, spans in pairs])
+
+        return fill
+
+    if not candidate.labels or not texts:
+        return candidate, combined, filler(candidate)
+    with_names = filler(candidate)(combined)
     counts_with = doc_counts(gold, with_names, labels)
     counts_without = doc_counts(gold, combined, labels)
     keep = [x for x in candidate.labels if not surely_better(counts_with, counts_without, x)]
     if len(keep) == len(candidate.labels):
-        return candidate, with_names
+        return candidate, with_names, filler(candidate)
     known = learned.with_labels(keep)
-    return known, filled(known) if keep else combined
+    fill = filler(known)
+    return known, fill(combined) if keep else combined, fill
 
 
 def _ents(doc: Any) -> list[Any]:

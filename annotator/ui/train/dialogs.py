@@ -27,7 +27,7 @@ from annotator.core.model_versions import ModelVersion
 from annotator.core.suppressions import Suppression
 from annotator.nlp.rule_lifts import lifted_lines
 from annotator.nlp.span_kinds import dropped_lines
-from annotator.nlp.train.known_names import known_names_line
+from annotator.nlp.train.known_names import fallback_words, known_names_line
 from annotator.nlp.train.scoring import difference_line
 from annotator.nlp.train.start_rehearsal import REHEARSAL_FROM_START, rehearsal_line
 from annotator.ui.train.report_view import ScoreTable
@@ -67,8 +67,9 @@ class TrainReportDialog(QDialog):
         layout = QVBoxLayout(self)
         verdict = (
             "The model itself did not beat what suggested before on the held-out part, but "
-            "leaving out the kinds below did: the untrained suggester without them suggests now."
-            if report.kinds_only
+            f"{fallback_words(report.kinds_only, report.known_only)} did: the untrained "
+            "suggester suggests now, with what this training learned besides the model."
+            if report.kinds_only or report.known_only
             else "It suggests now: it beat what suggested before on the held-out part."
             if report.used
             else "It does not suggest: it did not beat what suggests now on the held-out part."
