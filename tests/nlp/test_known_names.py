@@ -6,7 +6,6 @@ import json
 
 import pytest
 import spacy
-from spacy.tokens import Span as SpacySpan
 
 from annotator.cli import main
 from annotator.core.model import Span, SpanState
@@ -20,6 +19,8 @@ from annotator.nlp.train.known_names import (
 )
 from annotator.nlp.train.project import TrainOptions, train_project
 from annotator.nlp.train.stored import StoredModelError
+from tests.nlp.test_labelmap import doc_with
+from tests.nlp.test_labelmap import nlp as blank_nlp
 from tests.nlp.test_train import _doc
 
 LABELS = ["PERSON", "ORG", "WEAPON"]
@@ -38,7 +39,7 @@ def _marked(text: str, *names: tuple[str, str]) -> tuple[str, list[tuple[int, in
 
 @pytest.fixture(scope="module")
 def nlp() -> spacy.language.Language:
-    return spacy.blank("en")
+    return blank_nlp  # the one ``doc_with`` makes its docs with
 
 
 def test_a_name_is_known_only_where_it_stands_for_its_label(nlp: spacy.language.Language) -> None:
@@ -95,18 +96,6 @@ def test_parts_of_names_are_learned_only_where_the_data_shows_they_stand_alone(
     assert "Boris" not in known.names  # first names stand alone nowhere in these texts
 
 
-def _doc_with(nlp: spacy.language.Language, text: str, ents: list[tuple[str, str]]) -> object:
-    doc = nlp.make_doc(text)
-    spans = []
-    for name, label in ents:
-        start = text.index(name)
-        span = doc.char_span(start, start + len(name), label=label)
-        assert span is not None
-        spans.append(span)
-    doc.ents = [SpacySpan(doc, s.start, s.end, label=s.label_) for s in spans]
-    return doc
-
-
 def _span(text: str, name: str, label: str) -> Span:
     start = text.index(name)
     return Span(start, start + len(name), label, SpanState.SUGGESTED, "model")
@@ -126,7 +115,7 @@ def test_known_names_fill_gaps_relabel_exact_bounds_and_respect_the_model(
         frozenset({"PERSON", "ORG"}),
     )
     text = "Zelensky thanked Pistorius in Lima; Kestrel Systems and the Kestrel; zelensky."
-    doc = _doc_with(nlp, text, [("Lima", "GPE")])  # the model reads a place there
+    doc = doc_with(text, [("Lima", "GPE")])  # the model reads a place there
     suggested = [_span(text, "Pistorius", "ORG")]
     filled = known.fill(doc, suggested, known.matcher(nlp), [*LABELS, "QUANTITY"])
     got = {(text[s.start : s.end], s.label, s.source) for s in filled}
