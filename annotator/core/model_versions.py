@@ -121,7 +121,8 @@ class ModelVersion:
     @property
     def choice_text(self) -> str:
         """ "every label ← model+rules", or the labels grouped by the source serving them;
-        and how many kinds of suggestion it learned to leave out (``nlp.span_kinds``)."""
+        and how many kinds of suggestion it learned to leave out (``nlp.span_kinds``), rules
+        it lifted and names it knows (``nlp.train.known_names``)."""
         choice = self.report.get("choice", {})
         dropped = self.report.get("dropped_kinds", [])
         if not isinstance(choice, dict) or not isinstance(dropped, list):
@@ -139,6 +140,10 @@ class ModelVersion:
         lifted = self.report.get("lifted", [])
         if isinstance(lifted, list) and lifted:
             text += f"; {len(lifted)} rule{'s' if len(lifted) > 1 else ''} lifted"
+        known = self.report.get("known_names")
+        if isinstance(known, dict) and isinstance(known.get("names"), dict):
+            count = sum(len(v) for v in known["names"].values() if isinstance(v, list))
+            text += f"; {count:,} known names"
         return text
 
     @property

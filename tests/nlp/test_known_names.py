@@ -162,6 +162,8 @@ def test_training_learns_the_projects_names_and_the_model_suggests_them(
     assert "Known names:" in report.summary()
     stored = project.model(int(report.model_id or 0)).report
     assert stored["known_names"] == report.known_names
+    count = sum(len(v) for v in names.values())
+    assert project.model(int(report.model_id or 0)).choice_text.endswith(f"; {count:,} known names")
     suggester = suggester_for_project(project)
     text = "Yesterday Sara Lund and Omar Haddad visited Kelb Dynamics, then Lena Berg."
     got = {(text[s.start : s.end], s.label) for s in suggester.suggest_one(text)}
