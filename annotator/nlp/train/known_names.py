@@ -21,8 +21,10 @@ a project whose organisations go by one word learns that end as well.
 
 **Suggesting** (``KnownNames.fill``): a known name found in a text (exact tokens, case kept) is
 suggested with its label where nothing was suggested and the model sees no entity of another
-kind (it stays away from "St. Louis" when the model reads a place); a suggestion with exactly
-its bounds and another label takes the known label ("Pistorius" ORG becomes PERSON).
+kind (it stays away from "St. Louis" when the model reads a place; where the untrained
+suggester serves every label the model does not run, and the tokens alone decide); a
+suggestion with exactly its bounds and another label takes the known label ("Pistorius" ORG
+becomes PERSON).
 
 Which labels are filled is measured on the project's held-out part at training (``filled_labels``);
 the quantity label is never learned (its spans are built from numbers, not names). The names

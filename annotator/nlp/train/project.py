@@ -516,7 +516,7 @@ def train_project(
         for i in range(len(heldout_texts))
     ]
     known = KnownNames({})
-    fill_known: Callable[[Outputs_], Outputs_] | None = None
+    fill_known: Callable[[Outputs_, bool], Outputs_] | None = None
     if options.known_names:
         progress(0, None, "learning the names the project knows")
         known, combined, fill_known = _known_names(
@@ -544,7 +544,7 @@ def train_project(
         if dropped:
             candidates.append((held[UNTRAINED], False))
         if known.labels and fill_known is not None:
-            candidates.append((fill_known(held[UNTRAINED]), True))
+            candidates.append((fill_known(held[UNTRAINED], False), True))
         scored = [
             (score_table(scores_of(heldout_gold, spans, labels), labels), spans, names)
             for spans, names in candidates
@@ -621,7 +621,7 @@ def _known_names(
     heldout: tuple[Sequence[str], Sequence[Sequence[tuple[int, int, str]]]],
     combined: Outputs_,
     as_seen: Callable[[Outputs_], Outputs_],
-) -> tuple[KnownNames, Outputs_, Callable[[Outputs_], Outputs_]]:
+) -> tuple[KnownNames, Outputs_, Callable[[Outputs_, bool], Outputs_]]:
     """The names ``documents`` teach, filled for each label of ``labels`` unless the held-out
     part surely shows that label worse with them (``scoring.surely_better``); the held-out
     suggestions with them; and what fills other held-out suggestions with them (``as_seen``:
@@ -631,18 +631,21 @@ def _known_names(
     candidate = learned.with_labels(learned.counts())
     docs = list(nlp.pipe(texts))
 
-    def filler(known: KnownNames) -> Callable[[Outputs_], Outputs_]:
+    def filler(known: KnownNames) -> Callable[[Outputs_, bool], Outputs_]:
+        """Fills outputs on the trained model's docs (its entities veto names), or on the
+        tokens alone (as the untrained suggester is filled: no model pass)."""
         matcher = known.matcher(nlp)
 
-        def fill(outputs: Outputs_) -> Outputs_:
-            pairs = zip(docs, outputs, strict=True)
+        def fill(outputs: Outputs_, with_model: bool = True) -> Outputs_:
+            on = docs if with_model else [nlp.make_doc(text) for text in texts]
+            pairs = zip(on, outputs, strict=True)
             return as_seen([known.fill(doc, spans, matcher, labels) for doc, spans in pairs])
 
         return fill
 
     if not candidate.labels or not texts:
         return candidate, combined, filler(candidate)
-    with_names = filler(candidate)(combined)
+    with_names = filler(candidate)(combined, True)
     counts_with = doc_counts(gold, with_names, labels)
     counts_without = doc_counts(gold, combined, labels)
     keep = [x for x in candidate.labels if not surely_better(counts_with, counts_without, x)]
@@ -650,7 +653,7 @@ def _known_names(
         return candidate, with_names, filler(candidate)
     known = learned.with_labels(keep)
     fill = filler(known)
-    return known, fill(combined) if keep else combined, fill
+    return known, fill(combined, True) if keep else combined, fill
 
 
 def _ents(doc: Any) -> list[Any]:

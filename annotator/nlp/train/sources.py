@@ -144,16 +144,16 @@ class LearnedSuggester:
         self.skipped_patterns = rules.skipped_patterns
         self.info = info or rules.info
         self.dropped_kinds = frozenset(dropped_kinds)  # span_kinds: what the project rejects
-        # Names learned at training, suggested where they recur (``known_names``); they need
-        # the trained model's pass (its entities of other kinds veto them).
+        # Names learned at training, suggested where they recur (``known_names``); the
+        # trained model's entities of other kinds veto them where it runs.
         self.known = known if known is not None and known.labels else None
         self._known_matcher = self.known.matcher(self.nlp) if self.known is not None else None
         # Only the sources some label is served by are computed when suggesting; with every
         # label served by the untrained suggester, the trained model is not run at all.
         self._served = set(self.choice.values())
-        self._untrained_only = (
-            self.untrained is not None and self._served == {UNTRAINED} and self.known is None
-        )
+        # With every label served by the untrained suggester the trained model is not run at
+        # all; known names then need only the tokens (no model entities to veto them).
+        self._untrained_only = self.untrained is not None and self._served == {UNTRAINED}
         parts = [model_version, rules.version, json.dumps(self.choice, sort_keys=True)]
         if self.known is not None:
             parts.append(json.dumps(self.known.to_json(), sort_keys=True))
@@ -197,7 +197,7 @@ class LearnedSuggester:
             texts = list(texts)
             found = self._untrained().suggest(texts, batch_size=batch_size, n_process=n_process)
             for text, spans in zip(texts, found, strict=True):
-                yield drop_kinds(text, spans, self.dropped_kinds)
+                yield drop_kinds(text, self._known_on_tokens(text, spans), self.dropped_kinds)
             return
         for spans, _, _ in self._combined(texts, batch_size, n_process):
             yield spans
@@ -212,10 +212,17 @@ class LearnedSuggester:
                 texts, batch_size=batch_size, n_process=n_process
             )
             for text, (spans, index) in zip(texts, found, strict=True):
+                spans = self._known_on_tokens(text, spans)
                 yield drop_kinds(text, spans, self.dropped_kinds), index
             return
         for spans, doc, text in self._combined(texts, batch_size, n_process):
             yield spans, token_index(self.nlp, doc, text)
+
+    def _known_on_tokens(self, text: str, spans: list[Span]) -> list[Span]:
+        """``spans`` with the known names of ``text`` found on its tokens alone."""
+        if self.known is None or self._known_matcher is None:
+            return spans
+        return self.known.fill(self.nlp.make_doc(text), spans, self._known_matcher, self.labels)
 
     def _untrained(self) -> Suggester:
         assert self.untrained is not None  # checked in __init__
