@@ -296,7 +296,8 @@ def _cmd_models(args: argparse.Namespace) -> int:
     print(f"{'':2}{'id':>4}  {'trained':<16} {'docs':>5} {'held-out F1':>12}  per label")
     marker = "*" if active is None else " "
     score = "" if untrained_f is None else f"{untrained_f:.3f}"
-    print(f"{marker:2}{'-':>4}  {'(untrained)':<16} {'':>5} {score:>12}  rules and base model")
+    what = models[-1].untrained_text if models else "patterns, rules"
+    print(f"{marker:2}{'-':>4}  {'(untrained)':<16} {'':>5} {score:>12}  {what}")
     for m in models:
         marker = "*" if m.id == active else " "
         choice = m.choice_text

@@ -182,6 +182,10 @@ def test_training_learns_the_projects_names_and_the_model_suggests_them(
     assert ("Lena Berg", "PERSON") not in got and ("Sara Lund", "PERSON") in got
     # They can be listed: `annotator models PROJECT --names ID`.
     path, model = str(project.path), str(report.model_id)
+    assert main(["models", path]) == 0
+    listing = capsys.readouterr().out
+    assert "base model, patterns, rules" in listing  # what the untrained suggester ran over
+    assert f"; {count:,} known names" in listing
     assert main(["models", path, "--names", model]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "*PERSON\tAnna Kowalski" in lines and "*ORG\tNorvik Group" in lines
