@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 import spacy
 
 from annotator.cli import main
-from annotator.core.model import Span, SpanState
+from annotator.core.model import LabelSet, Span, SpanState
 from annotator.core.store import ProjectStore
 from annotator.nlp.preannotate import suggester_for_project
 from annotator.nlp.train.known_names import (
@@ -139,16 +140,43 @@ def test_stored_names_are_read_as_untrusted_input() -> None:
     crafted = [
         [],
         {"names": []},
-        {"names": {"SHIP": ["Kirov"]}, "labels": []},  # a label the project lacks
-        {"names": {"PERSON": ["Rutte"]}, "labels": ["SHIP"]},
+        {"names": {"PERSON": ["Rutte"]}, "labels": [3]},
         {"names": {"PERSON": "Rutte"}, "labels": []},
         {"names": {"PERSON": [3]}, "labels": []},
         {"names": {"PERSON": ["  "]}, "labels": []},
         {"names": {"PERSON": ["x" * 201]}, "labels": []},
+        {"names": {"SHIP": ["Kirov", 3]}, "labels": []},  # checked even where it is dropped
     ]
     for data in crafted:
         with pytest.raises(KnownNamesError):
             KnownNames.from_json(data, LABELS)
+    # A label renamed or removed since the training: its names are dropped, the rest serve.
+    since = {"names": {"SHIP": ["Kirov"], "PERSON": ["Rutte"]}, "labels": ["SHIP", "PERSON"]}
+    assert KnownNames.from_json(since, LABELS) == KnownNames(
+        {"Rutte": "PERSON"}, frozenset({"PERSON"})
+    )
+
+
+def test_training_writes_no_more_names_than_loading_accepts(
+    nlp: spacy.language.Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.nlp.train import known_names
+
+    monkeypatch.setattr(known_names, "MAX_NAMES", 2)
+    docs = [
+        _marked(
+            "Kestrel and Osprey flew; Kestrel again.", ("Kestrel", "WEAPON"), ("Osprey", "WEAPON")
+        ),
+        _marked(
+            "Harrier, Osprey and Kestrel.",
+            ("Harrier", "WEAPON"),
+            ("Osprey", "WEAPON"),
+            ("Kestrel", "WEAPON"),
+        ),
+    ]
+    known = learn_known_names(docs, LABELS, nlp)
+    assert known.names == {"Kestrel": "WEAPON", "Osprey": "WEAPON"}  # seen right most often
+    KnownNames.from_json(known.to_json(), LABELS)  # loads
 
 
 def test_training_learns_the_projects_names_and_the_model_suggests_them(
@@ -204,6 +232,18 @@ def test_training_learns_the_projects_names_and_the_model_suggests_them(
         suggester_for_project(project)
     assert main(["models", path, "--names", model]) != 0
     assert "damaged report" in capsys.readouterr().err
+    # Renaming a label in the Labels dialog leaves the model usable: ORG's names are dropped.
+    project._conn.execute(
+        "UPDATE models SET report = ? WHERE id = ?", (json.dumps(stored), report.model_id)
+    )
+    labels = project.labels()
+    renamed = LabelSet([replace(x, name="COMPANY") if x.name == "ORG" else x for x in labels])
+    project.set_labels(renamed, renames={"ORG": "COMPANY"})
+    spans = suggester_for_project(project).suggest_one(text)  # loads: before, "damaged"
+    assert ("Sara Lund", "PERSON") in {(text[s.start : s.end], s.label) for s in spans}
+    assert main(["models", path, "--names", model]) == 0
+    listing = capsys.readouterr().out
+    assert "*PERSON\tAnna Kowalski" in listing and "Norvik Group" not in listing
 
 
 def test_when_the_model_loses_the_untrained_suggester_takes_the_known_names(

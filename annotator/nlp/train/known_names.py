@@ -88,26 +88,33 @@ class KnownNames:
 
     @classmethod
     def from_json(cls, data: Any, project_labels: Iterable[str]) -> KnownNames:
-        """The names ``to_json`` wrote; KnownNamesError for anything else (a crafted project)."""
+        """The names ``to_json`` wrote; KnownNamesError for anything else (a crafted project).
+
+        Names of a label the project no longer has (renamed or removed in the Labels dialog
+        since the training) are dropped: they cannot be suggested, and the model they came
+        with still serves the other labels."""
         allowed = set(project_labels)
         if data is None:
             return cls({})
         if not isinstance(data, dict) or not isinstance(data.get("names"), dict):
             raise KnownNamesError("known names are not an object of label: [names]")
         labels = data.get("labels", [])
-        if not isinstance(labels, list) or not all(x in allowed for x in labels):
-            raise KnownNamesError("known names are filled for labels the project does not have")
+        if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+            raise KnownNamesError("the labels known names are filled for are not a list of texts")
         names: dict[str, str] = {}
+        read = 0
         for label, listed in data["names"].items():
-            if label not in allowed or not isinstance(listed, list):
-                raise KnownNamesError(f"known names of {label!r}: not a label of the project")
+            if not isinstance(listed, list):
+                raise KnownNamesError(f"known names of {label!r}: not a list")
+            read += len(listed)
+            if read > MAX_NAMES:
+                raise KnownNamesError(f"more than {MAX_NAMES} known names")
             for name in listed:
                 if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_CHARS:
                     raise KnownNamesError(f"known name {str(name)[:40]!r} of {label}: not a name")
-                names[name] = label
-            if len(names) > MAX_NAMES:
-                raise KnownNamesError(f"more than {MAX_NAMES} known names")
-        return cls(names, frozenset(labels))
+                if label in allowed:
+                    names[name] = label
+        return cls(names, frozenset(x for x in labels if x in allowed))
 
     def with_labels(self, labels: Iterable[str]) -> KnownNames:
         return KnownNames(self.names, frozenset(labels))
@@ -263,10 +270,13 @@ def learn_known_names(
         share = right / alone if alone else (1.0 if is_part and not is_whole else 0.0)
         if share >= KNOWN_SHARE and share > best.get(name, -1.0):
             names[name], best[name] = label, share
-    for label, end in part_ends:  # parts only ever seen inside their names
+    for label, end in sorted(part_ends):  # parts only ever seen inside their names
         for part in ends[(label, end)]:
             if (part, label) not in tally and part not in names:
                 names[part] = label
+    if len(names) > MAX_NAMES:  # what loading accepts: the names seen right most often
+        ranked = sorted(names, key=lambda n: (-tally.get((n, names[n]), [0, 0])[1], n))
+        names = {name: names[name] for name in ranked[:MAX_NAMES]}
     return KnownNames(names)
 
 
