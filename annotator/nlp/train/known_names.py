@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import Span, SpanState
+from annotator.nlp.train.start_rehearsal import REHEARSAL_FROM_START
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -280,13 +281,16 @@ def learn_known_names(
     return KnownNames(names)
 
 
-def known_names_line(stored: Mapping[str, Any], with_start: bool) -> str:
+def known_names_line(stored: Mapping[str, Any], rehearsal_from: str) -> str:
     """The report's sentence on the known names (``KnownNames.to_json`` of a run);
-    ``with_start``: the start model's documents were learned from too."""
+    ``rehearsal_from``: what the run rehearsed on (``start_rehearsal``), whose start-model
+    documents the names were learned from too."""
     names = stored.get("names", {})
     counts = ", ".join(f"{len(listed):,} {label}" for label, listed in names.items())
     source = (
-        "the training part and the start model's documents" if with_start else ("the training part")
+        "the training part and the start model's documents"
+        if rehearsal_from == REHEARSAL_FROM_START
+        else "the training part"
     )
     filled = ", ".join(stored.get("labels", [])) or "no label"
     return f"Known names: {counts}, learned from {source}; suggested where they recur for {filled}."

@@ -183,8 +183,7 @@ class TrainReport:
         )
         lines.extend(f"rule lifted: {line}" for line in lifted_lines(self.lifted, self.lift_counts))
         if self.known_names:
-            with_start = self.rehearsal_from == REHEARSAL_FROM_START
-            lines.append(known_names_line(self.known_names, with_start))
+            lines.append(known_names_line(self.known_names, self.rehearsal_from))
         verdict = f"model {self.model_id} stored; " + (
             "the model itself lost on the held-out part, but "
             f"{fallback_words(self.kinds_only, self.known_only)} won: "

@@ -149,10 +149,9 @@ class LearnedSuggester:
         self.known = known if known is not None and known.labels else None
         self._known_matcher = self.known.matcher(self.nlp) if self.known is not None else None
         # Only the sources some label is served by are computed when suggesting; with every
-        # label served by the untrained suggester, the trained model is not run at all.
+        # label served by the untrained suggester, the trained model is not run at all (known
+        # names then need only the tokens: no model entities to veto them).
         self._served = set(self.choice.values())
-        # With every label served by the untrained suggester the trained model is not run at
-        # all; known names then need only the tokens (no model entities to veto them).
         self._untrained_only = self.untrained is not None and self._served == {UNTRAINED}
         parts = [model_version, rules.version, json.dumps(self.choice, sort_keys=True)]
         if self.known is not None:

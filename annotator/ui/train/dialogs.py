@@ -29,7 +29,7 @@ from annotator.nlp.rule_lifts import lifted_lines
 from annotator.nlp.span_kinds import dropped_lines
 from annotator.nlp.train.known_names import fallback_words, known_names_line
 from annotator.nlp.train.scoring import difference_line
-from annotator.nlp.train.start_rehearsal import REHEARSAL_FROM_START, rehearsal_line
+from annotator.nlp.train.start_rehearsal import rehearsal_line
 from annotator.ui.train.report_view import ScoreTable
 
 __all__ = [
@@ -109,8 +109,7 @@ class TrainReportDialog(QDialog):
                 + "\n".join(f"  • {line}" for line in dropped),
             )
         if report.known_names:
-            with_start = report.rehearsal_from == REHEARSAL_FROM_START
-            _note(layout, known_names_line(report.known_names, with_start))
+            _note(layout, known_names_line(report.known_names, report.rehearsal_from))
         lifted = lifted_lines(report.lifted, report.lift_counts)
         if lifted:
             _note(
