@@ -21,7 +21,9 @@ Beside the weights it writes ``rehearsal.jsonl``: the gold documents it learned 
 project's training rehearses on (``annotator/nlp/train/start_rehearsal.py``). Its own untrained
 suggester is always the rules over the installed pipeline, never an earlier start model, so
 that two builds give the same weights and a build without a kind never consults a model that
-saw it.
+saw it. And ``known_names.json``: the names those documents show reliably
+(``annotator/nlp/train/start_names.py``), which the default suggester fills in from a project's
+first document.
 
 Run from the repository root (about a minute and a quarter on two cores):
 
@@ -56,6 +58,11 @@ from annotator.nlp.train.project import (  # noqa: E402
     train_project,
 )
 from annotator.nlp.train.start import RECORD, ner_weights_sha256, read_record  # noqa: E402
+from annotator.nlp.train.start_names import (  # noqa: E402
+    NAMES_FILE,
+    NAMES_SHA256,
+    write_start_names,
+)
 from annotator.nlp.train.start_rehearsal import (  # noqa: E402
     REHEARSAL_FILE,
     file_sha256,
@@ -111,6 +118,10 @@ def _up_to_date(folder: Path, files: list[Path], eval_ratio: float) -> bool:
     rehearsal = folder / REHEARSAL_FILE
     if not rehearsal.is_file() or record.get("rehearsal_sha256") != file_sha256(rehearsal):
         print(f"start model to rebuild: {folder} has no rehearsal texts, or altered ones")
+        return False
+    names = folder / NAMES_FILE
+    if not names.is_file() or record.get(NAMES_SHA256) != file_sha256(names):
+        print(f"start model to rebuild: {folder} has no known names, or altered ones")
         return False
     return True
 
@@ -182,6 +193,8 @@ def main() -> int:
         "files": [f.relative_to(ROOT).as_posix() for f in files],
     }
     record["rehearsal_sha256"] = file_sha256(write_rehearsal(args.out, nlp, LABELS, gold))
+    named = [label for label in LABELS if label != "QUANTITY"]  # quantities are no names
+    record[NAMES_SHA256] = write_start_names(args.out, nlp, named, gold)
     (args.out / RECORD).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     print(f"{args.out}: {len(files)} files, {time.monotonic() - started:.0f} s")
     return 0

@@ -130,6 +130,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
+    from annotator.nlp.train.known_names import KnownNames
+
 __all__ = [
     "PATTERNS_KEY",
     "RULES_VERSION",
@@ -222,6 +224,7 @@ class Suggester:
         beam_temperature: float = BEAM_TEMPERATURE,
         lifted: Iterable[str] = (),
         weights: str = "",
+        known: KnownNames | None = None,
     ) -> None:
         self.labels = tuple(labels)
         # Whose entity weights ``nlp`` holds when they are not the pipeline's own (the start
@@ -257,6 +260,10 @@ class Suggester:
             if confidence
             else False
         )
+        # Names known before any training (the start model's, ``train.start_names``), filled
+        # in where the rules suggest nothing; part of ``version``.
+        self.known = known if known is not None and known.labels else None
+        self._known_matcher = self.known.matcher(self.nlp) if self.known is not None else None
         digest = hashlib.sha1(
             "\n".join(
                 (
@@ -267,6 +274,7 @@ class Suggester:
                     scorer_tag(scorer, beam_width, beam_temperature) if self.scored else "",
                     *(["lifted " + " ".join(sorted(self.lifted))] if self.lifted else []),
                     *(["weights " + weights] if weights else []),
+                    *([self.known.fingerprint()] if self.known is not None else []),
                 )
             ).encode("utf-8")
         ).hexdigest()
@@ -354,7 +362,10 @@ class Suggester:
         would only walk them (a fifth of the time on a document with 10,000 mentions).
         """
         with gc_paused():
-            return self._spans_from_doc(doc, text, self.lifted if lifted is None else lifted)
+            spans = self._spans_from_doc(doc, text, self.lifted if lifted is None else lifted)
+        if self.known is not None and self._known_matcher is not None:
+            spans = self.known.fill(doc, spans, self._known_matcher, self.labels)
+        return spans
 
     def _spans_from_doc(self, doc: Doc, text: str | None, lifted: frozenset[str]) -> list[Span]:
         quantity = self._quantity_label

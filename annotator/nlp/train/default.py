@@ -24,12 +24,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from annotator.nlp.pipeline import PipelineError, load_for_ner
 from annotator.nlp.suggest import Suggester
+from annotator.nlp.train.known_names import KnownNames, KnownNamesError
 from annotator.nlp.train.model_rules import rules_over_model
-from annotator.nlp.train.start import choose_start, ner_weights_sha256
+from annotator.nlp.train.start import choose_start, ner_weights_sha256, read_record
+from annotator.nlp.train.start_names import read_start_names
 
 __all__ = [
     "BASE",
@@ -66,6 +69,18 @@ def default_of(suggester: Suggester) -> str:
     return START if suggester.weights.startswith(START) else BASE
 
 
+def _start_names(folder: Path | None, labels: Sequence[str]) -> KnownNames | None:
+    """The start model's known names (``start_names``), or None (logged) when they cannot
+    be used: the default then suggests without them."""
+    if folder is None:
+        return None
+    try:
+        return read_start_names(folder, read_record(folder), labels)
+    except (KnownNamesError, ValueError) as exc:
+        log.warning("the start model's known names are not used: %s", exc)
+        return None
+
+
 def default_suggester(
     pipeline: str,
     labels: Sequence[str],
@@ -91,5 +106,6 @@ def default_suggester(
                     [dict(p) for p in patterns],
                     nlp,
                     weights=f"{START} {sha[:12]}",
+                    known=_start_names(start.folder, labels),
                 )
     return Suggester(pipeline, labels, label_map=dict(label_map) or None, extra_patterns=patterns)

@@ -33,6 +33,8 @@ are stored with the model version and read back as untrusted input (``from_json`
 
 from __future__ import annotations
 
+import hashlib
+import json
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -116,6 +118,11 @@ class KnownNames:
                 if label in allowed:
                     names[name] = label
         return cls(names, frozenset(x for x in labels if x in allowed))
+
+    def fingerprint(self) -> str:
+        """A short digest of the names and filled labels, for a suggester's version."""
+        data = json.dumps(self.to_json(), sort_keys=True, ensure_ascii=False)
+        return "known " + hashlib.sha1(data.encode("utf-8")).hexdigest()[:12]
 
     def with_labels(self, labels: Iterable[str]) -> KnownNames:
         return KnownNames(self.names, frozenset(labels))

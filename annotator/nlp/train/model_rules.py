@@ -16,6 +16,8 @@ from annotator.nlp.suggest import Suggester
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from annotator.nlp.train.known_names import KnownNames
+
 __all__ = ["pattern_served", "rules_over_model"]
 
 
@@ -28,10 +30,12 @@ def rules_over_model(
     model_labels: Sequence[str] = (),
     lifted: Sequence[str] = (),
     weights: str = "",
+    known: KnownNames | None = None,
 ) -> Suggester:
     """The project's rule engine run over a trained model's entities (``model+rules``),
     without the rules the project's training lifted (``nlp.rule_lifts``). ``weights`` names
-    the model when ``nlp`` is no project's own (``Suggester.weights``).
+    the model when ``nlp`` is no project's own (``Suggester.weights``); ``known``: names filled
+    in where the rules suggest nothing (the start model's, for the default).
 
     A label the base pipeline never predicted (WEAPON for en_core_web_sm) and that patterns
     serve (the shipped weapon gazetteer) stays with the patterns and rules unless it is one
@@ -54,6 +58,7 @@ def rules_over_model(
         nlp=nlp,
         lifted=lifted,
         weights=weights,
+        known=known,
     )
 
 
