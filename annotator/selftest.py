@@ -89,6 +89,10 @@ def _selftest(workdir: Path, pipeline: str) -> str:
         default_of(suggester) == START or not choose_start(pipeline, DEFAULT_LABELS).shipped,
         "pipeline: the shipped start model fits but does not load",
     )
+    _check(
+        default_of(suggester) != START or suggester.known is not None,
+        "pipeline: the start model's known names (known_names.json) are missing or damaged",
+    )
     _check(len(suggester.patterns) > 0, "pipeline: no shipped match patterns were loaded")
     spans = _step("suggest", lambda: suggester.suggest_one(text))
     _check(len(spans) > 0, "suggest: no spans suggested on the sample article")

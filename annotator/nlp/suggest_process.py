@@ -159,6 +159,8 @@ def describe_suggester(suggester: Any) -> str:
     inner = getattr(suggester, "inner", suggester)  # under the project's suppressions
     if described and isinstance(inner, Suggester) and default_of(inner) == START:
         described = f"start model ({described})"  # the default of new projects (train.default)
+        if inner.known is not None:  # its names, learned from the start model's documents
+            described += f", {len(inner.known.names):,} known names"
     skipped = len(getattr(suggester, "skipped_patterns", ()))
     if skipped:
         described += f" ({skipped} invalid project patterns skipped)"
