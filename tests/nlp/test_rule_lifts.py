@@ -25,14 +25,16 @@ from annotator.nlp.train.project import TrainOptions, train_project
 from annotator.nlp.train.stored import StoredModelError
 
 LABELS = ["PERSON", "ORG", "WEAPON", "QUANTITY"]
-# Names the installed model calls a person when they stand alone (checked with it).
+# Names the start model calls a person when they stand alone (checked with it), none of them
+# among its known names (``train.start_names``), which the untrained suggester fills in.
 PAIRS = [
-    ("Shoigu", "Gerasimov"),
     ("Tomas", "Mara"),
-    ("Belousov", "Kadyrov"),
+    ("Marta", "Bohdan"),
     ("Dmitri", "Katya"),
     ("Ivan", "Anya"),
+    ("Pavel", "Olga"),
 ]
+UNSEEN = "Marta said nothing, and Bohdan nodded."
 
 
 @pytest.fixture(scope="module")
@@ -145,10 +147,10 @@ def test_training_lifts_a_rule_its_accepted_documents_show_wrong(tmp_path: Path)
         model_id = int(report.model_id or 0)
         assert recipe_for(store, model_id).lifted == (LONE_PERSON,)
         assert "1 rule lifted" in store.model(model_id).choice_text
-        text = "Belousov said nothing, and Kadyrov nodded."
+        text = UNSEEN
         assert _names(text, untrained_suggester(store).suggest_one(text)) == []
         found = _names(text, suggester_for_project(store).suggest_one(text))
-        assert "Belousov" in found
+        assert "Marta" in found
         # The spaCy pipeline written with the model suggests the same, lifted rule included.
         exported = [e.text for e in spacy.load(out)(text).ents if e.label_ == "PERSON"]
         assert exported == found
@@ -160,3 +162,43 @@ def test_training_lifts_a_rule_its_accepted_documents_show_wrong(tmp_path: Path)
             )
             with pytest.raises(StoredModelError, match="damaged report"):
                 suggester_for_project(store)
+
+
+def test_when_the_model_loses_the_untrained_suggester_takes_the_lifted_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A model that loses on the held-out part is not used, but the rule its training lifted
+    can still serve: the untrained suggester without it, when that beats what suggests now.
+    The model is made to lose by covering every word of the held-out texts with ORG; known
+    names are off, so only the lift can win."""
+    import re
+
+    from annotator.nlp.train import project as training
+
+    def losing(store, labels, nlp, texts, *rest):  # type: ignore[no-untyped-def]
+        junk = [
+            [Span(m.start(), m.end(), "ORG", source="model") for m in re.finditer(r"\S+", t)]
+            for t in texts
+        ]
+        return {source: junk for source in ("model+rules", "model+patterns", "model")}
+
+    monkeypatch.setattr(training, "model_outputs", losing)
+    with ProjectStore.create(tmp_path / "p.annot", LABELS) as store:
+        store.add_documents(_lone_names_doc(i) for i in range(10))
+        report = train_project(store, TrainOptions(epochs=1, known_names=False))
+        assert report.used and report.lifted_only and not report.known_only
+        assert set(report.choice.values()) == {"untrained"} and report.lifted == [LONE_PERSON]
+        assert "but the lifted rules won" in report.summary()
+        model_id = int(report.model_id or 0)
+        assert recipe_for(store, model_id).untrained_lifted
+        assert _names(UNSEEN, untrained_suggester(store).suggest_one(UNSEEN)) == []
+        found = _names(UNSEEN, suggester_for_project(store).suggest_one(UNSEEN))
+        assert found == ["Marta", "Bohdan"]
+        # A stored report whose flag is not true or false is a damaged model, refused.
+        stored = store.model(model_id).report
+        store._conn.execute(
+            "UPDATE models SET report = ? WHERE id = ?",
+            (json.dumps({**stored, "lifted_only": "yes"}), model_id),
+        )
+        with pytest.raises(StoredModelError, match="damaged report"):
+            suggester_for_project(store)

@@ -87,9 +87,11 @@ def default_suggester(
     label_map: Mapping[str, str | None],
     patterns: Sequence[Mapping[str, Any]],
     wanted: str = START,
+    lifted: Sequence[str] = (),
 ) -> Suggester:
     """The untrained suggester of a project of ``pipeline`` and ``labels``: the rules over the
-    start model's entities when ``wanted`` is ``START`` and it fits, else over the pipeline's."""
+    start model's entities when ``wanted`` is ``START`` and it fits, else over the pipeline's;
+    without the rules ``lifted`` (a trained model's fallback, ``train.load``)."""
     if checked_default(wanted) == START:
         start = choose_start(pipeline, labels)
         if start.shipped:
@@ -105,7 +107,14 @@ def default_suggester(
                     dict(label_map),
                     [dict(p) for p in patterns],
                     nlp,
+                    lifted=lifted,
                     weights=f"{START} {sha[:12]}",
                     known=_start_names(start.folder, labels),
                 )
-    return Suggester(pipeline, labels, label_map=dict(label_map) or None, extra_patterns=patterns)
+    return Suggester(
+        pipeline,
+        labels,
+        label_map=dict(label_map) or None,
+        extra_patterns=patterns,
+        lifted=lifted,
+    )

@@ -303,10 +303,13 @@ def known_names_line(stored: Mapping[str, Any], rehearsal_from: str) -> str:
     return f"Known names: {counts}, learned from {source}; suggested where they recur for {filled}."
 
 
-def fallback_words(kinds_only: bool, known_only: bool) -> str:
+def fallback_words(kinds_only: bool, known_only: bool, lifted_only: bool = False) -> str:
     """What won when a trained model lost and the untrained suggester took over with what the
-    training learned besides it: "leaving those kinds out", "the known names", or both."""
+    training learned besides it: "leaving those kinds out", "the known names", "the lifted
+    rules", or several ("" when none did)."""
     parts = ["leaving those kinds out"] if kinds_only else []
     if known_only:
         parts.append("the known names")
+    if lifted_only:
+        parts.append("the lifted rules")
     return " and ".join(parts)

@@ -61,6 +61,9 @@ class SuggesterRecipe:
     # What the untrained suggester ran over when this model was measured (``train.default``):
     # labels served by ``untrained`` are served by that one. Models of before: ``base``.
     untrained_from: str = BASE
+    # The lifted rules are lifted for the untrained suggester too: a model that lost, whose
+    # untrained suggester won with them (``TrainReport.lifted_only``). Models of before: no.
+    untrained_lifted: bool = False
     # The names learned at training and the labels they are suggested for
     # (``known_names.KnownNames.to_json``); empty for models of before.
     known_names: dict[str, Any] = field(default_factory=dict)
@@ -89,12 +92,19 @@ class SuggesterRecipe:
                 model_labels=tuple(str(k) for k in data.get("model_labels", ())),
                 lifted=checked_lifts(data.get("lifted", ())),
                 untrained_from=checked_default(data.get("untrained_from", BASE)),
+                untrained_lifted=_flag(data.get("untrained_lifted", False), "untrained_lifted"),
                 known_names=KnownNames.from_json(
                     data.get("known_names") or None, data["labels"]
                 ).to_json(),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"not a suggester recipe ({exc!r})") from exc
+
+
+def _flag(value: object, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} is not true or false")
+    return value
 
 
 def recipe_for(store: ProjectStore, model_id: int) -> SuggesterRecipe:
@@ -119,6 +129,7 @@ def recipe_for(store: ProjectStore, model_id: int) -> SuggesterRecipe:
             raise TypeError("lifted is not a list")
         lifted = checked_lifts(lifted_names)
         untrained_from = checked_default(report.get("untrained_from", BASE))
+        untrained_lifted = _flag(report.get("lifted_only", False), "lifted_only")
         known = KnownNames.from_json(report.get("known_names") or None, labels)
     except (AttributeError, TypeError, ValueError) as exc:
         raise ValueError(f"model {model_id} has a damaged report ({exc})") from exc
@@ -137,6 +148,7 @@ def recipe_for(store: ProjectStore, model_id: int) -> SuggesterRecipe:
         model_labels=tuple(own),
         lifted=lifted,
         untrained_from=untrained_from,
+        untrained_lifted=untrained_lifted,
         known_names=known.to_json() if known.labels else {},
     )
 
@@ -179,7 +191,12 @@ def suggester_from_recipe(recipe: SuggesterRecipe, nlp: Language) -> SpanSource:
     untrained = None
     if UNTRAINED in recipe.choice.values():
         untrained = default_suggester(
-            recipe.pipeline, labels, recipe.label_map, recipe.patterns, recipe.untrained_from
+            recipe.pipeline,
+            labels,
+            recipe.label_map,
+            recipe.patterns,
+            recipe.untrained_from,
+            lifted=recipe.lifted if recipe.untrained_lifted else (),
         )
     info = PipelineInfo(recipe.model_name, time_label(recipe.created), rules.info.lang, "project")
     learned = LearnedSuggester(

@@ -26,6 +26,7 @@ from annotator.core.store import ProjectStore, StoreError, text_hash
 from annotator.core.team import REVIEWED
 from annotator.nlp.rule_lifts import LIFTS, lift_tally, lifted_lines, wanted_lifts
 from annotator.nlp.span_kinds import dropped_lines, half_label_f1, kind_tally, unwanted_kinds
+from annotator.nlp.suggest import fitting, pipe_texts
 from annotator.nlp.train.binary_spans import BinaryEvidence, binary_evidence
 from annotator.nlp.train.data import (
     LabelledText,
@@ -65,7 +66,7 @@ from annotator.nlp.train.start_rehearsal import (
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from annotator.nlp.suggest import SpanSource
+    from annotator.nlp.suggest import SpanSource, Suggester
 
 __all__ = [
     "MIN_HELDOUT",
@@ -128,6 +129,7 @@ class TrainReport:
     dropped_kinds: list[str] = field(default_factory=list)
     kinds_only: bool = False  # the model lost; the untrained suggester minus the kinds won
     known_only: bool = False  # the model lost; the untrained suggester with known names won
+    lifted_only: bool = False  # the model lost; the untrained suggester with the lifts won
     # pattern-served labels whose trained-model spans are used too (evidence.model_labels)
     model_labels: list[str] = field(default_factory=list)
     # rules lifted for the rules over the new model (``nlp.rule_lifts``), and what each lift
@@ -150,6 +152,11 @@ class TrainReport:
     # the names learned from the training part and the start model's documents, and the
     # labels they are suggested for (``known_names.KnownNames.to_json``); empty: none
     known_names: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def fallback(self) -> str:
+        """What won with the untrained suggester when the model itself lost ("" if nothing)."""
+        return fallback_words(self.kinds_only, self.known_only, self.lifted_only)
 
     @property
     def new_f(self) -> float:
@@ -186,9 +193,9 @@ class TrainReport:
             lines.append(known_names_line(self.known_names, self.rehearsal_from))
         verdict = f"model {self.model_id} stored; " + (
             "the model itself lost on the held-out part, but "
-            f"{fallback_words(self.kinds_only, self.known_only)} won: "
+            f"{self.fallback} won: "
             "the untrained suggester suggests now with what this training learned besides it"
-            if self.kinds_only or self.known_only
+            if self.fallback
             else "it suggests now"
             if self.used
             else f"it does not suggest (held-out F1 {self.new_f:.3f} against "
@@ -535,28 +542,37 @@ def train_project(
         options.use == "if-better" and report.new_f > report.current_f + 1e-9
     )
     new_out = combined
-    if not use and options.use == "if-better" and (dropped or known.labels):
+    if not use and options.use == "if-better" and (dropped or known.labels or report.lifted):
         # The model lost; the untrained suggester may still win with what training learned
         # besides it: without the kinds the project does not accept (``held`` leaves them
-        # out), with the known names, or both.
-        candidates: list[tuple[Outputs_, bool]] = []
-        if dropped:
-            candidates.append((held[UNTRAINED], False))
-        if known.labels and fill_known is not None:
-            candidates.append((fill_known(held[UNTRAINED], False), True))
+        # out), with the rules it lifted, with the known names, or with several of them.
+        bases: list[tuple[Outputs_, bool]] = [(held[UNTRAINED], False)]
+        if report.lifted:
+            lifted_out = _lifted_untrained(untrained, heldout_texts, report.lifted)
+            bases.append(
+                (as_suggested({"": lifted_out}, heldout_texts, suppressed, dropped)[""], True)
+            )
+        candidates: list[tuple[Outputs_, bool, bool]] = []
+        for spans, lifts in bases:
+            if dropped or lifts:
+                candidates.append((spans, False, lifts))
+            if known.labels and fill_known is not None:
+                candidates.append((fill_known(spans, False), True, lifts))
         scored = [
-            (score_table(scores_of(heldout_gold, spans, labels), labels), spans, names)
-            for spans, names in candidates
+            (score_table(scores_of(heldout_gold, spans, labels), labels), spans, names, lifts)
+            for spans, names, lifts in candidates
         ]
-        table, fallback_out, names = max(scored, key=lambda c: float(c[0]["overall"]["f"]))
+        table, fallback_out, names, lifts = max(scored, key=lambda c: float(c[0]["overall"]["f"]))
         fallback = untrained_without_kinds({UNTRAINED: table}, labels, report.current_f)
         if fallback is not None:
             report.choice, report.rank = fallback
             tables["new"], new_out = table, fallback_out
             report.kinds_only = bool(dropped)
             report.known_only = names
+            report.lifted_only = lifts
             use = True
-            report.lifted = []  # the untrained suggester itself is never changed by a lift
+            if not lifts:
+                report.lifted = []  # the untrained suggester runs as it is
             if not names:
                 known = KnownNames({})
     report.difference = list(
@@ -611,6 +627,17 @@ def train_project(
 
 
 Outputs_ = list[list[Span]]
+
+
+def _lifted_untrained(
+    untrained: Suggester, texts: Sequence[str], lifted: Sequence[str]
+) -> Outputs_:
+    """What the untrained suggester suggests for ``texts`` with the rules ``lifted``."""
+    lifts = frozenset(lifted)
+    return [
+        untrained.spans_from_doc(doc, fitting(untrained.nlp, text), lifted=lifts)
+        for doc, text in pipe_texts(untrained.nlp, texts, 32, 1)
+    ]
 
 
 def _known_names(

@@ -27,7 +27,7 @@ from annotator.core.model_versions import ModelVersion
 from annotator.core.suppressions import Suppression
 from annotator.nlp.rule_lifts import lifted_lines
 from annotator.nlp.span_kinds import dropped_lines
-from annotator.nlp.train.known_names import fallback_words, known_names_line
+from annotator.nlp.train.known_names import known_names_line
 from annotator.nlp.train.scoring import difference_line
 from annotator.nlp.train.start_rehearsal import rehearsal_line
 from annotator.ui.train.report_view import ScoreTable
@@ -67,9 +67,9 @@ class TrainReportDialog(QDialog):
         layout = QVBoxLayout(self)
         verdict = (
             "The model itself did not beat what suggested before on the held-out part, but "
-            f"{fallback_words(report.kinds_only, report.known_only)} did: the untrained "
+            f"{report.fallback} did: the untrained "
             "suggester suggests now, with what this training learned besides the model."
-            if report.kinds_only or report.known_only
+            if report.fallback
             else "It suggests now: it beat what suggested before on the held-out part."
             if report.used
             else "It does not suggest: it did not beat what suggests now on the held-out part."
