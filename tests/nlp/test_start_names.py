@@ -79,7 +79,9 @@ def test_a_new_project_suggests_the_start_models_names(
     at = TEXT.find("Zorbling")
     assert ("Zorbling", "WEAPON", at) in found  # exact case: "zorbling crews" stays out
     assert not any(text == "zorbling" for text, _, _ in found)
-    assert next(s for s in spans if s.start == at).source == "known"
+    known = next(s for s in spans if s.start == at)
+    # Scored with the prior precision of known names, which the project's answers replace.
+    assert known.source == "known" and known.score == pytest.approx(0.7)
     # The names are part of the version: suggestions cached without them are recomputed.
     record = read_record(folder)
     del record[NAMES_SHA256]

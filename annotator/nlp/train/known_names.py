@@ -41,6 +41,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from annotator.core.confidence import SourcePrecision
 from annotator.core.model import Span, SpanState
 from annotator.nlp.train.start_rehearsal import REHEARSAL_FROM_START
 
@@ -59,6 +60,7 @@ __all__ = [
 ]
 
 KNOWN_SOURCE = "known"
+_PRIOR_PRECISION = SourcePrecision()
 #: Where a name stands on its own, how often it must be a span of its label to be known.
 KNOWN_SHARE = 0.8
 #: How often the parts of a label's names (at one end) must be spans of it where they stand
@@ -172,13 +174,20 @@ class KnownNames:
             same = exact.get((a, b))
             if same is not None:
                 if kept[same].label != label:
-                    kept[same] = Span(a, b, label, SpanState.SUGGESTED, KNOWN_SOURCE)
+                    kept[same] = _known(a, b, label)
             elif any(suggested[a:b]):
                 continue
             else:
-                kept.append(Span(a, b, label, SpanState.SUGGESTED, KNOWN_SOURCE))
+                kept.append(_known(a, b, label))
             blocked[a:b] = b"\x01" * (b - a)
         return sorted(kept, key=lambda s: s.start)
+
+
+def _known(start: int, end: int, label: str) -> Span:
+    """A known name's suggestion, scored with the prior precision of known names (a project's
+    answers replace it, ``core.confidence``)."""
+    score = round(_PRIOR_PRECISION.of(KNOWN_SOURCE, label), 4)
+    return Span(start, end, label, SpanState.SUGGESTED, KNOWN_SOURCE, score)
 
 
 def _parts(name: str) -> tuple[str | None, str | None]:
