@@ -36,6 +36,7 @@ from annotator.core.model import Span
 from annotator.nlp.span_kinds import surely_worth_adding
 
 __all__ = [
+    "COMMA_ORG",
     "LIFTS",
     "LONE_PERSON",
     "LiftCounts",
@@ -47,10 +48,15 @@ __all__ = [
 
 LONE_PERSON = "lone-person"
 # name -> (the label its spans have, what lifting it keeps, for people)
+COMMA_ORG = "comma-org"
 LIFTS: dict[str, tuple[str, str]] = {
     LONE_PERSON: (
         "PERSON",
         "one-word names the model calls a person, without a full name in the text or a title",
+    ),
+    COMMA_ORG: (
+        "ORG",
+        'organisations the model reads with a comma inside ("Caldera Optronics, Inc.")',
     ),
 }
 

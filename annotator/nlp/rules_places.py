@@ -178,13 +178,15 @@ def is_place_by_company(doc: Doc, start: int, end: int, places: Sequence[bool]) 
     return False
 
 
-def is_no_body(doc: Doc, start: int, end: int) -> bool:
+def is_no_body(doc: Doc, start: int, end: int, commas: bool = True) -> bool:
     """A model ORG that names no body: a base ("Misawa Air Base"), a list ("Lesbos, Chios"),
-    a lone direction adjective ("Western")."""
+    a lone direction adjective ("Western"). ``commas``: a comma inside makes a list (news);
+    a project's training lifts that where its organisations hold commas ("Caldera Optronics,
+    Inc.", ``rule_lifts``)."""
     words = doc[start:end]
     if end - start == 1 and words[0].text in _NOT_BODIES:
         return True
-    if any(t.text == "," for t in words):
+    if commas and any(t.text == "," for t in words):
         return True
     last = words[-1].text
     return end - start >= 2 and (last in _BASE_WORDS or f"{words[-2].text} {last}" in _BASE_WORDS)

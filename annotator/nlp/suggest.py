@@ -89,7 +89,7 @@ from annotator.nlp.names import GivenNames, given_names
 from annotator.nlp.overlaps import SpanIndex
 from annotator.nlp.patterns import Pattern, load_patterns, patterns_fingerprint, validate_pattern
 from annotator.nlp.pipeline import AUTO, PipelineInfo, load_for_ner, pipeline_info
-from annotator.nlp.rule_lifts import LONE_PERSON, checked_lifts
+from annotator.nlp.rule_lifts import COMMA_ORG, LONE_PERSON, checked_lifts
 from annotator.nlp.rules_names import (
     defined_acronyms,
     hyphen_continuation,
@@ -436,7 +436,7 @@ class Suggester:
             ):
                 place_names.add(ent.text)
                 continue  # "Arauca province", "near Chipwi", "Kurram and Bajaur", "the Army"
-            if target == "ORG" and is_no_body(doc, ent.start, ent.end):
+            if target == "ORG" and is_no_body(doc, ent.start, ent.end, COMMA_ORG not in lifted):
                 continue  # "Misawa Air Base", "Lesbos, Chios", a lone "North"
             if target in {"PERSON", "ORG"}:
                 target = apposition_label(doc, ent.start, ent.end) or target

@@ -12,6 +12,7 @@ from annotator.core.model import Answer, Span
 from annotator.core.store import NewDocument, ProjectStore
 from annotator.nlp.preannotate import suggester_for_project, untrained_suggester
 from annotator.nlp.rule_lifts import (
+    COMMA_ORG,
     LONE_PERSON,
     checked_lifts,
     lift_tally,
@@ -20,6 +21,7 @@ from annotator.nlp.rule_lifts import (
 )
 from annotator.nlp.suggest import Suggester
 from annotator.nlp.train.data import base_labelled
+from annotator.nlp.train.default import default_suggester
 from annotator.nlp.train.load import SuggesterRecipe, recipe_for
 from annotator.nlp.train.project import TrainOptions, train_project
 from annotator.nlp.train.stored import StoredModelError
@@ -59,6 +61,18 @@ def test_a_lifted_rule_keeps_the_lone_names_it_drops(lifted_suggester: Suggester
     # Full names and names after a title were never dropped; lifting changes nothing there.
     text = "Defence minister Sergei Shoigu met General Gerasimov."
     assert plain.suggest_one(text) == lifted_suggester.suggest_one(text)
+
+
+def test_a_lifted_comma_rule_keeps_organisations_named_with_a_comma() -> None:
+    # News lists places in one model ORG ("Lesbos, Chios"); a legal text names companies with
+    # their legal form after a comma. The start model reads the company whole.
+    text = "On 3 March, Tessaly Marine Holdings, Inc. agreed to pay the penalty."
+    plain = default_suggester("auto", LABELS, {}, [])
+    lifted = default_suggester("auto", LABELS, {}, [], lifted=[COMMA_ORG])
+    company = ("Tessaly Marine Holdings, Inc.", "ORG")  # a made-up name: no known name
+    assert company not in {(text[s.start : s.end], s.label) for s in plain.suggest_one(text)}
+    assert company in {(text[s.start : s.end], s.label) for s in lifted.suggest_one(text)}
+    assert lifted.version != plain.version
 
 
 def test_a_rule_is_lifted_only_when_what_it_drops_is_surely_precise_enough() -> None:
