@@ -64,16 +64,18 @@ def _is_place_word(token: Token) -> bool:
     )
 
 
-def is_place_by_context(doc: Doc, start: int, end: int, label: str) -> bool:
+def is_place_by_context(doc: Doc, start: int, end: int, label: str, generic: bool = True) -> bool:
     """A model PERSON/ORG that its context shows to be a place, or a bare generic body.
 
     One or two capitalised words followed by a place noun ("[Rakhine] state", "Batanes
     islands") or, for one word, right after "near"/"off"/"outside" ("near [Chipwi]"); a lone
-    "Army" or "Cabinet" names no body. One word in title case after "in"/"at"/"over" is a
-    place too ("at [Pituffik]"), and so is a name before "air base" ("[Jufra] air bases").
+    "Army" or "Cabinet" names no body (``generic``; a project's training lifts that where its
+    annotators accept "the Army" as the body the text is about, ``rule_lifts``). One word in
+    title case after "in"/"at"/"over" is a place too ("at [Pituffik]"), and so is a name
+    before "air base" ("[Jufra] air bases").
     """
     words = doc[start:end]
-    if label == "ORG" and end - start == 1 and words[0].text in _GENERIC_BODIES:
+    if generic and label == "ORG" and end - start == 1 and words[0].text in _GENERIC_BODIES:
         return True
     # A hyphenated name is one word: "Al-Watiya" is three tokens.
     names = [t for t in words if not (t.text == "-" and not t.whitespace_)]

@@ -89,7 +89,7 @@ from annotator.nlp.names import GivenNames, given_names
 from annotator.nlp.overlaps import SpanIndex
 from annotator.nlp.patterns import Pattern, load_patterns, patterns_fingerprint, validate_pattern
 from annotator.nlp.pipeline import AUTO, PipelineInfo, load_for_ner, pipeline_info
-from annotator.nlp.rule_lifts import COMMA_ORG, LONE_PERSON, checked_lifts
+from annotator.nlp.rule_lifts import COMMA_ORG, LONE_BODY, LONE_PERSON, checked_lifts
 from annotator.nlp.rules_names import (
     defined_acronyms,
     hyphen_continuation,
@@ -431,7 +431,7 @@ class Suggester:
             if target in {"PERSON", "ORG"} and is_ship_name(doc, ent.start, ent.end):
                 continue  # "USS Gravely", "HMS Diamond": one vessel, neither a person nor a body
             if target in {"PERSON", "ORG"} and (
-                is_place_by_context(doc, ent.start, ent.end, target)
+                is_place_by_context(doc, ent.start, ent.end, target, LONE_BODY not in lifted)
                 or is_place_by_company(doc, ent.start, ent.end, places)
             ):
                 place_names.add(ent.text)

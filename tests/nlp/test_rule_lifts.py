@@ -13,6 +13,7 @@ from annotator.core.store import NewDocument, ProjectStore
 from annotator.nlp.preannotate import suggester_for_project, untrained_suggester
 from annotator.nlp.rule_lifts import (
     COMMA_ORG,
+    LONE_BODY,
     LONE_PERSON,
     checked_lifts,
     lift_tally,
@@ -63,15 +64,25 @@ def test_a_lifted_rule_keeps_the_lone_names_it_drops(lifted_suggester: Suggester
     assert plain.suggest_one(text) == lifted_suggester.suggest_one(text)
 
 
-def test_a_lifted_comma_rule_keeps_organisations_named_with_a_comma() -> None:
-    # News lists places in one model ORG ("Lesbos, Chios"); a legal text names companies with
-    # their legal form after a comma. The start model reads the company whole.
-    text = "On 3 March, Tessaly Marine Holdings, Inc. agreed to pay the penalty."
+@pytest.mark.parametrize(
+    ("lift", "text", "name"),
+    [
+        # News lists places in one model ORG ("Lesbos, Chios"); a legal text names companies
+        # with their legal form after a comma (a made-up company: no known name).
+        (
+            COMMA_ORG,
+            "On 3 March, Tessaly Marine Holdings, Inc. agreed to pay the penalty.",
+            "Tessaly Marine Holdings, Inc.",
+        ),
+        # News leaves a lone "Army" out; contract reports mean the U.S. Army by it.
+        (LONE_BODY, "The Army awarded the contract on Friday.", "Army"),
+    ],
+)
+def test_a_lifted_org_rule_keeps_what_it_drops(lift: str, text: str, name: str) -> None:
     plain = default_suggester("auto", LABELS, {}, [])
-    lifted = default_suggester("auto", LABELS, {}, [], lifted=[COMMA_ORG])
-    company = ("Tessaly Marine Holdings, Inc.", "ORG")  # a made-up name: no known name
-    assert company not in {(text[s.start : s.end], s.label) for s in plain.suggest_one(text)}
-    assert company in {(text[s.start : s.end], s.label) for s in lifted.suggest_one(text)}
+    lifted = default_suggester("auto", LABELS, {}, [], lifted=[lift])
+    assert (name, "ORG") not in {(text[s.start : s.end], s.label) for s in plain.suggest_one(text)}
+    assert (name, "ORG") in {(text[s.start : s.end], s.label) for s in lifted.suggest_one(text)}
     assert lifted.version != plain.version
 
 
