@@ -214,6 +214,7 @@ def test_when_the_model_loses_the_untrained_suggester_takes_the_lifted_rules(
         assert report.used and report.lifted_only and not report.known_only
         assert set(report.choice.values()) == {"untrained"} and report.lifted == [LONE_PERSON]
         assert "but the lifted rules won" in report.summary()
+        assert not report.model_labels  # the model serves no label: nothing said of its spans
         model_id = int(report.model_id or 0)
         assert recipe_for(store, model_id).untrained_lifted
         assert _names(UNSEEN, untrained_suggester(store).suggest_one(UNSEEN)) == []

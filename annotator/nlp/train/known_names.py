@@ -321,4 +321,6 @@ def fallback_words(kinds_only: bool, known_only: bool, lifted_only: bool = False
         parts.append("the known names")
     if lifted_only:
         parts.append("the lifted rules")
-    return " and ".join(parts)
+    if len(parts) < 2:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]

@@ -570,6 +570,7 @@ def train_project(
             report.kinds_only = bool(dropped)
             report.known_only = names
             report.lifted_only = lifts
+            report.model_labels = []  # the model serves no label of this version
             use = True
             if not lifts:
                 report.lifted = []  # the untrained suggester runs as it is
