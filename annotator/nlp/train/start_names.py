@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.nlp.train.known_names import KnownNames, KnownNamesError, learn_known_names
+from annotator.nlp.train.start_rehearsal import read_recorded
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -68,13 +69,9 @@ def read_start_names(
         return KnownNames({})  # a start model built before the names
     path = folder / NAMES_FILE
     try:
-        if path.stat().st_size > _MAX_BYTES:
-            raise KnownNamesError(f"{path}: larger than {_MAX_BYTES} bytes")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise KnownNamesError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-    if hashlib.sha256(data).hexdigest() != expected:
-        raise KnownNamesError(f"{path}: its SHA-256 does not match the start model's record")
+        data = read_recorded(path, _MAX_BYTES, expected)
+    except ValueError as exc:
+        raise KnownNamesError(str(exc)) from exc
     try:
         parsed = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

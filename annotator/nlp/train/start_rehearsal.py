@@ -44,6 +44,7 @@ __all__ = [
     "REHEARSAL_FROM_NEWS",
     "REHEARSAL_FROM_START",
     "file_sha256",
+    "read_recorded",
     "read_rehearsal",
     "rehearsal_line",
     "start_rehearsal",
@@ -114,6 +115,20 @@ def _spans(value: object, where: str) -> list[SpanTuple]:
     return out
 
 
+def read_recorded(path: Path, max_bytes: int, expected_sha256: object) -> bytes:
+    """The bytes of a file the start model's record holds the SHA-256 of; ValueError naming
+    it when it is bigger than ``max_bytes``, cannot be read or was altered."""
+    try:
+        if path.stat().st_size > max_bytes:
+            raise ValueError(f"{path}: larger than {max_bytes} bytes")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    if hashlib.sha256(data).hexdigest() != expected_sha256:
+        raise ValueError(f"{path}: its SHA-256 does not match the start model's record")
+    return data
+
+
 def read_rehearsal(
     folder: Path, labels: Collection[str], expected_sha256: object
 ) -> list[LabelledText]:
@@ -122,14 +137,7 @@ def read_rehearsal(
     Raises ValueError (naming the file and line) when the file is missing, altered or
     malformed."""
     path = folder / REHEARSAL_FILE
-    try:
-        if path.stat().st_size > _MAX_BYTES:
-            raise ValueError(f"{path}: larger than {_MAX_BYTES} bytes")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ValueError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-    if hashlib.sha256(data).hexdigest() != expected_sha256:
-        raise ValueError(f"{path}: its SHA-256 does not match the start model's record")
+    data = read_recorded(path, _MAX_BYTES, expected_sha256)
     keep = set(labels)
     out: list[LabelledText] = []
     for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
