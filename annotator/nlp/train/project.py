@@ -66,7 +66,7 @@ from annotator.nlp.train.start_rehearsal import (
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from annotator.nlp.suggest import SpanSource, Suggester
+    from annotator.nlp.suggest import SpanSource
 
 __all__ = [
     "MIN_HELDOUT",
@@ -494,7 +494,13 @@ def train_project(
     else:
         current = suggester_for_project(store)
         report.current = current.version
-    plain = list(untrained.suggest(heldout_texts))
+    # One pass of the untrained pipeline over the held-out texts: its docs serve again if the
+    # fallback below needs the suggestions with the lifted rules.
+    untrained_docs = [
+        (doc, fitting(untrained.nlp, text))
+        for doc, text in pipe_texts(untrained.nlp, heldout_texts, 32, 1)
+    ]
+    plain = [untrained.spans_from_doc(doc, text) for doc, text in untrained_docs]
     own, from_model = model_labels(
         store,
         labels,
@@ -548,7 +554,8 @@ def train_project(
         # out), with the rules it lifted, with the known names, or with several of them.
         bases: list[tuple[Outputs_, bool]] = [(held[UNTRAINED], False)]
         if report.lifted:
-            lifted_out = _lifted_untrained(untrained, heldout_texts, report.lifted)
+            rules = frozenset(report.lifted)
+            lifted_out = [untrained.spans_from_doc(d, t, lifted=rules) for d, t in untrained_docs]
             bases.append(
                 (as_suggested({"": lifted_out}, heldout_texts, suppressed, dropped)[""], True)
             )
@@ -628,17 +635,6 @@ def train_project(
 
 
 Outputs_ = list[list[Span]]
-
-
-def _lifted_untrained(
-    untrained: Suggester, texts: Sequence[str], lifted: Sequence[str]
-) -> Outputs_:
-    """What the untrained suggester suggests for ``texts`` with the rules ``lifted``."""
-    lifts = frozenset(lifted)
-    return [
-        untrained.spans_from_doc(doc, fitting(untrained.nlp, text), lifted=lifts)
-        for doc, text in pipe_texts(untrained.nlp, texts, 32, 1)
-    ]
 
 
 def _known_names(
