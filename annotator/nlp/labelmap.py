@@ -46,6 +46,7 @@ __all__ = [
     "extend_org_name",
     "first_number",
     "fix_span",
+    "is_company_form_after_comma",
     "is_rate",
     "is_title_word",
     "quantity_span",
@@ -402,8 +403,33 @@ COMPANY_SUFFIXES = frozenset(
         "A/S",
         "Pty",
         "Holdings",
+        "Limited",
+        "SARL",
+        "SAL",
+        "FZE",
+        "FZCO",
+        "JSC",
+        "INC",
+        "INC.",
+        "CORP.",
+        "LTD",
+        "LTD.",
+        "LIMITED",
     ]
 )
+
+
+def is_company_form_after_comma(doc: Doc, comma: int) -> bool:
+    """Whether the comma at token ``comma`` only introduces the company's legal form
+    ("Caldera Optronics[,] Inc.", "Hanwha Aerospace Co.[,] Ltd."): it makes no list."""
+    return (
+        doc[comma].text == ","
+        and comma + 1 < len(doc)
+        and doc[comma + 1].text in COMPANY_SUFFIXES
+        and (
+            bool(doc[comma + 1].whitespace_) or comma + 2 == len(doc) or doc[comma + 2].text != "-"
+        )
+    )
 
 
 def _org_end(doc: Doc, start: int, end: int) -> int:

@@ -1,13 +1,12 @@
 """Suggestion rules for the names of bodies and systems.
 
 Runs of capitalised words ending in a body's or a weapon's word ("[Asia Maritime Transparency
-Initiative]", "[Next Generation Interceptor]"), acronyms defined in brackets, names going on
-through hyphens, the staff in an office's title, and the one-letter platform ("on X").
+Initiative]", "[Next Generation Interceptor]"), names going on through hyphens, the staff in an
+office's title, and the one-letter platform ("on X").
 """
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from annotator.nlp.labelmap import extend_org_name
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 __all__ = [
-    "defined_acronyms",
     "hyphen_continuation",
     "is_staff_in_office_title",
     "named_bodies",
@@ -166,50 +164,6 @@ def _capitalised_runs(
         for m in range(j, end):
             owner[m] = len(out) - 1
     return [e for e in out if e[2]]
-
-
-# An acronym in brackets after a name: "([ELN])", "([LMM])".
-_ACRONYM = re.compile(r"^[A-Z][A-Za-z]{1,6}$")
-
-
-def defined_acronyms(
-    doc: Doc, entities: list[tuple[int, int, str, str]]
-) -> list[tuple[int, int, str, str]]:
-    """An acronym defined in brackets after an ORG or a WEAPON is that name wherever it
-    stands in the text.
-
-    "the [National Liberation Army] ([ELN])", "[Lightweight Multirole Missiles] ([LMM])": the
-    bracketed word, two to seven letters with at least two capitals, gets the name's label,
-    and so does each later bare "ELN"; a model span that is exactly the acronym with another
-    label is relabelled, other spans there are left alone.
-    """
-    n = len(doc)
-    names: dict[str, str] = {}
-    for _start, end, label, _ in entities:
-        if (
-            label in {"ORG", "WEAPON"}
-            and end + 2 < n
-            and doc[end].text == "("
-            and doc[end + 2].text == ")"
-            and _ACRONYM.match(doc[end + 1].text)
-            and sum(c.isupper() for c in doc[end + 1].text) >= 2
-        ):
-            names.setdefault(doc[end + 1].text, label)
-    if not names:
-        return entities
-    taken = [False] * n
-    out = []
-    for start, end, label, source in entities:
-        if end - start == 1 and source == "model" and doc[start].text in names:
-            label = names[doc[start].text]
-        out.append((start, end, label, source))
-        for k in range(start, end):
-            taken[k] = True
-    return out + [
-        (k, k + 1, names[doc[k].text], "rule")
-        for k in range(n)
-        if doc[k].text in names and not taken[k]
-    ]
 
 
 def hyphen_continuation(doc: Doc, end: int) -> int:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from annotator.nlp.labelmap import is_company_form_after_comma
 from annotator.nlp.rules_words import ORG_WORDS_LOWER, PLACE_NOUNS, split_words
 
 if TYPE_CHECKING:
@@ -182,13 +183,13 @@ def is_place_by_company(doc: Doc, start: int, end: int, places: Sequence[bool]) 
 
 def is_no_body(doc: Doc, start: int, end: int, commas: bool = True) -> bool:
     """A model ORG that names no body: a base ("Misawa Air Base"), a list ("Lesbos, Chios"),
-    a lone direction adjective ("Western"). ``commas``: a comma inside makes a list (news);
-    a project's training lifts that where its organisations hold commas ("Caldera Optronics,
-    Inc.", ``rule_lifts``)."""
+    a lone direction adjective ("Western"). ``commas``: a comma inside makes a list (news), but
+    for the one before a company's legal form ("Caldera Optronics, Inc."); a project's training
+    lifts that where its organisations hold commas ("Vickers, Sons & Maxim", ``rule_lifts``)."""
     words = doc[start:end]
     if end - start == 1 and words[0].text in _NOT_BODIES:
         return True
-    if commas and any(t.text == "," for t in words):
+    if commas and any(t.text == "," and not is_company_form_after_comma(doc, t.i) for t in words):
         return True
     last = words[-1].text
     return end - start >= 2 and (last in _BASE_WORDS or f"{words[-2].text} {last}" in _BASE_WORDS)

@@ -81,7 +81,13 @@ def span_kind(text: str, span: Span) -> str:
     return f"{span.label}/{span.source}/{_shape(text[span.start : span.end])}"
 
 
-_SOURCES = {"model": "the model", "pattern": "a pattern", "rule": "a rule"}
+_SOURCES = {
+    "model": "the model",
+    "pattern": "a pattern",
+    "rule": "a rule",
+    "known": "the known names",
+    "defined": "a short name the text defines",
+}
 
 
 def describe_kind(kind: str) -> str:

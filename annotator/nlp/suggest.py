@@ -33,18 +33,19 @@ dropped, as is a lone "Army"/"Cabinet"; pattern ORG matches written all in lower
 guard") are dropped; a name both a body and a weapon ("Fatah", "Qassam") is the weapon before a
 weapon noun; a WEAPON runs on through "Block 70", a "-M2E" variant, a Roman numeral or
 capitalised words before a weapon noun ("A-29 Super Tucano"); a maker and a model number before
-a weapon noun are a WEAPON ("Dornier 228"); an acronym in brackets after an ORG is that ORG
-wherever it recurs. v5: a one- or two-word model PERSON/ORG kept in a place's company is a place
-("Kurram and [Bajaur]", "the state of [Sinaloa]", "[Kastellorizo], a tiny island", "at [Amari]
-in Estonia", "from Tumangang to [Khasan]"), and then so is every model PERSON/ORG of the same
-text in the document; a model ORG that is a base ("Misawa Air Base"), holds a comma or is a lone
-direction word ("Western") is dropped.
+a weapon noun are a WEAPON ("Dornier 228"). v5: a one- or two-word model PERSON/ORG kept in a
+place's company is a place ("Kurram and [Bajaur]", "the state of [Sinaloa]", "[Kastellorizo], a
+tiny island", "at [Amari] in Estonia", "from Tumangang to [Khasan]"), and then so is every
+model PERSON/ORG of the same text in the document; a model ORG that is a base ("Misawa Air
+Base"), holds a comma or is a lone direction word ("Western") is dropped.
 
 The rules live in their own modules, and ``spans_from_doc`` here runs them in order:
 ``rules_people`` (speakers, appositions, full names, surnames, ranks, aliases),
 ``rules_places`` (places, datelines, ships, names of no body), ``rules_names`` (bodies' and
-systems' names, acronyms), ``rules_weapons`` (designations, names before a weapon noun,
-variants), with the word lists they share in ``rules_words``.
+systems' names), ``rules_weapons`` (designations, names before a weapon noun,
+variants), with the word lists they share in ``rules_words``. Last come the known names
+(``train.known_names``) and the short names the text defines for its names, "Caldera Optronics,
+Inc. ("Caldera")" and "the Serious Fraud Office (SFO)" (``defined_names``), wherever they recur.
 
 Sources and scores: ``source="pattern"`` for gazetteer matches, ``source="rule"`` for the
 shape and context rules above, both scored with their prior precision
@@ -76,12 +77,14 @@ from annotator.nlp.confidence.scores import (
     add_model_scores,
     scorer_tag,
 )
+from annotator.nlp.defined_names import defined_names
 from annotator.nlp.entity_edges import trimmed_entities
 from annotator.nlp.labelmap import (
     COMPANY_SUFFIXES,
     LabelMap,
     first_number,
     fix_span,
+    is_company_form_after_comma,
     is_rate,
     quantity_span,
 )
@@ -91,7 +94,6 @@ from annotator.nlp.patterns import Pattern, load_patterns, patterns_fingerprint,
 from annotator.nlp.pipeline import AUTO, PipelineInfo, load_for_ner, pipeline_info
 from annotator.nlp.rule_lifts import COMMA_ORG, LONE_BODY, LONE_PERSON, checked_lifts
 from annotator.nlp.rules_names import (
-    defined_acronyms,
     hyphen_continuation,
     is_staff_in_office_title,
     named_bodies,
@@ -147,7 +149,7 @@ __all__ = [
 PATTERNS_KEY = "annotator_patterns"
 #: Bump when the rules in labelmap.py, rules_*.py, entity_edges.py or here change what is
 #: suggested (it enters ``version``).
-RULES_VERSION = "6.6"
+RULES_VERSION = "6.7"
 # Labels whose tokens may sit inside a QUANTITY ("2,000 [US] troops"): nationality-like words.
 _INSIDE_QUANTITY_OK = frozenset({"GPE", "LOC", "NORP"})
 # Capitalised adjectives that belong to the name of the body after them.
@@ -365,7 +367,7 @@ class Suggester:
             spans = self._spans_from_doc(doc, text, self.lifted if lifted is None else lifted)
         if self.known is not None and self._known_matcher is not None:
             spans = self.known.fill(doc, spans, self._known_matcher, self.labels)
-        return spans
+        return defined_names(doc, spans, self.labels, self._quantity_label)
 
     def _spans_from_doc(self, doc: Doc, text: str | None, lifted: frozenset[str]) -> list[Span]:
         quantity = self._quantity_label
@@ -468,7 +470,6 @@ class Suggester:
         entities.extend(ranked_names(doc, entities))
         entities = known_as(doc, entities)
         entities = named_systems(doc, named_bodies(doc, entities))
-        entities = defined_acronyms(doc, entities)
         # 3. QUANTITY: grown from the seeds; an entity it would count or overlap wins.
         if quantity is not None and quantity_seeds:
             blocked = [False] * len(doc)
@@ -488,21 +489,29 @@ class Suggester:
             entities.extend(kept)
         result = []
         starts = {e[0] for e in entities}
+        # A company form the model read as a name of its own ("Halcyon Systems, [LLC]")
+        # belongs to the name before it.
+        forms = {
+            e[0]
+            for e in entities
+            if e[1] == e[0] + 1 and e[0] > 0 and is_company_form_after_comma(doc, e[0] - 1)
+        }
+        starts -= forms
         for start, end, label, source in sorted(entities):
-            if label not in project:
+            if label not in project or (start in forms and end == start + 1):
                 continue
             if start > 0 and label == "ORG" and doc[start - 1].text in _ORG_PREFIXES:
                 start -= 1  # "[UK Ministry of Defence]", "[U.S. Army]"
             elif start > 0 and label == "ORG" and doc[start - 1].text in _ORG_ADJECTIVES:
                 start -= 1  # "[Federal Ministry of Defence]", "[Royal Navy]"
             if label == "ORG":
-                while (
-                    end < len(doc)
-                    and doc[end].text in COMPANY_SUFFIXES
-                    and doc[end - 1].whitespace_
-                    and end not in starts
-                ):
-                    end += 1  # "[General Dynamics Corp.]", "[BAE Systems plc]"
+                while end < len(doc) and end not in starts:
+                    if doc[end].text in COMPANY_SUFFIXES and doc[end - 1].whitespace_:
+                        end += 1  # "[General Dynamics Corp.]", "[BAE Systems plc]"
+                    elif is_company_form_after_comma(doc, end) and end + 1 not in starts:
+                        end += 2  # "[Halcyon Systems, LLC]", "[Hanwha Aerospace Co., Ltd.]"
+                    else:
+                        break
                 end = hyphen_continuation(doc, end)
                 if is_staff_in_office_title(doc, start, end):
                     continue  # "Chief of the General Staff" is an office, no body

@@ -588,6 +588,19 @@ def test_org_names_end_at_brackets_and_places_and_take_company_forms(model: Sugg
     assert "CHF" not in spans
 
 
+def test_a_legal_form_after_a_comma_belongs_to_the_company(model: Suggester) -> None:
+    text = (
+        "Corvane Defense Systems, Inc. sold the parts to Halcyon Systems, LLC and to Hanwha "
+        "Aerospace Co., Ltd. in 2023. Ships called at Lesbos, Chios and Samos."
+    )
+    spans = found(model, text)
+    assert spans.get("Corvane Defense Systems, Inc.") == "ORG"
+    assert spans.get("Halcyon Systems, LLC") == "ORG"  # the model reads "LLC" apart
+    assert spans.get("Hanwha Aerospace Co., Ltd.") == "ORG"
+    assert "LLC" not in spans and "Inc." not in spans
+    assert not any("Chios" in name for name in spans)  # a list of places is still no body
+
+
 def test_an_org_ending_in_a_place_after_in_is_cut_back() -> None:
     from spacy.lang.en import English
 
