@@ -437,13 +437,16 @@ def surname_mentions(
 
 
 def single_word_persons(
-    doc: Doc, entities: list[tuple[int, int, str, str]]
+    doc: Doc, entities: list[tuple[int, int, str, str]], given: GivenNames
 ) -> list[tuple[int, int, str, str]]:
-    """Drop one-word model PERSONs that are neither a known name's part nor after a title.
+    """Drop one-word model PERSONs that are neither a known name's part, a given name nor
+    after a title.
 
     News gives a person's full name first and the surname after ("[Shoigu] met ..."); a lone
     capitalised word the model calls a person with neither is mostly a place, a people or a
-    sentence-opening noun ("Galilee", "Tuareg", "Sirens").
+    sentence-opening noun ("Galilee", "Tuareg", "Sirens"). A given name ("Mia", "Sam": the
+    shipped list leaves out those that are places too, "Jordan", "Georgia") is a person on its
+    own: stories and chat name people so.
     """
     from annotator.nlp.labelmap import is_title_word
 
@@ -461,6 +464,7 @@ def single_word_persons(
             and source == "model"
             and end - start == 1
             and doc[start].lower_ not in names
+            and doc[start].text not in given
             and not (start > 0 and is_title_word(doc[start - 1].text))
         ):
             continue

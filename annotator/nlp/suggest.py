@@ -149,7 +149,7 @@ __all__ = [
 PATTERNS_KEY = "annotator_patterns"
 #: Bump when the rules in labelmap.py, rules_*.py, entity_edges.py or here change what is
 #: suggested (it enters ``version``).
-RULES_VERSION = "6.7"
+RULES_VERSION = "6.8"
 # Labels whose tokens may sit inside a QUANTITY ("2,000 [US] troops"): nationality-like words.
 _INSIDE_QUANTITY_OK = frozenset({"GPE", "LOC", "NORP"})
 # Capitalised adjectives that belong to the name of the body after them.
@@ -463,7 +463,7 @@ class Suggester:
             ]
         entities = complete_persons(doc, entities)
         if LONE_PERSON not in lifted:
-            entities = single_word_persons(doc, entities)
+            entities = single_word_persons(doc, entities, self._given_names)
         entities = surname_mentions(doc, given_name_persons(doc, entities, self._given_names))
         entities = dual_weapon_names(doc, entities)
         entities = merge_adjacent_weapons(doc, extend_weapon_names(doc, entities))

@@ -30,14 +30,14 @@ from annotator.nlp.train.stored import StoredModelError
 LABELS = ["PERSON", "ORG", "WEAPON", "QUANTITY"]
 # Names the start model calls a person when they stand alone (checked with it), none of them
 # among its known names (``train.start_names``), which the untrained suggester fills in.
-PAIRS = [
-    ("Tomas", "Mara"),
-    ("Marta", "Bohdan"),
-    ("Dmitri", "Katya"),
-    ("Ivan", "Anya"),
-    ("Pavel", "Olga"),
+PAIRS = [  # surnames: a lone given name ("Mia") is a person without a lift
+    ("Vasquez", "Brennan"),
+    ("Moreau", "Whitcombe"),
+    ("Draycott", "Osei"),
+    ("Reyes", "Kessler"),
+    ("Marchetti", "Delacroix"),
 ]
-UNSEEN = "Marta said nothing, and Bohdan nodded."
+UNSEEN = "Moreau said nothing, and Whitcombe nodded."
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +172,7 @@ def test_training_lifts_a_rule_its_accepted_documents_show_wrong(tmp_path: Path)
         text = UNSEEN
         assert _names(text, untrained_suggester(store).suggest_one(text)) == []
         found = _names(text, suggester_for_project(store).suggest_one(text))
-        assert "Marta" in found
+        assert "Moreau" in found
         # The spaCy pipeline written with the model suggests the same, lifted rule included.
         exported = [e.text for e in spacy.load(out)(text).ents if e.label_ == "PERSON"]
         assert exported == found
@@ -216,7 +216,7 @@ def test_when_the_model_loses_the_untrained_suggester_takes_the_lifted_rules(
         assert recipe_for(store, model_id).untrained_lifted
         assert _names(UNSEEN, untrained_suggester(store).suggest_one(UNSEEN)) == []
         found = _names(UNSEEN, suggester_for_project(store).suggest_one(UNSEEN))
-        assert found == ["Marta", "Bohdan"]
+        assert found == ["Moreau", "Whitcombe"]
         # A stored report whose flag is not true or false is a damaged model, refused.
         stored = store.model(model_id).report
         store._conn.execute(

@@ -184,6 +184,13 @@ def test_one_word_person_needs_a_full_name_or_a_title(model: Suggester) -> None:
     assert ("Netanyahu", text.rindex("Netanyahu")) in spans  # the surname after the full name
 
 
+def test_a_lone_given_name_is_a_person(model: Suggester) -> None:
+    text = '"Rocks have no fins," said Mia. Sam counted the seconds in Jordan.'
+    spans = found(model, text)
+    assert spans.get("Mia") == "PERSON" and spans.get("Sam") == "PERSON"
+    assert spans.get("Jordan") != "PERSON"  # a given name that is a place too is not listed
+
+
 def test_a_name_before_a_weapon_noun_is_a_weapon(model: Suggester) -> None:
     text = (
         "Rheinmetall builds the Boxer armoured vehicle and the Lynx infantry fighting vehicle, "
