@@ -62,6 +62,7 @@ A ``Suggester`` owns its ``nlp``; never share one between threads: make one per 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
@@ -149,7 +150,7 @@ __all__ = [
 PATTERNS_KEY = "annotator_patterns"
 #: Bump when the rules in labelmap.py, rules_*.py, entity_edges.py or here change what is
 #: suggested (it enters ``version``).
-RULES_VERSION = "6.8"
+RULES_VERSION = "6.9"
 # Labels whose tokens may sit inside a QUANTITY ("2,000 [US] troops"): nationality-like words.
 _INSIDE_QUANTITY_OK = frozenset({"GPE", "LOC", "NORP"})
 # Capitalised adjectives that belong to the name of the body after them.
@@ -290,7 +291,7 @@ class Suggester:
         with a few hundred of them, a phrase matcher is a hash lookup.
         """
         exact, other = [], []
-        for pattern in self.patterns:
+        for pattern in [*self.patterns, *_weapon_plurals(self.patterns)]:
             tokens = pattern["pattern"]
             if isinstance(tokens, list) and all(
                 set(token) == {"ORTH"} and isinstance(token["ORTH"], str) for token in tokens
@@ -546,6 +547,38 @@ class Suggester:
     def scored_label(self, pipeline_label: str) -> str | None:
         """The project label a scored candidate's pipeline label stands for (None: its own)."""
         return self.label_map.target(pipeline_label)
+
+
+def _weapon_plurals(patterns: Sequence[Pattern]) -> list[Pattern]:
+    """The plural of each weapon name ("Lancasters", "F-16s", "Leopard 2s"): a text counts
+    its weapons, the gazetteer names each once."""
+    have = {
+        (p["pattern"] if isinstance(p["pattern"], str) else _tokens_key(p["pattern"]))
+        for p in patterns
+    }
+    out: list[Pattern] = []
+    for pattern in patterns:
+        if pattern["label"] != "WEAPON":
+            continue
+        tokens = pattern["pattern"]
+        if isinstance(tokens, str):
+            if tokens[-1:].isalnum() and tokens[-1] not in "sS" and tokens + "s" not in have:
+                out.append({**pattern, "pattern": tokens + "s"})
+        elif (
+            tokens
+            and set(tokens[-1]) == {"ORTH"}
+            and isinstance(tokens[-1]["ORTH"], str)
+            and tokens[-1]["ORTH"][-1:].isalnum()
+            and tokens[-1]["ORTH"][-1] not in "sS"
+        ):
+            plural = [*tokens[:-1], {"ORTH": tokens[-1]["ORTH"] + "s"}]
+            if _tokens_key(plural) not in have:
+                out.append({**pattern, "pattern": plural})
+    return out
+
+
+def _tokens_key(tokens: object) -> str:
+    return json.dumps(tokens, sort_keys=True)
 
 
 def _against_patterns(

@@ -184,6 +184,13 @@ def test_one_word_person_needs_a_full_name_or_a_title(model: Suggester) -> None:
     assert ("Netanyahu", text.rindex("Netanyahu")) in spans  # the surname after the full name
 
 
+def test_a_weapon_names_plural_is_that_weapon(model: Suggester) -> None:
+    # The gazetteer lists "VT-4", "JSM" and "ZBD-04", not their plurals.
+    text = "Two VT-4s rolled past, and the navy fired its JSMs at the ZBD-04s."
+    spans = found(model, text)
+    assert {spans.get(name) for name in ("VT-4s", "JSMs", "ZBD-04s")} == {"WEAPON"}
+
+
 def test_a_lone_given_name_is_a_person(model: Suggester) -> None:
     text = '"Rocks have no fins," said Mia. Sam counted the seconds in Jordan.'
     spans = found(model, text)
