@@ -38,7 +38,10 @@ __all__ = [
 ]
 
 # "JOHN F. KIRBY:", "MAJ. GEN. PAT RYDER:" or "PISTORIUS:" opening a line of a transcript.
-_SPEAKER = re.compile(r"(?m)^[ \t]*((?:[A-Z][A-Z'’\-]*\.?[ \t]+){0,5}[A-Z][A-Z'’\-]+):")
+# Any letters here ("ØDEGÅRD", "KARAAĞAÇ"); ``speaker_labels`` keeps labels all in capitals.
+_SPEAKER = re.compile(
+    r"(?m)^[ \t]*((?:[^\W\d_](?:[^\W\d_]|['’\-])*\.?[ \t]+){0,5}[^\W\d_](?:[^\W\d_]|['’\-])+):"
+)
 _NOT_SPEAKERS = frozenset(
     [
         "BREAKING",

@@ -113,6 +113,17 @@ def test_speaker_labels_in_capitals_are_persons_without_titles(model: Suggester)
     assert "BREAKING NEWS" not in spans and "Q" not in spans
 
 
+def test_speaker_labels_in_capitals_of_any_alphabet(model: Suggester) -> None:
+    text = (
+        "MARTE SKJELBRED ØDEGÅRD: We delivered.\nTORBJØRN LUNDE: Thanks.\n"
+        "KARAAĞAÇ: Not yet.\nKARAAĞAÇ: Yes.\nDate of listing: 14.7.2025\nÉté: no."
+    )
+    spans = found(model, text)
+    for name in ("MARTE SKJELBRED ØDEGÅRD", "TORBJØRN LUNDE", "KARAAĞAÇ"):
+        assert spans.get(name) == "PERSON", name
+    assert not {"Date of listing", "Été"} & set(spans)
+
+
 def test_unknown_designations_are_weapons_but_not_names_numbers(model: Suggester) -> None:
     text = "Pakistan fired PL-99 missiles and a ZX-12B drone under Article-5 at the G-20 summit."
     spans = found(model, text)
