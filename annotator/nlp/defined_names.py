@@ -50,7 +50,9 @@ __all__ = ["DEFINED_SOURCE", "defined_names", "is_short_form"]
 DEFINED_SOURCE = "defined"
 
 _QUOTES = "\"'“”‘’«»"
-_WORD = r"[A-Z][\w.&'’-]*"
+# A word of any alphabet, not opening in ASCII lower case ("Ødegård" too); that it is
+# capitalised is checked in ``defined_names``.
+_WORD = r"(?![a-z])[^\W\d_][\w.&'’-]*"
 #: Right after a name: "(" [the | hereinafter [referred to as]] [quote] Short Form [quote],
 #: then ")" or "," or " or" (a second short form follows: "("Nordvik" or "the Company")").
 _DEFINITION = re.compile(
@@ -103,9 +105,9 @@ def defined_names(
             continue
         short = match.group("short")
         full = text[span.start : span.end]
-        if short in found or not (
-            is_short_form(short, full) or _acronym(short, bool(match.group("quote")))
-        ):
+        if short in found or not all(word[0].isupper() for word in short.split()):
+            continue
+        if not (is_short_form(short, full) or _acronym(short, bool(match.group("quote")))):
             continue
         found[short] = span.label
     if not found:

@@ -92,6 +92,20 @@ def test_roles_amounts_and_other_labels_are_not_defined_names() -> None:
     assert _added(text, spans) == []
 
 
+def test_short_names_of_any_alphabet_and_lower_case_words_after_them() -> None:
+    text = (
+        'MARTE SKJELBRED ØDEGÅRD ("ØDEGÅRD") met Nordvik Supply LLC (Nordvik or the Company). '
+        "ØDEGÅRD paid Nordvik."
+    )
+    spans = _suggested(text, ("MARTE SKJELBRED ØDEGÅRD", "PERSON"), ("Nordvik Supply LLC", "ORG"))
+    assert sorted((name, label) for name, _, label in _added(text, spans)) == [
+        ("Nordvik", "ORG"),
+        ("Nordvik", "ORG"),
+        ("ØDEGÅRD", "PERSON"),
+        ("ØDEGÅRD", "PERSON"),
+    ]
+
+
 def test_an_acronym_in_brackets_passes_without_its_letters() -> None:
     text = "The National Liberation Army (ELN) attacked. ELN fighters fled. The ELN's leader spoke."
     added = _added(text, _suggested(text, ("National Liberation Army", "ORG")))
