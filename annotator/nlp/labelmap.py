@@ -82,7 +82,7 @@ _TITLES = _words(
     "rep rep. representative congressman congresswoman governor gov gov. mayor ambassador "
     "envoy spokesman spokeswoman spokesperson chief deputy foreign defence defense interior "
     "supreme leader premier marshal field brigadier ayatollah rev rev. reverend father "
-    "minister-president state crown brig brig. - "
+    "minister-president state crown brig brig. radm radm. vadm vadm. rdml - "
 )
 _HEDGES = _words(
     "between from "

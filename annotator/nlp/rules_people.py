@@ -37,11 +37,21 @@ __all__ = [
     "surname_mentions",
 ]
 
-# "JOHN F. KIRBY:", "MAJ. GEN. PAT RYDER:" or "PISTORIUS:" opening a line of a transcript.
-# Any letters here ("ØDEGÅRD", "KARAAĞAÇ"); ``speaker_labels`` keeps labels all in capitals.
+# "JOHN F. KIRBY:", "MAJ. GEN. PAT RYDER:" or "PISTORIUS:" opening a line of a transcript,
+# or before a dash ("SENATOR MARIA DO CARMO LIMA – Thank you"). Any letters here ("ØDEGÅRD",
+# "KARAAĞAÇ"); ``speaker_labels`` keeps labels all in capitals.
+_NAME_WORD = r"[^\W\d_](?:[^\W\d_]|['’\-])+"
 _SPEAKER = re.compile(
-    r"(?m)^[ \t]*((?:[^\W\d_](?:[^\W\d_]|['’\-])*\.?[ \t]+){0,5}[^\W\d_](?:[^\W\d_]|['’\-])+):"
+    rf"(?m)^[ \t]*((?:[^\W\d_](?:[^\W\d_]|['’\-])*\.?[ \t]+){{0,5}}{_NAME_WORD})"
+    r"(?::|[ \t]+[–—](?=[ \t]))"
 )
+# The record of a hearing: a title, then the name in capitals and a full stop ("Senator
+# TANAKA. Ms. Whitcombe, ...", "Admiral HOLLINGS. Mr. Chairman, ...", "RADM. MAGBANUA.").
+_TITLED_SPEAKER = re.compile(
+    rf"(?m)^[ \t]*((?:[^\W\d_]+\.?[ \t]+){{1,5}}?{_NAME_WORD})\.(?=[ \t]|$)"
+)
+# Words that say who speaks before the name: "QUESTION JESSEN:", "CALLER GRAHAM:".
+_SPEAKER_ROLES = frozenset(["question", "questioner", "caller"])
 _NOT_SPEAKERS = frozenset(
     [
         "BREAKING",
@@ -103,10 +113,14 @@ def speaker_labels(doc: Doc, text: str) -> list[tuple[int, int, str]]:
         while start < end and (
             is_title_word(doc[start].text) or (start > span.start and doc[start].text == ".")
         ):
-            start += 1  # "GEN." may come as "GEN" and "."
+            start += 1  # "GEN." may come as "GEN" and "."; "LIEUTENANT-BRIGADIER" as three
         # A role in capitals goes too, with what qualifies it: "REGISTRY SPOKESMAN [YOUSSEF
-        # EL AMRANI]:", "PROSECUTOR [ADWOA MENSAH-BOATENG]:".
-        roles = [k for k in range(start, end - 1) if doc[k].lower_ in _PERSON_NOUNS]
+        # EL AMRANI]:", "PROSECUTOR [ADWOA MENSAH-BOATENG]:", "QUESTION [JESSEN]:".
+        roles = [
+            k
+            for k in range(start, end - 1)
+            if doc[k].lower_ in _PERSON_NOUNS or doc[k].lower_ in _SPEAKER_ROLES
+        ]
         if roles:
             start = roles[-1] + 1
         words = [t.text for t in doc[start:end] if any(c.isalpha() for c in t.text)]
@@ -115,6 +129,16 @@ def speaker_labels(doc: Doc, text: str) -> list[tuple[int, int, str]]:
         if not all(w.isupper() for w in words):
             continue
         candidates.append((start, end, start > span.start))
+    for match in _TITLED_SPEAKER.finditer(text):
+        span = doc.char_span(match.start(1), match.end(1), alignment_mode="contract")
+        if span is None:
+            continue
+        start, end = span.start, span.end
+        while start < end and (is_title_word(doc[start].text) or doc[start].text == "."):
+            start += 1
+        words = [t.text for t in doc[start:end] if any(c.isalpha() for c in t.text)]
+        if start > span.start and words and all(w.isupper() and len(w) > 1 for w in words):
+            candidates.append((start, end, True))
     if not candidates:
         return []
     named = {doc[end - 1].lower_ for start, end, _ in candidates if end - start > 1}

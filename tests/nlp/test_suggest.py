@@ -124,6 +124,27 @@ def test_speaker_labels_in_capitals_of_any_alphabet(model: Suggester) -> None:
     assert not {"Date of listing", "Été"} & set(spans)
 
 
+def test_speakers_of_hearing_records_dashes_and_questions(model: Suggester) -> None:
+    text = (
+        "Admiral HOLLINGS. Mr. Chairman, I will.\n\nRADM. MAGBANUA. Your Honor, no.\n\n"
+        "SENATOR MARIA DO CARMO LIMA – Thank you.\n\n"
+        "LIEUTENANT-BRIGADIER JOÃO BATISTA CARVALHO NETO – Nine are operational.\n\n"
+        "QUESTION JESSEN: So that is a yes?\n\nQUESTION: And the rest?\n\n"
+        "Mr. Smith said NO. U.S. ARMY. Date of listing – 14.7.2025"
+    )
+    spans = found(model, text)
+    for name in (
+        "HOLLINGS",
+        "MAGBANUA",
+        "MARIA DO CARMO LIMA",
+        "JOÃO BATISTA CARVALHO NETO",
+        "JESSEN",
+    ):
+        assert spans.get(name) == "PERSON", name
+    assert not {"QUESTION", "NO", "Smith said NO", "Date of listing"} & set(spans)
+    assert spans.get("U.S. ARMY") == "ORG"
+
+
 def test_unknown_designations_are_weapons_but_not_names_numbers(model: Suggester) -> None:
     text = "Pakistan fired PL-99 missiles and a ZX-12B drone under Article-5 at the G-20 summit."
     spans = found(model, text)
