@@ -131,8 +131,8 @@ def defined_names(
             if kept[same].label != label and kept[same].source == "model":
                 kept[same] = _defined(a, b, label)
             continue
-        if any(taken[a:b]):
-            continue
+        if any(taken[a:b]) or doc.char_span(a, b) is None:
+            continue  # taken, or inside a token ("Nordvik@home")
         kept.append(_defined(a, b, label))
         taken[a:b] = b"\x01" * (b - a)
     return sorted(kept, key=lambda s: s.start)

@@ -75,6 +75,8 @@ def test_a_defined_short_name_is_the_full_names_label_wherever_it_stands() -> No
     ]
     assert [a[2] for a in added if a[0] == "SFO"] == ["ORG", "ORG"]
     assert not any(a[0] in {"Company", "the Company"} for a in added)
+    inside = text + " Write to Nordvik@home."  # a token of its own: never half of it
+    assert len(_added(inside, spans)) == len(added)
     out = defined_names(spacy.blank("en")(text), spans, LABELS, "QUANTITY")
     made = [s for s in out if s not in spans]
     assert {s.source for s in made} == {DEFINED_SOURCE}
