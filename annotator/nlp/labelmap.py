@@ -715,6 +715,29 @@ def is_rate(doc: Doc, start: int, end: int) -> bool:
     )
 
 
+def _opens_line(doc: Doc, i: int) -> bool:
+    return (
+        i == 0
+        or (doc[i - 1].is_space and "\n" in doc[i - 1].text)
+        or (doc[i - 1].whitespace_ == "" and doc[i - 1].text.endswith("\n"))
+    )
+
+
+def _list_number(doc: Doc, start: int, end: int) -> bool:
+    """A number that opens a line as a list's or a paragraph's number: "2. Nordvik...",
+    "3) The...", "(4) The entities..." (with the bracket in front)."""
+    if end >= len(doc):
+        return False
+    if doc[end].text in {".", ")"} and _opens_line(doc, start):
+        return True
+    return (
+        doc[end].text == ")"
+        and start > 0
+        and doc[start - 1].text == "("
+        and _opens_line(doc, start - 1)
+    )
+
+
 def quantity_span(
     doc: Doc, seed: int, blocked: Sequence[bool], *, allow_bare: bool = True
 ) -> tuple[int, int] | None:
@@ -814,6 +837,8 @@ def quantity_span(
         return None
     if start > 0 and doc[start - 1].lower_ in {"number", "no.", "#", "code", "hull"}:
         return None  # "hull number 5205": a label, no amount
+    if _list_number(doc, start, end):
+        return None  # "2. Nordvik was never registered...", "(3) The entities": a list's number
     if (
         end < n
         and doc[end].lower_ in {"more", "additional", "other", "further"}

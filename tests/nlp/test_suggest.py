@@ -223,6 +223,18 @@ def test_a_weapon_names_plural_is_that_weapon(model: Suggester) -> None:
     assert {spans.get(name) for name in ("VT-4s", "JSMs", "ZBD-04s")} == {"WEAPON"}
 
 
+def test_the_number_opening_a_listed_paragraph_is_no_quantity(model: Suggester) -> None:
+    text = (
+        "INDICTMENT\n\n2. Nordvik was never registered.\n\n3. The sights were sold.\n\n"
+        "(4) The entities listed.\n\n5) Waiver.\n\nThe army sent 6. It said 30,000 troops.\n"
+        "12 soldiers were killed."
+    )
+    spans = found(model, text)
+    assert not {"2", "3", "4", "5"} & set(spans)
+    assert spans.get("6") == "QUANTITY"  # a count at the end of a sentence stays
+    assert spans.get("30,000 troops") == "QUANTITY" and spans.get("12 soldiers") == "QUANTITY"
+
+
 def test_a_lone_given_name_is_a_person(model: Suggester) -> None:
     text = '"Rocks have no fins," said Mia. Sam counted the seconds in Jordan.'
     spans = found(model, text)
