@@ -27,10 +27,10 @@ label, and a short form is suggested where the model reads a place or a national
 as NORP); other suggestions it would overlap stay as they are.
 
 Measured on the six kinds of text no start model saw (the spans this adds, right / wrong): legal
-24 / 8 before training and 56 / 4 after; reports 2 / 0; none in forums, history, fiction or
-transcripts, none in news. Suggested with ``source="defined"``: a project's answers set their
-precision (``core.confidence``), and training drops them where the project's accepted documents
-show them wrong (``span_kinds``).
+24 / 8 before training and 56 / 4 after; reports 2 / 0 before and 2 / 0 after; none in forums,
+history, fiction or transcripts, none in news. Suggested with ``source="defined"``: a
+project's answers set their precision (``core.confidence``), and training drops them where the
+project's accepted documents show them wrong (``span_kinds``).
 """
 
 from __future__ import annotations
