@@ -49,6 +49,7 @@ __all__ = [
     "is_company_form_after_comma",
     "is_rate",
     "is_title_word",
+    "opens_line",
     "quantity_span",
 ]
 
@@ -715,12 +716,9 @@ def is_rate(doc: Doc, start: int, end: int) -> bool:
     )
 
 
-def _opens_line(doc: Doc, i: int) -> bool:
-    return (
-        i == 0
-        or (doc[i - 1].is_space and "\n" in doc[i - 1].text)
-        or (doc[i - 1].whitespace_ == "" and doc[i - 1].text.endswith("\n"))
-    )
+def opens_line(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` is the first of a line (or of the text)."""
+    return i == 0 or "\n" in doc[i - 1].text_with_ws
 
 
 def _list_number(doc: Doc, start: int, end: int) -> bool:
@@ -728,13 +726,13 @@ def _list_number(doc: Doc, start: int, end: int) -> bool:
     "3) The...", "(4) The entities..." (with the bracket in front)."""
     if end >= len(doc):
         return False
-    if doc[end].text in {".", ")"} and _opens_line(doc, start):
+    if doc[end].text in {".", ")"} and opens_line(doc, start):
         return True
     return (
         doc[end].text == ")"
         and start > 0
         and doc[start - 1].text == "("
-        and _opens_line(doc, start - 1)
+        and opens_line(doc, start - 1)
     )
 
 

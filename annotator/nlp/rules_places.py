@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from annotator.nlp.labelmap import is_company_form_after_comma
+from annotator.nlp.labelmap import is_company_form_after_comma, opens_line
 from annotator.nlp.rules_words import ORG_WORDS_LOWER, PLACE_NOUNS, split_words
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def is_dateline(doc: Doc, start: int, end: int) -> bool:
     """A capitalised place opening a paragraph before a dash ("KHARTOUM —"), or opening the
     text before a comma ("KYIV, Ukraine (Reuters) -"); "MBDA, the missile maker" opening a
     later paragraph is no dateline."""
-    line_start = start == 0 or "\n" in doc[start - 1].text_with_ws
+    line_start = opens_line(doc, start)
     marks = {"—", "–", "-", "--", ","} if start == 0 else {"—", "–", "-", "--"}
     return (
         line_start
