@@ -93,10 +93,15 @@ def _acronym(short: str, quoted: bool) -> bool:
 def defined_names(
     doc: Doc, spans: Sequence[Span], labels: Iterable[str], quantity_label: str | None
 ) -> list[Span]:
-    """``spans`` with the short forms the text defines for them (see the module docstring)."""
+    """``spans`` with the short forms the text defines for them (see the module docstring).
+
+    Occurrences are found by token, one dictionary lookup per token (a text defining
+    thousands of short names costs no more than one defining a few)."""
     text = doc.text
     project = set(labels)
-    found: dict[str, str] = {}
+    # The short forms by their first token: (their tokens, label).
+    found: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    seen: set[tuple[str, ...]] = set()
     for span in spans:
         if span.label == quantity_label or span.label not in project:
             continue
@@ -105,37 +110,51 @@ def defined_names(
             continue
         short = match.group("short")
         full = text[span.start : span.end]
-        if short in found or not all(word[0].isupper() for word in short.split()):
+        if not all(word[0].isupper() for word in short.split()):
             continue
         if not (is_short_form(short, full) or _acronym(short, bool(match.group("quote")))):
             continue
-        found[short] = span.label
+        where = doc.char_span(match.start("short"), match.end("short"))
+        words = tuple(t.text for t in where) if where is not None else ()
+        if words and words not in seen:
+            seen.add(words)
+            found.setdefault(words[0], []).append((words, span.label))
     if not found:
         return list(spans)
+    for forms in found.values():
+        forms.sort(key=lambda form: -len(form[0]))  # the longest short form first
     kept = list(spans)
     taken = bytearray(len(text) + 1)
     exact: dict[tuple[int, int], int] = {}
     for i, span in enumerate(kept):
         taken[span.start : span.end] = b"\x01" * (span.end - span.start)
         exact[(span.start, span.end)] = i
-    words = re.compile(
-        r"(?<![\w-])(?:"
-        + "|".join(re.escape(s) for s in sorted(found, key=len, reverse=True))
-        + r")(?![\w-])"
-    )
-    for match in words.finditer(text):
-        a, b = match.span()
-        label = found[match.group()]
-        same = exact.get((a, b))
-        if same is not None:
-            if kept[same].label != label and kept[same].source == "model":
-                kept[same] = _defined(a, b, label)
-            continue
-        if any(taken[a:b]) or doc.char_span(a, b) is None:
-            continue  # taken, or inside a token ("Nordvik@home")
-        kept.append(_defined(a, b, label))
-        taken[a:b] = b"\x01" * (b - a)
+    for i, token in enumerate(doc):
+        for words, label in found.get(token.text, ()):
+            j = i + len(words)
+            if j > len(doc) or tuple(t.text for t in doc[i:j]) != words:
+                continue
+            if _glued(doc, i - 1, i) or _glued(doc, j - 1, j):
+                continue  # part of a longer word: "Nordvik-Group"
+            a, b = token.idx, doc[j - 1].idx + len(doc[j - 1])
+            same = exact.get((a, b))
+            if same is not None:
+                if kept[same].label != label and kept[same].source == "model":
+                    kept[same] = _defined(a, b, label)
+            elif not any(taken[a:b]):
+                kept.append(_defined(a, b, label))
+                taken[a:b] = b"\x01" * (b - a)
+            break
     return sorted(kept, key=lambda s: s.start)
+
+
+def _glued(doc: Doc, left: int, right: int) -> bool:
+    """Whether tokens ``left`` and ``right`` are one word: no space between, and a letter,
+    digit or hyphen on either side of the seam (a possessive's apostrophe is no glue)."""
+    if left < 0 or right >= len(doc) or doc[left].whitespace_:
+        return False
+    seam = doc[left].text[-1] + doc[right].text[0]
+    return all(c.isalnum() or c == "-" for c in seam) or "-" in seam
 
 
 def _defined(start: int, end: int, label: str) -> Span:

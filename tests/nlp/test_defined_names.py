@@ -108,6 +108,16 @@ def test_short_names_of_any_alphabet_and_lower_case_words_after_them() -> None:
     ]
 
 
+def test_a_text_defining_thousands_of_short_names_gets_each_of_them() -> None:
+    # Crafted input: found by token, not by one pattern of every name (which grows with both).
+    names = [f"Alpha{k} Trading LLC" for k in range(2000)]
+    text = " ".join(f'{name} ("Alpha{k}") sold rifles.' for k, name in enumerate(names))
+    text += " " + " ".join(f"Alpha{k} paid." for k in range(2000))
+    spans = _suggested(text, *((name, "ORG") for name in names))
+    added = _added(text, spans)
+    assert len(added) == 4000 and {label for _, _, label in added} == {"ORG"}
+
+
 def test_an_acronym_in_brackets_passes_without_its_letters() -> None:
     text = "The National Liberation Army (ELN) attacked. ELN fighters fled. The ELN's leader spoke."
     added = _added(text, _suggested(text, ("National Liberation Army", "ORG")))
