@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ __all__ = [
     "patterns_fingerprint",
     "shipped_pattern_files",
     "validate_pattern",
+    "with_weapon_plurals",
 ]
 
 Pattern = dict[str, Any]
@@ -142,7 +143,7 @@ def load_patterns(
     for pattern in collected:
         if keep is not None and pattern["label"] not in keep:
             continue
-        key = json.dumps(pattern, sort_keys=True, ensure_ascii=False)
+        key = _key(pattern)
         if key in seen:
             continue
         seen.add(key)
@@ -150,11 +151,41 @@ def load_patterns(
     return result
 
 
+def with_weapon_plurals(patterns: Sequence[Pattern]) -> list[Pattern]:
+    """``patterns``, then the plural of each weapon name not among them ("VT-4s", "Leopard
+    2s"): a text counts its weapons, the gazetteer names each once. A phrase or a last exact
+    word ending in a letter or digit other than "s" gets an "s"."""
+    have = {_key({"label": p["label"], "pattern": p["pattern"]}) for p in patterns}
+    plurals: list[Pattern] = []
+    for pattern in patterns:
+        tokens = pattern["pattern"]
+        if pattern["label"] != "WEAPON":
+            continue
+        if isinstance(tokens, str):
+            plural: Any = tokens + "s" if _takes_s(tokens) else None
+        elif tokens and set(tokens[-1]) == {"ORTH"} and _takes_s(tokens[-1]["ORTH"]):
+            plural = [*tokens[:-1], {"ORTH": tokens[-1]["ORTH"] + "s"}]
+        else:
+            plural = None
+        if plural is not None and _key({"label": "WEAPON", "pattern": plural}) not in have:
+            plurals.append({**pattern, "pattern": plural})
+    return [*patterns, *plurals]
+
+
+def _takes_s(word: object) -> bool:
+    return isinstance(word, str) and word[-1:].isalnum() and word[-1] not in "sS"
+
+
+def _key(pattern: Mapping[str, Any]) -> str:
+    """A pattern's content as text, independent of dict key order."""
+    return json.dumps(pattern, sort_keys=True, ensure_ascii=False)
+
+
 def patterns_fingerprint(patterns: Iterable[Mapping[str, Any]]) -> str:
     """A SHA-1 of the patterns' content, independent of dict key order."""
     digest = hashlib.sha1()
     for pattern in patterns:
-        digest.update(json.dumps(pattern, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+        digest.update(_key(pattern).encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()
 

@@ -62,7 +62,6 @@ A ``Suggester`` owns its ``nlp``; never share one between threads: make one per 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
@@ -91,7 +90,13 @@ from annotator.nlp.labelmap import (
 )
 from annotator.nlp.names import GivenNames, given_names
 from annotator.nlp.overlaps import SpanIndex
-from annotator.nlp.patterns import Pattern, load_patterns, patterns_fingerprint, validate_pattern
+from annotator.nlp.patterns import (
+    Pattern,
+    load_patterns,
+    patterns_fingerprint,
+    validate_pattern,
+    with_weapon_plurals,
+)
 from annotator.nlp.pipeline import AUTO, PipelineInfo, load_for_ner, pipeline_info
 from annotator.nlp.rule_lifts import COMMA_ORG, LONE_BODY, LONE_PERSON, checked_lifts
 from annotator.nlp.rules_names import (
@@ -291,7 +296,7 @@ class Suggester:
         with a few hundred of them, a phrase matcher is a hash lookup.
         """
         exact, other = [], []
-        for pattern in [*self.patterns, *_weapon_plurals(self.patterns)]:
+        for pattern in with_weapon_plurals(self.patterns):
             tokens = pattern["pattern"]
             if isinstance(tokens, list) and all(
                 set(token) == {"ORTH"} and isinstance(token["ORTH"], str) for token in tokens
@@ -547,38 +552,6 @@ class Suggester:
     def scored_label(self, pipeline_label: str) -> str | None:
         """The project label a scored candidate's pipeline label stands for (None: its own)."""
         return self.label_map.target(pipeline_label)
-
-
-def _weapon_plurals(patterns: Sequence[Pattern]) -> list[Pattern]:
-    """The plural of each weapon name ("Lancasters", "F-16s", "Leopard 2s"): a text counts
-    its weapons, the gazetteer names each once."""
-    have = {
-        (p["pattern"] if isinstance(p["pattern"], str) else _tokens_key(p["pattern"]))
-        for p in patterns
-    }
-    out: list[Pattern] = []
-    for pattern in patterns:
-        if pattern["label"] != "WEAPON":
-            continue
-        tokens = pattern["pattern"]
-        if isinstance(tokens, str):
-            if tokens[-1:].isalnum() and tokens[-1] not in "sS" and tokens + "s" not in have:
-                out.append({**pattern, "pattern": tokens + "s"})
-        elif (
-            tokens
-            and set(tokens[-1]) == {"ORTH"}
-            and isinstance(tokens[-1]["ORTH"], str)
-            and tokens[-1]["ORTH"][-1:].isalnum()
-            and tokens[-1]["ORTH"][-1] not in "sS"
-        ):
-            plural = [*tokens[:-1], {"ORTH": tokens[-1]["ORTH"] + "s"}]
-            if _tokens_key(plural) not in have:
-                out.append({**pattern, "pattern": plural})
-    return out
-
-
-def _tokens_key(tokens: object) -> str:
-    return json.dumps(tokens, sort_keys=True)
 
 
 def _against_patterns(
