@@ -134,7 +134,9 @@ def defined_names(
             j = i + len(words)
             if j > len(doc) or tuple(t.text for t in doc[i:j]) != words:
                 continue
-            if _glued(doc, i - 1, i) or _glued(doc, j - 1, j):
+            if (i > 0 and not doc[i - 1].whitespace_ and _word_char(doc[i - 1].text[-1])) or (
+                j < len(doc) and not doc[j - 1].whitespace_ and _word_char(doc[j].text[0])
+            ):
                 continue  # part of a longer word: "Nordvik-Group"
             a, b = token.idx, doc[j - 1].idx + len(doc[j - 1])
             same = exact.get((a, b))
@@ -148,13 +150,10 @@ def defined_names(
     return sorted(kept, key=lambda s: s.start)
 
 
-def _glued(doc: Doc, left: int, right: int) -> bool:
-    """Whether tokens ``left`` and ``right`` are one word: no space between, and a letter,
-    digit or hyphen on either side of the seam (a possessive's apostrophe is no glue)."""
-    if left < 0 or right >= len(doc) or doc[left].whitespace_:
-        return False
-    seam = doc[left].text[-1] + doc[right].text[0]
-    return all(c.isalnum() or c == "-" for c in seam) or "-" in seam
+def _word_char(char: str) -> bool:
+    """A character that joins the word it touches ("Nordvik-Group"); an apostrophe does not
+    ("Nordvik's")."""
+    return char.isalnum() or char in "-_"
 
 
 def _defined(start: int, end: int, label: str) -> Span:
