@@ -61,6 +61,7 @@ def _run(
     done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
     result = json.loads(done.stdout[: done.stdout.rindex("}") + 1])
     target.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    target.with_suffix(".log").write_text(done.stderr, encoding="utf-8")  # the training report
     return target
 
 

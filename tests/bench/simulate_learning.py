@@ -132,6 +132,8 @@ def run(train: list[str], test: list[str], also: list[str], args: argparse.Names
         "choice": trained.choice,
         "heldout_f": [trained.current_f, trained.new_f],
         "difference": trained.difference,
+        "tables": trained.tables,
+        "lifted": trained.lifted,
         "rows": rows,
     }
 
