@@ -155,7 +155,7 @@ __all__ = [
 PATTERNS_KEY = "annotator_patterns"
 #: Bump when the rules in labelmap.py, rules_*.py, entity_edges.py or here change what is
 #: suggested (it enters ``version``).
-RULES_VERSION = "6.12"
+RULES_VERSION = "6.13"
 # Labels whose tokens may sit inside a QUANTITY ("2,000 [US] troops"): nationality-like words.
 _INSIDE_QUANTITY_OK = frozenset({"GPE", "LOC", "NORP"})
 # Capitalised adjectives that belong to the name of the body after them.
@@ -233,8 +233,12 @@ class Suggester:
         lifted: Iterable[str] = (),
         weights: str = "",
         known: KnownNames | None = None,
+        quantities_by_model: bool = False,
     ) -> None:
         self.labels = tuple(labels)
+        # A trained model's own QUANTITY entities decide which numbers are quantities (the
+        # rules still draw their bounds): ``train.model_rules``.
+        self.quantities_by_model = quantities_by_model
         # Whose entity weights ``nlp`` holds when they are not the pipeline's own (the start
         # model's, ``train.default``): part of ``version``, so caches follow them.
         self.weights = weights
@@ -283,6 +287,7 @@ class Suggester:
                     *(["lifted " + " ".join(sorted(self.lifted))] if self.lifted else []),
                     *(["weights " + weights] if weights else []),
                     *([self.known.fingerprint()] if self.known is not None else []),
+                    *(["quantities by model"] if quantities_by_model else []),
                 )
             ).encode("utf-8")
         ).hexdigest()
@@ -489,6 +494,11 @@ class Suggester:
                 if found is not None:
                     quantities.append((found[0], found[1], quantity, source))
             kept = _longest_first_keep_order(quantities)
+            if self.quantities_by_model:
+                read = SpanIndex(
+                    [(e.start, e.end, quantity, "model") for e in ents if e.label_ == quantity]
+                )
+                kept = [k for k in kept if read.overlaps(k[0], k[1])]
             # A QUANTITY swallows a nationality-like entity inside it ("2,000 [US] troops").
             swallowing = SpanIndex(kept)
             entities = [e for e in entities if not swallowing.overlaps(e[0], e[1])]

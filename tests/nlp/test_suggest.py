@@ -815,3 +815,31 @@ def test_suppressed_texts_are_left_out_of_suggestions_with_tokens() -> None:
     indexed = list(suggester.suggest_indexed(texts))
     assert [spans for spans, _ in indexed] == list(suggester.suggest(texts)) == [[], []]
     assert [index for _, index in indexed] == [i for _, i in inner.suggest_indexed(texts)]
+
+
+def _ruler_pipeline(patterns: list[dict[str, Any]]) -> Any:
+    """A pipeline whose entity recognizer is a ruler: entities exactly as a test wants them."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler", name="ner").add_patterns(patterns)
+    return nlp
+
+
+def test_a_trained_model_decides_which_numbers_are_quantities() -> None:
+    # The model reads "200" as the project's QUANTITY and "30" as a bare CARDINAL (a page, a
+    # paragraph: not a count in this project); the rules would make both quantities.
+    patterns = [
+        {"label": "QUANTITY", "pattern": "200"},
+        {"label": "CARDINAL", "pattern": "30"},
+    ]
+    text = "The battalion lost 200 soldiers; see page 30 tanks of the annex."
+
+    def quantities(by_model: bool) -> list[str]:
+        suggester = Suggester(
+            nlp=_ruler_pipeline(patterns), confidence=False, quantities_by_model=by_model
+        )
+        return [text[s.start : s.end] for s in suggester.suggest_one(text) if s.label == "QUANTITY"]
+
+    assert quantities(False) == ["200 soldiers", "30 tanks"]
+    assert quantities(True) == ["200 soldiers"]  # the bounds are still the rules'
