@@ -6,7 +6,7 @@ start model (``train.default``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from annotator.nlp.labelmap import LabelMap
@@ -51,23 +51,22 @@ def rules_over_model(
     for label in pattern_served(pipeline, labels, label_map, patterns):
         if label not in model_labels:
             overrides[label] = None
+    mapping = LabelMap(tuple(labels), overrides)
     return Suggester(
         pipeline,
         labels,
-        label_map=overrides,
+        label_map=mapping,
         extra_patterns=patterns,
         nlp=nlp,
         lifted=lifted,
         weights=weights,
         known=known,
-        quantities_by_model=reads_quantities(nlp, labels, label_map),
+        quantities_by_model=reads_quantities(nlp, mapping.quantity_label),
     )
 
 
-def reads_quantities(
-    nlp: Language, labels: Sequence[str], label_map: Mapping[str, str | None]
-) -> bool:
-    """True when ``nlp``'s entity recognizer outputs the project's quantity label itself (a
+def reads_quantities(nlp: Language, quantity: str | None) -> bool:
+    """True when ``nlp``'s entity recognizer outputs the project's ``quantity`` label itself (a
     model trained on the project's, or the start model's, annotations).
 
     Then its QUANTITY entities decide which numbers are quantities, and the rules only draw
@@ -80,7 +79,6 @@ def reads_quantities(
     0.969 -> 0.957; after training, in 34 of 48 simulated projects (``learning_grid.py``, grid
     ``s20R``) F1 rose, in 10 it fell (README, "Suggestion quality").
     """
-    quantity = LabelMap(tuple(labels), dict(label_map)).quantity_label
     if quantity is None or "ner" not in nlp.pipe_names:
         return False
     return quantity in getattr(nlp.get_pipe("ner"), "labels", ())
