@@ -503,14 +503,23 @@ def test_the_models_own_weapons_join_when_surely_precise_enough(
     gold = [[(0, 4, "WEAPON"), (5, 6, "WEAPON")] for _ in texts]
     old = {s: [[Span(0, 4, "WEAPON")] for _ in texts] for s in evidence.MODEL_SOURCES}
 
-    def trial(right: int) -> evidence.Outputs:
-        added = [Span(5, 6, "WEAPON") if i < right else Span(5, 7, "WEAPON") for i in range(8)]
+    def trial(right: int, on: list[str]) -> evidence.Outputs:
+        numbers = [int(text.split()[1]) for text in on]
+        added = [Span(5, 6, "WEAPON") if i < right else Span(5, 7, "WEAPON") for i in numbers]
         spans = [[Span(0, 4, "WEAPON"), extra] for extra in added]
         return {s: spans for s in evidence.MODEL_SOURCES}
 
     with ProjectStore.create(tmp_path / "p.annot", labels) as store:
         for right, expected in ((7, ["WEAPON"]), (1, [])):
-            monkeypatch.setattr(evidence, "model_outputs", lambda *a, r=right: trial(r))
-            chosen, outputs = evidence.model_labels(store, labels, None, texts, gold, old)  # type: ignore[arg-type]
+            monkeypatch.setattr(
+                evidence, "model_outputs", lambda _s, _l, _n, on, *a, r=right: trial(r, on)
+            )
+            # The evidence split in two groups (the held-out part and a fold) counts as one.
+            groups = [
+                evidence.Group(None, texts[a:b], gold[a:b], {s: v[a:b] for s, v in old.items()})  # type: ignore[arg-type]
+                for a, b in ((0, 3), (3, 8))
+            ]
+            chosen = evidence.model_labels(store, labels, groups)
             assert chosen == expected
+            outputs = groups[0].outputs
             assert (outputs["model+rules"][0] != old["model+rules"][0]) == bool(expected)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotator.core.model import Span
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 
     from annotator.core.store import ProjectStore
 
-__all__ = ["Outputs", "as_suggested", "model_labels", "model_outputs"]
+__all__ = ["Group", "Outputs", "as_suggested", "model_labels", "model_outputs"]
 
 Outputs = dict[str, list[list[Span]]]  # source -> one span list per text
 
@@ -63,17 +64,25 @@ def as_suggested(
     }
 
 
+@dataclass
+class Group:
+    """Texts scored with one model: the held-out part with the new model, or one fold of the
+    training part with the model trained on the other folds (``crossfit``)."""
+
+    nlp: Language
+    texts: list[str]
+    gold: list[list[tuple[int, int, str]]]
+    outputs: Outputs  # every source's spans on the texts
+
+
 def model_labels(
     store: ProjectStore,
     labels: Sequence[str],
-    nlp: Language,
-    texts: Sequence[str],
-    gold: Sequence[Sequence[tuple[int, int, str]]],
-    outputs: Outputs,
+    groups: Sequence[Group],
     lifted: Sequence[str] = (),
-) -> tuple[list[str], Outputs]:
-    """The pattern-served labels (WEAPON) whose trained-model spans join ``model+rules``, and
-    the model sources' outputs with them, measured on the held-out ``texts``.
+) -> list[str]:
+    """The pattern-served labels (WEAPON) whose trained-model spans join ``model+rules``,
+    measured on the texts of ``groups``, whose outputs then have them.
 
     Spans the model adds to a label are worth suggesting when their precision is surely above
     half the label's F1 (``span_kinds.surely_worth_adding``) and the label's F1 does not fall.
@@ -87,16 +96,23 @@ def model_labels(
         store.pipeline, labels, project_label_map(store), store.project_patterns()
     )
     for label in candidates:
-        trial = model_outputs(store, labels, nlp, texts, (*chosen, label), lifted)
+        trials = [
+            model_outputs(store, labels, g.nlp, g.texts, (*chosen, label), lifted) for g in groups
+        ]
         added = right = 0
-        for keys, old, new in zip(gold, outputs["model+rules"], trial["model+rules"], strict=True):
-            extra = {sp.key for sp in new if sp.label == label} - {sp.key for sp in old}
-            added += len(extra)
-            right += len(extra & set(keys))
-        before = f1_of(c[label] for c in doc_counts(gold, outputs["model+rules"], labels))
-        after = f1_of(c[label] for c in doc_counts(gold, trial["model+rules"], labels))
-        surely = surely_worth_adding(right, added, before / 2)
-        if surely and after >= before:
+        before_counts, after_counts = [], []
+        for group, trial in zip(groups, trials, strict=True):
+            old_spans, new_spans = group.outputs["model+rules"], trial["model+rules"]
+            for keys, old, new in zip(group.gold, old_spans, new_spans, strict=True):
+                extra = {sp.key for sp in new if sp.label == label} - {sp.key for sp in old}
+                added += len(extra)
+                right += len(extra & set(keys))
+            before_counts += doc_counts(group.gold, old_spans, labels)
+            after_counts += doc_counts(group.gold, new_spans, labels)
+        before = f1_of(c[label] for c in before_counts)
+        after = f1_of(c[label] for c in after_counts)
+        if surely_worth_adding(right, added, before / 2) and after >= before:
             chosen.append(label)
-            outputs = trial
-    return chosen, outputs
+            for group, trial in zip(groups, trials, strict=True):
+                group.outputs = {**group.outputs, **trial}
+    return chosen

@@ -27,6 +27,7 @@ from annotator.core.team import REVIEWED
 from annotator.nlp.rule_lifts import LIFTS, lift_tally, lifted_lines, wanted_lifts
 from annotator.nlp.span_kinds import dropped_lines, half_label_f1, kind_tally, unwanted_kinds
 from annotator.nlp.suggest import fitting, pipe_texts
+from annotator.nlp.train import crossfit
 from annotator.nlp.train.binary_spans import BinaryEvidence, binary_evidence
 from annotator.nlp.train.data import (
     LabelledText,
@@ -36,7 +37,13 @@ from annotator.nlp.train.data import (
     shipped_rehearsal_texts,
 )
 from annotator.nlp.train.default import default_of
-from annotator.nlp.train.evidence import Outputs, as_suggested, model_labels, model_outputs
+from annotator.nlp.train.evidence import (
+    Group,
+    Outputs,
+    as_suggested,
+    model_labels,
+    model_outputs,
+)
 from annotator.nlp.train.finetune import FineTuneOptions, fine_tune
 from annotator.nlp.train.known_names import (
     KnownNames,
@@ -104,6 +111,7 @@ class TrainOptions:
     keep: bool = True  # False: score only, store nothing (the learning curve)
     start: str = "auto"  # what fine-tuning starts from (``start.choose_start``)
     known_names: bool = True  # learn the names the project knows (``known_names``)
+    crossfit: bool = True  # score the training part too, by fold models (``crossfit``)
 
 
 @dataclass
@@ -152,6 +160,10 @@ class TrainReport:
     # the names learned from the training part and the start model's documents, and the
     # labels they are suggested for (``known_names.KnownNames.to_json``); empty: none
     known_names: dict[str, Any] = field(default_factory=dict)
+    # training documents scored by fold models (``crossfit``; 0: none), and every source's
+    # table over them and the held-out part together, when that decided
+    crossfit_documents: int = 0
+    crossfit_tables: dict[str, Any] = field(default_factory=dict)
 
     @property
     def fallback(self) -> str:
@@ -459,36 +471,53 @@ def train_project(
     labelled[:gold_count] = binary.marked(labelled[:gold_count], train)
     if cancel is not None:
         cancel.check()
-    nlp, start = _start_pipeline(store.pipeline, chosen)
-    report.start, report.start_shipped = start.description, start.shipped
-    report.start_problem = start.problem
-    gold_examples, skipped = make_examples(nlp, labelled[:gold_count])
-    rehearsal_examples, skipped_r = make_examples(nlp, [*labelled[gold_count:], *from_start])
-    report.skipped_texts = skipped + skipped_r + too_long
-    heldout_texts = [g.text for g in heldout]
-    heldout_gold = [list(g.spans) for g in heldout]
-
-    def on_epoch(epoch: int, epochs: int, loss: float) -> None:
-        report.losses.append(round(loss, 3))
-        f = None
-        if heldout_texts:
-            predicted = [
-                [s for s in _ents(doc) if s.label in labels] for doc in nlp.pipe(heldout_texts)
-            ]
-            f = scores_of(heldout_gold, predicted, labels).overall()[2]
-        progress(epoch, epochs, _progress_text(epoch, epochs, loss, f))
-
+    rehearsal_items = [*labelled[gold_count:], *from_start]
     tune = FineTuneOptions(
         epochs=options.epochs, rehearsal_ratio=options.rehearsal_ratio, seed=seed
     )
-    report.epochs = fine_tune(
-        nlp, labels, gold_examples, rehearsal_examples, tune, on_epoch=on_epoch, cancel=cancel
-    )
+
+    heldout_texts = [g.text for g in heldout]
+    heldout_gold = [list(g.spans) for g in heldout]
+
+    def fit(gold_items: Sequence[LabelledText], shown: bool) -> tuple[Language, Start, int, int]:
+        """A fresh start pipeline fine-tuned on ``gold_items`` with the rehearsal; also the
+        epochs run and the texts left out (spans off token boundaries). ``shown``: its
+        epochs are the progress shown and the losses reported (the new model's)."""
+        nlp, start = _start_pipeline(store.pipeline, chosen)
+
+        def on_epoch(epoch: int, epochs: int, loss: float) -> None:
+            report.losses.append(round(loss, 3))
+            f = None
+            if heldout_texts:
+                predicted = [
+                    [s for s in _ents(doc) if s.label in labels] for doc in nlp.pipe(heldout_texts)
+                ]
+                f = scores_of(heldout_gold, predicted, labels).overall()[2]
+            progress(epoch, epochs, _progress_text(epoch, epochs, loss, f))
+
+        gold_examples, skipped = make_examples(nlp, gold_items)
+        rehearsal_examples, skipped_r = make_examples(nlp, rehearsal_items)
+        epochs = fine_tune(
+            nlp,
+            labels,
+            gold_examples,
+            rehearsal_examples,
+            tune,
+            on_epoch=on_epoch if shown else None,
+            cancel=cancel,
+        )
+        return nlp, start, epochs, skipped + skipped_r
+
+    nlp, start, report.epochs, skipped = fit(labelled[:gold_count], True)
+    report.start, report.start_shipped = start.description, start.shipped
+    report.start_problem = start.problem
+    report.skipped_texts = skipped + too_long
     config_text, weights = model_to_bytes(nlp)
 
     progress(0, None, "scoring on the held-out part")
     suppressed = store.suppressed()
-    if store.active_model() is None:  # what suggests now is the untrained suggester
+    first = store.active_model() is None  # what suggests now is the untrained suggester
+    if first:
         current: SpanSource = with_suppressions(untrained, suppressed)
         report.current = UNTRAINED
     else:
@@ -501,20 +530,41 @@ def train_project(
         for doc, text in pipe_texts(untrained.nlp, heldout_texts, 32, 1)
     ]
     plain = [untrained.spans_from_doc(doc, text) for doc, text in untrained_docs]
-    own, from_model = model_labels(
-        store,
-        labels,
-        nlp,
-        heldout_texts,
-        heldout_gold,
-        model_outputs(store, labels, nlp, heldout_texts, (), report.lifted),
-        report.lifted,
-    )
-    report.model_labels = own
-    held: Outputs = {UNTRAINED: plain, **from_model}
-    held = as_suggested(held, heldout_texts, suppressed, dropped)
+    groups = [Group(nlp, heldout_texts, heldout_gold, {})]
+    folds: list[list[int]] = []
+    if options.crossfit and crossfit.wanted(len(heldout), len(train)):
+        # Every training document scored by a model that did not see it (``crossfit``).
+        folds = crossfit.folds(len(train), seed)
+        for k, fold in enumerate(folds, 1):
+            progress(0, None, f"cross-fitting: training without fold {k} of {len(folds)}")
+            left_out = set(fold)
+            fit_items = [item for i, item in enumerate(labelled[: len(train)]) if i not in left_out]
+            fold_nlp, _, _, _ = fit([*fit_items, *labelled[len(train) : gold_count]], False)
+            groups.append(
+                Group(
+                    fold_nlp,
+                    [train[i].text for i in fold],
+                    [list(train[i].spans) for i in fold],
+                    {},
+                )
+            )
+        report.crossfit_documents = len(train)
+    plains = [plain, *([suggested[i] for i in fold] for fold in folds)]
+    for group in groups:
+        group.outputs = model_outputs(store, labels, group.nlp, group.texts, (), report.lifted)
+    report.model_labels = model_labels(store, labels, groups, report.lifted)
+    helds: list[Outputs] = [
+        as_suggested({UNTRAINED: p, **g.outputs}, g.texts, suppressed, dropped)
+        for p, g in zip(plains, groups, strict=True)
+    ]
+    held = helds[0]
     counts = {
-        source: doc_counts(heldout_gold, predicted, labels) for source, predicted in held.items()
+        source: [
+            c
+            for g, h in zip(groups, helds, strict=True)
+            for c in doc_counts(g.gold, h[source], labels)
+        ]
+        for source in held
     }
     choice, rank = choose_sources(counts, labels)
     tables = {
@@ -523,30 +573,71 @@ def train_project(
     }
     current_out = list(current.suggest(heldout_texts))  # (filtered by the list already)
     tables["current"] = score_table(scores_of(heldout_gold, current_out, labels), labels)
-    combined = [
-        combine({source: held[source][i] for source in held}, choice, rank)
-        for i in range(len(heldout_texts))
-    ]
     known = KnownNames({})
     fill_known: Callable[[Outputs_, bool], Outputs_] | None = None
-    if options.known_names:
-        progress(0, None, "learning the names the project knows")
-        known, combined, fill_known = _known_names(
-            nlp,
-            [label for label in labels if label != untrained.label_map.quantity_label],
-            [*from_start, *(LabelledText(g.text, g.spans) for g in train)],
-            (heldout_texts, heldout_gold),
-            combined,
-            lambda spans: as_suggested({"": spans}, heldout_texts, suppressed, dropped)[""],
-        )
+    news: list[Outputs_] = []  # the new suggestions, per group
+
+    def seen_on(texts: Sequence[str]) -> Callable[[Outputs_], Outputs_]:
+        def seen(spans: Outputs_) -> Outputs_:
+            return as_suggested({"": spans}, texts, suppressed, dropped)[""]
+
+        return seen
+
+    for i, (group, outputs) in enumerate(zip(groups, helds, strict=True)):
+        combined = [
+            combine({source: outputs[source][j] for source in outputs}, choice, rank)
+            for j in range(len(group.texts))
+        ]
+        if options.known_names:
+            progress(0, None, "learning the names the project knows")
+            left_out = set(folds[i - 1]) if i else set()
+            group_known, combined, group_fill = _known_names(
+                group.nlp,
+                [label for label in labels if label != untrained.label_map.quantity_label],
+                [
+                    *from_start,
+                    *(
+                        LabelledText(g.text, g.spans)
+                        for j, g in enumerate(train)
+                        if j not in left_out
+                    ),
+                ],
+                (group.texts, group.gold),
+                combined,
+                seen_on(group.texts),
+            )
+            if i == 0:
+                known, fill_known = group_known, group_fill
+        news.append(combined)
+    combined = news[0]
     tables["new"] = score_table(scores_of(heldout_gold, combined, labels), labels)
     # The untrained suggester as Restore gives it back: every kind of suggestion it makes.
     as_is = as_suggested({UNTRAINED: plain}, heldout_texts, suppressed, frozenset())[UNTRAINED]
     tables[UNTRAINED_AS_IS] = score_table(scores_of(heldout_gold, as_is, labels), labels)
     report.tables, report.choice, report.rank = tables, choice, rank
-    use = options.use == "always" or (
-        options.use == "if-better" and report.new_f > report.current_f + 1e-9
-    )
+    better = report.new_f > report.current_f + 1e-9
+    if folds and first:
+        # The training part's documents are evidence too; the untrained suggester (what
+        # suggests now) as the project sees it: without its suppressed texts.
+        nows = [
+            current_out,
+            *(
+                as_suggested({"": p}, g.texts, suppressed, frozenset())[""]
+                for p, g in zip(plains[1:], groups[1:], strict=True)
+            ),
+        ]
+        pooled = {
+            "new": _pooled_table(groups, news, labels),
+            "current": _pooled_table(groups, nows, labels),
+            **{
+                source: _pooled_table(groups, [h[source] for h in helds], labels) for source in held
+            },
+        }
+        report.crossfit_tables = pooled
+        better = (
+            float(pooled["new"]["overall"]["f"]) > float(pooled["current"]["overall"]["f"]) + 1e-9
+        )
+    use = options.use == "always" or (options.use == "if-better" and better)
     new_out = combined
     if not use and options.use == "if-better" and (dropped or known.labels or report.lifted):
         # The model lost; the untrained suggester may still win with what training learned
@@ -635,6 +726,15 @@ def train_project(
 
 
 Outputs_ = list[list[Span]]
+
+
+def _pooled_table(
+    groups: Sequence[Group], predicted: Sequence[Outputs_], labels: Sequence[str]
+) -> dict[str, Any]:
+    """The per-label table over the texts of every group together."""
+    gold = [keys for group in groups for keys in group.gold]
+    spans = [per_text for outputs in predicted for per_text in outputs]
+    return score_table(scores_of(gold, spans, labels), labels)
 
 
 def _known_names(
