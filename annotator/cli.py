@@ -241,6 +241,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
         output=args.output,
         start=args.start,
         known_names=not args.no_known_names,
+        crossfit=not args.no_crossfit,
     )
     bar = ProgressBar("train")
     with ProjectStore.open(args.project) as store:
@@ -494,6 +495,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-known-names",
         action="store_true",
         help="do not suggest the names learned from the accepted documents where they recur",
+    )
+    p.add_argument(
+        "--no-crossfit",
+        action="store_true",
+        help="choose on the held-out part alone, even when it has fewer than 10 documents "
+        "(faster: no fold models score the training part)",
     )
     p.add_argument(
         "--use",

@@ -178,6 +178,31 @@ class TrainReport:
     def current_f(self) -> float:
         return float(self.tables.get("current", {}).get("overall", {}).get("f", 0.0))
 
+    @property
+    def evidence(self) -> str:
+        """What the choices were made on, in words."""
+        if self.crossfit_documents:
+            return "the held-out part and the cross-fitted training documents"
+        return "the held-out part"
+
+    def crossfit_line(self) -> str:
+        """How the training part's documents served as evidence (``crossfit``)."""
+        line = (
+            f"Cross-fitted: each of the {self.crossfit_documents} training documents was also "
+            f"scored by a model trained without it ({crossfit.FOLDS} folds), for the choices "
+            "above"
+        )
+        pooled = self.crossfit_tables
+        if not pooled:
+            return line + "."
+        total = self.crossfit_documents + self.heldout_documents
+        return (
+            f"{line}; on them and the held-out part ({total} documents) F1 is "
+            f"{float(pooled['new']['overall']['f']):.3f} new against "
+            f"{float(pooled['current']['overall']['f']):.3f} now, which decided whether the "
+            "new model suggests."
+        )
+
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -192,9 +217,11 @@ class TrainReport:
         ]
         if self.difference:
             lines.append(difference_line(self.difference, self.heldout_documents))
+        if self.crossfit_documents:
+            lines.append(self.crossfit_line())
         lines.append("per label: " + ", ".join(f"{k} <- {v}" for k, v in self.choice.items()))
         lines.extend(
-            f"{label}: the model's own spans join the gazetteer's (learned on the held-out part)"
+            f"{label}: the model's own spans join the gazetteer's (learned on {self.evidence})"
             for label in self.model_labels
         )
         lines.extend(

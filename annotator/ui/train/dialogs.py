@@ -65,14 +65,15 @@ class TrainReportDialog(QDialog):
         self.setWindowTitle(f"Model {report.model_id} trained")
         self.resize(780, 430)
         layout = QVBoxLayout(self)
+        where = report.evidence if report.crossfit_tables else "the held-out part"
         verdict = (
             "The model itself did not beat what suggested before on the held-out part, but "
             f"{report.fallback} did: the untrained "
             "suggester suggests now, with what this training learned besides the model."
             if report.fallback
-            else "It suggests now: it beat what suggested before on the held-out part."
+            else f"It suggests now: it beat what suggested before on {where}."
             if report.used
-            else "It does not suggest: it did not beat what suggests now on the held-out part."
+            else f"It does not suggest: it did not beat what suggests now on {where}."
         )
         _note(
             layout,
@@ -87,11 +88,13 @@ class TrainReportDialog(QDialog):
             _note(layout, f"Started from {report.start}. {rehearsed}")
         if report.difference:
             _note(layout, difference_line(report.difference, report.heldout_documents))
+        if report.crossfit_documents:
+            _note(layout, report.crossfit_line())
         for label in report.model_labels:
             _note(
                 layout,
                 f"{label}: the model's own spans now join the gazetteer's (their precision on "
-                "the held-out part was worth it).",
+                f"{report.evidence} was worth it).",
             )
         self.table = ScoreTable(self)
         filled = set(report.known_names.get("labels", [])) if report.known_names else set()
