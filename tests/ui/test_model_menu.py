@@ -426,12 +426,18 @@ def test_the_report_says_where_training_started_what_joins_and_which_rule_it_lif
     report.lifted, report.lift_counts = ["lone-person"], {"lone-person": (21, 40, 0, 0)}
     report.rehearsal_from, report.rehearsal_texts = "start", 191
     report.known_names = {"names": {"PERSON": ["Rutte", "Shoigu"]}, "labels": ["PERSON"]}
+    report.crossfit_documents = 7
+    report.crossfit_tables = {"new": table, "current": {**table, "overall": {"f": 0.4}}}
     dialog = TrainReportDialog(report, lambda model_id: None, window)
     qtbot.addWidget(dialog)
     notes = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "Started from the shipped start model (fine-tuned on 134" in notes
     assert "Rehearsed on 191 of the start model's own annotated documents" in notes
     assert "WEAPON: the model's own spans now join the gazetteer's" in notes
+    assert "precision on the held-out part and the cross-fitted training documents" in notes
+    assert "Cross-fitted: each of the 7 training documents was also scored" in notes
+    assert "(10 documents) F1 is 0.500 new against 0.400 now" in notes
+    assert "It suggests now: it beat what suggested before on the held-out part and the" in notes
     assert "resampling its 3 documents" in notes
     assert "a rule no longer applied" in notes
     assert "PERSON: one-word names the model calls a person" in notes

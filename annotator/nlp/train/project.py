@@ -642,7 +642,10 @@ def train_project(
     as_is = as_suggested({UNTRAINED: plain}, heldout_texts, suppressed, frozenset())[UNTRAINED]
     tables[UNTRAINED_AS_IS] = score_table(scores_of(heldout_gold, as_is, labels), labels)
     report.tables, report.choice, report.rank = tables, choice, rank
-    better = report.new_f > report.current_f + 1e-9
+    # A model that serves no label did not win, whatever the table says: what training
+    # learned besides it may still win, below (and then no model pass is needed).
+    serves = any(source != UNTRAINED for source in choice.values())
+    better = serves and report.new_f > report.current_f + 1e-9
     if folds and first:
         # The training part's documents are evidence too; the untrained suggester (what
         # suggests now) as the project sees it: without its suppressed texts.
@@ -661,7 +664,7 @@ def train_project(
             },
         }
         report.crossfit_tables = pooled
-        better = (
+        better = serves and (
             float(pooled["new"]["overall"]["f"]) > float(pooled["current"]["overall"]["f"]) + 1e-9
         )
     use = options.use == "always" or (options.use == "if-better" and better)
