@@ -14,11 +14,12 @@ Three things happen here, all Qt-free and all general rules (no rule names a sen
    years, durations ("30 years"), ordinals and vague amounts ("thousands of") give nothing. A
    bare number counts only when written in digits ("climb to [30,000]"). When the counted thing
    is an entity ("16 HIMARS") there is no QUANTITY: the entity wins. Percentages count as a
-   number with its unit ("[20 percent]"). Between number and noun may stand "more", "such",
-   "new" and adjectives ("[1,500 more personnel]"); the noun may be irregular ("[30 gunmen]",
-   "[14.6 billion kroner]"), a plural nationality ("[50,000 Serbs]") or a people adjective
-   ("[1,300 wounded]"); a hyphenated number-word adjective counts nothing ("a one-man show",
-   "two-thirds", "a 5,000-strong force") unless its word is a unit ("[500-pound] bombs").
+   number with its unit ("[20 percent]", "[38 per cent]"). Between number and noun may stand
+   "more", "such", "new" and adjectives ("[1,500 more personnel]"); the noun may be irregular
+   ("[30 gunmen]", "[14.6 billion kroner]"), a plural nationality ("[50,000 Serbs]") or a
+   people adjective ("[1,300 wounded]"); a hyphenated number-word adjective counts nothing ("a
+   one-man show", "two-thirds", "a 5,000-strong force") unless its word is a unit ("[500-pound]
+   bombs").
 3. **Span fix-ups** for PERSON and ORG: titles and honorifics leave PERSON ("President [Joe
    Biden]"), a leading "the" leaves any span, a trailing possessive "'s"/"’s" or lone apostrophe
    leaves any span, and spans written all in lower case ("the foreign ministry") are dropped,
@@ -630,6 +631,8 @@ def _noun_end(doc: Doc, end: int, blocked: Sequence[bool], singular: bool) -> in
             return "time" if modifiers == 0 else None
         if lower in _UNITS and (modifiers == 0 or lower not in {"m", "per", "pounds"}):
             return j + 1
+        if lower == "per" and modifiers == 0 and j + 1 < n and doc[j + 1].lower_ == "cent":
+            return j + 2  # "[38 per cent]": "percent" spelled in two words
         if hyphenated and j == end + 1:
             # "a one-man show", "two-thirds", "a 5,000-strong force": an adjective made of a
             # number and a word that is no unit counts nothing.

@@ -155,7 +155,7 @@ __all__ = [
 PATTERNS_KEY = "annotator_patterns"
 #: Bump when the rules in labelmap.py, rules_*.py, entity_edges.py or here change what is
 #: suggested (it enters ``version``).
-RULES_VERSION = "6.13"
+RULES_VERSION = "6.14"
 # Labels whose tokens may sit inside a QUANTITY ("2,000 [US] troops"): nationality-like words.
 _INSIDE_QUANTITY_OK = frozenset({"GPE", "LOC", "NORP"})
 # Capitalised adjectives that belong to the name of the body after them.

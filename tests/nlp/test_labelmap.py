@@ -96,6 +96,8 @@ def _quantity(text: str, seed_word: str, ents: list[tuple[str, str]] = ()) -> st
         ("Numbers are likely to climb to 30,000, he said.", "30,000", "30,000"),
         ("It bought 100 armoured personnel carriers.", "100", "100 armoured personnel carriers"),
         ("Taiwan imports 97 percent of its energy.", "97", "97 percent"),
+        ("Drones made 38 per cent of the strikes.", "38", "38 per cent"),  # rules 6.14
+        ("It pays 20 per month.", "20", "20"),  # "per" alone is no unit
         ("It costs $20,000 each.", "$", "$20,000"),
         ("The plant can build six a month.", "six", "six"),  # a rate, its noun implied
         # rules v5.2: words between the number and its noun, irregular and capitalised nouns
