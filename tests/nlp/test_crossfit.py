@@ -55,7 +55,11 @@ def test_training_reports_the_cross_fitted_scores(project: ProjectStore) -> None
     )
     assert (report.train_documents, report.heldout_documents) == (9, 2)
     assert report.crossfit_documents == 9
-    assert sum(s.startswith("cross-fitting: training without fold") for s in steps) == 2
+    assert sum(s.startswith("cross-fitting: training without fold") for s in steps) >= 2
+    # The fold models' epochs show how far they are (as the new model's do, with F1 too).
+    assert "cross-fitting: training without fold 2 of 2: epoch 2/2" in steps
+    assert sum(s.startswith("epoch ") for s in steps) == 2  # the new model's only
+    assert len(report.losses) == 2
     # The pooled tables count the gold of every accepted document: 2 PERSON + 2 ORG each.
     pooled = report.crossfit_tables
     assert {"new", "current", "untrained", "model", "model+patterns", "model+rules"} <= set(pooled)

@@ -506,13 +506,16 @@ def train_project(
     heldout_texts = [g.text for g in heldout]
     heldout_gold = [list(g.spans) for g in heldout]
 
-    def fit(gold_items: Sequence[LabelledText], shown: bool) -> tuple[Language, Start, int, int]:
+    def fit(gold_items: Sequence[LabelledText], fold: str = "") -> tuple[Language, Start, int, int]:
         """A fresh start pipeline fine-tuned on ``gold_items`` with the rehearsal; also the
-        epochs run and the texts left out (spans off token boundaries). ``shown``: its
-        epochs are the progress shown and the losses reported (the new model's)."""
+        epochs run and the texts left out (spans off token boundaries). The new model's
+        epochs report their loss and held-out F1; a ``fold`` model's say only how far it is."""
         nlp, start = _start_pipeline(store.pipeline, chosen)
 
         def on_epoch(epoch: int, epochs: int, loss: float) -> None:
+            if fold:
+                progress(epoch, epochs, f"{fold}: epoch {epoch}/{epochs}")
+                return
             report.losses.append(round(loss, 3))
             f = None
             if heldout_texts:
@@ -530,12 +533,12 @@ def train_project(
             gold_examples,
             rehearsal_examples,
             tune,
-            on_epoch=on_epoch if shown else None,
+            on_epoch=on_epoch,
             cancel=cancel,
         )
         return nlp, start, epochs, skipped + skipped_r
 
-    nlp, start, report.epochs, skipped = fit(labelled[:gold_count], True)
+    nlp, start, report.epochs, skipped = fit(labelled[:gold_count])
     report.start, report.start_shipped = start.description, start.shipped
     report.start_problem = start.problem
     report.skipped_texts = skipped + too_long
@@ -563,10 +566,11 @@ def train_project(
         # Every training document scored by a model that did not see it (``crossfit``).
         folds = crossfit.folds(len(train), seed)
         for k, fold in enumerate(folds, 1):
-            progress(0, None, f"cross-fitting: training without fold {k} of {len(folds)}")
+            what = f"cross-fitting: training without fold {k} of {len(folds)}"
+            progress(0, None, what)
             left_out = set(fold)
             fit_items = [item for i, item in enumerate(labelled[: len(train)]) if i not in left_out]
-            fold_nlp, _, _, _ = fit([*fit_items, *labelled[len(train) : gold_count]], False)
+            fold_nlp, _, _, _ = fit([*fit_items, *labelled[len(train) : gold_count]], what)
             groups.append(
                 Group(
                     fold_nlp,
