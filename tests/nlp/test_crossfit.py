@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.model import Answer, Span, SpanState
-from annotator.core.store import NewDocument, ProjectStore
+from annotator.core.model import Span, SpanState
+from annotator.core.store import ProjectStore
 from annotator.nlp.train import crossfit
 from annotator.nlp.train import project as training
 from annotator.nlp.train.project import TrainOptions, train_project
+from tests.nlp.test_train import PEOPLE, _doc
 
-PEOPLE = ["Anna Kowalski", "Rui Tanaka", "Omar Haddad", "Lena Berg", "Ivo Petrov", "Sara Lund"]
-ORGS = ["Vantor Systems", "Kelb Dynamics", "Norvik Group", "Astel Labs"]
 PLAIN_ORGS = ["Velmora", "Tarsk", "Quellin", "Ostrava"]  # no rule knows them for companies
-
-
-def _doc(i: int, orgs: list[str] = ORGS) -> NewDocument:
-    person, org = PEOPLE[i % len(PEOPLE)], orgs[i % len(orgs)]
-    text = f"{person} joined {org} on Monday.\n\nThe board of {org} thanked {person} warmly."
-    spans = []
-    for name, label in ((person, "PERSON"), (org, "ORG")):
-        start = 0
-        while (start := text.find(name, start)) != -1:
-            spans.append(Span(start, start + len(name), label))
-            start += len(name)
-    return NewDocument(text, {"i": i}, spans=tuple(spans), answer=Answer.ACCEPT)
 
 
 @pytest.mark.parametrize("count", range(4, 14))

@@ -21,8 +21,8 @@ PEOPLE = ["Anna Kowalski", "Rui Tanaka", "Omar Haddad", "Lena Berg", "Ivo Petrov
 ORGS = ["Vantor Systems", "Kelb Dynamics", "Norvik Group", "Astel Labs"]
 
 
-def _doc(i: int) -> NewDocument:
-    person, org = PEOPLE[i % len(PEOPLE)], ORGS[i % len(ORGS)]
+def _doc(i: int, orgs: list[str] = ORGS) -> NewDocument:
+    person, org = PEOPLE[i % len(PEOPLE)], orgs[i % len(orgs)]
     text = f"{person} joined {org} on Monday.\n\nThe board of {org} thanked {person} warmly."
     spans = []
     for name, label in ((person, "PERSON"), (org, "ORG")):
