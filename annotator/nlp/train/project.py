@@ -560,7 +560,7 @@ def train_project(
         for doc, text in pipe_texts(untrained.nlp, heldout_texts, 32, 1)
     ]
     plain = [untrained.spans_from_doc(doc, text) for doc, text in untrained_docs]
-    groups = [Group(nlp, heldout_texts, heldout_gold, {})]
+    groups = [Group(nlp, heldout_texts, heldout_gold, {UNTRAINED: plain})]
     folds: list[list[int]] = []
     if options.crossfit and crossfit.wanted(len(heldout), len(train)):
         # Every training document scored by a model that did not see it (``crossfit``).
@@ -576,18 +576,15 @@ def train_project(
                     fold_nlp,
                     [train[i].text for i in fold],
                     [list(train[i].spans) for i in fold],
-                    {},
+                    {UNTRAINED: [suggested[i] for i in fold]},  # the untrained suggester's
                 )
             )
         report.crossfit_documents = len(train)
-    plains = [plain, *([suggested[i] for i in fold] for fold in folds)]
     for group in groups:
-        group.outputs = model_outputs(store, labels, group.nlp, group.texts, (), report.lifted)
+        found = model_outputs(store, labels, group.nlp, group.texts, (), report.lifted)
+        group.outputs = {**group.outputs, **found}
     report.model_labels = model_labels(store, labels, groups, report.lifted)
-    helds: list[Outputs] = [
-        as_suggested({UNTRAINED: p, **g.outputs}, g.texts, suppressed, dropped)
-        for p, g in zip(plains, groups, strict=True)
-    ]
+    helds: list[Outputs] = [as_suggested(g.outputs, g.texts, suppressed, dropped) for g in groups]
     held = helds[0]
     counts = {
         source: [
@@ -614,13 +611,14 @@ def train_project(
 
         return seen
 
+    if options.known_names:
+        progress(0, None, "learning the names the project knows")
     for i, (group, outputs) in enumerate(zip(groups, helds, strict=True)):
         combined = [
             combine({source: outputs[source][j] for source in outputs}, choice, rank)
             for j in range(len(group.texts))
         ]
         if options.known_names:
-            progress(0, None, "learning the names the project knows")
             left_out = set(folds[i - 1]) if i else set()
             group_known, combined, group_fill = _known_names(
                 group.nlp,
@@ -656,8 +654,8 @@ def train_project(
         nows = [
             current_out,
             *(
-                as_suggested({"": p}, g.texts, suppressed, frozenset())[""]
-                for p, g in zip(plains[1:], groups[1:], strict=True)
+                as_suggested({"": g.outputs[UNTRAINED]}, g.texts, suppressed, frozenset())[""]
+                for g in groups[1:]
             ),
         ]
         pooled = {
