@@ -50,13 +50,10 @@ sys.path.insert(0, str(ROOT))
 from annotator.core.store import ProjectStore  # noqa: E402
 from annotator.formats.importing import import_files  # noqa: E402
 from annotator.nlp.pipeline import pipeline_info  # noqa: E402
+from annotator.nlp.train.accepted import accepted_documents  # noqa: E402
 from annotator.nlp.train.default import BASE as BASE_DEFAULT  # noqa: E402
 from annotator.nlp.train.default import SETTING as DEFAULT_SETTING  # noqa: E402
-from annotator.nlp.train.project import (  # noqa: E402
-    TrainOptions,
-    accepted_documents,
-    train_project,
-)
+from annotator.nlp.train.project import TrainOptions, train_project  # noqa: E402
 from annotator.nlp.train.start import RECORD, ner_weights_sha256, read_record  # noqa: E402
 from annotator.nlp.train.start_names import (  # noqa: E402
     NAMES_FILE,

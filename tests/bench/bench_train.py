@@ -56,8 +56,8 @@ def bare(project: Path, epochs: int) -> None:
 
     from annotator.core.store import ProjectStore
     from annotator.nlp.pipeline import load_for_ner
+    from annotator.nlp.train.accepted import accepted_documents
     from annotator.nlp.train.data import LabelledText, paragraphs
-    from annotator.nlp.train.project import accepted_documents
 
     with ProjectStore.open(project) as store:
         labels = store.labels().names

@@ -385,20 +385,20 @@ def test_rehearsal_takes_the_shipped_texts_first_and_the_projects_own_only_when_
     """The project's own unanswered texts would teach the untrained suggester's spans on the
     project's own kind of text, what its annotators correct: they come last, and with the
     project's labels unknown."""
+    from annotator.nlp.train.accepted import rehearsal_texts
     from annotator.nlp.train.data import shipped_rehearsal_texts
-    from annotator.nlp.train.project import _rehearsal_texts
 
     shipped = shipped_rehearsal_texts()
     project.add_documents(_doc(i) for i in range(4))
     project.add_documents(
         [NewDocument(shipped[0], {}), *(NewDocument(f"Unanswered text {i}.", {}) for i in range(3))]
     )
-    texts, own = _rehearsal_texts(project, set(), 20)
+    texts, own = rehearsal_texts(project, set(), 20)
     assert texts == shipped[1:21] and own == []  # shipped[0] is a document of the project
-    texts, own = _rehearsal_texts(project, set(), len(shipped) + 5)
+    texts, own = rehearsal_texts(project, set(), len(shipped) + 5)
     assert texts == shipped[1:]
     assert own == [shipped[0], *(f"Unanswered text {i}." for i in range(3))]
-    texts, own = _rehearsal_texts(project, set(), len(shipped) + 1)
+    texts, own = rehearsal_texts(project, set(), len(shipped) + 1)
     assert own == [shipped[0], "Unanswered text 0."]  # only as many as wanted are read
 
 
@@ -406,12 +406,12 @@ def test_a_document_above_the_text_limit_is_never_rehearsed(
     project: ProjectStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An older version imported texts above today's limit: like gold, never rehearsed."""
-    from annotator.nlp.train import project as train_project_module
+    from annotator.nlp.train import accepted
     from annotator.nlp.train.data import shipped_rehearsal_texts
 
     project.add_documents([NewDocument("A long unanswered text.", {}), NewDocument("Short.", {})])
-    monkeypatch.setattr(train_project_module, "MAX_TEXT_CHARS", 10)
-    texts, own = train_project_module._rehearsal_texts(project, set(), 200)
+    monkeypatch.setattr(accepted, "MAX_TEXT_CHARS", 10)
+    texts, own = accepted.rehearsal_texts(project, set(), 200)
     assert own == ["Short."] and len(texts) == len(shipped_rehearsal_texts())
 
 

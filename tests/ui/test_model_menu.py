@@ -413,7 +413,7 @@ def test_the_report_says_where_training_started_what_joins_and_which_rule_it_lif
 ) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QLabel
 
-    from annotator.nlp.train.project import TrainReport
+    from annotator.nlp.train.report import TrainReport
 
     labels = ["PERSON", "WEAPON"]
     table = {label: {"p": 0.5, "r": 0.5, "f": 0.5, "gold": 4} for label in labels}

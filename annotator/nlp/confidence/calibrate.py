@@ -103,7 +103,7 @@ def calibrate_project(
     (raw model probabilities are used) and the report says so.
     """
     from annotator.nlp.preannotate import suggester_for_project
-    from annotator.nlp.train.project import accepted_documents
+    from annotator.nlp.train.accepted import accepted_documents
 
     parts = store.parts()
     gold = [
