@@ -446,3 +446,14 @@ def test_the_report_says_where_training_started_what_joins_and_which_rule_it_lif
     assert "suggested where they recur for PERSON" in notes
     sources = [dialog.table.item(row, 8).text() for row in range(2)]
     assert sources == ["model+rules + known names", "model+rules"]
+    # The per-label table of the evidence the choices were made on is a tab of its own.
+    from PySide6.QtWidgets import QTabWidget
+
+    tabs = dialog.findChild(QTabWidget)
+    assert [tabs.tabText(i) for i in range(tabs.count())] == [
+        "&Held-out part (3 documents)",
+        "Held-out and &cross-fitted (10 documents)",
+    ]
+    assert dialog.pooled_table is not None
+    assert dialog.pooled_table.item(2, 3).text() == "0.400"  # overall, now F1
+    assert dialog.table.item(2, 3).text() == "0.500"

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -103,7 +104,19 @@ class TrainReportDialog(QDialog):
             for label, source in report.choice.items()
         }
         self.table.show_report(report.tables, report.labels, shown)
-        layout.addWidget(self.table)
+        # With cross-fitting, the choices were made on more documents than the held-out part:
+        # their per-label table is a tab beside it (the held-out part stays the yardstick).
+        self.pooled_table: ScoreTable | None = None
+        if report.crossfit_tables:
+            self.pooled_table = ScoreTable(self)
+            self.pooled_table.show_report(report.crossfit_tables, report.labels, shown)
+            tabs = QTabWidget(self)
+            tabs.addTab(self.table, f"&Held-out part ({report.heldout_documents} documents)")
+            pooled = report.heldout_documents + report.crossfit_documents
+            tabs.addTab(self.pooled_table, f"Held-out and &cross-fitted ({pooled} documents)")
+            layout.addWidget(tabs)
+        else:
+            layout.addWidget(self.table)
         dropped = dropped_lines(report.dropped_kinds, report.kinds)
         if dropped:
             _note(
