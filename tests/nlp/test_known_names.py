@@ -12,6 +12,7 @@ from annotator.cli import main
 from annotator.core.model import LabelSet, Span, SpanState
 from annotator.core.store import ProjectStore
 from annotator.nlp.preannotate import suggester_for_project
+from annotator.nlp.train.data import LabelledText
 from annotator.nlp.train.known_names import (
     KNOWN_SOURCE,
     KnownNames,
@@ -281,3 +282,51 @@ def test_when_the_model_loses_the_untrained_suggester_takes_the_known_names(
     project.use_model(None)
     spans = suggester_for_project(project).suggest_one(text)
     assert ("Kelb Dynamics", "ORG") not in {(text[s.start : s.end], s.label) for s in spans}
+
+
+def test_known_names_are_kept_or_dropped_on_every_group_together(
+    nlp: spacy.language.Language,
+) -> None:
+    """A name the training documents teach but the evidence's annotators never accept is
+    surely worse: twelve documents in two groups show it where neither group alone (six,
+    fewer than ``scoring.MIN_DOCUMENTS``) can; a label the evidence shows right is kept."""
+    from annotator.nlp.train.decide import Evidence, known_names
+    from annotator.nlp.train.evidence import Group
+
+    taught = [
+        _marked("Mara met Ivo Petrov at the depot.", ("Mara", "PERSON"), ("Ivo Petrov", "PERSON"))
+    ] * 3
+    taught = [
+        *taught,
+        _marked("Kestrel Arms sold it.", ("Kestrel Arms", "ORG")),
+        _marked("Kestrel Arms said no.", ("Kestrel Arms", "ORG")),
+    ]
+    documents = [LabelledText(text, tuple(spans)) for text, spans in taught]
+    texts = [f"Mara passed Kestrel Arms with Jon Bell, day {i}." for i in range(12)]
+    # Here "Mara" is a boat (no span), "Kestrel Arms" the company; the model found Jon Bell.
+    gold = [
+        [
+            (t.index("Kestrel"), t.index("Kestrel") + 12, "ORG"),
+            (t.index("Jon"), t.index(","), "PERSON"),
+        ]
+        for t in texts
+    ]
+    found = [[_span(t, "Jon Bell", "PERSON")] for t in texts]
+
+    def groups(count: int) -> list[Group]:
+        halves = [(texts[:6], gold[:6]), (texts[6:], gold[6:])][:count]
+        return [Group(nlp, list(t), [list(g) for g in gs], {}) for t, gs in halves]
+
+    for count, kept in ((2, ["ORG"]), (1, ["ORG", "PERSON"])):
+        evidence = Evidence(groups(count), frozenset(), frozenset())
+        suggested = [found[:6], found[6:]][:count]
+        named = known_names(evidence, ["PERSON", "ORG"], [documents] * count, suggested)
+        assert sorted(named.known.labels) == kept
+        first = named.combined[0][0]
+        assert ("ORG", "Kestrel Arms") in {(s.label, texts[0][s.start : s.end]) for s in first}
+        assert ("PERSON" in kept) == ("Mara" in {texts[0][s.start : s.end] for s in first})
+
+
+def _span(text: str, name: str, label: str) -> Span:
+    start = text.index(name)
+    return Span(start, start + len(name), label, SpanState.SUGGESTED, "model")

@@ -127,34 +127,26 @@ def pooled_tables(
 
 @dataclass
 class Named:
-    """The names a group's documents teach (``known_names``), its suggestions with them, and
-    what fills other suggestions of its texts with them."""
+    """The names the held-out part's model knows (``known_names``), every group's
+    suggestions with them, and what fills other held-out suggestions with them."""
 
     known: KnownNames
-    combined: PerText
+    combined: list[PerText]
     fill: Fill
 
 
-def known_names(
+def _filler(
     nlp: Language,
+    texts: Sequence[str],
     labels: Sequence[str],
-    documents: Sequence[LabelledText],
-    group: Group,
-    combined: PerText,
     as_seen: Callable[[PerText], PerText],
-) -> Named:
-    """The names ``documents`` teach, filled for each label of ``labels`` unless the group
-    surely shows that label worse with them (``scoring.surely_better``); the group's
-    suggestions with them; and what fills other suggestions of its texts with them
-    (``as_seen``: as the project would see them)."""
-    texts, gold = group.texts, group.gold
-    learned = learn_known_names(((d.text, d.spans) for d in documents), labels, nlp)
-    candidate = learned.with_labels(learned.counts())
+) -> Callable[[KnownNames], Fill]:
+    """What fills suggestions of ``texts`` with known names: on the trained model's docs
+    (its entities veto names), or on the tokens alone (as the untrained suggester is filled:
+    no model pass); ``as_seen``: as the project would see them."""
     docs = list(nlp.pipe(texts))
 
     def filler(known: KnownNames) -> Fill:
-        """Fills outputs on the trained model's docs (its entities veto names), or on the
-        tokens alone (as the untrained suggester is filled: no model pass)."""
         matcher = known.matcher(nlp)
 
         def fill(outputs: PerText, with_model: bool = True) -> PerText:
@@ -164,17 +156,49 @@ def known_names(
 
         return fill
 
-    if not candidate.labels or not texts:
-        return Named(candidate, combined, filler(candidate))
-    with_names = filler(candidate)(combined, True)
-    counts_with = doc_counts(gold, with_names, labels)
-    counts_without = doc_counts(gold, combined, labels)
-    keep = [x for x in candidate.labels if not surely_better(counts_with, counts_without, x)]
-    if len(keep) == len(candidate.labels):
-        return Named(candidate, with_names, filler(candidate))
-    known = learned.with_labels(keep)
-    fill = filler(known)
-    return Named(known, fill(combined, True) if keep else combined, fill)
+    return filler
+
+
+def known_names(
+    evidence: Evidence,
+    labels: Sequence[str],
+    documents: Sequence[Sequence[LabelledText]],
+    combined: Sequence[PerText],
+) -> Named:
+    """The names each group's ``documents`` teach (its model's, learned without its own
+    texts), filled for each label of ``labels`` unless every group's documents together
+    surely show that label worse with them (``scoring.surely_better``), as every other
+    choice is made; the suggestions ``combined`` of each group with them."""
+    groups = evidence.groups
+    learned = [
+        learn_known_names(((d.text, d.spans) for d in docs), labels, g.nlp)
+        for g, docs in zip(groups, documents, strict=True)
+    ]
+    fillers = [_filler(g.nlp, g.texts, labels, evidence.seen_on(g.texts)) for g in groups]
+    candidates = sorted({label for names in learned for label in names.counts()})
+
+    def filled(keep: Sequence[str]) -> list[PerText]:
+        if not keep:
+            return list(combined)
+        return [
+            filler(names.with_labels(keep))(spans, True)
+            for names, filler, spans in zip(learned, fillers, combined, strict=True)
+        ]
+
+    def named(keep: Sequence[str], suggested: list[PerText]) -> Named:
+        own = [label for label in keep if label in learned[0].counts()]
+        known = learned[0].with_labels(own)
+        return Named(known, suggested, fillers[0](known))
+
+    if not candidates:
+        return named(candidates, list(combined))
+    with_names = filled(candidates)
+    counts_with, counts_without = [], []
+    for group, new, old in zip(groups, with_names, combined, strict=True):
+        counts_with += doc_counts(group.gold, new, labels)
+        counts_without += doc_counts(group.gold, old, labels)
+    keep = [x for x in candidates if not surely_better(counts_with, counts_without, x)]
+    return named(keep, with_names if keep == candidates else filled(keep))
 
 
 @dataclass

@@ -440,18 +440,21 @@ def train_project(
     if options.known_names:
         progress(0, None, "learning the names the project knows")
         name_labels = [label for label in labels if label != untrained.label_map.quantity_label]
-        for i, group in enumerate(groups):
+        documents = []  # each group's: those its model was trained on, and the start's
+        for i in range(len(groups)):
             left_out = set(folds[i - 1]) if i else set()
-            documents = [
-                *prepared.from_start,
-                *(LabelledText(g.text, g.spans) for j, g in enumerate(train) if j not in left_out),
-            ]
-            named = known_names(
-                group.nlp, name_labels, documents, group, news[i], evidence.seen_on(group.texts)
+            documents.append(
+                [
+                    *prepared.from_start,
+                    *(
+                        LabelledText(g.text, g.spans)
+                        for j, g in enumerate(train)
+                        if j not in left_out
+                    ),
+                ]
             )
-            news[i] = named.combined
-            if i == 0:
-                known, fill_known = named.known, named.fill
+        named = known_names(evidence, name_labels, documents, news)
+        news, known, fill_known = named.combined, named.known, named.fill
     tables["new"] = table(heldout, news[0], labels)
     # The untrained suggester as Restore gives it back: every kind of suggestion it makes.
     as_is = evidence.as_seen(heldout_texts, plain, kinds=False)
