@@ -41,6 +41,8 @@ KINDS = {
     # Written blind in session 19; no start model ever saw them, the shipped one neither.
     "industry": "corpora/dev/industry/*.gold.jsonl",
     "scholarly": "corpora/dev/scholarly/*.gold.jsonl",
+    # Written blind in session 22 (educational material); no start model ever saw it.
+    "textbooks": "corpora/dev/textbooks/*.gold.jsonl",
 }
 
 
