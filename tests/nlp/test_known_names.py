@@ -300,16 +300,15 @@ def test_known_names_are_kept_or_dropped_on_every_group_together(
         *taught,
         _marked("Kestrel Arms sold it.", ("Kestrel Arms", "ORG")),
         _marked("Kestrel Arms said no.", ("Kestrel Arms", "ORG")),
+        _marked("A Hawk flew and a Hawk fired.", ("Hawk", "WEAPON")),
     ]
     documents = [LabelledText(text, tuple(spans)) for text, spans in taught]
-    texts = [f"Mara passed Kestrel Arms with Jon Bell, day {i}." for i in range(12)]
-    # Here "Mara" is a boat (no span), "Kestrel Arms" the company; the model found Jon Bell.
+    texts = [f"Mara passed Kestrel Arms with Jon Bell and a Hawk, day {i}." for i in range(12)]
+    # Here "Mara" is a boat (no span), "Kestrel Arms" the company, a hawk a bird (and no text
+    # has any weapon: its names, all wrong, go however few the documents); the model found
+    # Jon Bell.
     gold = [
-        [
-            (t.index("Kestrel"), t.index("Kestrel") + 12, "ORG"),
-            (t.index("Jon"), t.index(","), "PERSON"),
-        ]
-        for t in texts
+        [_span(t, "Kestrel Arms", "ORG").key, _span(t, "Jon Bell", "PERSON").key] for t in texts
     ]
     found = [[_span(t, "Jon Bell", "PERSON")] for t in texts]
 
@@ -320,11 +319,12 @@ def test_known_names_are_kept_or_dropped_on_every_group_together(
     for count, kept in ((2, ["ORG"]), (1, ["ORG", "PERSON"])):
         evidence = Evidence(groups(count), frozenset(), frozenset())
         suggested = [found[:6], found[6:]][:count]
-        named = known_names(evidence, ["PERSON", "ORG"], [documents] * count, suggested)
+        named = known_names(evidence, ["PERSON", "ORG", "WEAPON"], [documents] * count, suggested)
         assert sorted(named.known.labels) == kept
         first = named.combined[0][0]
         assert ("ORG", "Kestrel Arms") in {(s.label, texts[0][s.start : s.end]) for s in first}
         assert ("PERSON" in kept) == ("Mara" in {texts[0][s.start : s.end] for s in first})
+        assert all(s.label != "WEAPON" for g in named.combined for spans in g for s in spans)
 
 
 def _span(text: str, name: str, label: str) -> Span:

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import Span
+from annotator.nlp.span_kinds import MIN_SUGGESTED
 from annotator.nlp.train.data import LabelledText
 from annotator.nlp.train.evidence import Group, Outputs, as_suggested
 from annotator.nlp.train.known_names import KnownNames, learn_known_names
 from annotator.nlp.train.scoring import (
+    Counts,
     choose_sources,
     doc_counts,
     score_table,
@@ -197,8 +199,27 @@ def known_names(
     for group, new, old in zip(groups, with_names, combined, strict=True):
         counts_with += doc_counts(group.gold, new, labels)
         counts_without += doc_counts(group.gold, old, labels)
-    keep = [x for x in candidates if not surely_better(counts_with, counts_without, x)]
+    keep = [
+        x
+        for x in candidates
+        if not surely_better(counts_with, counts_without, x)
+        and not _never_accepted(counts_with, counts_without, x)
+    ]
     return named(keep, with_names if keep == candidates else filled(keep))
+
+
+def _never_accepted(
+    counts_with: Sequence[dict[str, Counts]],
+    counts_without: Sequence[dict[str, Counts]],
+    label: str,
+) -> bool:
+    """True when the evidence has no span of ``label`` at all and the names suggest it at
+    least ``span_kinds.MIN_SUGGESTED`` times: all wrong, which the label's F1 (nought either
+    way) cannot show. A project whose texts have no weapons gets no weapon names of the start
+    model's documents ("Tiger", "Hawk")."""
+    gold = sum(c[label][0] + c[label][2] for c in counts_without)
+    added = sum(c[label][1] for c in counts_with) - sum(c[label][1] for c in counts_without)
+    return gold == 0 and added >= MIN_SUGGESTED
 
 
 @dataclass

@@ -14,6 +14,7 @@ __all__ = [
     "DEFAULT_SOURCE",
     "MIN_DOCUMENTS",
     "MIN_LABEL_SUPPORT",
+    "Counts",
     "choose_sources",
     "difference_interval",
     "difference_line",
