@@ -457,3 +457,9 @@ def test_the_report_says_where_training_started_what_joins_and_which_rule_it_lif
     assert dialog.pooled_table is not None
     assert dialog.pooled_table.item(2, 3).text() == "0.400"  # overall, now F1
     assert dialog.table.item(2, 3).text() == "0.500"
+    # Every row, "overall" last, is shown without scrolling, however many notes stand above.
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    last = dialog.table.rowCount() - 1
+    bottom = dialog.table.rowViewportPosition(last) + dialog.table.rowHeight(last)
+    assert bottom <= dialog.table.viewport().height()

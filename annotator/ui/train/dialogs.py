@@ -148,6 +148,10 @@ class TrainReportDialog(QDialog):
             self.use_button.clicked.connect(use)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        # As tall as its notes and every row of the table need at this width (wrapped notes
+        # make the layout's own minimum too small).
+        screen = self.screen().availableGeometry().height() if self.screen() else 1000
+        self.resize(780, min(max(430, layout.heightForWidth(780)), int(screen * 0.9)))
 
 
 class ModelsDialog(QDialog):

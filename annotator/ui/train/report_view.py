@@ -48,3 +48,7 @@ class ScoreTable(QTableWidget):
                     )
                 self.setItem(i, j, item)
         self.resizeColumnsToContents()
+        # Every row shown without scrolling: a few labels, and "overall" is the row people read.
+        # (The header is not laid out yet: it takes a row's height, as it does when shown.)
+        row = self.verticalHeader().defaultSectionSize()
+        self.setMinimumHeight((len(rows) + 1) * row + 2 * self.frameWidth() + 4)
