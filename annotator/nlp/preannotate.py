@@ -9,18 +9,17 @@ view seeds them into their annotation when the document opens.
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from annotator.core.progress import CancelToken, ProgressCallback, no_progress
 from annotator.core.store import ProjectStore, StoreError
+from annotator.nlp.label_map_setting import project_label_map
 from annotator.nlp.suggest import SpanSource, Suggester
 
 __all__ = [
     "PreannotateReport",
     "pre_annotate",
-    "project_label_map",
     "suggester_for_project",
     "untrained_suggester",
 ]
@@ -40,27 +39,6 @@ def suggester_for_project(store: ProjectStore) -> SpanSource:
     from annotator.nlp.train.load import learned_suggester
 
     return learned_suggester(store, model_id)
-
-
-def project_label_map(store: ProjectStore) -> dict[str, str | None]:
-    """The project's ``label_map`` setting (pipeline label -> project label or null), checked:
-    a project file is untrusted input, so anything but such an object is refused with a
-    message rather than failing somewhere inside the suggester."""
-    raw = store.setting("label_map")
-    if not raw:
-        return {}
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        value = None
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in value.items()
-    ):
-        raise StoreError(
-            f"{store.path}: the project's label map setting is damaged; it must map pipeline "
-            'labels to project labels or null, like {"NORP": null, "FAC": "ORG"}'
-        )
-    return value
 
 
 def untrained_suggester(store: ProjectStore) -> Suggester:

@@ -85,7 +85,7 @@ def test_a_damaged_label_map_setting_is_refused_with_a_message(
     project: ProjectStore, raw: str
 ) -> None:
     from annotator.core.store import StoreError
-    from annotator.nlp.preannotate import project_label_map
+    from annotator.nlp.label_map_setting import project_label_map
 
     project.set_setting("label_map", raw)
     with pytest.raises(StoreError, match="label map setting is damaged"):

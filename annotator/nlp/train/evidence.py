@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotator.core.model import Span
+from annotator.nlp.label_map_setting import project_label_map
 from annotator.nlp.span_kinds import drop_kinds, surely_worth_adding
 from annotator.nlp.train.load import project_rules
 from annotator.nlp.train.model_rules import pattern_served
@@ -89,8 +90,6 @@ def model_labels(
     In news the model's weapons were mostly wrong where the gazetteer had none; in fiction,
     which invents its weapons, mostly right.
     """
-    from annotator.nlp.preannotate import project_label_map
-
     chosen: list[str] = []
     candidates = pattern_served(
         store.pipeline, labels, project_label_map(store), store.project_patterns()

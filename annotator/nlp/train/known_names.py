@@ -43,7 +43,6 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.core.confidence import SourcePrecision
 from annotator.core.model import Span, SpanState
-from annotator.nlp.train.start_rehearsal import REHEARSAL_FROM_START
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -55,7 +54,6 @@ __all__ = [
     "KnownNames",
     "KnownNamesError",
     "fallback_words",
-    "known_names_line",
     "learn_known_names",
 ]
 
@@ -295,21 +293,6 @@ def learn_known_names(
         ranked = sorted(names, key=lambda n: (-tally.get((n, names[n]), [0, 0])[1], n))
         names = {name: names[name] for name in ranked[:MAX_NAMES]}
     return KnownNames(names)
-
-
-def known_names_line(stored: Mapping[str, Any], rehearsal_from: str) -> str:
-    """The report's sentence on the known names (``KnownNames.to_json`` of a run);
-    ``rehearsal_from``: what the run rehearsed on (``start_rehearsal``), whose start-model
-    documents the names were learned from too."""
-    names = stored.get("names", {})
-    counts = ", ".join(f"{len(listed):,} {label}" for label, listed in names.items())
-    source = (
-        "the training part and the start model's documents"
-        if rehearsal_from == REHEARSAL_FROM_START
-        else "the training part"
-    )
-    filled = ", ".join(stored.get("labels", [])) or "no label"
-    return f"Known names: {counts}, learned from {source}; suggested where they recur for {filled}."
 
 
 def fallback_words(kinds_only: bool, known_only: bool, lifted_only: bool = False) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from annotator.nlp.label_map_setting import project_label_map
 from annotator.nlp.pipeline import PipelineInfo
 from annotator.nlp.rule_lifts import checked_lifts
 from annotator.nlp.suggest import SpanSource, Suggester
@@ -110,8 +111,6 @@ def _flag(value: object, name: str) -> bool:
 def recipe_for(store: ProjectStore, model_id: int) -> SuggesterRecipe:
     """The recipe of stored model ``model_id`` in ``store`` (KeyError when there is none,
     ValueError when its stored report is not what training writes: a crafted project)."""
-    from annotator.nlp.preannotate import project_label_map
-
     version = store.model(model_id)
     labels = tuple(store.labels().names)
     report = version.report
@@ -161,8 +160,6 @@ def project_rules(
     lifted: Sequence[str] = (),
 ) -> Suggester:
     """``rules_over_model`` with the project's pipeline, label map and patterns."""
-    from annotator.nlp.preannotate import project_label_map
-
     return rules_over_model(
         store.pipeline,
         labels,

@@ -11,10 +11,14 @@ from typing import Any
 from annotator.nlp.rule_lifts import lifted_lines
 from annotator.nlp.span_kinds import dropped_lines
 from annotator.nlp.train import crossfit
-from annotator.nlp.train.known_names import fallback_words, known_names_line
+from annotator.nlp.train.known_names import fallback_words
 from annotator.nlp.train.scoring import difference_line
 from annotator.nlp.train.sources import UNTRAINED
-from annotator.nlp.train.start_rehearsal import REHEARSAL_FROM_NEWS, rehearsal_line
+from annotator.nlp.train.start_rehearsal import (
+    REHEARSAL_FROM_NEWS,
+    REHEARSAL_FROM_START,
+    rehearsal_line,
+)
 
 __all__ = ["TrainReport"]
 
@@ -108,6 +112,21 @@ class TrainReport:
             "new model suggests."
         )
 
+    def known_names_line(self) -> str:
+        """The sentence on the known names this run learned (``known_names``)."""
+        names = self.known_names.get("names", {})
+        counts = ", ".join(f"{len(listed):,} {label}" for label, listed in names.items())
+        source = (
+            "the training part and the start model's documents"
+            if self.rehearsal_from == REHEARSAL_FROM_START
+            else "the training part"
+        )
+        filled = ", ".join(self.known_names.get("labels", [])) or "no label"
+        return (
+            f"Known names: {counts}, learned from {source}; suggested where they recur for "
+            f"{filled}."
+        )
+
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -134,7 +153,7 @@ class TrainReport:
         )
         lines.extend(f"rule lifted: {line}" for line in lifted_lines(self.lifted, self.lift_counts))
         if self.known_names:
-            lines.append(known_names_line(self.known_names, self.rehearsal_from))
+            lines.append(self.known_names_line())
         verdict = f"model {self.model_id} stored; " + (
             "the model itself lost on the held-out part, but "
             f"{self.fallback} won: "

@@ -28,7 +28,6 @@ from annotator.core.model_versions import ModelVersion
 from annotator.core.suppressions import Suppression
 from annotator.nlp.rule_lifts import lifted_lines
 from annotator.nlp.span_kinds import dropped_lines
-from annotator.nlp.train.known_names import known_names_line
 from annotator.nlp.train.scoring import difference_line
 from annotator.nlp.train.start_rehearsal import rehearsal_line
 from annotator.ui.train.report_view import ScoreTable
@@ -125,7 +124,7 @@ class TrainReportDialog(QDialog):
                 + "\n".join(f"  • {line}" for line in dropped),
             )
         if report.known_names:
-            _note(layout, known_names_line(report.known_names, report.rehearsal_from))
+            _note(layout, report.known_names_line())
         lifted = lifted_lines(report.lifted, report.lift_counts)
         if lifted:
             _note(
