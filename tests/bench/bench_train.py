@@ -111,13 +111,17 @@ def run(n: int) -> None:
 
 
 def main() -> int:
-    command = sys.argv[1] if len(sys.argv) > 1 else "run"
-    if command == "prepare":
-        prepare(int(sys.argv[2]), Path(sys.argv[3]))
-    elif command == "bare":
-        bare(Path(sys.argv[2]), int(sys.argv[3]))
-    else:
-        run(int(sys.argv[2]) if len(sys.argv) > 2 else 13)
+    args = sys.argv[1:] or ["run"]
+    command, rest = args[0], args[1:]
+    if command == "prepare" and len(rest) == 2 and rest[0].isdigit():
+        prepare(int(rest[0]), Path(rest[1]))
+    elif command == "bare" and len(rest) == 2 and rest[1].isdigit():
+        bare(Path(rest[0]), int(rest[1]))
+    elif command == "run" and len(rest) <= 1 and all(a.isdigit() for a in rest):
+        run(int(rest[0]) if rest else 13)
+    else:  # --help, a typo: say how, run nothing
+        print(__doc__, file=sys.stderr)
+        return 2
     return 0
 
 
