@@ -20,6 +20,7 @@ from annotator.nlp.pipeline_spec import AUTO, ENGLISH_PACKAGES, PipelineError, l
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.vocab import Vocab
 
 __all__ = [
     "AUTO",
@@ -108,24 +109,38 @@ def _components_not_needed_for_ner(config: dict[str, Any]) -> list[str]:
 _load_lock = threading.Lock()
 
 
-def _load(spec: str, leave_out: Callable[[dict[str, Any]], list[str]]) -> Language:
-    """``spacy.load`` on the pipeline's data folder, without the components ``leave_out`` names."""
+def _load(
+    spec: str, leave_out: Callable[[dict[str, Any]], list[str]], vocab: Vocab | None = None
+) -> Language:
+    """``spacy.load`` on the pipeline's data folder, without the components ``leave_out`` names;
+    into ``vocab`` when given (a vocabulary of the same pipeline, shared)."""
     import spacy
 
     found = locate_pipeline(spec)
+    shared: Vocab | bool = vocab if vocab is not None else True
     if found.kind == "blank":
-        return spacy.blank(found.lang)
+        return spacy.blank(found.lang, vocab=shared)
     config, _ = _config_and_meta(found.load_target)
     try:
         with _load_lock:  # spaCy's registry is not safe to populate from two threads at once
-            return spacy.load(found.load_target, exclude=leave_out(config))
+            return spacy.load(found.load_target, exclude=leave_out(config), vocab=shared)
     except (OSError, ValueError, KeyError) as exc:
         raise PipelineError(f"cannot load spaCy pipeline {found.name!r}: {exc}") from exc
 
 
-def load_for_ner(spec: str = AUTO) -> Language:
-    """A fresh ``Language`` with only what named-entity output needs."""
-    return _load(spec, _components_not_needed_for_ner)
+def load_for_ner(spec: str = AUTO, like: Language | None = None) -> Language:
+    """A fresh ``Language`` with only what named-entity output needs.
+
+    ``like``: an earlier load of the same ``spec`` whose vocabulary and tokenizer the new one
+    shares (its components are its own). Lexemes are then made, and texts and patterns split
+    into tokens, once for every pipeline loaded so (training loads its start three times); a
+    vocabulary only gains lexemes and strings and the tokenizer only caches, so sharing
+    them changes no output.
+    """
+    nlp = _load(spec, _components_not_needed_for_ner, like.vocab if like is not None else None)
+    if like is not None:
+        nlp.tokenizer = like.tokenizer
+    return nlp
 
 
 def load_tokenizer_only(spec: str = AUTO) -> Language:

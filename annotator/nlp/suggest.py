@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -153,6 +154,13 @@ __all__ = [
 
 #: ``doc.spans`` key under which the pattern matches are stored.
 PATTERNS_KEY = "annotator_patterns"
+#: The pattern rulers a pipeline holds: their names and the fingerprint of their patterns. A
+#: second suggester over the same pipeline with the same patterns keeps them instead of
+#: tokenizing and indexing ~17,000 patterns again (training builds two per model it scores:
+#: with and without the model's own weapons).
+_RULERS_BUILT: weakref.WeakKeyDictionary[Language, tuple[str, tuple[str, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
 #: Bump when the rules in labelmap.py, rules_*.py, entity_edges.py or here change what is
 #: suggested (it enters ``version``).
 RULES_VERSION = "6.14"
@@ -266,7 +274,8 @@ class Suggester:
         self._quantity_label = self.label_map.quantity_label
         self._weapon_prefixes = designation_prefixes(self.patterns)
         self._given_names = given_names() if include_shipped_patterns else GivenNames(frozenset())
-        self._add_ruler()
+        patterns_digest = patterns_fingerprint(self.patterns)
+        self._add_ruler(patterns_digest)
         self.scored = (
             add_model_scores(self.nlp, scorer, beam_width, beam_temperature)
             if confidence
@@ -279,7 +288,7 @@ class Suggester:
         digest = hashlib.sha1(
             "\n".join(
                 (
-                    patterns_fingerprint(self.patterns),
+                    patterns_digest,
                     self._given_names.fingerprint,
                     self.label_map.describe(),
                     RULES_VERSION,
@@ -293,13 +302,21 @@ class Suggester:
         ).hexdigest()
         self.version = f"{self.info.name}-{self.info.version}+{digest[:8]}"
 
-    def _add_ruler(self) -> None:
+    def _add_ruler(self, patterns_digest: str) -> None:
         """Two span rulers: case-insensitive phrases plus token patterns, exact-case words.
 
         A one-token ``[{"ORTH": "Patriot"}]`` pattern goes to a phrase matcher on ORTH: the
         token Matcher checks every pattern at every token and costs as much as NER itself
-        with a few hundred of them, a phrase matcher is a hash lookup.
+        with a few hundred of them, a phrase matcher is a hash lookup. Rulers this pipeline
+        already holds for the same patterns (``patterns_digest``) are kept.
         """
+        built = _RULERS_BUILT.get(self.nlp)
+        if (
+            built is not None
+            and built[0] == patterns_digest
+            and all(name in self.nlp.pipe_names for name in built[1])
+        ):
+            return
         exact, other = [], []
         for pattern in with_weapon_plurals(self.patterns):
             tokens = pattern["pattern"]
@@ -314,6 +331,7 @@ class Suggester:
                     exact.append({**pattern, "pattern": phrase})
                     continue
             other.append(pattern)
+        added: list[str] = []
         for name, attr, chunk, overwrite in (
             (PATTERNS_KEY, "LOWER", other, True),
             (PATTERNS_KEY + "_exact", "ORTH", exact, False),
@@ -337,6 +355,8 @@ class Suggester:
             # every component off that is the tokenizer alone (1.9 s -> 0.03 s for ~6,000).
             with self.nlp.select_pipes(disable=self.nlp.pipe_names):
                 ruler.add_patterns(chunk)  # type: ignore[attr-defined]
+            added.append(name)
+        _RULERS_BUILT[self.nlp] = (patterns_digest, tuple(added))
 
     # ---- running ----------------------------------------------------------------------------
 

@@ -843,3 +843,38 @@ def test_a_trained_model_decides_which_numbers_are_quantities() -> None:
 
     assert quantities(False) == ["200 soldiers", "30 tanks"]
     assert quantities(True) == ["200 soldiers"]  # the bounds are still the rules'
+
+
+def test_a_second_suggester_over_a_pipeline_keeps_its_rulers_only_for_the_same_patterns() -> None:
+    import spacy
+
+    nlp = spacy.blank("en")
+    text = "NATO bought a Wunderwaffe."
+    nato = {"label": "ORG", "pattern": "NATO"}
+    first = Suggester("blank:en", extra_patterns=[nato], nlp=nlp, include_shipped_patterns=False)
+    rulers = [pipe for name, pipe in nlp.pipeline if name.startswith("annotator_patterns")]
+    again = Suggester("blank:en", extra_patterns=[nato], nlp=nlp, include_shipped_patterns=False)
+    kept = [pipe for name, pipe in nlp.pipeline if name.startswith("annotator_patterns")]
+    assert rulers and [id(p) for p in kept] == [id(p) for p in rulers]  # not built again
+    assert found(again, text) == found(first, text) == {"NATO": "ORG"}
+
+    # Other patterns over the same pipeline: rulers built anew, the new pattern suggested, the
+    # old one gone.
+    weapon = suggest_everywhere_pattern("Wunderwaffe", "WEAPON")
+    other = Suggester("blank:en", extra_patterns=[weapon], nlp=nlp, include_shipped_patterns=False)
+    assert found(other, text) == {"Wunderwaffe": "WEAPON"}
+    # A ruler removed by hand is noticed: the next suggester builds it again.
+    nlp.remove_pipe("annotator_patterns")
+    back = Suggester("blank:en", extra_patterns=[weapon], nlp=nlp, include_shipped_patterns=False)
+    assert found(back, text) == {"Wunderwaffe": "WEAPON"}
+
+
+def test_a_pipeline_loaded_like_another_shares_its_vocabulary_and_suggests_the_same() -> None:
+    from annotator.nlp.pipeline import load_for_ner
+
+    first = load_for_ner()
+    second = load_for_ner(like=first)
+    assert second.vocab is first.vocab and second.tokenizer is first.tokenizer
+    assert second.get_pipe("ner") is not first.get_pipe("ner")  # components are its own
+    alone, shared = Suggester(nlp=load_for_ner()), Suggester(nlp=second)
+    assert list(shared.suggest([SEED, SEED[:200]])) == list(alone.suggest([SEED, SEED[:200]]))

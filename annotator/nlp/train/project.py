@@ -132,13 +132,16 @@ def _chosen_start(pipeline: str, labels: Sequence[str], wanted: str) -> Start:
         raise TrainError(f"cannot start training: {exc}") from exc
 
 
-def _start_pipeline(pipeline: str, start: Start) -> tuple[Language, Start]:
+def _start_pipeline(
+    pipeline: str, start: Start, like: Language | None = None
+) -> tuple[Language, Start]:
     """The pipeline fine-tuning starts from, and what it is; a shipped start model that does
-    not load gives way to the project's pipeline (the report says so)."""
+    not load gives way to the project's pipeline (the report says so). ``like``: an earlier
+    load of the same start, whose vocabulary and tokenizer are shared (``load_for_ner``)."""
     from annotator.nlp.pipeline import PipelineError, load_for_ner
 
     try:
-        return load_for_ner(start.spec), start
+        return load_for_ner(start.spec, like), start
     except PipelineError as exc:
         if not start.shipped:
             raise TrainError(f"cannot start training from {start.spec}: {exc}") from exc
@@ -301,13 +304,20 @@ class _Fitter:
     report: TrainReport
     progress: ProgressCallback
     cancel: CancelToken | None
+    first: tuple[Language, Start] | None = None  # the first fit's pipeline and start
 
     def fit(self, gold_items: Sequence[LabelledText], fold: str = "") -> tuple[Language, int, int]:
         """A fresh start pipeline fine-tuned on ``gold_items`` with the rehearsal; also the
         epochs run and the texts left out (spans off token boundaries). The new model's
         epochs report their loss and held-out F1; a ``fold`` model's say only how far it is.
-        What the pipeline started from goes to the report."""
-        nlp, start = _start_pipeline(self.pipeline, self.prepared.start)
+        What the pipeline started from goes to the report. Every fit of a run shares the
+        first fit's vocabulary and tokenizer (``load_for_ner``): the texts and patterns each
+        model is run on are split into tokens once."""
+        if self.first is None:
+            nlp, start = _start_pipeline(self.pipeline, self.prepared.start)
+            self.first = (nlp, start)
+        else:
+            nlp, start = _start_pipeline(self.pipeline, self.first[1], self.first[0])
         if not fold:
             self.report.start, self.report.start_shipped = start.description, start.shipped
             self.report.start_problem = start.problem
