@@ -13,6 +13,11 @@ Run from the repository root, e.g.:
         'corpora/dev/transcripts/*-2*' --also 'corpora/dev/unseen[78]/*.gold.jsonl'
 
 or ``--halves SET`` to split one set's files into halves (odd/even by name).
+
+``--relabel OLD=NEW`` (repeatable; ``OLD=`` drops the label) simulates a project whose label
+set differs from ours: every gold file is read with its spans relabelled, and the project is
+made with the labels that remain, e.g. ``--relabel WEAPON=VEHICLE --relabel QUANTITY=`` for a
+project of PERSON, ORG and a label the start model never learned.
 """
 
 from __future__ import annotations
@@ -75,10 +80,50 @@ def _row(name: str, before, after, labels: list[str]) -> dict:
     return row
 
 
+LABELS = ["PERSON", "ORG", "WEAPON", "QUANTITY"]
+
+
+def relabelled(files: list[str], mapping: dict[str, str], folder: Path) -> list[str]:
+    """Copies of gold ``files`` in ``folder`` with their spans relabelled (to "" dropped)."""
+    out = []
+    for number, name in enumerate(files):
+        copy = folder / f"{number:03d}-{Path(name).name}"
+        with copy.open("w", encoding="utf-8") as handle:
+            for record in read_gold(name):
+                spans = [
+                    {**span, "label": mapping.get(span["label"], span["label"])}
+                    for span in record["spans"]
+                    if mapping.get(span["label"], span["label"])
+                ]
+                handle.write(json.dumps({**record, "spans": spans}) + "\n")
+        out.append(str(copy))
+    return out
+
+
+def _mapping(pairs: list[str]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        old, sep, new = pair.partition("=")
+        if not sep or not old:
+            raise SystemExit(f"--relabel {pair!r}: write OLD=NEW, or OLD= to drop a label")
+        mapping[old] = new
+    return mapping
+
+
 def run(train: list[str], test: list[str], also: list[str], args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "sim.annot"
-        store = ProjectStore.create(path, ["PERSON", "ORG", "WEAPON", "QUANTITY"])
+        mapping = _mapping(args.relabel)
+        labels = [mapping.get(label, label) for label in LABELS]
+        labels = [label for i, label in enumerate(labels) if label and label not in labels[:i]]
+        also_files = {pattern: _files([pattern]) for pattern in also}
+        if mapping:
+            train = relabelled(train, mapping, Path(tmp))
+            test = relabelled(test, mapping, Path(tmp))
+            for i, (pattern, files) in enumerate(also_files.items()):
+                (Path(tmp) / f"also-{i}").mkdir()
+                also_files[pattern] = relabelled(files, mapping, Path(tmp) / f"also-{i}")
+        store = ProjectStore.create(path, labels)
         report = import_files(store, train, annotator="gold")
         if report.failed_files or report.errors:
             print(report.summary(), report.errors[:5], report.failed_files, file=sys.stderr)
@@ -106,8 +151,7 @@ def run(train: list[str], test: list[str], also: list[str], args: argparse.Names
         ]
         if args.sources:
             _print_sources(learned, test, labels)
-        for pattern in also:
-            files = _files([pattern])
+        for pattern, files in also_files.items():
             if args.sources:
                 print(f" {pattern}:", file=sys.stderr)
                 _print_sources(learned, files, labels)
@@ -169,6 +213,13 @@ def main() -> int:
         "--seed", type=int, default=None, help="the held-out split's and training's seed"
     )
     parser.add_argument("--keep", default=None, help="copy the trained project to this path")
+    parser.add_argument(
+        "--relabel",
+        action="append",
+        default=[],
+        metavar="OLD=NEW",
+        help="relabel the gold spans (OLD= drops them): a project of other labels",
+    )
     parser.add_argument(
         "--start",
         default="base",
