@@ -56,10 +56,12 @@ def test_a_new_project_suggests_from_the_start_model(tmp_path: Path) -> None:
 
 
 def test_the_default_gives_way_where_the_start_model_does_not_fit() -> None:
-    # A label the start model never learned, or a pipeline without weights: the rules over
-    # the pipeline's own entities, as before.
-    assert default_of(default_suggester("auto", [*LABELS, "VEHICLE"], {}, [])) == BASE
+    # Labels the start model never learned, or a pipeline without weights: the rules over
+    # the pipeline's own entities, as before. One new label beside labels it learned: the
+    # start model still suggests those.
+    assert default_of(default_suggester("auto", ["VEHICLE", "DATE"], {}, [])) == BASE
     assert default_of(default_suggester("blank:en", LABELS, {}, [])) == BASE
+    assert default_of(default_suggester("auto", ["PERSON", "VEHICLE"], {}, [])) == START
 
 
 def test_a_start_model_that_does_not_load_gives_way(

@@ -12,6 +12,8 @@ from training_docs import accepted_report
 
 from annotator.core.resources import resource_path
 from annotator.core.store import NewDocument, ProjectStore
+from annotator.nlp.pipeline import load_for_ner
+from annotator.nlp.train.data import LabelledText, make_examples
 from annotator.nlp.train.project import TrainOptions, train_project
 from annotator.nlp.train.start import RECORD, START_ENV, START_FOLDER, read_record
 from annotator.nlp.train.start_rehearsal import (
@@ -46,9 +48,18 @@ def test_the_start_model_carries_the_documents_it_learned_from() -> None:
     item = next(i for i in items if i.text == first["text"])
     wanted = {(s["start"], s["end"], s["label"]) for s in first["spans"]}
     assert {s for s in item.spans if s[2] in LABELS} == wanted
-    # A project without ORG: no ORG gold (those tokens are no entity to it).
+    # A project without ORG: no ORG gold. Those tokens are unknown to it, not "no entity":
+    # its own label may cover them (a VEHICLE where we annotate WEAPON).
     people = read_rehearsal(folder, ["PERSON"], record["rehearsal_sha256"])
     assert not any(label in {"ORG", "WEAPON"} for i in people for _, _, label in i.spans)
+    unknown = {label for i in people for _, _, label in i.unknown}
+    assert unknown == {"ORG", "WEAPON", "QUANTITY"}
+    assert not any(i.unknown for i in items)  # a project of every label knows every token
+    text = "Ms Ode flew the Hawk T2 over Leeds.\n\nThe Hawk T2 landed."
+    item = LabelledText(text, ((3, 6, "PERSON"),), unknown=((16, 23, "WEAPON"), (41, 48, "WEAPON")))
+    first, second = make_examples(load_for_ner(), [item])[0]  # a paragraph each, gaps shifted
+    assert [t.ent_iob_ for t in first.reference] == ["O", "B", "O", "O", "", "", "O", "O", "O"]
+    assert [t.ent_iob_ for t in second.reference] == ["O", "", "", "O", "O"]
 
 
 def test_training_rehearses_on_them_but_never_on_the_projects_own(tmp_path: Path) -> None:

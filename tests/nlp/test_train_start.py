@@ -39,12 +39,17 @@ def test_a_project_of_the_installed_pipeline_starts_from_the_shipped_model() -> 
     assert chosen.problem == ""
     assert "shipped start model" in chosen.description
     assert choose_start(AUTO, ["PERSON", "ORG"]).shipped  # fewer labels: it still fits
+    # A label it never learned beside those it did: it still fits (the new label is learned
+    # from the project's documents alone, as it would be from the installed pipeline).
+    vehicle = choose_start(AUTO, [*LABELS, "VEHICLE"])
+    assert vehicle.shipped and Path(vehicle.spec) == resource_path(START_FOLDER)
+    assert vehicle.description.endswith("; VEHICLE only from this project's documents)")
 
 
 def test_the_projects_own_pipeline_when_the_start_model_does_not_fit(tmp_path: Path) -> None:
-    vehicle = choose_start(AUTO, [*LABELS, "VEHICLE"])  # a label it never learned
+    vehicle = choose_start(AUTO, ["VEHICLE", "DATE"])  # not one label it learned
     assert not vehicle.shipped and vehicle.spec == AUTO
-    assert vehicle.description.endswith("(the shipped start model never learned VEHICLE)")
+    assert vehicle.description.endswith("(the shipped start model never learned VEHICLE, DATE)")
     blank = choose_start("blank:en", LABELS)  # no weights to start from, and nothing to say
     assert not blank.shipped and "start model" not in blank.description
     assert vehicle.problem == blank.problem == ""

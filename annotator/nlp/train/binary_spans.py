@@ -91,15 +91,17 @@ def set_reference(
     rejected: Iterable[SpanTuple] = (),
     *,
     missing: bool = False,
+    unknown: Iterable[SpanTuple] = (),
 ) -> bool:
     """Set ``doc``'s entities (other tokens O, or *missing* when ``missing``) and its
     known-wrong spans; False when a span is not on ``doc``'s token boundaries or entities
     overlap (the caller leaves the text out or reports it)."""
     ents, wrong = _char_spans(doc, entities), _char_spans(doc, rejected)
-    if ents is None or wrong is None:
+    gaps = _char_spans(doc, unknown)
+    if ents is None or wrong is None or gaps is None:
         return False
     try:
-        doc.set_ents(ents, default="missing" if missing else "outside")
+        doc.set_ents(ents, missing=gaps, default="missing" if missing else "outside")
     except ValueError:
         return False
     if wrong:

@@ -68,12 +68,14 @@ SpanTuple = tuple[int, int, str]
 class LabelledText:
     """A text with the spans a model should learn (character offsets, end exclusive),
     the spans known to be wrong, and whether tokens outside ``spans`` are unknown (missing)
-    rather than known to be no entity (O)."""
+    rather than known to be no entity (O); ``unknown``: regions whose tokens are missing
+    even so (rehearsal gold of a label the project lacks)."""
 
     text: str
     spans: tuple[SpanTuple, ...]
     rejected: tuple[SpanTuple, ...] = ()
     missing: bool = False
+    unknown: tuple[SpanTuple, ...] = ()  # regions whose tokens are missing, not O
 
 
 def paragraphs(item: LabelledText) -> Iterator[LabelledText]:
@@ -81,7 +83,7 @@ def paragraphs(item: LabelledText) -> Iterator[LabelledText]:
     text, spans = item.text, sorted(item.spans)
     start = 0
     cut = text.find("\n\n")
-    every = [*spans, *item.rejected]
+    every = [*spans, *item.rejected, *item.unknown]
     while cut != -1:
         if not any(s < cut < e or s < cut + 2 <= e for s, e, _ in every):
             piece = _piece(item, spans, start, cut)
@@ -111,7 +113,9 @@ def _piece(
             (s - start, e - start, label) for s, e, label in found if start <= s and e <= end
         )
 
-    return LabelledText(text[start:end], inside(spans), inside(item.rejected), item.missing)
+    return LabelledText(
+        text[start:end], inside(spans), inside(item.rejected), item.missing, inside(item.unknown)
+    )
 
 
 def shipped_rehearsal_texts() -> list[str]:
@@ -173,7 +177,7 @@ def project_labels_unknown(item: LabelledText, labels: Sequence[str]) -> Labelle
 def _reference(nlp: Language, item: LabelledText) -> Doc | None:
     doc = nlp.make_doc(item.text)
     # None: a span not on this tokenizer's boundaries, or overlapping ones: leave the text out
-    ok = set_reference(doc, item.spans, item.rejected, missing=item.missing)
+    ok = set_reference(doc, item.spans, item.rejected, missing=item.missing, unknown=item.unknown)
     return doc if ok else None
 
 

@@ -11,9 +11,9 @@ history, −0.038, and forums, −0.014). It costs nothing at run time: the same
 a recognizer of the same size.
 
 So a project whose pipeline the shipped start model fits (``choose_start``: built from the
-very weights of the project's pipeline, knowing all its labels) gets the rules over the start
-model's entities, WEAPON left to the gazetteer and rules as for any trained model
-(``rules_over_model``). Otherwise (another pipeline, a label the start model never learned, a
+very weights of the project's pipeline, knowing at least one of its labels) gets the rules
+over the start model's entities, WEAPON left to the gazetteer and rules as for any trained
+model (``rules_over_model``). Otherwise (another pipeline, no label the start model learned, a
 start model that is missing or does not load), or with the project setting
 ``default_suggester`` = ``base``, the rules run over the installed pipeline's entities as they
 always did. Neither changes what an annotator accepted; suggestions of untouched documents

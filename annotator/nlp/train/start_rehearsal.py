@@ -133,7 +133,8 @@ def read_rehearsal(
     folder: Path, labels: Collection[str], expected_sha256: object
 ) -> list[LabelledText]:
     """The rehearsal texts of the start model in ``folder`` for a project of ``labels``:
-    gold spans of those labels, and the start model's entities of labels outside its own.
+    gold spans of those labels, the start model's entities of labels outside its own, and
+    gold spans of the start model's labels the project lacks as ``unknown`` regions.
     Raises ValueError (naming the file and line) when the file is missing, altered or
     malformed."""
     path = folder / REHEARSAL_FILE
@@ -152,10 +153,13 @@ def read_rehearsal(
         gold, other = _spans(record.get("spans"), where), _spans(record.get("other"), where)
         if not _disjoint(gold + other, len(text)):
             raise ValueError(f"{where}: spans out of range or overlapping")
-        # Gold of a label the project lacks is left out: those tokens are no entity to it.
-        # The project's labels come from gold only, never from the model's ``other``.
+        # Gold of a label the project lacks is unknown to it (missing, not O): its own labels
+        # may cover those tokens (a VEHICLE where we annotate WEAPON), and rehearsing them as
+        # no entity taught a new label against them (README, "Projects with labels of their
+        # own"). The project's labels come from gold only, never from the model's ``other``.
         spans = [s for s in gold if s[2] in keep] + [s for s in other if s[2] not in keep]
-        out.append(LabelledText(text, tuple(sorted(spans))))
+        unknown = tuple(sorted(s for s in gold if s[2] not in keep))
+        out.append(LabelledText(text, tuple(sorted(spans)), unknown=unknown))
     return out
 
 
