@@ -130,16 +130,26 @@ def read_recorded(path: Path, max_bytes: int, expected_sha256: object) -> bytes:
 
 
 def read_rehearsal(
-    folder: Path, labels: Collection[str], expected_sha256: object
+    folder: Path,
+    labels: Collection[str],
+    expected_sha256: object,
+    start_labels: Collection[str] = (),
 ) -> list[LabelledText]:
     """The rehearsal texts of the start model in ``folder`` for a project of ``labels``:
-    gold spans of those labels, the start model's entities of labels outside its own, and
-    gold spans of the start model's labels the project lacks as ``unknown`` regions.
+    gold spans of those labels and the start model's entities of labels outside its own
+    (``start_labels``). Gold of a start label the project lacks is no entity to a project of
+    fewer of our labels, and unknown (``unknown`` regions) to one with labels of its own.
     Raises ValueError (naming the file and line) when the file is missing, altered or
     malformed."""
     path = folder / REHEARSAL_FILE
     data = read_recorded(path, _MAX_BYTES, expected_sha256)
     keep = set(labels)
+    # A label of the project's own (a VEHICLE) may cover tokens we annotate otherwise (a
+    # WEAPON): our gold the project lacks is then unknown to it, neither entity nor O.
+    # Rehearsing it as no entity taught a new label against those tokens; a project of fewer
+    # of our labels is better taught that they are none of its (README, "Projects with labels
+    # of their own").
+    own_labels = bool(start_labels) and not keep <= set(start_labels)
     out: list[LabelledText] = []
     for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
         where = f"{path}, line {number}"
@@ -153,12 +163,9 @@ def read_rehearsal(
         gold, other = _spans(record.get("spans"), where), _spans(record.get("other"), where)
         if not _disjoint(gold + other, len(text)):
             raise ValueError(f"{where}: spans out of range or overlapping")
-        # Gold of a label the project lacks is unknown to it (missing, not O): its own labels
-        # may cover those tokens (a VEHICLE where we annotate WEAPON), and rehearsing them as
-        # no entity taught a new label against them (README, "Projects with labels of their
-        # own"). The project's labels come from gold only, never from the model's ``other``.
+        # The project's labels come from gold only, never from the model's ``other``.
         spans = [s for s in gold if s[2] in keep] + [s for s in other if s[2] not in keep]
-        unknown = tuple(sorted(s for s in gold if s[2] not in keep))
+        unknown = tuple(sorted(s for s in gold if s[2] not in keep)) if own_labels else ()
         out.append(LabelledText(text, tuple(sorted(spans)), unknown=unknown))
     return out
 
@@ -175,7 +182,10 @@ def start_rehearsal(
         return [], ""
     try:
         record = read_record(start_folder)
-        return read_rehearsal(start_folder, labels, record.get("rehearsal_sha256")), ""
+        start_labels = [str(label) for label in record["labels"]]  # type: ignore[attr-defined]
+        return read_rehearsal(
+            start_folder, labels, record.get("rehearsal_sha256"), start_labels
+        ), ""
     except ValueError as exc:  # a UnicodeDecodeError too
         return [], str(exc)
 
