@@ -64,6 +64,7 @@ from annotator.ui.shortcuts import ShortcutMap
 from annotator.ui.span_messages import SpanMessages
 from annotator.ui.stats_view import StatsView
 from annotator.ui.stats_worker import StatsRefresher
+from annotator.ui.status_fit import ElidingLabel, MessageRoom
 from annotator.ui.team_status import TeamStatus
 from annotator.ui.theme import apply_theme, saved_dark
 from annotator.ui.window_actions import WindowActions
@@ -229,12 +230,12 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.progress_label = QLabel("No project")
-        self.save_label = QLabel("")
-        self.model_label = QLabel("")
+        self.progress_label = ElidingLabel("No project")
+        self.save_label = ElidingLabel("")
+        self.model_label = ElidingLabel("")
         for label in (self.model_label, self.save_label, self.progress_label):
-            label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)
+        self.message_room = MessageRoom(bar)  # a message is never cut short by the labels
 
     def set_project_widgets_enabled(self, enabled: bool) -> None:
         for widget in (self.list_view, self.filter_box, self.search_box, self.view, self.label_bar):

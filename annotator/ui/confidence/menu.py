@@ -14,13 +14,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QLabel, QMenu
+from PySide6.QtWidgets import QMenu
 
 from annotator.core.confidence import THRESHOLDS
 from annotator.core.model import Span, SpanState
 from annotator.core.suggestion_cache import THRESHOLD_SETTING
 from annotator.core.teach_queue import least_sure_key
 from annotator.core.work_order import ORDER_NAMES, ORDERS, WorkOrder
+from annotator.ui.status_fit import ElidingLabel
 
 if TYPE_CHECKING:
     from annotator.ui.import_export_dialogs import TaskRun
@@ -83,8 +84,7 @@ class ConfidenceMenu:
             action.triggered.connect(lambda _=False, t=threshold: self.set_threshold(t))
             self.threshold_group.addAction(action)
             self.threshold_actions[threshold] = action
-        self.status = QLabel("")
-        self.status.setContentsMargins(8, 0, 8, 0)
+        self.status = ElidingLabel("")
         self.status.setToolTip("Order of work (Go › Order of work) and the confidence threshold")
         window.statusBar().insertPermanentWidget(0, self.status)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QMenu, QMessageBox
+from PySide6.QtWidgets import QMenu, QMessageBox
 
 from annotator.core.edits import Batch, RemoveSpan, SetSuppression
 from annotator.core.model import Span, SpanState
@@ -29,6 +29,7 @@ from annotator.nlp.train.check import CheckModelJob, ModelCheck
 from annotator.nlp.train.curve import CurveJob
 from annotator.nlp.train.project import TrainJob, TrainOptions
 from annotator.ui.import_export_dialogs import TaskRun
+from annotator.ui.status_fit import ElidingLabel
 from annotator.ui.train.dialogs import (
     CurveDialog,
     ModelsDialog,
@@ -76,8 +77,7 @@ class ModelMenu:
         self._loading: str | None = None  # what the suggestion process loads for a switch
         self._auto_since = 0  # accepted documents when an automatic run last started
         # While a training or curve runs, the status bar says so (its dialog may be hidden).
-        self.busy_label = QLabel("")
-        self.busy_label.setContentsMargins(8, 0, 8, 0)
+        self.busy_label = ElidingLabel("")
         window.statusBar().insertPermanentWidget(0, self.busy_label)
         self.busy_label.hide()
         self._busy_timer = QTimer(window, interval=500)
