@@ -79,8 +79,8 @@ KINDS = {
     "fiction": ["dev/fiction/*.gold.jsonl"],
     "legal": ["dev/legal/*.gold.jsonl"],
 }  # fmt: skip
-# dev/industry and dev/scholarly (written blind in session 19) and dev/textbooks (session 22) stay
-# out: no start model has seen them, so they measure the default and the learning loop on kinds
+# dev/industry and dev/scholarly (written blind in session 19), dev/textbooks (session 22) and
+# dev/correspondence (session 24) stay out: no start model has seen them, so they measure the default and the learning loop on kinds
 # of text never learned from.
 
 

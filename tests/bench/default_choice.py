@@ -43,6 +43,8 @@ KINDS = {
     "scholarly": "corpora/dev/scholarly/*.gold.jsonl",
     # Written blind in session 22 (educational material); no start model ever saw it.
     "textbooks": "corpora/dev/textbooks/*.gold.jsonl",
+    # Written blind in session 24 (letters, e-mails, memos, minutes); no start model saw it.
+    "correspondence": "corpora/dev/correspondence/*.gold.jsonl",
 }
 
 
