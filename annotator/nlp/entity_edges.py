@@ -22,6 +22,13 @@ Kazemi")'. No gold span of the corpora starts with a quote, an opening bracket o
 and none ends with one unless it closes a bracket opened inside it ("Gurkha Rifles (The
 Sirmoor Rifles)") or is an inch mark of an amount ('14.5"'). Such tokens leave the edges of
 an entity that is no amount.
+
+**Hyphenated words.** The tokenizer splits "Per-Olav" into "Per", "-", "Olav", and the model
+began the name after the hyphen: "Olav Bakken", "Erik Holm" of "Lars-Erik Holm". No gold span
+starts or ends inside a word joined by a hyphen to a capitalised word (127 gold names hold
+one: "Marchetti-Oyelaran", "Hye-jin Park"), so an entity that is no amount takes in such a
+neighbour, "Xxx-" before it or "-Xxx" after it, written without spaces. Only a word in title
+case joins ("WARDEN-CLASS" and "Geran-type" do not; neither are names).
 """
 
 from __future__ import annotations
@@ -97,6 +104,26 @@ def _loose_mark(doc: Doc, start: int, end: int, at: int) -> bool:
     return True
 
 
+def _joined(doc: Doc, hyphen: int, word: int) -> bool:
+    """Whether token ``hyphen`` is a hyphen written without spaces between token ``word``, a
+    word in title case, and the entity's edge on its other side."""
+    if not (1 <= hyphen < len(doc) and 0 <= word < len(doc)) or doc[hyphen].text != "-":
+        return False
+    unspaced = not doc[hyphen - 1].whitespace_ and not doc[hyphen].whitespace_
+    return unspaced and doc[word].text.isalpha() and doc[word].text.istitle()
+
+
+def _whole_words(doc: Doc, start: int, end: int, floor: int, ceiling: int) -> tuple[int, int]:
+    """doc[start:end] widened over title-case words hyphenated to its edges, within
+    [floor, ceiling) (the neighbouring entities)."""
+    if start < end:
+        while start - 2 >= floor and _joined(doc, start - 1, start - 2):
+            start -= 2
+        while end + 2 <= ceiling and _joined(doc, end, end + 1):
+            end += 2
+    return start, end
+
+
 def trimmed_entities(doc: Doc, ents: Iterable[Span]) -> list[Span]:
     """``ents`` (spans of ``doc``) each cut at its first line break and stripped of edge
     symbols, as the module says; an entity with nothing left is dropped."""
@@ -104,7 +131,8 @@ def trimmed_entities(doc: Doc, ents: Iterable[Span]) -> list[Span]:
 
     out: list[Span] = []
     wrapped: bool | None = None
-    for ent in ents:
+    ents = list(ents)
+    for i, ent in enumerate(ents):
         cut = ent.end
         for token in ent:
             if token.is_space and "\n" in token.text:
@@ -129,6 +157,9 @@ def trimmed_entities(doc: Doc, ents: Iterable[Span]) -> list[Span]:
                 _is_symbol(doc[end - 1]) or _loose_mark(doc, start, end, end - 1)
             ):
                 end -= 1
+            floor = out[-1].end if out else 0
+            ceiling = ents[i + 1].start if i + 1 < len(ents) else len(doc)
+            start, end = _whole_words(doc, start, end, floor, ceiling)
         if (start, end) == (ent.start, ent.end):
             out.append(ent)
         elif end > start:

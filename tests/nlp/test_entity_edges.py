@@ -139,3 +139,37 @@ def test_quotes_and_brackets_a_name_does_not_need_leave_its_edges(
     assert [e.text for e in trimmed_entities(doc, [inch])] == ['14.5"']  # an amount keeps it
     only_marks = Span(doc, 0, 1, label="ORG")
     assert trimmed_entities(doc, [only_marks]) == []
+
+
+def test_a_name_takes_in_the_title_case_word_hyphenated_to_its_edges(
+    nlp: spacy.language.Language,
+) -> None:
+    text = (
+        "Per-Olav Bakken met Lars-Erik Holm; Anna Tanaka-Whitfield; WARDEN-CLASS; Geran-type; 3-Day"
+    )
+    doc = nlp.make_doc(text)
+
+    def ent(words: str, label: str = "PERSON") -> Span:
+        start = text.index(words)
+        span = doc.char_span(start, start + len(words), label=label)
+        assert span is not None
+        return span
+
+    found = [ent("Olav Bakken"), ent("Erik Holm"), ent("Anna Tanaka"), ent("WARDEN", "WEAPON")]
+    found += [ent("Geran", "WEAPON"), ent("3", "QUANTITY")]
+    assert [e.text for e in trimmed_entities(doc, found)] == [
+        "Per-Olav Bakken",
+        "Lars-Erik Holm",
+        "Anna Tanaka-Whitfield",
+        "WARDEN",  # "CLASS" is no word in title case
+        "Geran",  # nor is "type"
+        "3",  # an amount keeps its bounds
+    ]
+    # Spaced hyphens join nothing, and a neighbouring entity is never taken in.
+    spaced = nlp.make_doc("Alpha - Bravo Charlie")
+    assert [e.text for e in trimmed_entities(spaced, [Span(spaced, 2, 4, label="PERSON")])] == [
+        "Bravo Charlie"
+    ]
+    pair = nlp.make_doc("Smith-Jones Brown")
+    near = [Span(pair, 0, 1, label="ORG"), Span(pair, 2, 4, label="PERSON")]
+    assert [e.text for e in trimmed_entities(pair, near)] == ["Smith", "Jones Brown"]

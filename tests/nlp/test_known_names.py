@@ -132,6 +132,29 @@ def test_known_names_fill_gaps_relabel_exact_bounds_and_respect_the_model(
     assert (text[filled[0].start : filled[0].end], filled[0].label) == ("Zelensky thanked", "ORG")
 
 
+def test_a_known_name_one_space_from_a_span_of_its_label_is_a_title_or_a_part(
+    nlp: spacy.language.Language,
+) -> None:
+    # "Maj" is a known PERSON (the last word of "Piotr Maj" in the start model's documents),
+    # and in a signature block it is the rank before a name the model found.
+    known = KnownNames({"Maj": "PERSON", "Okafor": "PERSON"}, frozenset({"PERSON"}))
+    text = "c.c. Maj D. Okafor, DSSPM. Okafor Maj said so; Maj agreed."
+    doc = doc_with(text, [])
+    suggested = [_span(text, "D. Okafor", "PERSON")]
+    filled = known.fill(doc, suggested, known.matcher(nlp), LABELS)
+    got = [(s.start, text[s.start : s.end], s.source) for s in filled]
+    okafor = text.index("Okafor Maj")
+    assert got == [
+        (text.index("D. Okafor"), "D. Okafor", "model"),  # "Maj" before it is a title
+        (okafor, "Okafor", KNOWN_SOURCE),  # the first of two names one space apart
+        (text.index("Maj agreed"), "Maj", KNOWN_SOURCE),  # on its own: a name
+    ]
+    # Beside a span of another label, a known name is still a name of its own.
+    other = [_span(text, "D. Okafor", "ORG")]
+    filled = known.fill(doc, other, known.matcher(nlp), LABELS)
+    assert ("Maj", KNOWN_SOURCE) in {(text[s.start : s.end], s.source) for s in filled[:1]}
+
+
 def test_stored_names_are_read_as_untrusted_input() -> None:
     known = KnownNames({"Rutte": "PERSON", "Kestrel": "WEAPON"}, frozenset({"PERSON"}))
     stored = known.to_json()
