@@ -394,7 +394,12 @@ def test_train_automatically_after_every_ten_accepted(qtbot, window, project, an
     assert run.over or not run.dialog.isVisible()  # it does not pop up
     assert run.over or menu.busy_label.text() == "Training…"  # the status bar says it runs
     qtbot.waitUntil(lambda: _status(window).startswith("Trained by itself"), timeout=CHILD_S)
-    qtbot.waitUntil(lambda: not menu.busy_label.isVisible(), timeout=2000)
+    # The message goes with the next one; what came of the run stays beside it.
+    window.message("Something else")
+    qtbot.waitUntil(lambda: menu.busy_label.text().startswith("Model "), timeout=2000)
+    assert menu.busy_label.isVisible()
+    assert menu.busy_label.text().endswith(("suggests", "not used"))
+    assert "Model › Models…" in menu.busy_label.toolTip()
     assert menu.last_dialog is None  # nor did the report: the annotator was not interrupted
     with ProjectStore.open(project) as store:
         (model,) = store.models()
@@ -404,6 +409,7 @@ def test_train_automatically_after_every_ten_accepted(qtbot, window, project, an
     assert menu.run is run
     # The setting is the project's: a window opening it later finds it on.
     window.close_project()
+    assert not menu.busy_label.isVisible()  # a closed project's run is no news
     assert window.open_project(project)
     assert window.actions_.model_menu.auto_action.isChecked()
 

@@ -76,7 +76,10 @@ class ModelMenu:
         self._checking: int | None = None
         self._loading: str | None = None  # what the suggestion process loads for a switch
         self._auto_since = 0  # accepted documents when an automatic run last started
-        # While a training or curve runs, the status bar says so (its dialog may be hidden).
+        # While a training or curve runs, the status bar says so (its dialog may be hidden);
+        # after a training run, what came of it, until the next run or project: the message
+        # saying so is soon replaced by others (the next document's suggestions to check).
+        self.outcome = ""
         self.busy_label = ElidingLabel("")
         window.statusBar().insertPermanentWidget(0, self.busy_label)
         self.busy_label.hide()
@@ -86,6 +89,8 @@ class ModelMenu:
     def set_enabled(self, enabled: bool) -> None:
         self._loading = None  # (a project opened or closed: no switch is under way)
         self._auto_since = 0
+        self.outcome = ""
+        self._update_busy()
         for action in self.actions:
             action.setEnabled(enabled)
         store = self.w.store
@@ -114,9 +119,16 @@ class ModelMenu:
         running = self.run is not None and not self.run.over
         if running and self.run is not None:
             self.busy_label.setText(f"{self.run.title}…")
+            self.busy_label.setToolTip("")
         else:
             self._busy_timer.stop()
-        self.busy_label.setVisible(running)
+            self.busy_label.setText(self.outcome)
+            self.busy_label.setToolTip(
+                f"The last training run: {self.outcome}\nModel › Models… lists every version."
+                if self.outcome
+                else ""
+            )
+        self.busy_label.setVisible(running or bool(self.outcome))
 
     def train(self) -> TaskRun | None:
         if self.w.store is None:
@@ -130,6 +142,10 @@ class ModelMenu:
     def _trained(self, report: Any, quiet: bool = False) -> None:
         if report.used:
             self._switched(f"model {report.model_id}")
+        scores = f"{report.new_f:.3f} against {report.current_f:.3f}"
+        used = "suggests" if report.used else "not used"
+        self.outcome = f"Model {report.model_id} ({scores}): {used}"
+        self._update_busy()
         self.w.message(
             ("Trained by itself: model " if quiet else "Model ")
             + f"{report.model_id}"
