@@ -10,26 +10,37 @@ it does; each label's whole text stays in its tooltip, and comes back when the m
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-__all__ = ["ElidingLabel", "MessageRoom"]
+__all__ = ["ElidingLabel", "MessageRoom", "plain_tip"]
 
 _NO_LIMIT = 16_777_215  # QWIDGETSIZE_MAX
 _MARGIN = 8
+
+
+def plain_tip(text: str) -> str:
+    """``text`` as a tooltip that shows it as written: Qt reads a tooltip that looks like
+    markup as HTML, and these texts can quote a document or a project from someone else."""
+    return f"<qt>{html.escape(text).replace(chr(10), '<br>')}</qt>" if text else ""
 
 
 class ElidingLabel(QLabel):
     """A label that shows as much of its text as its width allows, ending in "…".
 
     ``text()`` is always the whole text; while it is elided, the tooltip starts with it.
+    Text and tooltip are shown as written, never as markup.
     """
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._full = ""
         self._tip = ""
+        self._shown_tip = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
         self.setContentsMargins(_MARGIN, 0, _MARGIN, 0)
         self.setText(text)
 
@@ -45,6 +56,10 @@ class ElidingLabel(QLabel):
     def setToolTip(self, tip: str) -> None:  # type: ignore[override]
         self._tip = tip
         self._show()
+
+    def toolTip(self) -> str:  # type: ignore[override]
+        """The tooltip's text as written (the widget holds it escaped)."""
+        return self._shown_tip
 
     def is_elided(self) -> bool:
         return super().text() != self._full
@@ -79,7 +94,8 @@ class ElidingLabel(QLabel):
         tip = self._tip
         if shown != self._full:
             tip = f"{self._full}\n\n{tip}" if tip else self._full
-        QLabel.setToolTip(self, tip)
+        self._shown_tip = tip
+        QLabel.setToolTip(self, plain_tip(tip))
 
 
 class MessageRoom(QObject):
@@ -87,7 +103,7 @@ class MessageRoom(QObject):
 
     The widest labels give way first (the same cap for all that need one), none below a few
     letters; when the message goes, or fits anyway, every label has its whole width again.
-    The status bar's tooltip is the whole message while it shows.
+    The status bar's tooltip is the whole message while it shows (as written, never markup).
     """
 
     def __init__(self, bar: QStatusBar) -> None:
@@ -105,7 +121,7 @@ class MessageRoom(QObject):
         return [label for label in self._bar.findChildren(ElidingLabel) if label.isVisible()]
 
     def _fit(self, message: str) -> None:
-        self._bar.setToolTip(message)
+        self._bar.setToolTip(plain_tip(message))
         labels = self.labels()
         cap = self.cap_for(message, labels) if message else None
         for label in labels:

