@@ -8,6 +8,7 @@ The figures need the project's tokens, so they are computed in a child process
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -116,13 +117,13 @@ class AgreementView(QWidget):
         if len(report.annotators) < 2 or not report.documents:
             self.summary.setText(
                 "No document was accepted by two or more annotators yet: nothing to compare. "
-                f"Annotators: {', '.join(report.annotators) or 'none'}."
+                f"Annotators: {html.escape(', '.join(report.annotators)) or 'none'}."
             )
         else:
             self.summary.setText(
                 f"<b>α = {figure(report.alpha)}</b> (Krippendorff, token labels) over "
                 f"{report.documents} documents accepted by two or more of "
-                f"{', '.join(report.annotators)}"
+                f"{html.escape(', '.join(report.annotators))}"  # names: the project's
             )
         self.figures.clear()
         for name, value in sorted(report.label_alpha.items()):

@@ -44,6 +44,7 @@ class ReviewPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.note = QLabel(self)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)  # annotators' names: the project's
         self.note.setWordWrap(True)
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("reviewSpans")

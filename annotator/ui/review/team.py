@@ -17,6 +17,7 @@ your own work). The window's ``annotator`` is the annotation shown:
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
@@ -241,9 +242,9 @@ class TeamView(QObject):
             who = sorted(self.w.store.review_sources(doc_id)) if self.w.store and doc_id else []
             if len(who) < 2:
                 return "<b>Review</b>: fewer than two annotators accepted this document"
-            return f"<b>Review</b> of {', '.join(who)}"
+            return f"<b>Review</b> of {html.escape(', '.join(who))}"  # names: a project's
         if self.w.annotator != self.w.user:
-            return f"<b>{self.w.annotator}</b>'s annotation (read-only)"
+            return f"<b>{html.escape(self.w.annotator)}</b>'s annotation (read-only)"
         return ""
 
     def take_candidate(self, candidate: Candidate) -> None:

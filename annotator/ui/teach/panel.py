@@ -64,6 +64,7 @@ class TeachPanel(QFrame):
         big.setPointSizeF(big.pointSizeF() * 1.3)
         for label in (self.label_chip, self.details, self.status):
             label.setFont(big)
+            label.setTextFormat(Qt.TextFormat.PlainText)  # a document's text, a project's label
         chip_font = self.label_chip.font()
         chip_font.setBold(True)
         self.label_chip.setFont(chip_font)

@@ -42,6 +42,7 @@ __all__ = [
 
 def _note(layout: QVBoxLayout, text: str) -> None:
     note = QLabel(text)
+    note.setTextFormat(Qt.TextFormat.PlainText)  # label names and texts: the project's
     note.setWordWrap(True)
     layout.addWidget(note)
 
