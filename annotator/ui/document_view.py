@@ -32,6 +32,7 @@ from annotator.core.model import Document, LabelSet, Span, SpanState
 from annotator.core.store import Annotation
 from annotator.ui.colors import readable_text_color
 from annotator.ui.offsets import OffsetMap
+from annotator.ui.plain_text import plain_tip
 from annotator.ui.span_highlighter import SpanHighlighter, ViewSpan
 
 __all__ = ["DocumentView", "describe_span"]
@@ -379,7 +380,7 @@ class DocumentView(QPlainTextEdit):
         self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
         note = self.span_note(span) if self.span_note is not None else ""
         shown = describe_span(span, self.text) + (f" — {note}" if note else "")
-        QToolTip.showText(event.globalPosition().toPoint(), shown, self)
+        QToolTip.showText(event.globalPosition().toPoint(), plain_tip(shown), self)
 
 
 def _cursor_x(line: QTextLine, position: int) -> float:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Answer
 from annotator.formats.exporting import FORMATS, ExportFormat
 from annotator.formats.task_process import TaskJob, TaskProcess
+from annotator.ui.plain_text import plain_tip
 
 __all__ = ["ErrorReportDialog", "ExportOptionsDialog", "TaskRun", "run_task"]
 
@@ -212,13 +213,13 @@ class ErrorReportDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         for i, (file, line, reason) in enumerate(rows):
             file_item = QTableWidgetItem(Path(file).name)
-            file_item.setToolTip(file)
+            file_item.setToolTip(plain_tip(file))
             self.table.setItem(i, 0, file_item)
             line_item = QTableWidgetItem(str(line))
             line_item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(i, 1, line_item)
             reason_item = QTableWidgetItem(reason)
-            reason_item.setToolTip(reason)
+            reason_item.setToolTip(plain_tip(reason))
             self.table.setItem(i, 2, reason_item)
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(1)

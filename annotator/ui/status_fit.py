@@ -10,22 +10,16 @@ it does; each label's whole text stays in its tooltip, and comes back when the m
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-__all__ = ["ElidingLabel", "MessageRoom", "plain_tip"]
+from annotator.ui.plain_text import plain_tip
+
+__all__ = ["ElidingLabel", "MessageRoom"]
 
 _NO_LIMIT = 16_777_215  # QWIDGETSIZE_MAX
 _MARGIN = 8
-
-
-def plain_tip(text: str) -> str:
-    """``text`` as a tooltip that shows it as written: Qt reads a tooltip that looks like
-    markup as HTML, and these texts can quote a document or a project from someone else."""
-    return f"<qt>{html.escape(text).replace(chr(10), '<br>')}</qt>" if text else ""
 
 
 class ElidingLabel(QLabel):

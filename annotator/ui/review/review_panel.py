@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import Span, SpanState
 from annotator.core.team import Candidate
+from annotator.ui.plain_text import plain_tip
 
 __all__ = ["ReviewPanel", "status_of"]
 
@@ -104,8 +105,10 @@ class ReviewPanel(QWidget):
             agreed = len(candidate.annotators) == len(annotators)
             item.setToolTip(
                 0,
-                f"{candidate.label} [{candidate.start}, {candidate.end}) made by {by}"
-                + (" (all agree)" if agreed else ""),
+                plain_tip(
+                    f"{candidate.label} [{candidate.start}, {candidate.end}) made by {by}"
+                    + (" (all agree)" if agreed else "")
+                ),
             )
             self.tree.addTopLevelItem(item)
 
