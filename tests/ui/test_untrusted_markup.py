@@ -42,4 +42,3 @@ def test_annotator_names_and_label_texts_are_shown_as_written(qtbot, window, pro
     window.agreement.show_report(report)
     assert "&lt;img src=x&gt;" in window.agreement.summary.text()
     assert window.team.panel.note.textFormat() == Qt.TextFormat.PlainText
-
