@@ -80,8 +80,8 @@ KINDS = {
     "legal": ["dev/legal/*.gold.jsonl"],
 }  # fmt: skip
 # dev/industry and dev/scholarly (written blind in session 19), dev/textbooks (session 22) and
-# dev/correspondence (session 24) stay out: no start model has seen them, so they measure the default and the learning loop on kinds
-# of text never learned from.
+# dev/correspondence (session 24) stay out: no start model has seen them, so they measure the
+# default and the learning loop on kinds of text never learned from.
 
 
 def gold_files(leave_out: list[str]) -> list[Path]:
