@@ -147,16 +147,17 @@ def test_a_name_takes_in_the_title_case_word_hyphenated_to_its_edges(
     text = (
         "Per-Olav Bakken met Lars-Erik Holm; Anna Tanaka-Whitfield; WARDEN-CLASS; Geran-type; 3-Day"
     )
-    doc = nlp.make_doc(text)
-
-    def ent(words: str, label: str = "PERSON") -> Span:
-        start = text.index(words)
-        span = doc.char_span(start, start + len(words), label=label)
-        assert span is not None
-        return span
-
-    found = [ent("Olav Bakken"), ent("Erik Holm"), ent("Anna Tanaka"), ent("WARDEN", "WEAPON")]
-    found += [ent("Geran", "WEAPON"), ent("3", "QUANTITY")]
+    doc = _doc(
+        nlp,
+        text,
+        ("Olav", "Bakken", "PERSON"),
+        ("Erik", "Holm", "PERSON"),
+        ("Anna", "Tanaka", "PERSON"),
+        ("WARDEN", "WARDEN", "WEAPON"),
+        ("Geran", "Geran", "WEAPON"),
+        ("3", "3", "QUANTITY"),
+    )
+    found = list(doc.ents)
     assert [e.text for e in trimmed_entities(doc, found)] == [
         "Per-Olav Bakken",
         "Lars-Erik Holm",
